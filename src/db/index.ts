@@ -1,0 +1,18 @@
+export { openDatabase, type ChasmDb, type Drizzle } from './open'
+export { migrate } from './migrate'
+export {
+  replaceSession,
+  replaceSessions,
+  workspaceIdFor,
+  defaultMessageId,
+  wellFormed,
+  type SessionInput,
+  type MessageInput,
+  type ToolInvocationInput,
+  type WorkspaceInput,
+} from './write'
+export * from './queries/page'
+export * from './queries/sessions'
+export * from './queries/workspaces'
+export * from './queries/stats'
+export * as schema from './schema'

@@ -1,0 +1,27 @@
+import journal from './meta/_journal.json'
+import core from './0000_core.sql' with { type: 'text' }
+import fts from './0001_fts.sql' with { type: 'text' }
+
+/** SQL of every migration by tag, embedded in the binary. Add a line here for each new drizzle-kit migration. */
+const SQL_BY_TAG: Record<string, string> = {
+  '0000_core': core,
+  '0001_fts': fts,
+}
+
+export interface Migration {
+  tag: string
+  statements: string[]
+}
+
+/** The migrations in journal order; throws at startup if the journal and the embedded list disagree. */
+export const MIGRATIONS: Migration[] = journal.entries.map(({ tag }) => {
+  const text = SQL_BY_TAG[tag]
+  if (text === undefined) throw new Error(`migration ${tag} is in the journal but not embedded`)
+  return {
+    tag,
+    statements: text
+      .split('--> statement-breakpoint')
+      .map((statement) => statement.trim())
+      .filter((statement) => statement.length > 0),
+  }
+})

@@ -1,0 +1,188 @@
+import type { Database } from 'bun:sqlite'
+import { Type, type Static } from '@sinclair/typebox'
+import { notFound } from '../../shared/errors'
+import { toIso } from '../../shared/time'
+import type { Page, PageRequest } from './page'
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
+const IsoTime = Nullable(Type.String({ format: 'date-time' }))
+
+export const SessionOrigin = Type.Union([Type.Literal('harvest'), Type.Literal('recording'), Type.Literal('agency')])
+export const MessageRole = Type.Union([
+  Type.Literal('user'),
+  Type.Literal('assistant'),
+  Type.Literal('system'),
+  Type.Literal('tool'),
+])
+export type MessageRole = Static<typeof MessageRole>
+export type SessionOrigin = Static<typeof SessionOrigin>
+
+/** A session without its messages (SPEC §4). */
+export const SessionSummary = Type.Object({
+  id: Type.String(),
+  workspaceId: Nullable(Type.String()),
+  provider: Type.String(),
+  title: Nullable(Type.String()),
+  model: Nullable(Type.String()),
+  messageCount: Type.Integer({ minimum: 0 }),
+  created: IsoTime,
+  updated: IsoTime,
+  origin: SessionOrigin,
+})
+export type SessionSummary = Static<typeof SessionSummary>
+
+export const ToolInvocation = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  input: Type.Unknown({ description: 'the tool input as recorded (usually a JSON object)' }),
+  output: Nullable(Type.String()),
+  status: Nullable(Type.String()),
+})
+export type ToolInvocation = Static<typeof ToolInvocation>
+
+export const Message = Type.Object({
+  id: Type.String(),
+  index: Type.Integer({ minimum: 0 }),
+  role: MessageRole,
+  content: Type.String(),
+  timestamp: IsoTime,
+  model: Nullable(Type.String()),
+  toolInvocations: Type.Array(ToolInvocation),
+})
+export type Message = Static<typeof Message>
+
+export const SessionDetail = Type.Composite([SessionSummary, Type.Object({ messages: Type.Array(Message) })])
+export type SessionDetail = Static<typeof SessionDetail>
+
+/** The columns `summaryFromRow` needs, for queries in other read models. */
+export const SUMMARY_COLUMNS =
+  'pk, id, workspace_id, provider, title, model, message_count, created_at, updated_at, origin'
+
+export interface SummaryRow {
+  pk: number
+  id: string
+  workspace_id: string | null
+  provider: string
+  title: string | null
+  model: string | null
+  message_count: number
+  created_at: number | null
+  updated_at: number | null
+  origin: SessionSummary['origin']
+}
+
+export const summaryFromRow = (row: SummaryRow): SessionSummary => ({
+  id: row.id,
+  workspaceId: row.workspace_id,
+  provider: row.provider,
+  title: row.title,
+  model: row.model,
+  messageCount: row.message_count,
+  created: toIso(row.created_at),
+  updated: toIso(row.updated_at),
+  origin: row.origin,
+})
+
+export interface SessionFilter {
+  workspace?: string
+  provider?: string
+}
+
+function filterClause(filter: SessionFilter): { clause: string; params: string[] } {
+  const where: string[] = []
+  const params: string[] = []
+  if (filter.workspace) {
+    where.push('workspace_id = ?')
+    params.push(filter.workspace)
+  }
+  if (filter.provider) {
+    where.push('provider = ?')
+    params.push(filter.provider)
+  }
+  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params }
+}
+
+/** Session summaries, newest `updated` first. Deep offsets stay cheap: the page is chosen on the index alone. */
+export function listSessions(sqlite: Database, filter: SessionFilter, page: PageRequest): Page<SessionSummary> {
+  const { clause, params } = filterClause(filter)
+  const total = sqlite.query<{ n: number }, string[]>(`SELECT count(*) AS n FROM sessions ${clause}`).get(...params)!.n
+  const order = 'ORDER BY updated_at IS NULL, updated_at DESC, pk DESC'
+  const rows = sqlite
+    .query<SummaryRow, (string | number)[]>(
+      `SELECT ${SUMMARY_COLUMNS} FROM sessions
+       WHERE pk IN (SELECT pk FROM sessions ${clause} ${order} LIMIT ? OFFSET ?)
+       ${order}`,
+    )
+    .all(...params, page.limit, page.offset)
+  return { items: rows.map(summaryFromRow), meta: { total, ...page } }
+}
+
+interface MessageRowView {
+  pk: number
+  idx: number
+  message_id: string
+  role: Message['role']
+  content: string
+  timestamp: number | null
+  model: string | null
+}
+
+interface ToolRowView {
+  message_pk: number
+  call_id: string
+  name: string
+  input: string | null
+  output: string | null
+  status: string | null
+}
+
+const parseJson = (text: string | null): unknown => {
+  if (text === null) return null
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
+/** Looks up a session's summary row by public id. */
+export function findSessionRow(sqlite: Database, id: string): SummaryRow | null {
+  return sqlite.query<SummaryRow, [string]>(`SELECT ${SUMMARY_COLUMNS} FROM sessions WHERE id = ?`).get(id)
+}
+
+/** The messages of a session (by pk), in conversation order, with their tool invocations. */
+export function messagesOf(sqlite: Database, sessionPk: number): Message[] {
+  const messageRows = sqlite
+    .query<MessageRowView, [number]>(
+      'SELECT pk, idx, message_id, role, content, timestamp, model FROM messages WHERE session_pk = ? ORDER BY idx',
+    )
+    .all(sessionPk)
+  const toolRows = sqlite
+    .query<ToolRowView, [number]>(
+      `SELECT message_pk, call_id, name, input, output, status FROM tool_invocations
+       WHERE session_pk = ? ORDER BY message_pk, idx`,
+    )
+    .all(sessionPk)
+  const toolsByMessage = new Map<number, ToolInvocation[]>()
+  for (const tool of toolRows) {
+    const list = toolsByMessage.get(tool.message_pk) ?? []
+    list.push({ id: tool.call_id, name: tool.name, input: parseJson(tool.input), output: tool.output, status: tool.status })
+    toolsByMessage.set(tool.message_pk, list)
+  }
+  return messageRows.map((row) => ({
+    id: row.message_id,
+    index: row.idx,
+    role: row.role,
+    content: row.content,
+    timestamp: toIso(row.timestamp),
+    model: row.model,
+    toolInvocations: toolsByMessage.get(row.pk) ?? [],
+  }))
+}
+
+/** A full session with its messages; NOT_FOUND if unknown. */
+export function getSession(sqlite: Database, id: string): SessionDetail {
+  const row = findSessionRow(sqlite, id)
+  if (!row) throw notFound('Session', id)
+  return { ...summaryFromRow(row), messages: messagesOf(sqlite, row.pk) }
+}

@@ -1,0 +1,80 @@
+import type { Database } from 'bun:sqlite'
+import { Type, type Static } from '@sinclair/typebox'
+import { notFound } from '../../shared/errors'
+import { toIso } from '../../shared/time'
+import { likeContains, type Page, type PageRequest } from './page'
+import { SessionSummary, summaryFromRow, SUMMARY_COLUMNS, type SummaryRow } from './sessions'
+
+/** A workspace as the API and CLI show it (SPEC §4). */
+export const Workspace = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  provider: Type.String(),
+  path: Type.Union([Type.String(), Type.Null()]),
+  sessions: Type.Integer({ minimum: 0, description: 'number of sessions' }),
+  updated: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+})
+export type Workspace = Static<typeof Workspace>
+
+export const WorkspaceDetail = Type.Composite([Workspace, Type.Object({ sessionList: Type.Array(SessionSummary) })])
+export type WorkspaceDetail = Static<typeof WorkspaceDetail>
+
+interface WorkspaceRowView {
+  id: string
+  name: string
+  provider: string
+  path: string | null
+  session_count: number
+  updated_at: number | null
+}
+
+const toWorkspace = (row: WorkspaceRowView): Workspace => ({
+  id: row.id,
+  name: row.name,
+  provider: row.provider,
+  path: row.path,
+  sessions: row.session_count,
+  updated: toIso(row.updated_at),
+})
+
+export interface WorkspaceFilter {
+  provider?: string
+  q?: string
+}
+
+/** Workspaces, newest `updated` first, optionally filtered by provider and a name/path substring. */
+export function listWorkspaces(sqlite: Database, filter: WorkspaceFilter, page: PageRequest): Page<Workspace> {
+  const where: string[] = []
+  const params: (string | number)[] = []
+  if (filter.provider) {
+    where.push('provider = ?')
+    params.push(filter.provider)
+  }
+  if (filter.q) {
+    where.push("(name LIKE ? ESCAPE '\\' OR path LIKE ? ESCAPE '\\')")
+    params.push(likeContains(filter.q), likeContains(filter.q))
+  }
+  const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
+  const total = sqlite.query<{ n: number }, (string | number)[]>(`SELECT count(*) AS n FROM workspaces ${clause}`).get(...params)!.n
+  const rows = sqlite
+    .query<WorkspaceRowView, (string | number)[]>(
+      `SELECT id, name, provider, path, session_count, updated_at FROM workspaces ${clause}
+       ORDER BY updated_at IS NULL, updated_at DESC, id LIMIT ? OFFSET ?`,
+    )
+    .all(...params, page.limit, page.offset)
+  return { items: rows.map(toWorkspace), meta: { total, ...page } }
+}
+
+/** One workspace with its session summaries, newest first; NOT_FOUND if unknown. */
+export function getWorkspace(sqlite: Database, id: string): WorkspaceDetail {
+  const row = sqlite
+    .query<WorkspaceRowView, [string]>('SELECT id, name, provider, path, session_count, updated_at FROM workspaces WHERE id = ?')
+    .get(id)
+  if (!row) throw notFound('Workspace', id)
+  const sessions = sqlite
+    .query<SummaryRow, [string]>(
+      `SELECT ${SUMMARY_COLUMNS} FROM sessions WHERE workspace_id = ? ORDER BY updated_at IS NULL, updated_at DESC, pk DESC`,
+    )
+    .all(id)
+  return { ...toWorkspace(row), sessionList: sessions.map(summaryFromRow) }
+}

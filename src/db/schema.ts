@@ -1,0 +1,135 @@
+import { sql } from 'drizzle-orm'
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+
+// Times are epoch milliseconds (UTC) in every table; the API renders them as ISO-8601.
+
+/** One project folder as seen by one provider. */
+export const workspaces = sqliteTable(
+  'workspaces',
+  {
+    id: text('id').primaryKey(),
+    provider: text('provider').notNull(),
+    name: text('name').notNull(),
+    path: text('path'),
+    sessionCount: integer('session_count').notNull().default(0),
+    updatedAt: integer('updated_at'),
+  },
+  (table) => [
+    index('workspaces_updated').on(table.updatedAt, table.id),
+    index('workspaces_provider').on(table.provider, table.updatedAt),
+  ],
+)
+
+/** A conversation, harvested, recorded or run by agency. `pk` is the FTS/join key, `id` the public one. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    pk: integer('pk').primaryKey(),
+    id: text('id').notNull(),
+    workspaceId: text('workspace_id').references(() => workspaces.id),
+    provider: text('provider').notNull(),
+    title: text('title'),
+    model: text('model'),
+    messageCount: integer('message_count').notNull().default(0),
+    toolInvocationCount: integer('tool_invocation_count').notNull().default(0),
+    createdAt: integer('created_at'),
+    updatedAt: integer('updated_at'),
+    origin: text('origin', { enum: ['harvest', 'recording', 'agency'] }).notNull(),
+    sourcePath: text('source_path'),
+    onDisk: integer('on_disk', { mode: 'boolean' }).notNull().default(true),
+    incomplete: integer('incomplete', { mode: 'boolean' }).notNull().default(false),
+    metadata: text('metadata'),
+  },
+  (table) => [
+    uniqueIndex('sessions_id').on(table.id),
+    index('sessions_updated').on(table.updatedAt, table.pk),
+    index('sessions_workspace').on(table.workspaceId, table.updatedAt, table.pk),
+    index('sessions_provider').on(table.provider, table.updatedAt, table.pk),
+  ],
+)
+
+/** One message of a session, in conversation order (`idx`). Indexed by `messages_fts`. */
+export const messages = sqliteTable(
+  'messages',
+  {
+    pk: integer('pk').primaryKey(),
+    sessionPk: integer('session_pk')
+      .notNull()
+      .references(() => sessions.pk, { onDelete: 'cascade' }),
+    idx: integer('idx').notNull(),
+    messageId: text('message_id').notNull(),
+    role: text('role', { enum: ['user', 'assistant', 'system', 'tool'] }).notNull(),
+    content: text('content').notNull().default(''),
+    timestamp: integer('timestamp'),
+    model: text('model'),
+    metadata: text('metadata'),
+  },
+  (table) => [
+    uniqueIndex('messages_session_idx').on(table.sessionPk, table.idx),
+    index('messages_session_message').on(table.sessionPk, table.messageId),
+  ],
+)
+
+/** A tool/function call made by the assistant within a message. */
+export const toolInvocations = sqliteTable(
+  'tool_invocations',
+  {
+    pk: integer('pk').primaryKey(),
+    sessionPk: integer('session_pk')
+      .notNull()
+      .references(() => sessions.pk, { onDelete: 'cascade' }),
+    messagePk: integer('message_pk')
+      .notNull()
+      .references(() => messages.pk, { onDelete: 'cascade' }),
+    idx: integer('idx').notNull(),
+    callId: text('call_id').notNull(),
+    name: text('name').notNull(),
+    input: text('input'),
+    output: text('output'),
+    status: text('status'),
+  },
+  (table) => [
+    index('tool_invocations_message').on(table.messagePk, table.idx),
+    index('tool_invocations_session_call').on(table.sessionPk, table.callId),
+  ],
+)
+
+/** What the harvester last read from each source, so unchanged sources are skipped. */
+export const harvestSources = sqliteTable(
+  'harvest_sources',
+  {
+    key: text('key').primaryKey(),
+    provider: text('provider').notNull(),
+    path: text('path').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    sessionIds: text('session_ids').notNull().default('[]'),
+    problems: text('problems').notNull().default('[]'),
+    harvestedAt: integer('harvested_at').notNull(),
+    seenAt: integer('seen_at').notNull(),
+  },
+  (table) => [index('harvest_sources_provider').on(table.provider)],
+)
+
+/** One harvest run and its per-provider summary (JSON). */
+export const harvestRuns = sqliteTable('harvest_runs', {
+  pk: integer('pk').primaryKey(),
+  startedAt: integer('started_at').notNull(),
+  endedAt: integer('ended_at'),
+  status: text('status', { enum: ['running', 'completed', 'failed'] }).notNull(),
+  summary: text('summary'),
+  error: text('error'),
+})
+
+/** Small key/value facts about this database. */
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: integer('updated_at')
+    .notNull()
+    .default(sql`(unixepoch() * 1000)`),
+})
+
+export type WorkspaceRow = typeof workspaces.$inferSelect
+export type SessionRow = typeof sessions.$inferSelect
+export type MessageRow = typeof messages.$inferSelect
+export type ToolInvocationRow = typeof toolInvocations.$inferSelect

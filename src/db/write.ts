@@ -1,0 +1,174 @@
+import type { Database, SQLQueryBindings } from 'bun:sqlite'
+import { createHash } from 'node:crypto'
+
+import type { MessageRole, SessionOrigin } from './queries/sessions'
+
+/** A project folder as one provider sees it; `key` is what makes it unique for that provider (usually the path). */
+export interface WorkspaceInput {
+  provider: string
+  key: string
+  name: string
+  path: string | null
+}
+
+export interface ToolInvocationInput {
+  id: string | null
+  name: string
+  input: unknown
+  output: string | null
+  status: string | null
+}
+
+export interface MessageInput {
+  id?: string | null
+  role: MessageRole
+  content: string
+  timestamp: number | null
+  model: string | null
+  toolInvocations?: ToolInvocationInput[]
+  metadata?: Record<string, unknown> | null
+}
+
+/** A whole session in the normalized model; times are epoch ms. */
+export interface SessionInput {
+  id: string
+  provider: string
+  origin: SessionOrigin
+  title: string | null
+  model: string | null
+  created: number | null
+  updated: number | null
+  workspace: WorkspaceInput | null
+  sourcePath?: string | null
+  incomplete?: boolean
+  metadata?: Record<string, unknown> | null
+  messages: MessageInput[]
+}
+
+/** The stable id of a workspace: the same provider + key gives the same id on every machine and run. */
+export const workspaceIdFor = (provider: string, key: string): string =>
+  createHash('sha256').update(`${provider}\0${key}`).digest('hex').slice(0, 16)
+
+/** The id a message gets when its source has none. */
+export const defaultMessageId = (index: number): string => `msg-${index}`
+
+const jsonOrNull = (value: unknown): string | null =>
+  value === undefined || value === null ? null : JSON.stringify(value)
+
+/** SQLite rejects lone UTF-16 surrogates written by some editors; repair them before storing. */
+export const wellFormed = (text: string): string => (text.isWellFormed() ? text : text.toWellFormed())
+
+function prepareStatements(sqlite: Database) {
+  return {
+    upsertWorkspace: sqlite.prepare(
+      `INSERT INTO workspaces (id, provider, name, path) VALUES (?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, path = excluded.path`,
+    ),
+    refreshWorkspace: sqlite.prepare(
+      `UPDATE workspaces SET
+         session_count = (SELECT count(*) FROM sessions WHERE workspace_id = ?1),
+         updated_at = (SELECT max(updated_at) FROM sessions WHERE workspace_id = ?1)
+       WHERE id = ?1`,
+    ),
+    findSession: sqlite.prepare<{ pk: number; workspace_id: string | null }, [string]>(
+      'SELECT pk, workspace_id FROM sessions WHERE id = ?',
+    ),
+    insertSession: sqlite.prepare<{ pk: number }, SQLQueryBindings[]>(
+      `INSERT INTO sessions (id, workspace_id, provider, title, model, message_count, tool_invocation_count,
+         created_at, updated_at, origin, source_path, on_disk, incomplete, metadata)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING pk`,
+    ),
+    updateSession: sqlite.prepare(
+      `UPDATE sessions SET workspace_id = ?, provider = ?, title = ?, model = ?, message_count = ?,
+         tool_invocation_count = ?, created_at = ?, updated_at = ?, origin = ?, source_path = ?, on_disk = 1,
+         incomplete = ?, metadata = ?
+       WHERE pk = ?`,
+    ),
+    deleteMessages: sqlite.prepare('DELETE FROM messages WHERE session_pk = ?'),
+    insertMessage: sqlite.prepare<{ pk: number }, SQLQueryBindings[]>(
+      `INSERT INTO messages (session_pk, idx, message_id, role, content, timestamp, model, metadata)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
+    ),
+    insertToolInvocation: sqlite.prepare(
+      `INSERT INTO tool_invocations (session_pk, message_pk, idx, call_id, name, input, output, status)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+  }
+}
+
+type Statements = ReturnType<typeof prepareStatements>
+const statementCache = new WeakMap<Database, Statements>()
+
+function statementsFor(sqlite: Database): Statements {
+  let statements = statementCache.get(sqlite)
+  if (!statements) {
+    statements = prepareStatements(sqlite)
+    statementCache.set(sqlite, statements)
+  }
+  return statements
+}
+
+/**
+ * Writes a whole session in one transaction, replacing any earlier version with the same id
+ * (its messages and tool invocations). Keeps the session's row (and pk) so references stay valid.
+ * @returns the session's pk
+ */
+export function replaceSession(sqlite: Database, session: SessionInput): number {
+  const s = statementsFor(sqlite)
+  return sqlite.transaction(() => writeSession(s, session))()
+}
+
+/** Writes several sessions in one transaction (bulk harvests). */
+export function replaceSessions(sqlite: Database, sessions: SessionInput[]): number[] {
+  const s = statementsFor(sqlite)
+  return sqlite.transaction(() => sessions.map((session) => writeSession(s, session)))()
+}
+
+function writeSession(s: Statements, session: SessionInput): number {
+  let workspaceId: string | null = null
+  if (session.workspace) {
+    const { provider, key, name, path } = session.workspace
+    workspaceId = workspaceIdFor(provider, key)
+    s.upsertWorkspace.run(workspaceId, provider, wellFormed(name), path === null ? null : wellFormed(path))
+  }
+  const toolCount = session.messages.reduce((sum, m) => sum + (m.toolInvocations?.length ?? 0), 0)
+  const title = session.title === null ? null : wellFormed(session.title)
+  const existing = s.findSession.get(session.id)
+  let pk: number
+  if (existing) {
+    pk = existing.pk
+    s.deleteMessages.run(pk)
+    s.updateSession.run(
+      workspaceId, session.provider, title, session.model, session.messages.length, toolCount,
+      session.created, session.updated, session.origin, session.sourcePath ?? null,
+      session.incomplete ? 1 : 0, jsonOrNull(session.metadata), pk,
+    )
+  } else {
+    pk = s.insertSession.get(
+      session.id, workspaceId, session.provider, title, session.model, session.messages.length, toolCount,
+      session.created, session.updated, session.origin, session.sourcePath ?? null,
+      session.incomplete ? 1 : 0, jsonOrNull(session.metadata),
+    )!.pk
+  }
+  writeMessages(s, pk, session.messages, 0)
+  if (workspaceId) s.refreshWorkspace.run(workspaceId)
+  if (existing?.workspace_id && existing.workspace_id !== workspaceId) s.refreshWorkspace.run(existing.workspace_id)
+  return pk
+}
+
+function writeMessages(s: Statements, sessionPk: number, messages: MessageInput[], firstIndex: number): void {
+  messages.forEach((message, offset) => {
+    const index = firstIndex + offset
+    const messageId = message.id ?? defaultMessageId(index)
+    const messagePk = s.insertMessage.get(
+      sessionPk, index, messageId, message.role, wellFormed(message.content), message.timestamp, message.model,
+      jsonOrNull(message.metadata),
+    )!.pk
+    message.toolInvocations?.forEach((tool, toolIndex) => {
+      s.insertToolInvocation.run(
+        sessionPk, messagePk, toolIndex, tool.id ?? `${messageId}#${toolIndex}`, tool.name,
+        jsonOrNull(tool.input), tool.output === null ? null : wellFormed(tool.output), tool.status,
+      )
+    })
+  })
+}

@@ -1,0 +1,165 @@
+import type { ChasmDb, SessionInput } from '../db'
+import { systemClock, type Clock } from '../shared/time'
+import { assembleSource } from './assemble'
+import { fingerprintOf } from './fingerprint'
+import type { Provider, ProviderContext, Source } from './provider'
+import { harvestStore, type SourceRecord } from './store'
+
+/** A problem met while harvesting one source. */
+export interface HarvestProblem {
+  source: string
+  message: string
+}
+
+/** What one provider's part of a harvest did. */
+export interface ProviderSummary {
+  provider: string
+  sources: number
+  harvested: number
+  skipped: number
+  sessions: number
+  messages: number
+  workspaces: number
+  gone: number
+  problems: HarvestProblem[]
+}
+
+export interface HarvestSummary {
+  startedAt: number
+  endedAt: number
+  providers: ProviderSummary[]
+  problemCount: number
+}
+
+/** Progress after each source: which provider, how far through its sources. */
+export interface HarvestProgress {
+  provider: string
+  done: number
+  total: number
+}
+
+export interface HarvestOptions {
+  /** Only these provider ids (default: every harvesting provider). */
+  only?: string[]
+  onProgress?: (progress: HarvestProgress) => void
+  clock?: Clock
+  signal?: AbortSignal
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+/**
+ * Harvests every provider into the database: discover sources, skip those whose fingerprint is
+ * unchanged (unless they had problems last time), read changed ones and commit each source in one
+ * transaction. Bad data is counted as problems, never fatal. Sources that vanished keep their sessions.
+ */
+export async function runHarvest(
+  chasm: ChasmDb,
+  providers: readonly Provider[],
+  ctx: ProviderContext,
+  options: HarvestOptions = {},
+): Promise<HarvestSummary> {
+  const clock = options.clock ?? systemClock
+  const store = harvestStore(chasm.sqlite)
+  const startedAt = clock()
+  const run = store.startRun(startedAt)
+  const summaries: ProviderSummary[] = []
+  try {
+    for (const provider of providers) {
+      if (provider.kind !== 'harvest') continue
+      if (options.only && !options.only.includes(provider.id)) continue
+      if (options.signal?.aborted) break
+      summaries.push(await harvestProvider(provider, ctx, store, clock, options))
+    }
+    const endedAt = clock()
+    const summary: HarvestSummary = {
+      startedAt,
+      endedAt,
+      providers: summaries,
+      problemCount: summaries.reduce((n, s) => n + s.problems.length, 0),
+    }
+    store.endRun(run, endedAt, 'completed', summary, null)
+    return summary
+  } catch (error) {
+    store.endRun(run, clock(), 'failed', summaries, (error as Error).message)
+    throw error
+  }
+}
+
+async function harvestProvider(
+  provider: Provider,
+  ctx: ProviderContext,
+  store: ReturnType<typeof harvestStore>,
+  clock: Clock,
+  options: HarvestOptions,
+): Promise<ProviderSummary> {
+  const summary: ProviderSummary = {
+    provider: provider.id,
+    sources: 0,
+    harvested: 0,
+    skipped: 0,
+    sessions: 0,
+    messages: 0,
+    workspaces: 0,
+    gone: 0,
+    problems: [],
+  }
+  const known = store.sources(provider.id)
+  const sources: Source[] = []
+  try {
+    for await (const source of provider.discover(ctx)) sources.push(source)
+  } catch (error) {
+    summary.problems.push({ source: provider.id, message: `discovery failed: ${(error as Error).message}` })
+  }
+  summary.sources = sources.length
+  const seen = new Set<string>()
+  const workspaces = new Set<string>()
+  for (const [done, source] of sources.entries()) {
+    if (options.signal?.aborted) break
+    seen.add(source.key)
+    const fingerprint = await fingerprintOf(source)
+    const previous = known.get(source.key)
+    if (fingerprint !== null && previous && previous.fingerprint === fingerprint && previous.problems.length === 0) {
+      summary.skipped += 1
+    } else {
+      const { sessions, problems } = await assembleSource(provider.id, source, provider.read(source, ctx), mtimeOf(fingerprint))
+      const kept = sessions.filter((session) => !losesData(session, problems, store))
+      store.commitSource(
+        provider.id,
+        source.key,
+        source.path,
+        { key: source.key, fingerprint: fingerprint ?? 'missing', sessionIds: sessions.map((s) => s.id), problems },
+        kept,
+        clock(),
+      )
+      summary.harvested += 1
+      summary.sessions += kept.length
+      for (const session of kept) {
+        summary.messages += session.messages.length
+        if (session.workspace) workspaces.add(session.workspace.key)
+      }
+      for (const message of problems) summary.problems.push({ source: source.path, message })
+    }
+    options.onProgress?.({ provider: provider.id, done: done + 1, total: sources.length })
+    if (done % 64 === 63) await yieldToEventLoop()
+  }
+  if (!options.signal?.aborted) {
+    const vanished: SourceRecord[] = [...known.values()].filter((record) => !seen.has(record.key))
+    store.forgetSources(vanished)
+    summary.gone = vanished.length
+  }
+  summary.workspaces = workspaces.size
+  return summary
+}
+
+/** A re-read with problems that yields fewer messages than stored is a bad read of a live file: keep the stored one. */
+function losesData(session: SessionInput, problems: string[], store: ReturnType<typeof harvestStore>): boolean {
+  if (problems.length === 0) return false
+  const stored = store.storedMessageCount(session.id)
+  return stored !== null && stored > session.messages.length
+}
+
+const mtimeOf = (fingerprint: string | null): number | null => {
+  const mtime = fingerprint?.split(':')[1]
+  return mtime && /^\d+$/.test(mtime) ? Number(mtime) : null
+}

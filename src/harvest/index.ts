@@ -1,0 +1,5 @@
+export { runHarvest, type HarvestSummary, type ProviderSummary, type HarvestProgress, type HarvestProblem, type HarvestOptions } from './engine'
+export { PROVIDERS, providerById } from './registry'
+export { detectProviders, type Detection } from './detect'
+export { providerContext } from './context'
+export type { Provider, ProviderContext, Source, SessionPart, SessionHeader, WorkspaceRef } from './provider'

@@ -1,0 +1,7 @@
+import type { Provider } from './provider'
+
+/** Every supported provider, in display order. The only file that imports `providers/*`. */
+export const PROVIDERS: readonly Provider[] = []
+
+/** The provider with this id, if any. */
+export const providerById = (id: string): Provider | undefined => PROVIDERS.find((p) => p.id === id)

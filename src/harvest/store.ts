@@ -1,0 +1,71 @@
+import type { Database } from 'bun:sqlite'
+import { replaceSessions, type SessionInput } from '../db'
+
+/** What the harvester remembers about one source. */
+export interface SourceRecord {
+  key: string
+  fingerprint: string
+  sessionIds: string[]
+  problems: string[]
+}
+
+/** The harvest's reads and writes of its own bookkeeping tables; session rows go through `db.replaceSessions`. */
+export function harvestStore(sqlite: Database) {
+  const sourcesOf = sqlite.prepare<{ key: string; fingerprint: string; session_ids: string; problems: string }, [string]>(
+    'SELECT key, fingerprint, session_ids, problems FROM harvest_sources WHERE provider = ?',
+  )
+  const upsertSource = sqlite.prepare(
+    `INSERT INTO harvest_sources (key, provider, path, fingerprint, session_ids, problems, harvested_at, seen_at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
+     ON CONFLICT (key) DO UPDATE SET path = excluded.path, fingerprint = excluded.fingerprint,
+       session_ids = excluded.session_ids, problems = excluded.problems, harvested_at = excluded.harvested_at,
+       seen_at = excluded.seen_at`,
+  )
+  const deleteSource = sqlite.prepare('DELETE FROM harvest_sources WHERE key = ?')
+  const markGone = sqlite.prepare("UPDATE sessions SET on_disk = 0 WHERE id = ? AND origin = 'harvest'")
+  const messageCount = sqlite.prepare<{ message_count: number }, [string]>(
+    'SELECT message_count FROM sessions WHERE id = ?',
+  )
+  const startRun = sqlite.prepare<{ pk: number }, [number]>(
+    "INSERT INTO harvest_runs (started_at, status) VALUES (?, 'running') RETURNING pk",
+  )
+  const endRun = sqlite.prepare('UPDATE harvest_runs SET ended_at = ?, status = ?, summary = ?, error = ? WHERE pk = ?')
+
+  return {
+    /** Every source recorded for a provider, by key. */
+    sources(provider: string): Map<string, SourceRecord> {
+      const map = new Map<string, SourceRecord>()
+      for (const row of sourcesOf.all(provider)) {
+        map.set(row.key, {
+          key: row.key,
+          fingerprint: row.fingerprint,
+          sessionIds: JSON.parse(row.session_ids) as string[],
+          problems: JSON.parse(row.problems) as string[],
+        })
+      }
+      return map
+    },
+    storedMessageCount: (id: string): number | null => messageCount.get(id)?.message_count ?? null,
+    /** Writes a source's sessions and its new fingerprint in one transaction. */
+    commitSource(provider: string, key: string, path: string, record: SourceRecord, sessions: SessionInput[], now: number) {
+      sqlite.transaction(() => {
+        replaceSessions(sqlite, sessions)
+        upsertSource.run(key, provider, path, record.fingerprint, JSON.stringify(record.sessionIds), JSON.stringify(record.problems), now)
+      })()
+    },
+    /** Forgets sources that vanished from disk; their sessions stay, marked as no longer on disk. */
+    forgetSources(records: SourceRecord[]) {
+      if (records.length === 0) return
+      sqlite.transaction(() => {
+        for (const record of records) {
+          for (const id of record.sessionIds) markGone.run(id)
+          deleteSource.run(record.key)
+        }
+      })()
+    },
+    startRun: (now: number): number => startRun.get(now)!.pk,
+    endRun(pk: number, now: number, status: 'completed' | 'failed', summary: unknown, error: string | null) {
+      endRun.run(now, status, JSON.stringify(summary), error, pk)
+    },
+  }
+}
