@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 
@@ -36,3 +36,17 @@ export function tempHome(tree: Tree = {}) {
 
 /** Sets a file's mtime (seconds or Date), for fingerprint tests. */
 export const touch = (path: string, time: Date) => utimesSync(path, time, time)
+
+/** Reads a directory (e.g. a fixture home under `test/fixtures/`) into a `Tree`. */
+export function readTree(root: string): Tree {
+  const tree: Tree = {}
+  for (const entry of readdirSync(root, { withFileTypes: true })) {
+    const path = join(root, entry.name)
+    tree[entry.name] = entry.isDirectory() ? readTree(path) : new Uint8Array(readFileSync(path))
+  }
+  return tree
+}
+
+/** The fixture home of a provider, `test/fixtures/<provider>/home`, as a `Tree`. */
+export const fixtureTree = (provider: string, name = 'home'): Tree =>
+  readTree(join(import.meta.dir, '..', 'fixtures', provider, name))
