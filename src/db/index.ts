@@ -6,6 +6,8 @@ export {
   workspaceIdFor,
   defaultMessageId,
   wellFormed,
+  upsertWorkspace,
+  refreshWorkspace,
   type SessionInput,
   type MessageInput,
   type ToolInvocationInput,

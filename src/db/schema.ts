@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 
 // Times are epoch milliseconds (UTC) in every table; the API renders them as ISO-8601.
 
@@ -129,7 +129,47 @@ export const meta = sqliteTable('meta', {
     .default(sql`(unixepoch() * 1000)`),
 })
 
+// Recording
+
+/** Live-recording state of a recorded session (one row per session that received recording events or snapshots). */
+export const recordingSessions = sqliteTable(
+  'recording_sessions',
+  {
+    sessionPk: integer('session_pk')
+      .primaryKey()
+      .references(() => sessions.pk, { onDelete: 'cascade' }),
+    // `idle` is not stored: it is `active` with no event for the configured idle time.
+    status: text('status', { enum: ['active', 'interrupted', 'ended'] }).notNull(),
+    startedAt: integer('started_at').notNull(),
+    lastActivity: integer('last_activity').notNull(),
+    lastSeq: integer('last_seq').notNull().default(0),
+    lastEventId: text('last_event_id'),
+    lastMessageId: text('last_message_id'),
+  },
+  (table) => [index('recording_sessions_status').on(table.status, table.lastActivity)],
+)
+
+/** The log of recorded events: `seq` is the position in its session, `event_id` (client-chosen) makes re-sends idempotent. */
+export const recordingEvents = sqliteTable(
+  'recording_events',
+  {
+    sessionPk: integer('session_pk')
+      .notNull()
+      .references(() => sessions.pk, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    eventId: text('event_id'),
+    eventType: text('event_type').notNull(),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.sessionPk, table.seq] }),
+    uniqueIndex('recording_events_event_id').on(table.sessionPk, table.eventId),
+  ],
+)
+
 export type WorkspaceRow = typeof workspaces.$inferSelect
 export type SessionRow = typeof sessions.$inferSelect
 export type MessageRow = typeof messages.$inferSelect
 export type ToolInvocationRow = typeof toolInvocations.$inferSelect
+export type RecordingSessionRow = typeof recordingSessions.$inferSelect
+export type RecordingEventRow = typeof recordingEvents.$inferSelect

@@ -172,3 +172,16 @@ function writeMessages(s: Statements, sessionPk: number, messages: MessageInput[
     })
   })
 }
+
+/** Creates (or renames) a workspace and returns its id; for writers that change a session in place, like recording. */
+export function upsertWorkspace(sqlite: Database, workspace: WorkspaceInput): string {
+  const id = workspaceIdFor(workspace.provider, workspace.key)
+  const path = workspace.path === null ? null : wellFormed(workspace.path)
+  statementsFor(sqlite).upsertWorkspace.run(id, workspace.provider, wellFormed(workspace.name), path)
+  return id
+}
+
+/** Recomputes a workspace's session count and newest update time from its sessions. */
+export function refreshWorkspace(sqlite: Database, id: string): void {
+  statementsFor(sqlite).refreshWorkspace.run(id)
+}

@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto'
+import { messagesOf, type ChasmDb, type Page, type SessionOrigin, type SessionSummary } from '../db'
+import { badRequest, notFound } from '../shared/errors'
+import { silentLogger, type Logger } from '../shared/log'
+import { systemClock, toIso, type Clock } from '../shared/time'
+import { applyEvents, applyGroup, applySnapshot, type GroupItem } from './apply'
+import { parseEventsBody, parseSnapshot } from './events'
+import { createHub, type EventListener } from './hub'
+import type {
+  ApplyResult,
+  RecordedSessionDetail,
+  RecordingSession,
+  RecordingState,
+  RecordingStateFilter,
+  RecordingStatus,
+  RecoveryEntry,
+} from './model'
+import { openConnection, type ConnectionTransport, type RecordingConnection } from './protocol'
+import { recordingStore, type RecordedRow, type StateQuery } from './store'
+
+export * from './events'
+export * from './model'
+export { PROTOCOL_VERSION, HIGH_WATER, type ServerMessage, type RecordingConnection, type ConnectionTransport } from './protocol'
+export type { EventListener } from './hub'
+
+/** Seconds without events after which an active session is `idle` (`--recording-idle`). */
+export const DEFAULT_IDLE_SECONDS = 300
+/** Page size of the recording session list unless `limit` is given. */
+export const DEFAULT_LIST_LIMIT = 100
+export const MAX_LIST_LIMIT = 1000
+
+export interface RecorderOptions {
+  clock?: Clock
+  idleSeconds?: number
+  log?: Logger
+}
+
+/** Options of trusted, in-process callers only (never taken from the API). */
+export interface ApplyOptions {
+  /** Origin of sessions this request starts, e.g. `agency` for swarm runs; default `recording`. */
+  origin?: SessionOrigin
+}
+
+export interface ListQuery {
+  status?: RecordingStateFilter
+  limit?: number
+  offset?: number
+}
+
+/** The recording service: durable event application, reads, live subscriptions. */
+export interface Recorder {
+  /** Validates and commits one request (an event or `{events}`) now; returns its acks. Throws ChasmError if invalid. */
+  apply(body: unknown, options?: ApplyOptions): ApplyResult
+  /** Like `apply`, but commits together with every request queued in this tick (group commit); resolves after the commit. */
+  submit(body: unknown, options?: ApplyOptions): Promise<ApplyResult>
+  /** Stores a complete session (`POST /api/recording/snapshot`). */
+  snapshot(body: unknown): SessionSummary
+  listSessions(query?: ListQuery): Page<RecordingSession>
+  getSession(id: string): RecordedSessionDetail
+  recovery(): RecoveryEntry[]
+  status(): RecordingStatus
+  /** Live events of one session, each exactly once, in order, right after its commit. */
+  subscribe(sessionId: string, listener: EventListener): () => void
+  /** Opens the protocol side of a recording WebSocket; counted in `connectedClients` until closed. */
+  connect(transport: ConnectionTransport): RecordingConnection
+  /** At server start: every session still recording when the server stopped becomes `interrupted`. */
+  markInterruptedOnStart(): number
+  /** Commits every queued request now (graceful shutdown). */
+  flush(): void
+}
+
+/** A request waiting for the group commit; `parsed` is null when it was refused before (its error waits in line). */
+interface Queued {
+  parsed: GroupItem | null
+  error: unknown
+  resolve(result: ApplyResult): void
+  reject(error: unknown): void
+}
+
+const STATE_QUERIES: Record<RecordingStateFilter, StateQuery> = {
+  active: 'active',
+  idle: 'idle',
+  interrupted: 'interrupted',
+  ended: 'ended',
+  all: 'all',
+}
+
+/**
+ * Creates the recorder over an open database.
+ * @example
+ * const recorder = createRecorder(chasm, { idleSeconds: 300 })
+ * recorder.markInterruptedOnStart()
+ * recorder.apply({ session_id: 'abc123', event_type: 'message', data: { role: 'user', content: 'Hi' } })
+ */
+export function createRecorder(chasm: ChasmDb, options: RecorderOptions = {}): Recorder {
+  const { sqlite } = chasm
+  const clock = options.clock ?? systemClock
+  const idleMs = (options.idleSeconds ?? DEFAULT_IDLE_SECONDS) * 1000
+  const log = options.log ?? silentLogger
+  const store = recordingStore(sqlite)
+  const hub = createHub(log)
+  const startedAt = clock()
+  const connections = new Set<RecordingConnection>()
+  let eventsReceived = 0
+  let queue: Queued[] = []
+  let scheduled = false
+
+  const stateOf = (row: RecordedRow, now: number): RecordingState =>
+    row.status === 'active' && row.last_activity < now - idleMs ? 'idle' : row.status
+
+  const toSession = (row: RecordedRow, now: number): RecordingSession => ({
+    id: row.id,
+    provider: row.provider,
+    title: row.title,
+    workspacePath: row.workspace_path,
+    messageCount: row.message_count,
+    startedAt: toIso(row.started_at)!,
+    lastActivity: toIso(row.last_activity)!,
+    status: stateOf(row, now),
+  })
+
+  const flushQueue = () => {
+    scheduled = false
+    if (queue.length === 0) return
+    const items = queue
+    queue = []
+    const valid = items.flatMap((item) => (item.parsed ? [item.parsed] : []))
+    let outcomes
+    try {
+      outcomes = valid.length === 0 ? [] : applyGroup(sqlite, store, valid, clock())
+    } catch (error) {
+      log.error('recording commit failed', error)
+      for (const item of items) item.reject(item.parsed ? error : item.error)
+      return
+    }
+    let next = 0
+    for (const item of items) {
+      if (!item.parsed) {
+        item.reject(item.error)
+        continue
+      }
+      const outcome = outcomes[next++]!
+      if (!outcome.ok) {
+        item.reject(outcome.error)
+        continue
+      }
+      eventsReceived += outcome.outcome.result.acks.length
+      hub.publish(outcome.outcome.committed)
+      item.resolve(outcome.outcome.result)
+    }
+  }
+
+  const recorder: Recorder = {
+    apply(body, applyOptions = {}) {
+      flushQueue()
+      const parsed = parseEventsBody(body)
+      const { result, committed } = applyEvents(sqlite, store, parsed, applyOptions.origin ?? 'recording', clock())
+      eventsReceived += result.acks.length
+      hub.publish(committed)
+      return result
+    },
+    submit(body, applyOptions = {}) {
+      return new Promise<ApplyResult>((resolve, reject) => {
+        // Invalid input is refused without touching the database, but in line, so replies keep the order of requests.
+        try {
+          queue.push({ parsed: { parsed: parseEventsBody(body), origin: applyOptions.origin ?? 'recording' }, error: null, resolve, reject })
+        } catch (error) {
+          queue.push({ parsed: null, error, resolve, reject })
+        }
+        if (!scheduled) {
+          scheduled = true
+          setImmediate(flushQueue)
+        }
+      })
+    },
+    snapshot(body) {
+      flushQueue()
+      return applySnapshot(sqlite, store, parseSnapshot(body), clock())
+    },
+    listSessions(query = {}) {
+      const limit = query.limit ?? DEFAULT_LIST_LIMIT
+      const offset = query.offset ?? 0
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) throw badRequest('limit', `expected an integer 1..${MAX_LIST_LIMIT}`)
+      if (!Number.isInteger(offset) || offset < 0) throw badRequest('offset', 'expected an integer ≥ 0')
+      const state = query.status === undefined ? 'open' : STATE_QUERIES[query.status]
+      if (state === undefined) throw badRequest('status', 'expected one of active, idle, interrupted, ended, all')
+      const now = clock()
+      const { rows, total } = store.listRecorded(state, now - idleMs, limit, offset)
+      return { items: rows.map((row) => toSession(row, now)), meta: { total, limit, offset } }
+    },
+    getSession(id) {
+      const row = store.findRecorded(id)
+      if (!row) throw notFound('Recorded session', id)
+      return {
+        ...toSession(row, clock()),
+        origin: row.origin,
+        model: row.model,
+        workspaceId: row.workspace_id,
+        lastSeq: row.last_seq,
+        lastEventId: row.last_event_id,
+        lastMessageId: row.last_message_id,
+        messages: messagesOf(sqlite, row.pk),
+      }
+    },
+    recovery() {
+      return store.listRecorded('interrupted', 0, -1, 0).rows.map((row) => ({
+        id: row.id,
+        provider: row.provider,
+        title: row.title,
+        messageCount: row.message_count,
+        lastEventId: row.last_event_id,
+        lastMessageId: row.last_message_id,
+        lastSeq: row.last_seq,
+        lastActivity: toIso(row.last_activity)!,
+      }))
+    },
+    status() {
+      const now = clock()
+      const counts = store.counts(now - idleMs)
+      return {
+        status: 'healthy',
+        activeSessions: counts.active,
+        idleSessions: counts.idle,
+        interruptedSessions: counts.interrupted,
+        totalRecordedSessions: counts.total,
+        eventsReceived,
+        connectedClients: connections.size,
+        uptimeSeconds: Math.max(0, Math.floor((now - startedAt) / 1000)),
+      }
+    },
+    subscribe: (sessionId, listener) => hub.subscribe(sessionId, listener),
+    connect(transport) {
+      const connection = openConnection(
+        {
+          submit: (body) => recorder.submit(body),
+          subscribe: hub.subscribe,
+          clock,
+          log,
+          closed: () => connections.delete(connection),
+        },
+        transport,
+        randomUUID(),
+      )
+      connections.add(connection)
+      return connection
+    },
+    markInterruptedOnStart: () => store.markInterrupted(),
+    flush: flushQueue,
+  }
+  return recorder
+}
