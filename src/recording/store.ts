@@ -113,9 +113,9 @@ export function recordingStore(sqlite: Database) {
   const findMessage = sqlite.prepare<MessageRecord, [number, string]>(
     'SELECT pk, role, content, metadata FROM messages WHERE session_pk = ? AND message_id = ? LIMIT 1',
   )
-  const insertMessage = sqlite.prepare<{ pk: number }, SQLQueryBindings[]>(
+  const insertMessage = sqlite.prepare<never, SQLQueryBindings[]>(
     `INSERT INTO messages (session_pk, idx, message_id, role, content, timestamp, model, metadata)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const updateContent = sqlite.prepare<never, [string, number]>('UPDATE messages SET content = ? WHERE pk = ?')
   const updateMessageMetadata = sqlite.prepare<never, [string, number]>('UPDATE messages SET metadata = ? WHERE pk = ?')
@@ -180,7 +180,8 @@ export function recordingStore(sqlite: Database) {
     eventSeq: (pk: number, eventId: string): number => eventSeq.get(pk, eventId)!.seq,
     findMessage: (sessionPk: number, messageId: string): MessageRecord | null => findMessage.get(sessionPk, messageId),
     insertMessage(sessionPk: number, m: { idx: number; id: string; role: string; content: string; timestamp: number; model: string | null; metadata: string | null }): number {
-      return insertMessage.get(sessionPk, m.idx, m.id, m.role, m.content, m.timestamp, m.model, m.metadata)!.pk
+      // run() + lastInsertRowid: cheaper than RETURNING on this hot path.
+      return Number(insertMessage.run(sessionPk, m.idx, m.id, m.role, m.content, m.timestamp, m.model, m.metadata).lastInsertRowid)
     },
     updateContent: (pk: number, content: string) => updateContent.run(content, pk),
     updateMessageMetadata: (pk: number, metadata: string) => updateMessageMetadata.run(metadata, pk),
