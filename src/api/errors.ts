@@ -59,6 +59,9 @@ function propertySchema(error: ValidationError, path: string): SchemaFacts | und
 /** A readable "must be …" for the common parameter schemas. */
 function expectation(schema: SchemaFacts | undefined): string | null {
   if (!schema) return null
+  // Elysia's numeric query types are unions of a numeric string and the number itself.
+  const numeric = schema.anyOf?.find((option) => option.type === 'integer' || option.type === 'number')
+  if (numeric) return expectation(numeric)
   if (schema.type === 'integer' || schema.type === 'number') {
     const kind = schema.type === 'integer' ? 'an integer' : 'a number'
     if (schema.minimum !== undefined && schema.maximum !== undefined) return `must be ${kind} from ${schema.minimum} to ${schema.maximum}`

@@ -2,7 +2,7 @@ import { createApp } from '../../src/api/app'
 import type { AppDeps } from '../../src/api/deps'
 import type { SecurityConfig } from '../../src/api/security'
 import { createHarvestScheduler, type Provider } from '../../src/harvest'
-import { silentLogger } from '../../src/shared/log'
+import { silentLogger, type Logger } from '../../src/shared/log'
 import { openTestDb } from './db'
 
 export const DEFAULT_SECURITY: SecurityConfig = {
@@ -14,7 +14,7 @@ export const DEFAULT_SECURITY: SecurityConfig = {
 }
 
 /** The HTTP app over a fresh temp database, for `app.handle(request)` tests; disposed with `using`. */
-export function testApp(options: { security?: Partial<SecurityConfig>; peer?: string; providers?: Provider[]; home?: string } = {}) {
+export function testApp(options: { security?: Partial<SecurityConfig>; peer?: string; providers?: Provider[]; home?: string; log?: Logger } = {}) {
   const db = openTestDb()
   const harvest = createHarvestScheduler({
     chasm: db,
@@ -27,7 +27,7 @@ export function testApp(options: { security?: Partial<SecurityConfig>; peer?: st
     chasm: db,
     version: 'test',
     clock: Date.now,
-    log: silentLogger,
+    log: options.log ?? silentLogger,
     startedAt: Date.now(),
     security: { ...DEFAULT_SECURITY, ...options.security },
     peerAddress: () => options.peer ?? '127.0.0.1',

@@ -9,8 +9,8 @@ import { IntParam, TextParam } from './query'
 const SessionQuery = Type.Object({
   workspace: TextParam('only sessions of this workspace id'),
   provider: TextParam('only sessions of this provider'),
-  limit: IntParam(1, 500, 50, 'page size (1..500)'),
-  offset: IntParam(0, null, 0, 'items to skip'),
+  limit: IntParam('limit', 1, 500, 50, 'page size (1..500)'),
+  offset: IntParam('offset', 0, null, 0, 'items to skip'),
 })
 
 const SearchQuery = Type.Object({
@@ -19,7 +19,7 @@ const SearchQuery = Type.Object({
     pattern: '\\S',
     description: 'words (all must match), "exact phrase", prefix*; case- and accent-insensitive',
   }),
-  limit: IntParam(1, 100, 20, 'sessions to return (1..100)'),
+  limit: IntParam('limit', 1, 100, 20, 'sessions to return (1..100)'),
   workspace: TextParam('only sessions of this workspace id'),
   provider: TextParam('only sessions of this provider'),
 })

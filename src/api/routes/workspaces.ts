@@ -8,8 +8,8 @@ import { IntParam, TextParam } from './query'
 const WorkspaceQuery = Type.Object({
   provider: TextParam('only workspaces of this provider'),
   q: TextParam('substring of the name or path'),
-  limit: IntParam(1, 1000, 100, 'page size (1..1000)'),
-  offset: IntParam(0, null, 0, 'items to skip'),
+  limit: IntParam('limit', 1, 1000, 100, 'page size (1..1000)'),
+  offset: IntParam('offset', 0, null, 0, 'items to skip'),
 })
 
 /** `/api/workspaces`: list and detail. */
