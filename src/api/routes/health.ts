@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import { Elysia } from 'elysia'
+import { databaseProbe } from '../../db'
 import { toIso } from '../../shared/time'
 import type { AppDeps } from '../deps'
 import { Ok, ok } from '../envelope'
@@ -18,15 +19,7 @@ export const Health = Type.Object({
 
 /** `GET /api/health`: liveness, version, database and harvest state. */
 export const healthRoutes = ({ chasm, version, clock, startedAt, harvest }: AppDeps) => {
-  const probe = chasm.sqlite.prepare('SELECT 1')
-  const databaseState = (): 'ok' | 'error' => {
-    try {
-      probe.get()
-      return 'ok'
-    } catch {
-      return 'error'
-    }
-  }
+  const databaseState = databaseProbe(chasm.sqlite)
   return new Elysia({ name: 'routes-health' }).get(
     '/api/health',
     () => {
@@ -35,7 +28,7 @@ export const healthRoutes = ({ chasm, version, clock, startedAt, harvest }: AppD
         status: 'healthy' as const,
         version,
         uptimeSeconds: Math.floor((clock() - startedAt) / 1000),
-        database: databaseState(),
+        database: databaseState() ? ('ok' as const) : ('error' as const),
         harvest: { state, lastRunAt: toIso(lastRunAt), lastError },
       })
     },
