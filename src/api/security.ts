@@ -47,26 +47,33 @@ const sameSecret = (given: string, expected: string): boolean => {
 }
 
 /** The token a request presents: `Authorization: Bearer …`, or `?token=` on WebSocket upgrades. */
-function presentedToken(request: Request, url: URL): string | null {
+function presentedToken(request: Request): string | null {
   const header = request.headers.get('authorization')
   if (header) {
     const match = /^Bearer\s+(.+)$/i.exec(header.trim())
     return match ? match[1]! : null
   }
-  if (request.headers.get('upgrade')?.toLowerCase() === 'websocket') return url.searchParams.get('token')
+  if (request.headers.get('upgrade')?.toLowerCase() === 'websocket') return new URL(request.url).searchParams.get('token')
   return null
+}
+
+/** The path of a request URL without allocating a URL object (this runs on every request). */
+function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2)
+  if (start === -1) return '/'
+  const query = url.indexOf('?', start)
+  return url.slice(start, query === -1 ? undefined : query)
 }
 
 /** Decides whether a request may proceed; returns the refusal response or null. */
 export function guardRequest(config: SecurityConfig, request: Request, peer: string | null): Response | null {
-  const url = new URL(request.url)
-  const length = Number(request.headers.get('content-length') ?? 0)
-  if (length > config.maxBodyBytes) {
+  const length = request.headers.get('content-length')
+  if (length !== null && Number(length) > config.maxBodyBytes) {
     return errorResponse('PAYLOAD_TOO_LARGE', `Request body exceeds ${config.maxBodyBytes} bytes`)
   }
-  if (request.method === 'GET' && PUBLIC_PATHS.has(url.pathname)) return null
+  if (request.method === 'GET' && PUBLIC_PATHS.has(pathOf(request.url))) return null
   if (config.token) {
-    const given = presentedToken(request, url)
+    const given = presentedToken(request)
     if (given !== null && sameSecret(given, config.token)) return null
     const loopbackTrusted = config.tokenGenerated && isLoopbackAddress(peer)
     if (!loopbackTrusted) {
@@ -77,7 +84,7 @@ export function guardRequest(config: SecurityConfig, request: Request, peer: str
       )
     }
   }
-  const host = hostName(request.headers.get('host') ?? url.host)
+  const host = hostName(request.headers.get('host') ?? new URL(request.url).host)
   if (host === null || !(LOOPBACK_HOSTS.has(host) || config.allowHosts.includes(host))) {
     return errorResponse('FORBIDDEN', `Host '${host ?? ''}' is not allowed without a token (see --allow-host)`)
   }
