@@ -1,4 +1,4 @@
-export { openDatabase, type ChasmDb, type Drizzle } from './open'
+export { openDatabase, databaseProbe, type ChasmDb, type Drizzle } from './open'
 export { migrate } from './migrate'
 export {
   replaceSession,

@@ -31,7 +31,19 @@ export function harvestStore(sqlite: Database) {
   )
   const endRun = sqlite.prepare('UPDATE harvest_runs SET ended_at = ?, status = ?, summary = ?, error = ? WHERE pk = ?')
 
+  const recentRuns = sqlite.prepare<{ pk: number; started_at: number; ended_at: number | null; status: string; summary: string | null; error: string | null }, [number]>(
+    'SELECT pk, started_at, ended_at, status, summary, error FROM harvest_runs ORDER BY pk DESC LIMIT ?',
+  )
+  const sourceCounts = sqlite.prepare<{ provider: string; sources: number; with_problems: number; last: number }, []>(
+    `SELECT provider, count(*) AS sources, sum(problems != '[]') AS with_problems, max(harvested_at) AS last
+     FROM harvest_sources GROUP BY provider ORDER BY provider`,
+  )
+
   return {
+    /** The newest harvest runs. */
+    recentRuns: (limit: number) => recentRuns.all(limit),
+    /** Per provider: sources known, sources whose last read had problems, last harvest time. */
+    sourceCounts: () => sourceCounts.all(),
     /** Every source recorded for a provider, by key. */
     sources(provider: string): Map<string, SourceRecord> {
       const map = new Map<string, SourceRecord>()
