@@ -4,11 +4,13 @@ import { docs } from './docs'
 import { errorHandling } from './errors'
 import { healthRoutes } from './routes/health'
 import { providerRoutes } from './routes/providers'
+import { recordingRoutes } from './routes/recording'
 import { sessionRoutes } from './routes/sessions'
 import { statsRoutes } from './routes/stats'
 import { workspaceRoutes } from './routes/workspaces'
 import { security } from './security'
 import { routeMethods } from './route-methods'
+import { recordingSocket } from './ws/recording'
 
 /** The HTTP app: cross-cutting plugins first, then one plugin per resource. */
 export function createApp(deps: AppDeps) {
@@ -22,6 +24,8 @@ export function createApp(deps: AppDeps) {
     .use(sessionRoutes(deps))
     .use(statsRoutes(deps))
     .use(providerRoutes(deps))
+    .use(recordingRoutes(deps))
+    .use(recordingSocket(deps))
   methods.register(app.routes)
   return app
 }

@@ -1,5 +1,6 @@
 import type { ChasmDb } from '../db'
 import type { HarvestScheduler } from '../harvest'
+import type { Recorder } from '../recording'
 import type { Logger } from '../shared/log'
 import type { Clock } from '../shared/time'
 import type { PeerAddress, SecurityConfig } from './security'
@@ -15,4 +16,5 @@ export interface AppDeps {
   security: SecurityConfig
   peerAddress: PeerAddress
   harvest: HarvestScheduler
+  recorder: Recorder
 }

@@ -28,6 +28,7 @@ export const docs = (version: string) =>
             { name: 'System', description: 'Health, statistics and providers' },
             { name: 'Workspaces', description: 'Project folders as each provider sees them' },
             { name: 'Sessions', description: 'Conversations and full-text search' },
+            { name: 'Recording', description: 'Live recording of conversations: events, snapshots, recovery, WebSocket' },
           ],
           components: {
             securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Needed for non-loopback clients or when --token is set' } },

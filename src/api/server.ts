@@ -1,6 +1,7 @@
 import type { Server } from 'bun'
 import { createApp } from './app'
 import type { AppDeps } from './deps'
+import { SOCKET_OPTIONS } from './ws/recording'
 
 /** A listening chasm server. */
 export interface RunningServer {
@@ -18,7 +19,7 @@ export function listen(deps: Omit<AppDeps, 'peerAddress'>, host: string, port: n
   let server: Server<unknown> | null = null
   const app = createApp({ ...deps, peerAddress: (request) => server?.requestIP(request)?.address ?? null })
   try {
-    app.listen({ hostname: host, port, maxRequestBodySize: deps.security.maxBodyBytes + BUN_BODY_SLACK, development: false })
+    app.listen({ hostname: host, port, maxRequestBodySize: deps.security.maxBodyBytes + BUN_BODY_SLACK, development: false, websocket: SOCKET_OPTIONS })
   } catch (error) {
     const code = (error as { code?: string }).code
     if (code === 'EADDRINUSE' || /in use/i.test((error as Error).message)) {

@@ -120,12 +120,16 @@ function stateFrom(record: SessionRecord, now: number): SessionState {
   }
 }
 
-/** Applies one request's events in order; the caller owns the transaction, so a throw leaves nothing applied. */
+/**
+ * Applies requests' events in order, keeping each touched session in memory and writing it back once
+ * in `finish()`. The caller owns the transaction: a throw means the whole transaction must roll back.
+ */
 class BatchApplier {
   private readonly sessions = new Map<string, SessionState>()
-  private readonly acks: EventAck[] = []
-  private readonly committed: CommittedEvent[] = []
+  private acks: EventAck[] = []
+  private committed: CommittedEvent[] = []
   private accepted = 0
+  private origin: SessionOrigin = 'recording'
   private where = ''
   private eventId: string | null = null
 
@@ -133,18 +137,26 @@ class BatchApplier {
     private readonly sqlite: Database,
     private readonly store: RecordingStore,
     private readonly now: number,
-    private readonly origin: SessionOrigin,
   ) {}
 
-  run({ events, batched }: ParsedEvents): BatchOutcome {
+  /** Applies one request's events; its acks and committed events are returned, its session changes kept for `finish()`. */
+  apply({ events, batched }: ParsedEvents, origin: SessionOrigin): BatchOutcome {
+    this.origin = origin
+    this.acks = []
+    this.committed = []
+    this.accepted = 0
     events.forEach((event, index) => {
       this.where = eventPath(index, batched)
       this.eventId = event.event_id ?? null
       this.applyOne(event)
     })
-    for (const state of this.sessions.values()) this.write(state)
     const duplicates = this.acks.length - this.accepted
     return { result: { accepted: this.accepted, duplicates, acks: this.acks }, committed: this.committed }
+  }
+
+  /** Writes every changed session back. */
+  finish(): void {
+    for (const state of this.sessions.values()) this.write(state)
   }
 
   private applyOne(event: RecordingEvent): void {
@@ -387,14 +399,30 @@ class BatchApplier {
 
 /** Applies one request's validated events in one transaction: all or nothing, idempotent by (session, event_id). */
 export function applyEvents(sqlite: Database, store: RecordingStore, parsed: ParsedEvents, origin: SessionOrigin, now: number): BatchOutcome {
-  return store.transaction(() => new BatchApplier(sqlite, store, now, origin).run(parsed))
+  return store.transaction(() => {
+    const applier = new BatchApplier(sqlite, store, now)
+    const outcome = applier.apply(parsed, origin)
+    applier.finish()
+    return outcome
+  })
 }
 
 /**
- * Applies several requests in ONE transaction (one commit for all), each inside its own savepoint, so a
- * failing request changes nothing while the others still commit. Throws only if the commit itself fails.
+ * Applies several requests in ONE transaction (one commit, each session written back once). If any
+ * request fails, nothing of that attempt is kept and the requests are applied again one savepoint
+ * each, so only the failing ones fail. Throws only if a commit itself fails.
  */
 export function applyGroup(sqlite: Database, store: RecordingStore, items: GroupItem[], now: number): GroupOutcome[] {
+  try {
+    return store.transaction(() => {
+      const applier = new BatchApplier(sqlite, store, now)
+      const outcomes = items.map((item): GroupOutcome => ({ ok: true, outcome: applier.apply(item.parsed, item.origin) }))
+      applier.finish()
+      return outcomes
+    })
+  } catch (error) {
+    if (items.length === 1) return [{ ok: false, error }]
+  }
   return store.transaction(() =>
     items.map((item): GroupOutcome => {
       try {

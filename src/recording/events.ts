@@ -233,9 +233,21 @@ function describeError(error: ValueError): string {
   return error.message.charAt(0).toLowerCase() + error.message.slice(1)
 }
 
+/** Errors about earlier fields of the schema first (`event_type` before `data`), unknown fields last. */
+function firstError(check: TypeCheck<TSchema>, value: unknown): ValueError | undefined {
+  const order = Object.keys((check.Schema() as { properties?: object }).properties ?? {})
+  const rank = (error: ValueError) => {
+    const index = order.indexOf(error.path.split('/')[1] ?? '')
+    return index === -1 ? order.length : index
+  }
+  let best: ValueError | undefined
+  for (const error of check.Errors(value)) if (best === undefined || rank(error) < rank(best)) best = error
+  return best
+}
+
 /** The error for a value that failed `schema`, naming the first offending field under `prefix`. */
 function schemaError(check: TypeCheck<TSchema>, value: unknown, prefix: string, eventId: string | null): EventError {
-  const first = check.Errors(value).First()
+  const first = firstError(check, value)
   const field = first ? joinPath(prefix, fieldPath(first.path)) : prefix
   const problem = first ? describeError(first) : 'is invalid'
   return invalid(field, problem, eventId)

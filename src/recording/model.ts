@@ -15,7 +15,7 @@ export const RecordingState = Type.Union([
 export type RecordingState = Static<typeof RecordingState>
 
 /** `?status=` of the session list: one state, or `all`; the default lists every session not ended. */
-export const RecordingStateFilter = Type.Union([RecordingState, Type.Literal('all')])
+export const RecordingStateFilter = Type.Union([...RecordingState.anyOf, Type.Literal('all')])
 export type RecordingStateFilter = Static<typeof RecordingStateFilter>
 
 /** The acknowledgement of one event: sent only after the event is committed. */

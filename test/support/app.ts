@@ -2,6 +2,7 @@ import { createApp } from '../../src/api/app'
 import type { AppDeps } from '../../src/api/deps'
 import type { SecurityConfig } from '../../src/api/security'
 import { createHarvestScheduler, type Provider } from '../../src/harvest'
+import { createRecorder, type RecorderOptions } from '../../src/recording'
 import { silentLogger, type Logger } from '../../src/shared/log'
 import { openTestDb } from './db'
 
@@ -14,7 +15,9 @@ export const DEFAULT_SECURITY: SecurityConfig = {
 }
 
 /** The HTTP app over a fresh temp database, for `app.handle(request)` tests; disposed with `using`. */
-export function testApp(options: { security?: Partial<SecurityConfig>; peer?: string; providers?: Provider[]; home?: string; log?: Logger } = {}) {
+export function testApp(
+  options: { security?: Partial<SecurityConfig>; peer?: string; providers?: Provider[]; home?: string; log?: Logger; recording?: RecorderOptions } = {},
+) {
   const db = openTestDb()
   const harvest = createHarvestScheduler({
     chasm: db,
@@ -32,6 +35,7 @@ export function testApp(options: { security?: Partial<SecurityConfig>; peer?: st
     security: { ...DEFAULT_SECURITY, ...options.security },
     peerAddress: () => options.peer ?? '127.0.0.1',
     harvest,
+    recorder: createRecorder(db, { log: options.log, ...options.recording }),
   }
   const app = createApp(deps)
   /** Sends a request to the app; `path` is relative to http://localhost. */

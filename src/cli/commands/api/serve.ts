@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import * as t from 'typanion'
 import { listen, isLoopbackAddress } from '../../../api'
 import { createHarvestScheduler, PROVIDERS } from '../../../harvest'
+import { createRecorder, DEFAULT_IDLE_SECONDS } from '../../../recording'
 import { streamLogger } from '../../../shared/log'
 import { VERSION } from '../../../shared/version'
 import { BaseCommand } from '../../base-command'
@@ -38,6 +39,10 @@ export class ApiServeCommand extends BaseCommand {
     validator: t.cascade(t.isNumber(), [t.isInteger(), t.isAtLeast(0)]),
     description: 'Seconds between background harvests (default 300; 0 = only at start)',
   })
+  recordingIdle = Option.String('--recording-idle', String(DEFAULT_IDLE_SECONDS), {
+    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isAtLeast(1)]),
+    description: `Seconds without events after which a recorded session is idle (default ${DEFAULT_IDLE_SECONDS})`,
+  })
 
   override async execute(): Promise<number> {
     const { stdout, stderr, runtime } = this.context
@@ -46,6 +51,10 @@ export class ApiServeCommand extends BaseCommand {
     const { token, generated } = this.resolveToken()
     const chasm = this.openDb()
     const startedAt = Date.now()
+    const recorder = createRecorder(chasm, { clock: Date.now, idleSeconds: Number(this.recordingIdle), log })
+    // Sessions still recording when the previous server stopped (or crashed) are now interrupted.
+    const interrupted = recorder.markInterruptedOnStart()
+    if (interrupted > 0) log.info(`${interrupted} recorded session(s) interrupted by the last stop; see GET /api/recording/recovery`)
     const harvest = createHarvestScheduler({
       chasm,
       providers: PROVIDERS,
@@ -63,6 +72,7 @@ export class ApiServeCommand extends BaseCommand {
           log,
           startedAt,
           harvest,
+          recorder,
           security: {
             token,
             tokenGenerated: generated,
@@ -86,6 +96,7 @@ export class ApiServeCommand extends BaseCommand {
     const signal = await waitForShutdown(runtime.env.CHASM_TEST_STDIN_SHUTDOWN === '1')
     stderr.write(`received ${signal}, shutting down\n`)
     await server.stop()
+    recorder.flush()
     await harvest.stop()
     chasm.close()
     return 0
