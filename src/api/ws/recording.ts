@@ -1,7 +1,9 @@
+import { Type } from '@sinclair/typebox'
 import type { ServerWebSocket, WebSocketHandler } from 'bun'
 import { Elysia } from 'elysia'
 import type { RecordingConnection } from '../../recording'
 import type { AppDeps } from '../deps'
+import { ErrorBody } from '../envelope'
 import { errorResponse } from '../errors'
 
 /** Where the recording WebSocket is answered (SPEC §6). */
@@ -9,6 +11,15 @@ export const RECORDING_SOCKET_PATHS = ['/ws/recording', '/api/recording/ws'] as 
 
 /** Largest client message the recorder accepts; larger ones get a PAYLOAD_TOO_LARGE error, the socket stays open. */
 export const MAX_SOCKET_MESSAGE_BYTES = 4 * 1024 * 1024
+
+const PROTOCOL_DESCRIPTION = [
+  'JSON text messages, at most 4 MiB each. On open the server sends {"type": "connected", "clientId", "version": 1}.',
+  'Client → server: an event or {"events": [...]} (as POST /api/recording/events) → one {"type": "ack", event_id, session_id, status, seq} per event, after the commit;',
+  '{"type": "subscribe", "session_id"} → {"type": "subscribed"}, then {"type": "event", "event"} for every event recorded in that session;',
+  '{"type": "unsubscribe", "session_id"} → {"type": "unsubscribed"}; {"type": "ping"} → {"type": "pong", "serverTime"}.',
+  'A bad message gets {"type": "error", "code", "message", "event_id"} and the socket stays open. Replies come in the order messages were sent.',
+  'Token (when required): Authorization header or ?token=.',
+].join(' ')
 
 /** Outbound bytes queued on a socket above which we stop reading from it until it drains. */
 const OUTBOUND_HIGH_WATER = 1024 * 1024
@@ -95,7 +106,15 @@ export const recordingSocket = (deps: AppDeps) => {
   }
   const plugin = new Elysia({ name: 'ws-recording' })
   for (const path of RECORDING_SOCKET_PATHS) {
-    plugin.get(path, upgrade, { detail: { tags: ['Recording'], summary: 'Recording WebSocket (upgrade)', description: 'See SPEC §6 for the message protocol.' } })
+    plugin.get(path, upgrade, {
+      response: {
+        101: Type.Unknown({ description: 'Switching Protocols: the socket is open; the server first sends {"type": "connected"}' }),
+        400: ErrorBody,
+        401: ErrorBody,
+        403: ErrorBody,
+      },
+      detail: { tags: ['Recording'], summary: 'Recording WebSocket', description: PROTOCOL_DESCRIPTION },
+    })
   }
   return plugin
 }
