@@ -1,5 +1,6 @@
 export { openDatabase, databaseProbe, type ChasmDb, type Drizzle } from './open'
 export { migrate } from './migrate'
+export { startBackgroundCheckpoints, CHECKPOINT_INTERVAL_MS, type Checkpointer } from './checkpoint'
 export {
   replaceSession,
   replaceSessions,

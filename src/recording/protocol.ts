@@ -32,6 +32,8 @@ export interface ConnectionTransport {
   send(message: ServerMessage): void
   /** Called with true when too many replies are outstanding (stop reading the socket), false once they drained. */
   pressure?(high: boolean): void
+  /** Runs `fn`, whose sends may be written to the socket together (one syscall). */
+  cork?(fn: () => void): void
 }
 
 /** One open recording WebSocket: feed it the client's messages; it replies in the order they were sent. */
@@ -96,13 +98,18 @@ export function openConnection(deps: ConnectionDeps, transport: ConnectionTransp
   let closed = false
   let pressed = false
 
-  const drain = () => {
+  const sendReady = () => {
     while (head < slots.length) {
       const slot = slots[head]!
       if (slot.messages === null) break
       head++
       if (!closed) for (const message of slot.messages) transport.send(message)
     }
+  }
+
+  const drain = () => {
+    if (transport.cork) transport.cork(sendReady)
+    else sendReady()
     if (head === slots.length) {
       slots = []
       head = 0

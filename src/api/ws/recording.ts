@@ -73,6 +73,7 @@ function socketHandlers({ recorder }: AppDeps): SocketData {
           repliesHigh = high
           flow(ws)
         },
+        cork: (fn) => ws.cork(fn),
       })
     },
     message(_ws, message) {

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import * as t from 'typanion'
 import { listen, isLoopbackAddress } from '../../../api'
 import { createHarvestScheduler, PROVIDERS } from '../../../harvest'
+import { startBackgroundCheckpoints } from '../../../db'
 import { createRecorder, DEFAULT_IDLE_SECONDS } from '../../../recording'
 import { streamLogger } from '../../../shared/log'
 import { VERSION } from '../../../shared/version'
@@ -51,6 +52,7 @@ export class ApiServeCommand extends BaseCommand {
     const { token, generated } = this.resolveToken()
     const chasm = this.openDb()
     const startedAt = Date.now()
+    const checkpoints = startBackgroundCheckpoints(chasm, log)
     const recorder = createRecorder(chasm, { clock: Date.now, idleSeconds: Number(this.recordingIdle), log })
     // Sessions still recording when the previous server stopped (or crashed) are now interrupted.
     const interrupted = recorder.markInterruptedOnStart()
@@ -85,6 +87,7 @@ export class ApiServeCommand extends BaseCommand {
         port,
       )
     } catch (error) {
+      await checkpoints.stop()
       chasm.close()
       throw error
     }
@@ -98,6 +101,7 @@ export class ApiServeCommand extends BaseCommand {
     await server.stop()
     recorder.flush()
     await harvest.stop()
+    await checkpoints.stop()
     chasm.close()
     return 0
   }
