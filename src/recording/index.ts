@@ -65,8 +65,10 @@ export interface Recorder {
   connect(transport: ConnectionTransport): RecordingConnection
   /** At server start: every session still recording when the server stopped becomes `interrupted`. */
   markInterruptedOnStart(): number
-  /** Commits every queued request now (graceful shutdown). */
+  /** Commits every queued request now. */
   flush(): void
+  /** Graceful shutdown: commits what is queued, lets its acks go out, then closes every recording WebSocket (1001). */
+  shutdown(): Promise<void>
 }
 
 /** A request waiting for the group commit; `parsed` is null when it was refused before (its error waits in line). */
@@ -246,6 +248,12 @@ export function createRecorder(chasm: ChasmDb, options: RecorderOptions = {}): R
     },
     markInterruptedOnStart: () => store.markInterrupted(),
     flush: flushQueue,
+    async shutdown() {
+      flushQueue()
+      // Acks leave through promise callbacks: let them run before the sockets close.
+      await new Promise((resolve) => setImmediate(resolve))
+      for (const connection of [...connections]) connection.disconnect('server shutting down')
+    },
   }
   return recorder
 }

@@ -34,6 +34,8 @@ export interface ConnectionTransport {
   pressure?(high: boolean): void
   /** Runs `fn`, whose sends may be written to the socket together (one syscall). */
   cork?(fn: () => void): void
+  /** Closes the socket (server shutdown). */
+  close?(code: number, reason: string): void
 }
 
 /** One open recording WebSocket: feed it the client's messages; it replies in the order they were sent. */
@@ -49,6 +51,8 @@ export interface RecordingConnection {
   reject(code: ErrorCode, message: string): void
   /** Stops live pushes; replies still in flight are dropped, their events still commit. */
   close(): void
+  /** Closes the socket itself with 1001 "going away" (server shutdown). */
+  disconnect(reason: string): void
 }
 
 /** Outstanding replies above which a connection asks its transport to stop reading; it resumes at a quarter of it. */
@@ -193,6 +197,10 @@ export function openConnection(deps: ConnectionDeps, transport: ConnectionTransp
     },
     reject(code, message) {
       reply([{ type: 'error', code, message, event_id: null }])
+    },
+    disconnect(reason) {
+      transport.close?.(1001, reason)
+      connection.close()
     },
     close() {
       if (closed) return

@@ -41,7 +41,7 @@ export const SOCKET_OPTIONS = {
  * ourselves and give it ours, so each message arrives raw: its size and kind (text or binary)
  * are checked before any parsing, and reading can be paused for backpressure.
  */
-interface SocketData {
+export interface SocketData {
   open(ws: ServerWebSocket<SocketData>): void
   message(ws: ServerWebSocket<SocketData>, message: string | Buffer): void
   drain(ws: ServerWebSocket<SocketData>): void
@@ -50,7 +50,8 @@ interface SocketData {
 
 const utf8Length = (text: string): number => (text.length * 3 <= MAX_SOCKET_MESSAGE_BYTES ? text.length : Buffer.byteLength(text))
 
-function socketHandlers({ recorder }: AppDeps): SocketData {
+/** The handlers of one recording socket: raw frames in, protocol replies out, reading paused under backpressure. */
+export function socketHandlers({ recorder }: Pick<AppDeps, 'recorder'>): SocketData {
   let connection: RecordingConnection | null = null
   // Reading pauses while either the peer is not reading our replies or too many replies are outstanding.
   let outboundFull = false
@@ -74,6 +75,7 @@ function socketHandlers({ recorder }: AppDeps): SocketData {
           flow(ws)
         },
         cork: (fn) => ws.cork(fn),
+        close: (code, reason) => ws.close(code, reason),
       })
     },
     message(_ws, message) {

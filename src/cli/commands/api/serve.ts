@@ -98,7 +98,10 @@ export class ApiServeCommand extends BaseCommand {
     if (this.harvest) harvest.start()
     const signal = await waitForShutdown(runtime.env.CHASM_TEST_STDIN_SHUTDOWN === '1')
     stderr.write(`received ${signal}, shutting down\n`)
-    await server.stop()
+    // Stop accepting first; open recording sockets would otherwise keep the server from stopping.
+    const stopped = server.stop()
+    await recorder.shutdown()
+    await stopped
     recorder.flush()
     await harvest.stop()
     await checkpoints.stop()
