@@ -77,7 +77,7 @@ interface SessionState {
 }
 
 /** The provider of a session started without one (SPEC §6). */
-export const DEFAULT_PROVIDER = 'api'
+const DEFAULT_PROVIDER = 'api'
 
 const jsonText = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value))
 const outputText = (value: unknown): string | null =>
@@ -87,7 +87,7 @@ const mergeMetadata = (stored: string | null, extras: Record<string, unknown>): 
   JSON.stringify({ ...(stored === null ? {} : (JSON.parse(stored) as Record<string, unknown>)), ...extras })
 
 /** The last segment of a path, POSIX or Windows, as a workspace name. */
-export const folderName = (path: string): string => path.split(/[\\/]/).filter(Boolean).at(-1) ?? path
+const folderName = (path: string): string => path.split(/[\\/]/).filter(Boolean).at(-1) ?? path
 
 const workspaceInput = (provider: string, path: string): WorkspaceInput => ({
   provider,
