@@ -13,7 +13,7 @@ import {
   type SessionSummary,
   type WorkspaceInput,
 } from '../db'
-import { toEpochMs, toIso } from '../shared/time'
+import { toEpochMs } from '../shared/time'
 import {
   EventError,
   eventPath,
@@ -25,13 +25,14 @@ import {
   type SnapshotBody,
   SnapshotMessage,
 } from './events'
-import type { ApplyResult, CommittedEvent, EventAck } from './model'
+import type { RecordedEvent } from './hub'
+import type { ApplyResult, EventAck } from './model'
 import type { MessageRecord, RecordingStore, SessionRecord } from './store'
 
 /** What one applied request produced: its result, and the events to push to live subscribers after the commit. */
 export interface BatchOutcome {
   result: ApplyResult
-  committed: CommittedEvent[]
+  committed: RecordedEvent[]
 }
 
 /** One request waiting for a group commit. */
@@ -127,7 +128,7 @@ function stateFrom(record: SessionRecord, now: number): SessionState {
 class BatchApplier {
   private readonly sessions = new Map<string, SessionState>()
   private acks: EventAck[] = []
-  private committed: CommittedEvent[] = []
+  private committed: RecordedEvent[] = []
   private accepted = 0
   private origin: SessionOrigin = 'recording'
   private where = ''
@@ -178,14 +179,7 @@ class BatchApplier {
     if (event.event_type !== 'heartbeat') state.updatedAt = Math.max(state.updatedAt ?? time, time)
     this.accepted++
     this.acks.push({ event_id: this.eventId, session_id: state.id, status: 'recorded', seq })
-    this.committed.push({
-      session_id: state.id,
-      event_type: event.event_type,
-      event_id: this.eventId,
-      seq,
-      timestamp: toIso(time)!,
-      data: event.data,
-    })
+    this.committed.push({ event, seq, time })
   }
 
   private change(state: SessionState, event: RecordingEvent, time: number): void {

@@ -166,10 +166,10 @@ export const KNOWN_DATA_FIELDS: Readonly<Record<EventType, ReadonlySet<string>>>
 /** The fields of `data` that its schema does not name, or null when there are none. */
 export function extraFields(data: object, known: ReadonlySet<string>): Record<string, unknown> | null {
   let extras: Record<string, unknown> | null = null
-  for (const [key, value] of Object.entries(data)) {
+  for (const key in data) {
     if (known.has(key)) continue
     extras ??= {}
-    extras[key] = value
+    extras[key] = (data as Record<string, unknown>)[key]
   }
   return extras
 }

@@ -75,9 +75,11 @@ export interface Recorder {
 interface Queued {
   parsed: GroupItem | null
   error: unknown
-  resolve(result: ApplyResult): void
-  reject(error: unknown): void
+  done: CommitCallback
 }
+
+/** Called once a queued request is committed (or refused), in the order requests were queued. */
+type CommitCallback = (error: unknown, result?: ApplyResult) => void
 
 const STATE_QUERIES: Record<RecordingStateFilter, StateQuery> = {
   active: 'active',
@@ -121,6 +123,15 @@ export function createRecorder(chasm: ChasmDb, options: RecorderOptions = {}): R
     status: stateOf(row, now),
   })
 
+  /** Reports a request's outcome; one failing callback must not keep the others from theirs. */
+  const settle = (item: Queued, error: unknown, result?: ApplyResult) => {
+    try {
+      item.done(error, result)
+    } catch (failure) {
+      log.error('recording reply failed', failure)
+    }
+  }
+
   const flushQueue = () => {
     scheduled = false
     if (queue.length === 0) return
@@ -132,23 +143,36 @@ export function createRecorder(chasm: ChasmDb, options: RecorderOptions = {}): R
       outcomes = valid.length === 0 ? [] : applyGroup(sqlite, store, valid, clock())
     } catch (error) {
       log.error('recording commit failed', error)
-      for (const item of items) item.reject(item.parsed ? error : item.error)
+      for (const item of items) settle(item, item.parsed ? error : item.error)
       return
     }
     let next = 0
     for (const item of items) {
       if (!item.parsed) {
-        item.reject(item.error)
+        settle(item, item.error)
         continue
       }
       const outcome = outcomes[next++]!
       if (!outcome.ok) {
-        item.reject(outcome.error)
+        settle(item, outcome.error)
         continue
       }
       eventsReceived += outcome.outcome.result.acks.length
       hub.publish(outcome.outcome.committed)
-      item.resolve(outcome.outcome.result)
+      settle(item, null, outcome.outcome.result)
+    }
+  }
+
+  /** Queues a request for the next group commit; invalid input is refused without touching the database, but in line. */
+  const enqueue = (body: unknown, applyOptions: ApplyOptions, done: CommitCallback) => {
+    try {
+      queue.push({ parsed: { parsed: parseEventsBody(body), origin: applyOptions.origin ?? 'recording' }, error: null, done })
+    } catch (error) {
+      queue.push({ parsed: null, error, done })
+    }
+    if (!scheduled) {
+      scheduled = true
+      setImmediate(flushQueue)
     }
   }
 
@@ -162,18 +186,9 @@ export function createRecorder(chasm: ChasmDb, options: RecorderOptions = {}): R
       return result
     },
     submit(body, applyOptions = {}) {
-      return new Promise<ApplyResult>((resolve, reject) => {
-        // Invalid input is refused without touching the database, but in line, so replies keep the order of requests.
-        try {
-          queue.push({ parsed: { parsed: parseEventsBody(body), origin: applyOptions.origin ?? 'recording' }, error: null, resolve, reject })
-        } catch (error) {
-          queue.push({ parsed: null, error, resolve, reject })
-        }
-        if (!scheduled) {
-          scheduled = true
-          setImmediate(flushQueue)
-        }
-      })
+      return new Promise<ApplyResult>((resolve, reject) =>
+        enqueue(body, applyOptions, (error, result) => (result ? resolve(result) : reject(error))),
+      )
     },
     snapshot(body) {
       flushQueue()
@@ -234,7 +249,7 @@ export function createRecorder(chasm: ChasmDb, options: RecorderOptions = {}): R
     connect(transport) {
       const connection = openConnection(
         {
-          submit: (body) => recorder.submit(body),
+          submit: (body, done) => enqueue(body, {}, done),
           subscribe: hub.subscribe,
           clock,
           log,
@@ -250,7 +265,7 @@ export function createRecorder(chasm: ChasmDb, options: RecorderOptions = {}): R
     flush: flushQueue,
     async shutdown() {
       flushQueue()
-      // Acks leave through promise callbacks: let them run before the sockets close.
+      // REST callers are answered through promise callbacks: let them run before the sockets close.
       await new Promise((resolve) => setImmediate(resolve))
       for (const connection of [...connections]) connection.disconnect('server shutting down')
     },

@@ -19,7 +19,8 @@ export type ServerMessage =
 
 /** What a connection needs from the recorder. */
 export interface ConnectionDeps {
-  submit(body: unknown): Promise<ApplyResult>
+  /** Queues events for the next group commit; `done` runs after it, in queue order. */
+  submit(body: unknown, done: (error: unknown, result?: ApplyResult) => void): void
   subscribe(sessionId: string, listener: EventListener): () => void
   clock: Clock
   log: Logger
@@ -132,19 +133,15 @@ export function openConnection(deps: ConnectionDeps, transport: ConnectionTransp
     slots.push({ messages })
   }
 
-  const replyLater = (result: Promise<ServerMessage[]>) => {
+  const submit = (message: unknown) => {
     const slot: Slot = { messages: null }
     slots.push(slot)
-    result.then(
-      (messages) => {
-        slot.messages = messages
-        drain()
-      },
-      (error: unknown) => {
-        slot.messages = [errorMessage(error, deps.log)]
-        drain()
-      },
-    )
+    deps.submit(message, (error, result) => {
+      slot.messages = result
+        ? result.acks.map((ack): ServerMessage => ({ type: 'ack', ...ack }))
+        : [errorMessage(error, deps.log)]
+      drain()
+    })
     if (!pressed && slots.length - head > HIGH_WATER) {
       pressed = true
       transport.pressure?.(true)
@@ -177,7 +174,7 @@ export function openConnection(deps: ConnectionDeps, transport: ConnectionTransp
         return
       }
       if (control === null) {
-        replyLater(deps.submit(message).then((result) => result.acks.map((ack): ServerMessage => ({ type: 'ack', ...ack }))))
+        submit(message)
         return
       }
       switch (control.type) {
