@@ -119,6 +119,7 @@ async function* readEventPass(path: string, pass: EventPass): AsyncGenerator<Ses
   const report = pass.agentId === null
   let header: SessionHeader | null = null
   let model: string | null = null
+  let lastModel: string | null = null
   let firstPrompt: string | null = null
   let workspace = pass.workspace
   let created: number | null = null
@@ -185,7 +186,7 @@ async function* readEventPass(path: string, pass: EventPass): AsyncGenerator<Ses
         model: asText(payload.model) ?? model,
         toolInvocations,
       }
-      if (message.model !== null) model = message.model
+      lastModel = message.model ?? lastModel
     } else if (type === 'tool.execution_complete') {
       const callId = asString(payload.toolCallId)
       if (callId === null) continue
@@ -207,7 +208,7 @@ async function* readEventPass(path: string, pass: EventPass): AsyncGenerator<Ses
   const session = header as SessionHeader | null
   if (session) {
     const patch: Partial<Omit<SessionHeader, 'id'>> = {}
-    if (model !== null) patch.model = model
+    if ((lastModel ?? model) !== null) patch.model = lastModel ?? model
     if (workspace !== session.workspace) patch.workspace = workspace
     if (created !== session.created) patch.created = created
     if (metadata !== session.metadata) patch.metadata = metadata

@@ -126,13 +126,19 @@ async function* read(source: Source): AsyncGenerator<SessionPart> {
       title: asText(meta.summary) ?? (firstPrompt ? promptTitle(firstPrompt.content) : null),
       model: messages.findLast((message) => message.model !== null)?.model ?? null,
       created: toEpochMs(meta.startTime),
-      updated: toEpochMs(meta.lastUpdated),
+      updated: latest(toEpochMs(meta.lastUpdated), ...messages.map((message) => message.timestamp)),
       workspace: projectWorkspace(data),
       incomplete,
       metadata: Object.keys(metadata).length > 0 ? metadata : null,
     },
   }
   for (const message of messages) yield { kind: 'message', message }
+}
+
+/** The newest of several times, ignoring unknown ones. */
+function latest(...times: (number | null)[]): number | null {
+  const known = times.filter((time): time is number => time !== null)
+  return known.length > 0 ? Math.max(...known) : null
 }
 
 const projectWorkspace = (data: GeminiSource): WorkspaceRef =>
@@ -216,17 +222,19 @@ function messageFrom(record: Record<string, unknown>, id: string): MessageInput 
   }
 }
 
-/** Text of Gemini content: a string, or a parts array whose `text` parts are joined (inline data noted). */
+/** Text of Gemini content: a string, or a parts array whose `text` parts are concatenated (inline data noted on its own line). */
 function partsText(content: unknown): string {
   if (typeof content === 'string') return content
-  return asArray(content)
-    .map((value) => {
-      const part = asRecord(value)
-      if (typeof part?.text === 'string') return part.text
-      return part?.inlineData !== undefined ? '[inline data]' : ''
-    })
-    .filter((text) => text !== '')
-    .join('\n')
+  let text = ''
+  for (const value of asArray(content)) {
+    const part = asRecord(value)
+    if (typeof part?.text === 'string') text += part.text
+    else if (part?.inlineData !== undefined) {
+      const mimeType = asText(asRecord(part.inlineData)?.mimeType) ?? 'inline data'
+      text += `${text === '' || text.endsWith('\n') ? '' : '\n'}[${mimeType}]`
+    }
+  }
+  return text
 }
 
 const TOOL_STATUS: Record<string, string> = { success: 'success', error: 'error', cancelled: 'cancelled' }
