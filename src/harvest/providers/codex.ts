@@ -109,7 +109,7 @@ async function* read(source: Source): AsyncGenerator<SessionPart> {
     open.toolInvocations.push(invocation)
   }
 
-  for await (const line of readJsonLines(source.path)) {
+  for await (const line of problems.read(source.path)) {
     if ('error' in line) {
       const problem = problems.add(line)
       if (problem) yield problem
@@ -193,8 +193,7 @@ async function* read(source: Source): AsyncGenerator<SessionPart> {
     if (problems.incomplete) patch.incomplete = true
     if (Object.keys(patch).length > 0) yield { kind: 'update', patch }
   }
-  const rest = problems.rest()
-  if (rest) yield rest
+  yield* problems.end()
 }
 
 function sessionHeader(meta: Record<string, unknown> | null, data: CodexSource, timestamp: number | null): SessionHeader {

@@ -11,7 +11,6 @@ import {
   type WorkspaceRef,
 } from '../provider'
 import { listDir, readJsonDocument, readSmallText, statStamp } from '../read/files'
-import { readJsonLines } from '../read/jsonl'
 import { lineProblems } from '../read/line-problems'
 import { promptTitle, workspaceAt } from '../read/naming'
 import { asArray, asRecord, asString, asText, parseJsonText, toolOutputText } from '../read/values'
@@ -125,7 +124,7 @@ async function* readEventPass(path: string, pass: EventPass): AsyncGenerator<Ses
   let created: number | null = null
   let metadata: Record<string, unknown> | null = pass.parentSessionId ? { parentSessionId: pass.parentSessionId, agentId: pass.agentId } : null
 
-  for await (const line of readJsonLines(path)) {
+  for await (const line of problems.read(path)) {
     if ('error' in line) {
       const problem = problems.add(line)
       if (problem && report) yield problem
@@ -216,8 +215,7 @@ async function* readEventPass(path: string, pass: EventPass): AsyncGenerator<Ses
     if (problems.incomplete) patch.incomplete = true
     if (Object.keys(patch).length > 0) yield { kind: 'update', patch }
   }
-  const rest = problems.rest()
-  if (rest && report) yield rest
+  if (report) yield* problems.end()
 
   function* start(): Generator<SessionPart> {
     header = { id: pass.id, title: pass.title, model: null, created, updated: null, workspace, metadata }

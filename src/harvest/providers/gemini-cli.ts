@@ -11,7 +11,6 @@ import {
   type WorkspaceRef,
 } from '../provider'
 import { listDir, readJsonDocument, readSmallText } from '../read/files'
-import { readJsonLines } from '../read/jsonl'
 import { lineProblems } from '../read/line-problems'
 import { promptTitle, workspaceAt } from '../read/naming'
 import { asArray, asRecord, asString, asText, toolOutputText } from '../read/values'
@@ -99,14 +98,13 @@ async function* read(source: Source): AsyncGenerator<SessionPart> {
     for (const problem of applyRecord(replay, session, 1)) yield problem
   } else {
     const problems = lineProblems()
-    for await (const line of readJsonLines(source.path)) {
+    for await (const line of problems.read(source.path)) {
       const record = 'value' in line ? asRecord(line.value) : null
       const issues = 'error' in line ? [problems.add(line)] : record ? applyRecord(replay, record, line.line) : [problems.shape(line.line, 'not a JSON object')]
       for (const problem of issues) if (problem) yield problem
     }
     incomplete = problems.incomplete
-    const rest = problems.rest()
-    if (rest) yield rest
+    yield* problems.end()
   }
   const messages = [...replay.messages.values()].filter(
     (message) => message.content !== '' || (message.toolInvocations?.length ?? 0) > 0,

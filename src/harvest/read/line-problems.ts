@@ -1,5 +1,5 @@
-import type { JsonLine } from './jsonl'
 import type { SessionPart } from '../provider'
+import { readJsonLines, type JsonLine } from './jsonl'
 
 type LineError = Extract<JsonLine, { error: string }>
 
@@ -7,31 +7,39 @@ type LineError = Extract<JsonLine, { error: string }>
 export const LINE_PROBLEMS_SHOWN = 10
 
 /**
- * Turns a file's unparseable lines into `problem` parts, at most `LINE_PROBLEMS_SHOWN` of them
- * (a binary file would otherwise report thousands), and remembers whether the file ended mid-line.
+ * Reads a JSONL file and turns what is wrong with it into `problem` parts: at most
+ * `LINE_PROBLEMS_SHOWN` bad lines one by one (a binary file would otherwise report thousands),
+ * then a count, and an empty file. Remembers whether the file ended mid-line.
  */
 export function lineProblems() {
-  let count = 0
+  let lines = 0
+  let bad = 0
   let incomplete = false
+  const shape = (line: number, what: string): SessionPart | null => {
+    bad += 1
+    return bad <= LINE_PROBLEMS_SHOWN ? { kind: 'problem', message: `line ${line}: ${what}` } : null
+  }
   return {
-    /** Records a bad line; returns the part to yield, if it is one of the first few. */
-    add(line: LineError): SessionPart | null {
-      if (line.incomplete) {
-        incomplete = true
-        return { kind: 'problem', message: `line ${line.line}: incomplete last line (the file is still being written?)` }
+    /** The file's lines, counted. */
+    async *read(path: string): AsyncGenerator<JsonLine> {
+      for await (const line of readJsonLines(path)) {
+        lines += 1
+        yield line
       }
-      count += 1
-      return count <= LINE_PROBLEMS_SHOWN ? { kind: 'problem', message: `line ${line.line}: ${line.error}` } : null
     },
-    /** Records a line that parsed but has the wrong shape. */
-    shape(line: number, what: string): SessionPart | null {
-      count += 1
-      return count <= LINE_PROBLEMS_SHOWN ? { kind: 'problem', message: `line ${line}: ${what}` } : null
+    /** Records a line that did not parse; returns the part to yield, if it is one of the first few. */
+    add(line: LineError): SessionPart | null {
+      if (!line.incomplete) return shape(line.line, line.error)
+      incomplete = true
+      return { kind: 'problem', message: `line ${line.line}: incomplete last line (the file is still being written?)` }
     },
-    /** The closing count of lines not reported one by one, if any. */
-    rest(): SessionPart | null {
-      const hidden = count - LINE_PROBLEMS_SHOWN
-      return hidden > 0 ? { kind: 'problem', message: `${hidden} more bad lines not listed` } : null
+    /** Records a line that parsed but has the wrong shape; returns the part to yield, if it is one of the first few. */
+    shape,
+    /** What remains to report once the file is read: the count of bad lines not listed, or that the file was empty. */
+    end(): SessionPart[] {
+      if (lines === 0) return [{ kind: 'problem', message: 'empty file' }]
+      const hidden = bad - LINE_PROBLEMS_SHOWN
+      return hidden > 0 ? [{ kind: 'problem', message: `${hidden} more bad lines not listed` }] : []
     },
     get incomplete() {
       return incomplete

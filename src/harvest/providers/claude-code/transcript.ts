@@ -1,6 +1,5 @@
 import { toEpochMs } from '../../../shared/time'
 import type { MessageInput, SessionHeader, SessionPart, ToolInvocationInput, WorkspaceRef } from '../../provider'
-import { readJsonLines } from '../../read/jsonl'
 import { lineProblems } from '../../read/line-problems'
 import { promptTitle, workspaceAt } from '../../read/naming'
 import { asArray, asRecord, asString, asText, toolOutputText } from '../../read/values'
@@ -79,7 +78,7 @@ export async function* readTranscript(path: string, pass: TranscriptPass): Async
     return [{ kind: 'session', session: header }]
   }
 
-  for await (const line of readJsonLines(path)) {
+  for await (const line of problems.read(path)) {
     if ('error' in line) {
       const problem = problems.add(line)
       if (problem && pass.reportLineProblems) yield problem
@@ -184,8 +183,7 @@ export async function* readTranscript(path: string, pass: TranscriptPass): Async
     if (problems.incomplete) patch.incomplete = true
     if (Object.keys(patch).length > 0) yield { kind: 'update', patch }
   }
-  const rest = problems.rest()
-  if (rest && pass.reportLineProblems) yield rest
+  if (pass.reportLineProblems) yield* problems.end()
 }
 
 /** Only the first prompt may title a session: later prompts rank below "none". */
