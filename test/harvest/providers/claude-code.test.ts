@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import { appendFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { writeClaudeTranscript } from '../../../scripts/bench/gen-claude-jsonl'
-import { getSession, getStats, workspaceIdFor } from '../../../src/db'
+import { getSession, workspaceIdFor, type Message } from '../../../src/db'
 import type { ProviderContext } from '../../../src/harvest'
 import { claudeCode } from '../../../src/harvest/providers/claude-code'
 import { TOOL_OUTPUT_MAX_CHARS } from '../../../src/harvest/read/values'
@@ -638,7 +638,7 @@ describe('claude-code', () => {
     const prompt =
       '   \n  Why does the Widget build fail on Windows with MSB3073 when the output path contains spaces and parentheses?\nIt works on CI.'
     const title = 'Why does the Widget build fail on Windows with MSB3073 when the output path con…'
-    const userMessage = {
+    const userMessage: Message = {
       id: 'c-u1',
       index: 0,
       role: 'user',
@@ -647,16 +647,16 @@ describe('claude-code', () => {
       model: null,
       toolInvocations: [],
     }
-    const session = (id: string, messages: unknown[], updated: string, model: string | null, sessionTitle = title) => ({
+    const session = (id: string, messages: Message[], updated: string, model: string | null, sessionTitle = title) => ({
       id,
       workspaceId: broken.id,
       provider: 'claude-code',
       title: sessionTitle,
       model,
       messageCount: messages.length,
-      created: messages.length > 0 ? (messages[0] as { timestamp: string }).timestamp : null,
+      created: messages[0]?.timestamp ?? null,
       updated,
-      origin: 'harvest',
+      origin: 'harvest' as const,
       messages,
     })
     expect(dumpDb(db)).toEqual({
@@ -822,8 +822,8 @@ describe('claude-code', () => {
       problems: [],
     })
     expect(generated.turns).toBeGreaterThan(10)
-    expect(getStats(db.sqlite).totalToolInvocations).toBe(generated.toolInvocations)
     const session = getSession(db.sqlite, generated.sessionId)
+    expect(session.messages.reduce((n, m) => n + m.toolInvocations.length, 0)).toBe(generated.toolInvocations)
     const last = generated.turns - 1
     expect(
       session.messages

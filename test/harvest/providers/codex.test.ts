@@ -395,7 +395,7 @@ describe('codex', () => {
     const todo = ws('/home/dev/projects/todo-api')
     const prompt = {
       index: 0,
-      role: 'user',
+      role: 'user' as const,
       content: 'add a healthcheck route',
       timestamp: '2026-02-10T13:02:11.531Z',
       model: null,

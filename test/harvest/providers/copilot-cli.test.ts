@@ -378,7 +378,7 @@ describe('copilot-cli', () => {
     const message = (id: string | null, content: string, second: number | null) => ({
       id: id ?? 'msg-0',
       index: 0,
-      role: 'user',
+      role: 'user' as const,
       content,
       timestamp: second === null ? null : `2026-01-01T00:00:0${second}.000Z`,
       model: null,

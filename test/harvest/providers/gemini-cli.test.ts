@@ -491,7 +491,7 @@ describe('gemini-cli', () => {
     const message = (id: string, content: string, second: number) => ({
       id,
       index: 0,
-      role: 'user',
+      role: 'user' as const,
       content,
       timestamp: `2026-01-01T00:00:0${second}.000Z`,
       model: null,
