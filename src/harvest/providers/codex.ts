@@ -250,23 +250,21 @@ function userText(content: unknown): string {
  * `Exit code: N`), JSON text `{output, metadata: {exit_code}}`, or an object `{content, success}`.
  */
 function toolOutput(output: unknown): { output: string | null; status: string | null } {
-  let value = output
-  if (typeof value === 'string' && value.startsWith('{')) {
-    const parsed = asRecord(parseJsonText(value))
-    if (parsed && typeof parsed.output === 'string') value = parsed
+  const wrapped = typeof output === 'string' && output.startsWith('{') ? asRecord(parseJsonText(output)) : null
+  const object = asRecord(output) ?? (typeof wrapped?.output === 'string' ? wrapped : null)
+  if (!object) {
+    const exitCode = typeof output === 'string' ? /^Exit code: (\d+)/.exec(output)?.[1] : undefined
+    return { output: toolOutputText(output), status: exitCode === undefined ? null : exitStatus(Number(exitCode)) }
   }
-  const object = asRecord(value)
-  if (object) {
-    const text = asString(object.output) ?? asString(object.content)
-    const exitCode = asRecord(object.metadata)?.exit_code
-    const status =
-      typeof exitCode === 'number' ? (exitCode === 0 ? 'success' : 'error') : typeof object.success === 'boolean' ? (object.success ? 'success' : 'error') : null
-    return { output: toolOutputText(text ?? object), status }
+  const exitCode = asRecord(object.metadata)?.exit_code
+  const success = object.success
+  return {
+    output: toolOutputText(asString(object.output) ?? asString(object.content) ?? object),
+    status: typeof exitCode === 'number' ? exitStatus(exitCode) : typeof success === 'boolean' ? exitStatus(success ? 0 : 1) : null,
   }
-  const text = asString(value)
-  const exitCode = text === null ? null : /^Exit code: (\d+)/.exec(text)?.[1]
-  return { output: toolOutputText(value), status: exitCode == null ? null : exitCode === '0' ? 'success' : 'error' }
 }
+
+const exitStatus = (code: number): string => (code === 0 ? 'success' : 'error')
 
 const callStatus = (status: unknown): string | null =>
   status === 'completed' ? 'success' : status === 'failed' ? 'error' : null

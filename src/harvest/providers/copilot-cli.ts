@@ -83,22 +83,18 @@ export function parseFlatYaml(text: string): Record<string, string> {
  */
 async function* readEvents(path: string, data: Extract<CopilotSource, { kind: 'events' }>): AsyncGenerator<SessionPart> {
   const yaml = parseFlatYaml((await readSmallText(data.workspaceFile)) ?? '')
+  const cwd = asText(yaml.cwd)
+  const workspace = cwd !== null ? workspaceAt(cwd) : null
   const agents = new Set<string>()
   yield* readEventPass(path, {
     id: data.sessionId,
     agentId: null,
     title: asText(yaml.name) ?? asText(yaml.summary),
-    workspace: asText(yaml.cwd) !== null ? workspaceAt(yaml.cwd!) : null,
+    workspace,
     onAgent: (agentId) => agents.add(agentId),
   })
   for (const agentId of agents) {
-    yield* readEventPass(path, {
-      id: `${data.sessionId}:${agentId}`,
-      agentId,
-      title: null,
-      workspace: asText(yaml.cwd) !== null ? workspaceAt(yaml.cwd!) : null,
-      parentSessionId: data.sessionId,
-    })
+    yield* readEventPass(path, { id: `${data.sessionId}:${agentId}`, agentId, title: null, workspace, parentSessionId: data.sessionId })
   }
 }
 
@@ -172,8 +168,7 @@ async function* readEventPass(path: string, pass: EventPass): AsyncGenerator<Ses
       const toolInvocations = asArray(payload.toolRequests).flatMap((value) => {
         const request = asRecord(value)
         if (!request) return []
-        const input = request.arguments ?? null
-        return [{ id: asString(request.toolCallId), name: asString(request.name) ?? 'unknown', input: parseJsonText(input), output: null, status: null }]
+        return [{ id: asString(request.toolCallId), name: asString(request.name) ?? 'unknown', input: parseJsonText(request.arguments), output: null, status: null }]
       })
       const content = asString(payload.content) ?? ''
       if (content === '' && toolInvocations.length === 0) continue
