@@ -40,7 +40,7 @@ export class ApiServeCommand extends BaseCommand {
   })
 
   override async execute(): Promise<number> {
-    const { stdout, stderr, runtime } = this.context
+    const { stdout, stderr } = this.context
     const log = streamLogger((line) => stderr.write(line))
     const port = Number(this.port)
     const { token, generated } = this.resolveToken()
@@ -83,7 +83,7 @@ export class ApiServeCommand extends BaseCommand {
       stdout.write(`API token for non-loopback clients (stored in ${this.tokenFile()}):\n  ${token}\n`)
     }
     if (this.harvest) harvest.start()
-    const signal = await waitForShutdown(runtime.env.CHASM_TEST_STDIN_SHUTDOWN === '1')
+    const signal = await waitForShutdown()
     stderr.write(`received ${signal}, shutting down\n`)
     await server.stop()
     await harvest.stop()
@@ -116,11 +116,9 @@ export class ApiServeCommand extends BaseCommand {
 const isLoopbackHost = (host: string) => host === 'localhost' || isLoopbackAddress(host.replace(/^\[|\]$/g, ''))
 
 /** Resolves with the signal's name on SIGINT or SIGTERM. */
-function waitForShutdown(alsoOnStdinEnd: boolean): Promise<string> {
+function waitForShutdown(): Promise<string> {
   return new Promise((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'))
     process.once('SIGTERM', () => resolve('SIGTERM'))
-    // Windows has no SIGTERM for child processes: tests there close stdin instead.
-    if (alsoOnStdinEnd) process.stdin.once('end', () => resolve('stdin closed')).resume()
   })
 }
