@@ -86,6 +86,7 @@ export async function replayMutationLog(path: string): Promise<ReplayedLog> {
   let state: unknown
   let incomplete = false
   let lines = 0
+  let failed = false
   try {
     for await (const line of readJsonLines(path)) {
       lines += 1
@@ -99,9 +100,10 @@ export async function replayMutationLog(path: string): Promise<ReplayedLog> {
       else state = result.state
     }
   } catch (error) {
+    failed = true
     problems.add(`read failed: ${(error as Error).message}`)
   }
-  if (lines === 0) problems.add('empty file')
-  else if (state === undefined) problems.add('no initial state')
+  if (!failed && lines === 0) problems.add('empty file')
+  else if (!failed && state === undefined) problems.add('no initial state')
   return { state, problems: problems.list(), incomplete }
 }
