@@ -30,7 +30,11 @@ const SESSION_EXTENSIONS = new Set(['.json', '.jsonl'])
  * the other is kept as a fallback. The key is the id's path without extension, so a switch between
  * formats replaces the session instead of orphaning it.
  */
-async function* sessionFileSources(dir: string, editor: string, storageDir: string | null): AsyncGenerator<Source & { id: string }> {
+async function* sessionFileSources(
+  dir: string,
+  editor: string,
+  storageDir: string | null,
+): AsyncGenerator<Source & { id: string }> {
   const byId = new Map<string, string[]>()
   for (const entry of await entries(dir)) {
     const extension = extname(entry.name)
@@ -66,7 +70,9 @@ async function legacySource(dbPath: string, editor: string, storageDir: string |
   if (probe.kind === 'absent') return null
   const data: CopilotSource = { kind: 'legacy', editor, storageDir, skipIds }
   // An unreadable database gets the file's own fingerprint, so `read` reports why and the next run retries.
-  return probe.kind === 'present' ? { key: dbPath, path: dbPath, fingerprint: probe.fingerprint, data } : { key: dbPath, path: dbPath, data }
+  return probe.kind === 'present'
+    ? { key: dbPath, path: dbPath, fingerprint: probe.fingerprint, data }
+    : { key: dbPath, path: dbPath, data }
 }
 
 async function* userDirSources(dir: UserDir): AsyncGenerator<Source> {
@@ -98,9 +104,15 @@ async function workspaceOf(storageDir: string | null): Promise<{ workspace: Work
   return { workspace: found.workspace, problems: found.problem ? [found.problem] : [] }
 }
 
-const usable = (parts: SessionPart[]) => parts.some((part) => part.kind === 'session') || parts.every((part) => part.kind !== 'problem')
+/** A read gave a session, or found an empty one: no need to try the other file. */
+const usable = (parts: SessionPart[]) =>
+  parts.some((part) => part.kind === 'session') || parts.every((part) => part.kind !== 'problem')
 
-async function readSessionFile(data: Extract<CopilotSource, { kind: 'file' }>, workspace: WorkspaceRef | null, problems: string[]): Promise<SessionPart[]> {
+type FileSource = Extract<CopilotSource, { kind: 'file' }>
+type LegacySource = Extract<CopilotSource, { kind: 'legacy' }>
+
+/** Reads the chosen file of a session, falling back to its other file when the chosen one is unusable. */
+async function readSessionFile(data: FileSource, workspace: WorkspaceRef | null, problems: string[]): Promise<SessionPart[]> {
   for (const [index, file] of data.files.entries()) {
     const log = file.endsWith('.jsonl')
     const loaded = log ? await replayMutationLog(file) : { ...(await loadSessionJson(file)), incomplete: false }
@@ -120,7 +132,7 @@ async function readSessionFile(data: Extract<CopilotSource, { kind: 'file' }>, w
   return []
 }
 
-async function readLegacy(path: string, data: Extract<CopilotSource, { kind: 'legacy' }>, workspace: WorkspaceRef | null, problems: string[]): Promise<SessionPart[]> {
+async function readLegacy(path: string, data: LegacySource, workspace: WorkspaceRef | null, problems: string[]): Promise<SessionPart[]> {
   const { sessions, problems: found } = await readLegacySessions(path)
   problems.push(...found)
   const skip = new Set(data.skipIds)
@@ -141,13 +153,10 @@ export const copilotProvider: Provider = {
   locate: (ctx: ProviderContext) => existing(userDirs(ctx).map((dir) => dir.path)),
 
   async *discover(ctx: ProviderContext) {
-    const found = new Set(await existing(userDirs(ctx).map((dir) => dir.path)))
-    const seen = new Set<string>()
-    for (const dir of userDirs(ctx)) {
-      if (!found.has(dir.path) || seen.has(dir.path)) continue
-      seen.add(dir.path)
-      yield* userDirSources(dir)
-    }
+    const dirs = userDirs(ctx)
+    const found = new Set(await existing(dirs.map((dir) => dir.path)))
+    // `delete` also skips a folder listed twice (e.g. XDG_CONFIG_HOME pointing at a package root).
+    for (const dir of dirs) if (found.delete(dir.path)) yield* userDirSources(dir)
   },
 
   async *read(source: Source) {
@@ -157,7 +166,8 @@ export const copilotProvider: Provider = {
       return
     }
     const { workspace, problems } = await workspaceOf(data.storageDir)
-    const parts = data.kind === 'file' ? await readSessionFile(data, workspace, problems) : await readLegacy(source.path, data, workspace, problems)
+    const parts =
+      data.kind === 'file' ? await readSessionFile(data, workspace, problems) : await readLegacy(source.path, data, workspace, problems)
     yield* parts
     for (const message of problems) yield { kind: 'problem', message }
   },

@@ -8,7 +8,9 @@ export interface LoadedJson {
 }
 
 /** A file being rewritten in place is retried once after this pause (provider-formats §1.3). */
-export const REWRITE_RETRY_MS = 250
+const REWRITE_RETRY_MS = 250
+/** Only a file modified this recently may be mid-rewrite; an older broken file is reported at once. */
+const REWRITE_WINDOW_MS = 10_000
 
 async function parseOnce(path: string): Promise<{ value: unknown } | { error: string }> {
   const bytes = await readFile(path)
@@ -24,15 +26,16 @@ async function parseOnce(path: string): Promise<{ value: unknown } | { error: st
 
 /**
  * Reads a whole-file `chatSessions/<id>.json` session (VS Code ≤ 1.108). VS Code rewrites these in
- * place, so a parse failure is retried once after `retryMs` before it is reported. Files larger
+ * place, so a parse failure of a recently modified file is retried once after `retryMs` before it
+ * is reported (a broken file is re-read on every harvest: only fresh ones pay the pause). Files larger
  * than the line limit of the JSONL reader are skipped rather than held in memory.
  */
 export async function loadSessionJson(path: string, retryMs = REWRITE_RETRY_MS): Promise<LoadedJson> {
   try {
-    const { size } = await stat(path)
+    const { size, mtimeMs } = await stat(path)
     if (size > MAX_LINE_BYTES) return { state: undefined, problems: [`file larger than ${MAX_LINE_BYTES} bytes skipped`] }
     let parsed = await parseOnce(path)
-    if ('error' in parsed) {
+    if ('error' in parsed && Date.now() - mtimeMs < REWRITE_WINDOW_MS) {
       await Bun.sleep(retryMs)
       parsed = await parseOnce(path)
     }

@@ -25,7 +25,7 @@ export interface SessionOrigin {
 }
 
 /** How long a title made from the first user message may be, in characters. */
-export const TITLE_LENGTH = 50
+const TITLE_LENGTH = 50
 
 // `modelState.value` of a request (VS Code's ResponseModelState).
 const RESPONSE_STATES = ['pending', 'complete', 'cancelled', 'failed', 'needs-input'] as const
@@ -76,7 +76,9 @@ function toolCallData(request: JsonRecord): ToolCallData {
     }
   }
   for (const [id, result] of Object.entries(recordOf(metadata?.toolCallResults) ?? {})) {
-    const texts = (arrayOf(recordOf(result)?.content) ?? []).map((item) => stringOf(recordOf(item)?.value)).filter((t) => t !== undefined)
+    const texts = (arrayOf(recordOf(result)?.content) ?? [])
+      .map((item) => stringOf(recordOf(item)?.value))
+      .filter((text) => text !== undefined)
     if (texts.length > 0) data.results.set(id, texts.join('\n'))
   }
   return data
@@ -97,7 +99,8 @@ function toolInput(specific: JsonRecord | undefined, io: JsonRecord | undefined)
       if (typeof specific.input === 'string') return parseMaybeJson(specific.input)
       break
     case 'subagent': {
-      const fields = compact({ agentName: stringOf(specific.agentName), description: stringOf(specific.description), prompt: stringOf(specific.prompt) })
+      const { agentName, description, prompt } = specific
+      const fields = compact({ agentName: stringOf(agentName), description: stringOf(description), prompt: stringOf(prompt) })
       if (fields) return fields
       break
     }
@@ -157,7 +160,8 @@ function toolInvocation(part: JsonRecord, calls: ToolCallData): ToolInvocationIn
     (id === null ? undefined : calls.results.get(id)) ??
     markdownText(part.pastTenseMessage) ??
     markdownText(part.invocationMessage)
-  return { id, name: textOf(part.toolId) ?? 'unknown', input: input ?? null, output: output ?? null, status: toolStatus(part, specific, io) }
+  const name = textOf(part.toolId) ?? 'unknown'
+  return { id, name, input: input ?? null, output: output ?? null, status: toolStatus(part, specific, io) }
 }
 
 interface Response {
