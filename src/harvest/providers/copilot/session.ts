@@ -202,7 +202,8 @@ function responseOf(request: JsonRecord, calls: ToolCallData): Response | null {
       const value = Array.isArray(part.value) ? part.value.filter((v) => typeof v === 'string').join('') : stringOf(part.value)
       if (value) response.thinking.push(value)
     } else if (isFileEdit(kind)) {
-      const path = recordOf(part.uri) && uriComponentsPath(part.uri as JsonRecord)
+      const uri = recordOf(part.uri)
+      const path = uri && uriComponentsPath(uri)
       if (path) response.editedFiles.push(path)
     }
   }
