@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as t from 'typanion'
-import { listen, isLoopbackAddress } from '../../../api'
+import { isLoopbackHost } from '../../../shared/net'
 import { createHarvestScheduler, PROVIDERS } from '../../../harvest'
 import { streamLogger } from '../../../shared/log'
 import { VERSION } from '../../../shared/version'
@@ -53,6 +53,8 @@ export class ApiServeCommand extends BaseCommand {
       intervalSeconds: Number(this.harvestInterval),
       log,
     })
+    // Loaded here so other commands never pay for the HTTP stack at startup.
+    const { listen } = await import('../../../api')
     let server
     try {
       server = listen(
@@ -112,8 +114,6 @@ export class ApiServeCommand extends BaseCommand {
     return { token, generated: true }
   }
 }
-
-const isLoopbackHost = (host: string) => host === 'localhost' || isLoopbackAddress(host.replace(/^\[|\]$/g, ''))
 
 /** Resolves with the signal's name on SIGINT or SIGTERM. */
 function waitForShutdown(): Promise<string> {
