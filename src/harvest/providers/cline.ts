@@ -198,8 +198,8 @@ async function* readTask(source: Source): AsyncGenerator<SessionPart> {
   for (const problem of problems) yield { kind: 'problem', message: problem }
   for (const { message, results } of turns) {
     for (const result of results) yield { kind: 'tool-result', ...result }
-    // A user message that only carries tool results is not something the user said.
-    if (message.role !== 'user' || message.content !== '' || results.length === 0) yield { kind: 'message', message }
+    // A user message carrying tool results plus generated context only is not something the user said.
+    if (message.role !== 'user' || results.length === 0 || stripTags(message.content) !== '') yield { kind: 'message', message }
   }
 }
 
