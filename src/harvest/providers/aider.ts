@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { readdir, stat } from 'node:fs/promises'
-import { dirname, isAbsolute, join } from 'node:path'
+import { dirname, isAbsolute, join, relative, sep } from 'node:path'
 import type { MessageInput, Provider, ProviderContext, SessionPart, Source, ToolInvocationInput, WorkspaceRef } from '../provider'
 import { readLines } from '../read/jsonl'
 import { titleFrom } from '../read/title'
@@ -75,7 +75,7 @@ export const aider: Provider = {
     }
   },
 
-  read: (source) => readHistory(source),
+  read: readHistory,
 }
 
 /** One `# aider chat started at` block, parsed. */
@@ -95,10 +95,11 @@ const MODEL_LINE = /^(?:Main model|Model): (\S+)/
 const FENCE = /^\s*(```|~~~)/
 
 /**
- * Splits chat-history lines into sessions and messages. Aider writes a blank line before every
- * user input and reply, so a `> ` line right after reply text (no blank line) is a quote in the
- * reply, and an unprefixed line right after a `> ` line continues that tool output; inside a code
- * fence of a reply every line is reply text.
+ * Splits chat-history lines into sessions and messages. Aider ends every tool output with two
+ * spaces (a Markdown line break) and writes a blank line before every input and reply, so within a
+ * reply a `> ` line is a quote unless a blank line precedes it and it ends with two spaces; an
+ * unprefixed line right after a `> ` line continues that tool output (Aider prefixes only the first
+ * line of a multi-line output); inside a code fence of a reply every line is reply text.
  */
 class ChatHistoryParser {
   private session: ParsedSession | null = null
@@ -127,13 +128,12 @@ class ChatHistoryParser {
       if (FENCE.test(line)) this.inFence = false
     } else if (line.startsWith('#### ') || line === '####') {
       this.append('user', line.slice(5).trimEnd())
-    } else if ((line.startsWith('> ') || line === '>') && !(open?.kind === 'assistant' && !this.afterBlank)) {
+    } else if ((line.startsWith('> ') || line === '>') && (open?.kind !== 'assistant' || (this.afterBlank && line.endsWith('  ')))) {
       this.append('tool', line.slice(2).trimEnd())
     } else if (blank) {
       if (open?.kind === 'assistant') open.lines.push('')
       else if (open?.kind === 'user') this.flush()
     } else if (open?.kind === 'tool' && !this.afterBlank) {
-      // Aider prefixes only the first line of a multi-line tool output.
       open.lines.push(line.trimEnd())
     } else {
       this.append('assistant', line)
@@ -193,9 +193,11 @@ class ChatHistoryParser {
   }
 }
 
-async function* readHistory(source: Source): AsyncGenerator<SessionPart> {
+async function* readHistory(source: Source, ctx: ProviderContext): AsyncGenerator<SessionPart> {
   const { mtime } = source.data as HistorySource
   const inputs = await readInputHistory(join(dirname(source.path), INPUT_HISTORY))
+  // Ids hash the path relative to the home, so a home restored elsewhere keeps its session ids.
+  const idPath = relative(ctx.home, source.path).startsWith('..') ? source.path : relative(ctx.home, source.path).split(sep).join('/')
   const workspace = workspaceAt(dirname(source.path))
   const parser = new ChatHistoryParser()
   const ids = new Map<string, number>()
@@ -208,7 +210,7 @@ async function* readHistory(source: Source): AsyncGenerator<SessionPart> {
     previous = next
   }
   const idOf = (session: ParsedSession) => {
-    const base = `${source.path}\n${session.startedAt}`
+    const base = `${idPath}\n${session.startedAt}`
     const count = ids.get(base) ?? 0
     ids.set(base, count + 1)
     return `aider-${createHash('sha256').update(count === 0 ? base : `${base}#${count}`).digest('hex').slice(0, 16)}`
@@ -253,7 +255,7 @@ function* finishSession(
     session: {
       id,
       title: titleFrom(request?.content),
-      model: session.model ?? session.messages.findLast((m) => m.role === 'assistant')?.model ?? null,
+      model: session.messages.findLast((m) => m.role === 'assistant')?.model ?? session.model,
       created: session.start,
       updated: mtime !== null ? Math.max(mtime, latest) : times.length > 0 ? latest : null,
       workspace,
@@ -332,10 +334,12 @@ async function readInputHistory(path: string): Promise<InputEntry[]> {
 
 /** Gives each user message the time of the same input in the history, matched in order within the session's span. */
 function matchInputTimes(users: MessageInput[], inputs: InputEntry[], start: number, end: number | null): void {
-  let cursor = inputs.findIndex((entry) => entry.time >= start - 1000)
+  let cursor = inputs.findIndex((entry) => entry.time >= start)
   if (cursor === -1) return
+  // Two sessions started in the same second share a span; only a later start bounds it.
+  const limit = end !== null && end > start ? end : Infinity
   for (const message of users) {
-    const found = inputs.findIndex((entry, i) => i >= cursor && (end === null || entry.time < end) && entry.text === message.content)
+    const found = inputs.findIndex((entry, i) => i >= cursor && entry.time < limit && entry.text === message.content)
     if (found === -1) continue
     message.timestamp = inputs[found]!.time
     cursor = found + 1

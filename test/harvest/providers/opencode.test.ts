@@ -2,7 +2,7 @@ import { Database } from 'bun:sqlite'
 import { describe, expect, test } from 'bun:test'
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { workspaceIdFor, type Message } from '../../../src/db'
+import { workspaceIdFor, type Message, type SessionDetail } from '../../../src/db'
 import type { Provider } from '../../../src/harvest'
 import { opencode } from '../../../src/harvest/providers/opencode'
 import { openTestDb } from '../../support/db'
@@ -64,7 +64,7 @@ const longReply =
 const todo = workspaceIdFor('opencode', '/home/dev/projects/todo-api')
 const notes = workspaceIdFor('opencode', '/home/dev/Документы/notes')
 
-const DB_SESSIONS = [
+const DB_SESSIONS: SessionDetail[] = [
   {
     id: 'ses_01',
     workspaceId: todo,
