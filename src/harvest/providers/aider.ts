@@ -16,7 +16,7 @@ const INPUT_HISTORY = '.aider.input.history'
  * shallow levels come first, so a cut only loses the deepest ones), never into hidden directories,
  * symlinks, dependency or build trees, or OS folders full of other apps' data.
  */
-export const WALK_LIMITS = { depth: 5, directories: 10_000 }
+const WALK_LIMITS = { depth: 5, directories: 10_000 }
 const SKIPPED = new Set([
   'node_modules', 'bower_components', 'vendor', 'target', 'dist', 'build', 'out', '__pycache__', 'venv',
   'site-packages', 'Pods', 'DerivedData', 'Library', 'AppData', 'Applications', 'snap', 'Pictures', 'Music',

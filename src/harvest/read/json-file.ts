@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises'
 export type JsonFile = { ok: true; value: unknown } | { ok: false; error: string; missing: boolean }
 
 /** Whole-file JSON documents larger than this are reported instead of being loaded into memory. */
-export const MAX_JSON_BYTES = 256 * 1024 * 1024
+const MAX_JSON_BYTES = 256 * 1024 * 1024
 
 /**
  * Reads and parses a JSON file that its tool rewrites in place (Cline, Continue, OpenCode legacy).

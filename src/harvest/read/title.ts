@@ -1,5 +1,5 @@
 /** Titles derived from a message are cut to this many characters (provider-formats §0). */
-export const TITLE_LENGTH = 50
+const TITLE_LENGTH = 50
 
 /** A title from the first non-empty line of a message, whitespace collapsed and cut with an ellipsis; null if none. */
 export function titleFrom(text: string | null | undefined, length = TITLE_LENGTH): string | null {

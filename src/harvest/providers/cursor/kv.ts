@@ -3,7 +3,7 @@ import { decodeValue } from '../../read/sqlite-source'
 import { tryParseJson } from '../../read/json-value'
 
 /** Values larger than this (Cursor bubbles reach tens of MB) are reported instead of loaded. */
-export const MAX_VALUE_BYTES = 256 * 1024 * 1024
+const MAX_VALUE_BYTES = 256 * 1024 * 1024
 
 /** One key of an `ItemTable`/`cursorDiskKV` table, parsed; `problem` says why it could not be. */
 export type KvValue = { found: false } | { found: true; value: unknown } | { found: true; problem: string }

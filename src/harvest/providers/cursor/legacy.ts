@@ -57,7 +57,8 @@ function* chatTabs(value: unknown, workspace: WorkspaceRef): Generator<SessionPa
         id,
         title: textOf(tab.chatTitle) ?? titleFrom(firstUser ? textOfBubble(firstUser) : null),
         model: bubbles.map((bubble) => textOf(bubble.modelType)).findLast((model) => model !== null) ?? null,
-        created: null,
+        // Tabs only record their last send; it is the best known time for both ends.
+        created: toEpochMs(tab.lastSendTime),
         updated: toEpochMs(tab.lastSendTime),
         workspace,
         metadata: { format: 'aichat' },
