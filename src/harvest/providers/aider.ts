@@ -114,8 +114,7 @@ class ChatHistoryParser {
     const header = HEADER.exec(line)
     if (header) {
       const ended = this.finish()
-      const [y, mo, d, h, mi, s] = header.slice(2).map(Number)
-      this.session = { startedAt: header[1]!, start: new Date(y!, mo! - 1, d, h, mi, s).getTime(), model: null, messages: [] }
+      this.session = { startedAt: header[1]!, start: localTime(header.slice(2)), model: null, messages: [] }
       this.afterBlank = true
       return ended
     }
@@ -323,9 +322,8 @@ async function readInputHistory(path: string): Promise<InputEntry[]> {
     const stamp = /^# (\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?\s*$/.exec(raw.text)
     if (stamp) {
       close()
-      const [, y, mo, d, h, mi, s] = stamp.map(Number)
-      const ms = Math.trunc(Number(`0.${stamp[7] ?? '0'}`) * 1000)
-      current = { time: new Date(y!, mo! - 1, d, h, mi, s, ms).getTime(), lines: [] }
+      const time = localTime(stamp.slice(1, 7), Math.trunc(Number(`0.${stamp[7] ?? '0'}`) * 1000))
+      current = time === null ? null : { time, lines: [] }
     } else if (raw.text.startsWith('+') && current) (current as { lines: string[] }).lines.push(raw.text.slice(1))
   }
   close()
@@ -344,4 +342,11 @@ function matchInputTimes(users: MessageInput[], inputs: InputEntry[], start: num
     message.timestamp = inputs[found]!.time
     cursor = found + 1
   }
+}
+
+/** Epoch ms of a local date-time given as `[year, month, day, hour, minute, second]` strings; null if invalid. */
+function localTime(parts: (string | undefined)[], ms = 0): number | null {
+  const [y, mo, d, h, mi, s] = parts.map(Number)
+  const time = new Date(y!, mo! - 1, d, h, mi, s, ms).getTime()
+  return Number.isFinite(time) ? time : null
 }
