@@ -247,8 +247,8 @@ function* finishSession(
   const users = session.messages.filter((m) => m.role === 'user')
   const request = users.find((m) => !m.content.startsWith('/')) ?? users[0]
   if (session.start !== null) matchInputTimes(users, inputs, session.start, nextStart)
-  const times = session.messages.flatMap((m) => (m.timestamp === null ? [] : [m.timestamp]))
-  const latest = Math.max(session.start ?? 0, ...times)
+  const latestMessage = session.messages.reduce<number | null>((max, { timestamp: t }) => (t !== null && (max === null || t > max) ? t : max), null)
+  const latest = Math.max(session.start ?? 0, latestMessage ?? 0)
   yield {
     kind: 'session',
     session: {
@@ -256,7 +256,7 @@ function* finishSession(
       title: titleFrom(request?.content),
       model: session.messages.findLast((m) => m.role === 'assistant')?.model ?? session.model,
       created: session.start,
-      updated: mtime !== null ? Math.max(mtime, latest) : times.length > 0 ? latest : null,
+      updated: mtime !== null ? Math.max(mtime, latest) : latestMessage === null ? null : latest,
       workspace,
       metadata: session.startedAt ? { startedAt: session.startedAt, timezone: 'local (assumed)' } : null,
     },

@@ -182,15 +182,18 @@ async function* readTask(source: Source): AsyncGenerator<SessionPart> {
   const firstUserText = messages.find((m) => m.role === 'user')?.content ?? null
   const uiTask = uiEvents.find((event) => event.say === 'task')?.text ?? null
   const cwd = task.indexed?.cwd ?? messages.map((m) => cwdIn(m.content)).find((found) => found !== null) ?? null
-  const times = uiEvents.map((event) => event.ts)
+  // Reduced, not spread: a UI log can hold more events than a call takes arguments.
+  const first = uiEvents.reduce<number | null>((min, { ts }) => (min === null || ts < min ? ts : min), null)
+  const last = uiEvents.reduce<number | null>((max, { ts }) => (max === null || ts > max ? ts : max), null)
   yield {
     kind: 'session',
     session: {
       id: task.taskId,
       title: titleFrom(task.indexed?.task ?? uiTask ?? stripTags(firstUserText)),
       model: models.at(-1)?.model ?? null,
-      created: times.length > 0 ? Math.min(...times) : (task.indexed?.ts ?? toEpochMs(task.taskId)),
-      updated: times.length > 0 ? Math.max(...times) : null,
+      // Cline names tasks by their creation time in ms; Roo Code and Kilo Code by UUID.
+      created: first ?? task.indexed?.ts ?? (/^\d{13}$/.test(task.taskId) ? Number(task.taskId) : null),
+      updated: last,
       workspace: cwd ? workspaceAt(cwd) : null,
       metadata: { extension: task.extension },
     },
