@@ -3,8 +3,7 @@ import { readdir, stat } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, sep } from 'node:path'
 import type { MessageInput, Provider, ProviderContext, SessionPart, Source, ToolInvocationInput, WorkspaceRef } from '../provider'
 import { readLines } from '../read/jsonl'
-import { titleFrom } from '../read/title'
-import { workspaceAt } from '../read/workspace-path'
+import { promptTitle, workspaceAt } from '../read/naming'
 
 const HISTORY = '.aider.chat.history.md'
 const INPUT_HISTORY = '.aider.input.history'
@@ -253,7 +252,7 @@ function* finishSession(
     kind: 'session',
     session: {
       id,
-      title: titleFrom(request?.content),
+      title: request ? promptTitle(request.content) : null,
       model: session.messages.findLast((m) => m.role === 'assistant')?.model ?? session.model,
       created: session.start,
       updated: mtime !== null ? Math.max(mtime, latest) : latestMessage === null ? null : latest,

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { toEpochMs } from '../../shared/time'
 import {
   configRoots,
+  exists,
   existing,
   type MessageInput,
   type Provider,
@@ -12,10 +13,9 @@ import {
   type Source,
   type ToolInvocationInput,
 } from '../provider'
-import { readJsonFile, type JsonFile } from '../read/json-file'
-import { arrayOf, isRecord, outputText, recordOf, stringOf, textOf, type JsonRecord } from '../read/json-value'
-import { titleFrom } from '../read/title'
-import { workspaceAt } from '../read/workspace-path'
+import { readJsonDocument } from '../read/files'
+import { promptTitle, workspaceAt } from '../read/naming'
+import { asArray, asRecord, asString, asText, recordOf, toolOutputText } from '../read/values'
 
 /** VS Code-family products whose user dirs may host these extensions (provider-formats §1.2). */
 const PRODUCTS = [
@@ -119,11 +119,10 @@ export const cline: Provider = {
 
 async function readTaskIndex(path: string): Promise<Map<string, IndexedTask>> {
   const index = new Map<string, IndexedTask>()
-  const file = await readJsonFile(path)
-  if (!file.ok) return index
-  for (const entry of arrayOf(file.value).map(recordOf)) {
-    const id = textOf(entry.id)
-    if (id) index.set(id, { cwd: textOf(entry.cwdOnTaskInitialization), task: textOf(entry.task), ts: toEpochMs(entry.ts) })
+  const file = await readJsonDocument(path)
+  for (const entry of 'value' in file ? asArray(file.value).map(recordOf) : []) {
+    const id = asText(entry.id)
+    if (id) index.set(id, { cwd: asText(entry.cwdOnTaskInitialization), task: asText(entry.task), ts: toEpochMs(entry.ts) })
   }
   return index
 }
@@ -141,30 +140,32 @@ const SPOKEN = new Set(['task', 'user_feedback', 'text', 'completion_result'])
 
 async function* readTask(source: Source): AsyncGenerator<SessionPart> {
   const task = source.data as TaskSource
-  const [api, ui, meta] = await Promise.all([API_HISTORY, UI_MESSAGES, TASK_METADATA].map((name) => readJsonFile(join(task.dir, name))))
   const problems: string[] = []
-  const listOf = (name: string, file: JsonFile | undefined): unknown[] | null => {
-    if (!file) return null
-    if (!file.ok) {
-      if (!file.missing) problems.push(`${name}: ${file.error}`)
-      return null
-    }
-    if (Array.isArray(file.value)) return file.value
+  /** A task file's JSON, or null when it is absent (not every version writes all three) or unreadable (reported). */
+  const readTaskFile = async (name: string): Promise<unknown> => {
+    const path = join(task.dir, name)
+    if (!(await exists(path))) return null
+    const file = await readJsonDocument(path)
+    if ('value' in file) return file.value
+    problems.push(`${name}: ${file.error}`)
+    return null
+  }
+  const listOf = (name: string, value: unknown): unknown[] | null => {
+    if (value === null || Array.isArray(value)) return value
     problems.push(`${name}: not a list`)
     return null
   }
-  const apiMessages = listOf(API_HISTORY, api)
-  const uiEvents = (listOf(UI_MESSAGES, ui) ?? []).flatMap((event): UiEvent[] => {
+  const apiMessages = listOf(API_HISTORY, await readTaskFile(API_HISTORY))
+  const uiEvents = (listOf(UI_MESSAGES, await readTaskFile(UI_MESSAGES)) ?? []).flatMap((event): UiEvent[] => {
     const e = recordOf(event)
     const ts = toEpochMs(e.ts)
-    return ts === null ? [] : [{ ts, say: textOf(e.say), ask: textOf(e.ask), text: stringOf(e.text) ?? '' }]
+    return ts === null ? [] : [{ ts, say: asText(e.say), ask: asText(e.ask), text: asString(e.text) ?? '' }]
   })
-  const metadata = meta?.ok ? recordOf(meta.value) : {}
-  if (meta && !meta.ok && !meta.missing) problems.push(`${TASK_METADATA}: ${meta.error}`)
-  const models = arrayOf(metadata.model_usage)
+  const metadata = recordOf(await readTaskFile(TASK_METADATA))
+  const models = asArray(metadata.model_usage)
     .map(recordOf)
     .flatMap((usage) => {
-      const model = textOf(usage.model_id)
+      const model = asText(usage.model_id)
       return model ? [{ ts: toEpochMs(usage.ts), model }] : []
     })
   /** The model in use at a time: the last one switched to before it (the first one before any switch). */
@@ -189,7 +190,7 @@ async function* readTask(source: Source): AsyncGenerator<SessionPart> {
     kind: 'session',
     session: {
       id: task.taskId,
-      title: titleFrom(task.indexed?.task ?? uiTask ?? stripTags(firstUserText)),
+      title: promptTitle(task.indexed?.task ?? uiTask ?? stripTags(firstUserText) ?? ''),
       model: models.at(-1)?.model ?? null,
       // Cline names tasks by their creation time in ms; Roo Code and Kilo Code by UUID.
       created: first ?? task.indexed?.ts ?? (/^\d{13}$/.test(task.taskId) ? Number(task.taskId) : null),
@@ -239,7 +240,7 @@ function turnsFromApi(entries: unknown[], events: UiEvent[], problems: string[])
   const turns: Turn[] = []
   for (const [index, entry] of entries.entries()) {
     const e = recordOf(entry)
-    if (!isRecord(entry) || (e.role !== 'user' && e.role !== 'assistant')) {
+    if (e.role !== 'user' && e.role !== 'assistant') {
       problems.push(`${API_HISTORY}[${index}] is not a user or assistant message`)
       continue
     }
@@ -249,7 +250,7 @@ function turnsFromApi(entries: unknown[], events: UiEvent[], problems: string[])
     const matched = text === '' ? null : matchTime(text)
     const timestamp = own ?? matched ?? (role === 'assistant' ? (requests[assistantCount]?.ts ?? null) : null)
     if (role === 'assistant') assistantCount += 1
-    const metadata: JsonRecord | null = thinking ? { thinking } : null
+    const metadata: Record<string, unknown> | null = thinking ? { thinking } : null
     turns.push({ message: { role, content: text, timestamp, model: null, toolInvocations: tools, metadata }, results })
   }
   return turns
@@ -271,18 +272,18 @@ function blocksOf(content: unknown): { text: string; tools: ToolInvocationInput[
   const thoughts: string[] = []
   const tools: ToolInvocationInput[] = []
   const results: ToolResult[] = []
-  for (const block of arrayOf(content).map(recordOf)) {
+  for (const block of asArray(content).map(recordOf)) {
     if (block.type === 'text') {
-      const text = stringOf(block.text)
+      const text = asString(block.text)
       if (text) texts.push(text)
     } else if (block.type === 'thinking') {
-      const text = stringOf(block.thinking)
+      const text = asString(block.thinking)
       if (text) thoughts.push(text)
     } else if (block.type === 'tool_use') {
-      const name = textOf(block.name)
-      if (name) tools.push({ id: textOf(block.id), name, input: block.input ?? null, output: null, status: null })
+      const name = asText(block.name)
+      if (name) tools.push({ id: asText(block.id), name, input: block.input ?? null, output: null, status: null })
     } else if (block.type === 'tool_result') {
-      const callId = textOf(block.tool_use_id)
+      const callId = asText(block.tool_use_id)
       if (callId) results.push({ callId, output: resultText(block.content), status: block.is_error === true ? 'error' : 'success' })
     }
   }
@@ -291,10 +292,10 @@ function blocksOf(content: unknown): { text: string; tools: ToolInvocationInput[
 
 /** A tool result's content: a string, or its text blocks joined. */
 function resultText(content: unknown): string | null {
-  if (!Array.isArray(content)) return outputText(content)
+  if (!Array.isArray(content)) return toolOutputText(content)
   return content
     .map(recordOf)
-    .map((block) => (block.type === 'text' ? (stringOf(block.text) ?? '') : ''))
+    .map((block) => (block.type === 'text' ? (asString(block.text) ?? '') : ''))
     .filter((text) => text !== '')
     .join('\n\n')
 }

@@ -2,10 +2,10 @@ import { readdir, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { toEpochMs } from '../../shared/time'
 import { exists, existing, type Provider, type ProviderContext, type SessionPart, type Source, type ToolInvocationInput } from '../provider'
-import { readJsonFile } from '../read/json-file'
-import { arrayOf, isRecord, jsonOrText, recordOf, stringOf, textOf, type JsonRecord } from '../read/json-value'
-import { titleFrom } from '../read/title'
-import { folderPath, workspaceAt } from '../read/workspace-path'
+import { readJsonDocument } from '../read/files'
+import { folderPath } from '../read/folder-uri'
+import { promptTitle, workspaceAt } from '../read/naming'
+import { asArray, asRecord, asString, asText, parseJsonText, recordOf } from '../read/values'
 
 const INDEX = 'sessions.json'
 /** Continue writes this title when it could not load a session; it is not the user's title. */
@@ -41,9 +41,9 @@ export const continueDev: Provider = {
     const created = new Map<string, number | null>()
     if (await exists(indexPath)) {
       yield { key: indexPath, path: indexPath, data: { kind: 'index' } satisfies ContinueSource }
-      const index = await readJsonFile(indexPath)
-      for (const entry of index.ok ? arrayOf(index.value) : []) {
-        const id = textOf(recordOf(entry).sessionId)
+      const index = await readJsonDocument(indexPath)
+      for (const entry of 'value' in index ? asArray(index.value) : []) {
+        const id = asText(recordOf(entry).sessionId)
         if (id) created.set(id, toEpochMs(recordOf(entry).dateCreated))
       }
     }
@@ -66,38 +66,38 @@ export const continueDev: Provider = {
 
 /** The index only feeds creation dates; reading it as a source reports when it is broken. */
 async function* checkIndex(source: Source): AsyncGenerator<SessionPart> {
-  const index = await readJsonFile(source.path)
-  if (!index.ok) yield { kind: 'problem', message: `${INDEX}: ${index.error}` }
+  const index = await readJsonDocument(source.path)
+  if ('error' in index) yield { kind: 'problem', message: `${INDEX}: ${index.error}` }
   else if (!Array.isArray(index.value)) yield { kind: 'problem', message: `${INDEX}: not a list of sessions` }
 }
 
 async function* readSession(source: Source, data: Extract<ContinueSource, { kind: 'session' }>): AsyncGenerator<SessionPart> {
-  const file = await readJsonFile(source.path)
-  if (!file.ok) {
+  const file = await readJsonDocument(source.path)
+  if ('error' in file) {
     yield { kind: 'problem', message: file.error }
     return
   }
-  if (!isRecord(file.value)) {
+  const session = asRecord(file.value)
+  if (!session) {
     yield { kind: 'problem', message: 'not a session object' }
     return
   }
-  const session = file.value
   const history = Array.isArray(session.history) ? session.history : []
-  const promptModel = history.map((item) => textOf(recordOf(arrayOf(recordOf(item).promptLogs)[0]).modelTitle)).find(Boolean)
-  const model = textOf(session.chatModelTitle) ?? promptModel ?? null
-  const title = textOf(session.title)
-  const folder = folderPath(stringOf(session.workspaceDirectory) ?? '')
+  const promptModel = history.map((item) => asText(recordOf(asArray(recordOf(item).promptLogs)[0]).modelTitle)).find(Boolean)
+  const model = asText(session.chatModelTitle) ?? promptModel ?? null
+  const title = asText(session.title)
+  const folder = folderPath(asString(session.workspaceDirectory) ?? '')
   const firstUser = history.map((item) => recordOf(recordOf(item).message)).find((m) => m.role === 'user')
   yield {
     kind: 'session',
     session: {
-      id: textOf(session.sessionId) ?? basename(source.path, '.json'),
-      title: title && title !== FAILED_TITLE ? title : titleFrom(contentText(firstUser?.content)),
+      id: asText(session.sessionId) ?? basename(source.path, '.json'),
+      title: title && title !== FAILED_TITLE ? title : promptTitle(contentText(firstUser?.content)),
       model,
       created: data.created,
       updated: data.mtime,
       workspace: folder ? workspaceAt(folder) : null,
-      metadata: textOf(session.mode) ? { mode: session.mode } : null,
+      metadata: asText(session.mode) ? { mode: session.mode } : null,
     },
   }
   if (!Array.isArray(session.history)) {
@@ -106,14 +106,14 @@ async function* readSession(source: Source, data: Extract<ContinueSource, { kind
   }
   let thinking: string[] = []
   for (const [index, item] of history.entries()) {
-    const message = recordOf(item).message
-    if (!isRecord(item) || !isRecord(message)) {
+    const message = asRecord(recordOf(item).message)
+    if (!message) {
       yield { kind: 'problem', message: `history[${index}] is not a chat message` }
       continue
     }
     const role = message.role
     const content = contentText(message.content)
-    const callId = textOf(message.toolCallId)
+    const callId = asText(message.toolCallId)
     if (role === 'thinking') {
       thinking.push(content)
       continue
@@ -126,19 +126,19 @@ async function* readSession(source: Source, data: Extract<ContinueSource, { kind
       yield { kind: 'problem', message: `history[${index}] has unknown role ${JSON.stringify(role)}` }
       continue
     }
-    const reasoning = textOf(recordOf(item.reasoning).text)
+    const reasoning = asText(recordOf(recordOf(item).reasoning).text)
     if (reasoning) thinking.push(reasoning)
     const metadata = role === 'assistant' && thinking.length > 0 ? { thinking: thinking.join('\n\n') } : null
     if (role === 'assistant') thinking = []
     yield {
       kind: 'message',
       message: {
-        id: textOf(message.id),
+        id: asText(message.id),
         role,
         content,
         timestamp: null,
-        model: role === 'assistant' ? (textOf(recordOf(arrayOf(item.promptLogs)[0]).modelTitle) ?? model) : null,
-        toolInvocations: toolCallsOf(message, item),
+        model: role === 'assistant' ? (asText(recordOf(asArray(recordOf(item).promptLogs)[0]).modelTitle) ?? model) : null,
+        toolInvocations: toolCallsOf(message, recordOf(item)),
         metadata,
       },
     }
@@ -148,24 +148,24 @@ async function* readSession(source: Source, data: Extract<ContinueSource, { kind
 /** A message's text: a string, or its text parts joined (images are left out). */
 function contentText(content: unknown): string {
   if (typeof content === 'string') return content
-  return arrayOf(content)
-    .map((part) => (recordOf(part).type === 'text' ? (stringOf(recordOf(part).text) ?? '') : ''))
+  return asArray(content)
+    .map((part) => (recordOf(part).type === 'text' ? (asString(recordOf(part).text) ?? '') : ''))
     .filter((text) => text !== '')
     .join('\n')
 }
 
 /** An assistant's `toolCalls`, with status and output from the item's `toolCallStates`. */
-function toolCallsOf(message: JsonRecord, item: JsonRecord): ToolInvocationInput[] {
-  const states = arrayOf(item.toolCallStates).map(recordOf)
-  return arrayOf(message.toolCalls).flatMap((call): ToolInvocationInput[] => {
+function toolCallsOf(message: Record<string, unknown>, item: Record<string, unknown>): ToolInvocationInput[] {
+  const states = asArray(item.toolCallStates).map(recordOf)
+  return asArray(message.toolCalls).flatMap((call): ToolInvocationInput[] => {
     const fn = recordOf(recordOf(call).function)
-    const name = textOf(fn.name)
+    const name = asText(fn.name)
     if (!name) return []
-    const id = textOf(recordOf(call).id)
+    const id = asText(recordOf(call).id)
     const state = states.find((s) => id !== null && s.toolCallId === id)
     const output = Array.isArray(state?.output)
-      ? state.output.map((o) => stringOf(recordOf(o).content) ?? '').join('\n\n')
+      ? state.output.map((o) => asString(recordOf(o).content) ?? '').join('\n\n')
       : null
-    return [{ id, name, input: fn.arguments !== undefined ? jsonOrText(fn.arguments) : (state?.parsedArgs ?? null), output, status: textOf(state?.status) }]
+    return [{ id, name, input: fn.arguments !== undefined ? parseJsonText(fn.arguments) : (state?.parsedArgs ?? null), output, status: asText(state?.status) }]
   })
 }

@@ -2,10 +2,10 @@ import { readdir, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { toEpochMs } from '../../shared/time'
 import { existing, type MessageInput, type Provider, type ProviderContext, type SessionPart, type Source, type ToolInvocationInput } from '../provider'
-import { readJsonFile } from '../read/json-file'
-import { isRecord, outputText, recordOf, stringOf, textOf, tryParseJson, type JsonRecord } from '../read/json-value'
+import { readJsonDocument } from '../read/files'
+import { workspaceAt } from '../read/naming'
 import { openSqliteSource, type SqliteSource } from '../read/sqlite-source'
-import { workspaceAt } from '../read/workspace-path'
+import { asRecord, asString, asText, recordOf, toolOutputText } from '../read/values'
 
 /** `${XDG_DATA_HOME:-~/.local/share}/opencode` on every OS (Windows uses `%USERPROFILE%\.local\share`). */
 const dataRoot = (ctx: ProviderContext) => join(ctx.env.XDG_DATA_HOME || join(ctx.home, '.local', 'share'), 'opencode')
@@ -99,11 +99,11 @@ async function* readDbSession(path: string, sessionId: string): AsyncGenerator<S
   }
   try {
     const { db } = sqlite
-    const session = db.query<JsonRecord, [string]>('SELECT * FROM session WHERE id = ?').get(sessionId)
+    const session = db.query<Record<string, unknown>, [string]>('SELECT * FROM session WHERE id = ?').get(sessionId)
     if (!session) return
     const project = db
       .query<{ worktree: string | null }, [string]>('SELECT worktree FROM project WHERE id = ?')
-      .get(stringOf(session.project_id) ?? '')
+      .get(asString(session.project_id) ?? '')
     yield {
       kind: 'session',
       session: headerOf(session, sessionId, {
@@ -123,11 +123,11 @@ async function* readDbSession(path: string, sessionId: string): AsyncGenerator<S
       .iterate(sessionId)) {
       const parts: unknown[] = []
       for (const part of partsOf.iterate(row.id)) {
-        const value = tryParseJson(part.data)
+        const value = parseColumn(part.data)
         if (value === undefined) yield { kind: 'problem', message: `part ${part.id}: invalid JSON` }
         else parts.push(value)
       }
-      const data = tryParseJson(row.data)
+      const data = parseColumn(row.data)
       const message = messageOf(row.id, data, parts, row.time_created)
       if (typeof message === 'string') {
         yield { kind: 'problem', message }
@@ -146,18 +146,18 @@ async function* readDbSession(path: string, sessionId: string): AsyncGenerator<S
 
 /** The session header shared by both stores. */
 function headerOf(
-  session: JsonRecord,
+  session: Record<string, unknown>,
   id: string,
   fields: { directory: unknown; worktree: unknown; parentId: unknown; created: unknown; updated: unknown },
 ) {
-  const folder = textOf(fields.directory) ?? (fields.worktree === '/' ? null : textOf(fields.worktree))
-  const metadata: JsonRecord = {}
+  const folder = asText(fields.directory) ?? (fields.worktree === '/' ? null : asText(fields.worktree))
+  const metadata: Record<string, unknown> = {}
   for (const [key, value] of Object.entries({ parentId: fields.parentId, slug: session.slug, version: session.version })) {
-    if (textOf(value)) metadata[key] = value
+    if (asText(value)) metadata[key] = value
   }
   return {
     id,
-    title: textOf(session.title),
+    title: asText(session.title),
     model: null,
     created: toEpochMs(fields.created),
     updated: toEpochMs(fields.updated),
@@ -171,8 +171,9 @@ function headerOf(
  * the content (synthetic ones, which OpenCode injects and hides, are left out); tool parts become tool
  * invocations; reasoning goes to metadata.
  */
-function messageOf(id: string, data: unknown, parts: unknown[], rowTime: number | null): MessageInput | string {
-  if (!isRecord(data)) return `message ${id}: invalid JSON`
+function messageOf(id: string, value: unknown, parts: unknown[], rowTime: number | null): MessageInput | string {
+  const data = asRecord(value)
+  if (!data) return `message ${id}: invalid JSON`
   const role = data.role
   if (role !== 'user' && role !== 'assistant') return `message ${id}: unknown role ${JSON.stringify(role)}`
   const texts: string[] = []
@@ -180,34 +181,34 @@ function messageOf(id: string, data: unknown, parts: unknown[], rowTime: number 
   const tools: ToolInvocationInput[] = []
   for (const part of parts.map(recordOf)) {
     if (part.type === 'text' && part.synthetic !== true && part.ignored !== true) {
-      const text = stringOf(part.text)
+      const text = asString(part.text)
       if (text) texts.push(text)
     } else if (part.type === 'reasoning') {
-      const text = stringOf(part.text)
+      const text = asString(part.text)
       if (text) reasoning.push(text)
     } else if (part.type === 'tool') {
-      const name = textOf(part.tool)
+      const name = asText(part.tool)
       const state = recordOf(part.state)
       if (name) {
         tools.push({
-          id: textOf(part.callID),
+          id: asText(part.callID),
           name,
           input: state.input ?? null,
-          output: outputText(state.output ?? state.error),
-          status: textOf(state.status),
+          output: toolOutputText(state.output ?? state.error),
+          status: asText(state.status),
         })
       }
     }
   }
-  const metadata: JsonRecord = {}
+  const metadata: Record<string, unknown> = {}
   if (reasoning.length > 0) metadata.reasoning = reasoning.join('\n\n')
-  if (isRecord(data.error)) metadata.error = data.error
+  if (asRecord(data.error)) metadata.error = data.error
   return {
     id,
     role,
     content: texts.join('\n\n'),
     timestamp: toEpochMs(recordOf(data.time).created) ?? toEpochMs(rowTime),
-    model: role === 'assistant' ? textOf(data.modelID) : null,
+    model: role === 'assistant' ? asText(data.modelID) : null,
     toolInvocations: tools,
     metadata: Object.keys(metadata).length > 0 ? metadata : null,
   }
@@ -233,20 +234,20 @@ async function* discoverLegacy(storage: string): AsyncGenerator<Source> {
 }
 
 async function* readLegacySession(storage: string, path: string): AsyncGenerator<SessionPart> {
-  const file = await readJsonFile(path)
-  if (!file.ok || !isRecord(file.value)) {
-    yield { kind: 'problem', message: file.ok ? 'session file is not an object' : file.error }
+  const file = await readJsonDocument(path)
+  const session = 'value' in file ? asRecord(file.value) : null
+  if (!session) {
+    yield { kind: 'problem', message: 'error' in file ? file.error : 'session file is not an object' }
     return
   }
-  const session = file.value
-  const id = textOf(session.id) ?? basename(path, '.json')
-  const project = await readJsonFile(join(storage, 'project', `${stringOf(session.projectID) ?? ''}.json`))
+  const id = asText(session.id) ?? basename(path, '.json')
+  const project = await readJsonDocument(join(storage, 'project', `${asString(session.projectID) ?? ''}.json`))
   const time = recordOf(session.time)
   yield {
     kind: 'session',
     session: headerOf(session, id, {
       directory: session.directory,
-      worktree: project.ok ? recordOf(project.value).worktree : null,
+      worktree: 'value' in project ? recordOf(project.value).worktree : null,
       parentId: session.parentID,
       created: time.created,
       updated: time.updated,
@@ -254,16 +255,16 @@ async function* readLegacySession(storage: string, path: string): AsyncGenerator
   }
   let model: string | null = null
   for (const name of await listJson(join(storage, 'message', id))) {
-    const messageFile = await readJsonFile(join(storage, 'message', id, name))
-    if (!messageFile.ok) {
+    const messageFile = await readJsonDocument(join(storage, 'message', id, name))
+    if ('error' in messageFile) {
       yield { kind: 'problem', message: `${name}: ${messageFile.error}` }
       continue
     }
-    const messageId = textOf(recordOf(messageFile.value).id) ?? name.slice(0, -5)
+    const messageId = asText(recordOf(messageFile.value).id) ?? name.slice(0, -5)
     const parts: unknown[] = []
     for (const partName of await listJson(join(storage, 'part', messageId))) {
-      const part = await readJsonFile(join(storage, 'part', messageId, partName))
-      if (part.ok) parts.push(part.value)
+      const part = await readJsonDocument(join(storage, 'part', messageId, partName))
+      if ('value' in part) parts.push(part.value)
       else yield { kind: 'problem', message: `${partName}: ${part.error}` }
     }
     const message = messageOf(messageId, messageFile.value, parts, null)
@@ -279,3 +280,12 @@ async function* readLegacySession(storage: string, path: string): AsyncGenerator
 
 /** The `.json` files of a folder in name order (OpenCode ids sort by creation time). */
 const listJson = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).filter((name) => name.endsWith('.json')).sort()
+
+/** A JSON column parsed; `undefined` when it is not valid JSON. */
+function parseColumn(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}

@@ -1,10 +1,10 @@
 import type { Database } from 'bun:sqlite'
 import { createHash } from 'node:crypto'
 import type { SessionPart, WorkspaceRef } from '../../provider'
-import { arrayOf, recordOf, stringOf, textOf, type JsonRecord } from '../../read/json-value'
+import { folderPath } from '../../read/folder-uri'
+import { promptTitle, workspaceAt } from '../../read/naming'
 import { openSqliteSource, type SqliteSource } from '../../read/sqlite-source'
-import { titleFrom } from '../../read/title'
-import { folderPath, workspaceAt } from '../../read/workspace-path'
+import { asArray, asString, asText, recordOf } from '../../read/values'
 import { bubbleModel, messageFromBubble } from './bubble'
 import { kvReader, prefixRange } from './kv'
 
@@ -75,17 +75,17 @@ function* composerParts(db: Database, composerId: string, context: ComposerConte
   const get = kvReader(db, 'cursorDiskKV')
   const data = get(`composerData:${composerId}`)
   if (!data.found) return
-  let composer: JsonRecord = {}
+  let composer: Record<string, unknown> = {}
   if ('problem' in data) yield { kind: 'problem', message: data.problem }
   else composer = recordOf(data.value)
 
   const unreadable = 'problem' in data
   // Empty chats (a composer is created for every new tab) are not sessions.
   if (!hasBubbles(db, composer, composerId, unreadable)) return
-  const model = textOf(recordOf(composer.modelConfig).modelName)
-  const status = textOf(composer.status)
-  const mode = textOf(composer.unifiedMode)
-  const metadata: JsonRecord = {}
+  const model = asText(recordOf(composer.modelConfig).modelName)
+  const status = asText(composer.status)
+  const mode = asText(composer.unifiedMode)
+  const metadata: Record<string, unknown> = {}
   if (mode) metadata.mode = mode
   if (status) metadata.status = status
   if (composer.isArchived === true) metadata.archived = true
@@ -93,7 +93,7 @@ function* composerParts(db: Database, composerId: string, context: ComposerConte
     kind: 'session',
     session: {
       id: composerId,
-      title: textOf(composer.name),
+      title: asText(composer.name),
       model,
       created: typeof composer.createdAt === 'number' ? composer.createdAt : null,
       updated: typeof composer.lastUpdatedAt === 'number' ? composer.lastUpdatedAt : null,
@@ -124,11 +124,11 @@ function* composerParts(db: Database, composerId: string, context: ComposerConte
     yield { kind: 'message', message }
   }
   if (missing > 0) yield { kind: 'update', patch: { metadata: { ...metadata, missingBubbles: missing } } }
-  if (!textOf(composer.name)) yield { kind: 'update', patch: { title: titleFrom(firstUser) } }
+  if (!asText(composer.name)) yield { kind: 'update', patch: { title: firstUser === null ? null : promptTitle(firstUser) } }
 }
 
-function hasBubbles(db: Database, composer: JsonRecord, composerId: string, unreadable: boolean): boolean {
-  if (arrayOf(composer.fullConversationHeadersOnly).length > 0 || arrayOf(composer.conversation).length > 0) return true
+function hasBubbles(db: Database, composer: Record<string, unknown>, composerId: string, unreadable: boolean): boolean {
+  if (asArray(composer.fullConversationHeadersOnly).length > 0 || asArray(composer.conversation).length > 0) return true
   if (!unreadable) return false
   return db.query('SELECT 1 FROM cursorDiskKV WHERE key >= ? AND key < ? LIMIT 1').get(...prefixRange(`bubbleId:${composerId}:`)) !== null
 }
@@ -140,14 +140,14 @@ function* bubblesOf(
   db: Database,
   get: ReturnType<typeof kvReader>,
   composerId: string,
-  composer: JsonRecord,
+  composer: Record<string, unknown>,
   composerUnreadable: boolean,
 ): Generator<BubbleRead> {
-  const inline = arrayOf(composer.conversation)
-  const headers = arrayOf(composer.fullConversationHeadersOnly).map(recordOf)
+  const inline = asArray(composer.conversation)
+  const headers = asArray(composer.fullConversationHeadersOnly).map(recordOf)
   if (headers.length > 0) {
     for (const header of headers) {
-      const bubbleId = textOf(header.bubbleId)
+      const bubbleId = asText(header.bubbleId)
       if (!bubbleId) {
         yield { kind: 'problem', message: 'conversation header without bubbleId' }
         continue
@@ -178,9 +178,9 @@ function* bubblesOf(
 /** `composerData.workspaceIdentifier` of newer versions: a storage folder id and/or a folder URI. */
 function workspaceFromIdentifier(identifier: unknown, byStorageId: ReadonlyMap<string, WorkspaceRef>): WorkspaceRef | null {
   const id = recordOf(identifier)
-  const known = byStorageId.get(textOf(id.id) ?? '')
+  const known = byStorageId.get(asText(id.id) ?? '')
   if (known) return known
   const uri = recordOf(id.uri)
-  const folder = folderPath(stringOf(uri.external) ?? stringOf(uri.fsPath) ?? stringOf(uri.path) ?? '')
+  const folder = folderPath(asString(uri.external) ?? asString(uri.fsPath) ?? asString(uri.path) ?? '')
   return folder ? workspaceAt(folder) : null
 }

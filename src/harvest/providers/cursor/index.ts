@@ -1,7 +1,6 @@
 import { join } from 'node:path'
 import { configRoots, exists, existing, type Provider, type ProviderContext, type Source, type WorkspaceRef } from '../../provider'
 import { openSqliteSource } from '../../read/sqlite-source'
-import { noFolderWorkspace } from '../../read/workspace-path'
 import { listComposers, readComposer, workspaceDigest, type ComposerContext } from './composer'
 import { readWorkspaceChats } from './legacy'
 import { scanWorkspaces } from './workspaces'
@@ -12,7 +11,8 @@ type CursorSource =
   | { kind: 'broken'; problem: string }
 
 const userDirs = (ctx: ProviderContext) => configRoots(ctx).map((root) => join(root, 'Cursor', 'User'))
-const NO_FOLDER = noFolderWorkspace('Cursor')
+/** Composers no workspace lists: named by the provider's label, as chats with no folder are (SPEC §4). */
+const NO_FOLDER: WorkspaceRef = { key: '(no folder)', name: 'Cursor', path: null }
 
 /**
  * Cursor (provider-formats §3.2): composer/agent chats in the global `state.vscdb` (`cursorDiskKV`,

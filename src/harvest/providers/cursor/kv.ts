@@ -1,6 +1,5 @@
 import type { Database } from 'bun:sqlite'
 import { decodeValue } from '../../read/sqlite-source'
-import { tryParseJson } from '../../read/json-value'
 
 /** Values larger than this (Cursor bubbles reach tens of MB) are reported instead of loaded. */
 const MAX_VALUE_BYTES = 256 * 1024 * 1024
@@ -18,8 +17,12 @@ export function kvReader(db: Database, table: 'ItemTable' | 'cursorDiskKV') {
     if (!row) return { found: false }
     if (row.bytes !== null && row.bytes > MAX_VALUE_BYTES) return { found: true, problem: `${key}: value of ${row.bytes} bytes skipped` }
     const text = decodeValue(row.value)
-    const value = text === null ? undefined : tryParseJson(text)
-    return value === undefined ? { found: true, problem: `${key}: invalid JSON` } : { found: true, value }
+    if (text === null) return { found: true, problem: `${key}: not text` }
+    try {
+      return { found: true, value: JSON.parse(text) }
+    } catch {
+      return { found: true, problem: `${key}: invalid JSON` }
+    }
   }
 }
 

@@ -1,8 +1,8 @@
 import { toEpochMs } from '../../../shared/time'
 import type { SessionPart, WorkspaceRef } from '../../provider'
-import { arrayOf, recordOf, stringOf, textOf } from '../../read/json-value'
+import { promptTitle } from '../../read/naming'
 import { openSqliteSource, type SqliteSource } from '../../read/sqlite-source'
-import { titleFrom } from '../../read/title'
+import { asArray, asString, asText, recordOf } from '../../read/values'
 import { bubbleModel, messageFromBubble } from './bubble'
 import { kvReader } from './kv'
 import { AICHAT_KEY, COMPOSER_INDEX_KEY } from './workspaces'
@@ -41,22 +41,22 @@ export async function* readWorkspaceChats(
 
 /** `{tabs: [{tabId, chatTitle, lastSendTime, bubbles: [{type: "user"|"ai", text, modelType}]}]}`. */
 function* chatTabs(value: unknown, workspace: WorkspaceRef): Generator<SessionPart> {
-  for (const [index, tab] of arrayOf(recordOf(value).tabs).map(recordOf).entries()) {
-    const id = textOf(tab.tabId)
-    const bubbles = arrayOf(tab.bubbles).map(recordOf)
+  for (const [index, tab] of asArray(recordOf(value).tabs).map(recordOf).entries()) {
+    const id = asText(tab.tabId)
+    const bubbles = asArray(tab.bubbles).map(recordOf)
     if (!id) {
       yield { kind: 'problem', message: `chat tab ${index} has no tabId` }
       continue
     }
     if (bubbles.length === 0) continue
-    const textOfBubble = (bubble: Record<string, unknown>) => stringOf(bubble.text) || stringOf(bubble.rawText) || ''
+    const textOfBubble = (bubble: Record<string, unknown>) => asString(bubble.text) || asString(bubble.rawText) || ''
     const firstUser = bubbles.find((bubble) => bubble.type === 'user')
     yield {
       kind: 'session',
       session: {
         id,
-        title: textOf(tab.chatTitle) ?? titleFrom(firstUser ? textOfBubble(firstUser) : null),
-        model: bubbles.map((bubble) => textOf(bubble.modelType)).findLast((model) => model !== null) ?? null,
+        title: asText(tab.chatTitle) ?? (firstUser ? promptTitle(textOfBubble(firstUser)) : null),
+        model: bubbles.map((bubble) => asText(bubble.modelType)).findLast((model) => model !== null) ?? null,
         // Tabs only record their last send; it is the best known time for both ends.
         created: toEpochMs(tab.lastSendTime),
         updated: toEpochMs(tab.lastSendTime),
@@ -73,11 +73,11 @@ function* chatTabs(value: unknown, workspace: WorkspaceRef): Generator<SessionPa
       yield {
         kind: 'message',
         message: {
-          id: textOf(bubble.id),
+          id: asText(bubble.id),
           role,
           content: textOfBubble(bubble),
           timestamp: null,
-          model: role === 'assistant' ? textOf(bubble.modelType) : null,
+          model: role === 'assistant' ? asText(bubble.modelType) : null,
         },
       }
     }
@@ -86,17 +86,17 @@ function* chatTabs(value: unknown, workspace: WorkspaceRef): Generator<SessionPa
 
 /** Old `allComposers[]` entries that carry their own `conversation[]`. */
 function* inlineComposers(value: unknown, workspace: WorkspaceRef, globalComposers: ReadonlySet<string>): Generator<SessionPart> {
-  for (const composer of arrayOf(recordOf(value).allComposers).map(recordOf)) {
-    const id = textOf(composer.composerId)
-    const conversation = arrayOf(composer.conversation)
+  for (const composer of asArray(recordOf(value).allComposers).map(recordOf)) {
+    const id = asText(composer.composerId)
+    const conversation = asArray(composer.conversation)
     if (!id || conversation.length === 0 || globalComposers.has(id)) continue
-    const model = textOf(recordOf(composer.modelConfig).modelName)
+    const model = asText(recordOf(composer.modelConfig).modelName)
     const firstUser = conversation.map(recordOf).find((bubble) => bubble.type === 1)
     yield {
       kind: 'session',
       session: {
         id,
-        title: textOf(composer.name) ?? titleFrom(stringOf(firstUser?.text)),
+        title: asText(composer.name) ?? promptTitle(asString(firstUser?.text) ?? ''),
         model,
         created: toEpochMs(composer.createdAt),
         updated: toEpochMs(composer.lastUpdatedAt),

@@ -1,10 +1,11 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { WorkspaceRef } from '../../provider'
-import { readJsonFile } from '../../read/json-file'
-import { arrayOf, recordOf, stringOf, textOf } from '../../read/json-value'
+import { readJsonDocument } from '../../read/files'
+import { folderPath } from '../../read/folder-uri'
+import { folderName } from '../../read/naming'
 import { openSqliteSource } from '../../read/sqlite-source'
-import { baseName, folderPath } from '../../read/workspace-path'
+import { asArray, asString, asText, recordOf } from '../../read/values'
 import { kvReader } from './kv'
 
 /** ItemTable key of the pre-composer "Chat" panel (provider-formats §3.2.5). */
@@ -26,10 +27,10 @@ export interface StoredWorkspace {
 /** The project a `workspace.json` names: a folder, or a multi-root `.code-workspace` file. */
 export function workspaceFromJson(value: unknown): WorkspaceRef | null {
   const json = recordOf(value)
-  const folder = folderPath(stringOf(json.folder) ?? '')
-  if (folder) return { key: folder, name: baseName(folder), path: folder }
-  const file = folderPath(stringOf(json.workspace) ?? '')
-  if (file) return { key: file, name: baseName(file).replace(/\.code-workspace$/, ''), path: file }
+  const folder = folderPath(asString(json.folder) ?? '')
+  if (folder) return { key: folder, name: folderName(folder), path: folder }
+  const file = folderPath(asString(json.workspace) ?? '')
+  if (file) return { key: file, name: folderName(file).replace(/\.code-workspace$/, ''), path: file }
   return null
 }
 
@@ -40,12 +41,12 @@ export async function scanWorkspaces(storageDir: string): Promise<StoredWorkspac
   for (const storageId of ids) {
     const dir = join(storageDir, storageId)
     const dbPath = join(dir, 'state.vscdb')
-    const meta = await readJsonFile(join(dir, 'workspace.json'))
+    const meta = await readJsonDocument(join(dir, 'workspace.json'))
     if (!(await Bun.file(dbPath).exists())) continue
     const entry: StoredWorkspace = {
       storageId,
       dbPath,
-      workspace: meta.ok ? workspaceFromJson(meta.value) : null,
+      workspace: 'value' in meta ? workspaceFromJson(meta.value) : null,
       composerIds: [],
       holdsChats: false,
       problem: null,
@@ -55,9 +56,9 @@ export async function scanWorkspaces(storageDir: string): Promise<StoredWorkspac
       try {
         const get = kvReader(source.db, 'ItemTable')
         const index = get(COMPOSER_INDEX_KEY)
-        const composers = index.found && 'value' in index ? arrayOf(recordOf(index.value).allComposers).map(recordOf) : []
-        entry.composerIds = composers.flatMap((c) => textOf(c.composerId) ?? [])
-        const inline = composers.some((c) => arrayOf(c.conversation).length > 0)
+        const composers = index.found && 'value' in index ? asArray(recordOf(index.value).allComposers).map(recordOf) : []
+        entry.composerIds = composers.flatMap((c) => asText(c.composerId) ?? [])
+        const inline = composers.some((c) => asArray(c.conversation).length > 0)
         entry.holdsChats = inline || get(AICHAT_KEY).found || (index.found && 'problem' in index)
       } finally {
         source.close()
