@@ -33,3 +33,6 @@ export function toolOutputText(value: unknown): string | null {
   if (text.length <= TOOL_OUTPUT_MAX_CHARS) return text
   return `${text.slice(0, TOOL_OUTPUT_MAX_CHARS)}\n… [truncated: ${text.length} characters in total]`
 }
+
+/** The value as a plain JSON object, or an empty one, for reading optional fields of foreign records. */
+export const recordOf = (value: unknown): Record<string, unknown> => asRecord(value) ?? {}
