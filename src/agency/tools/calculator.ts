@@ -1,12 +1,13 @@
 import { Type } from '@sinclair/typebox'
 import { defineTool, ToolError } from './tool'
 
-const FUNCTIONS: Record<string, (...args: number[]) => number> = {
+// Maps, not object literals: a name like `constructor` must not find Object.prototype members.
+const FUNCTIONS = new Map<string, (...args: number[]) => number>(Object.entries({
   sqrt: Math.sqrt, abs: Math.abs, sin: Math.sin, cos: Math.cos, tan: Math.tan, asin: Math.asin, acos: Math.acos,
   atan: Math.atan, ln: Math.log, log: Math.log10, log2: Math.log2, exp: Math.exp, floor: Math.floor, ceil: Math.ceil,
   round: Math.round, min: Math.min, max: Math.max, pow: Math.pow,
-}
-const CONSTANTS: Record<string, number> = { pi: Math.PI, e: Math.E }
+}))
+const CONSTANTS = new Map(Object.entries({ pi: Math.PI, e: Math.E }))
 
 type Token = { kind: 'number'; value: number } | { kind: 'name'; value: string } | { kind: 'op'; value: string }
 
@@ -94,7 +95,7 @@ export function evaluate(expression: string): number {
       return value
     }
     if (token.kind === 'name') {
-      const fn = FUNCTIONS[token.value]
+      const fn = FUNCTIONS.get(token.value)
       if (fn && isOp('(')) {
         position++
         const args = [sum()]
@@ -105,7 +106,7 @@ export function evaluate(expression: string): number {
         expect(')')
         return fn(...args)
       }
-      const constant = CONSTANTS[token.value]
+      const constant = CONSTANTS.get(token.value)
       if (constant !== undefined) return constant
       throw new ToolError(`unknown name '${token.value}'`)
     }

@@ -42,7 +42,8 @@ export const terminal = defineTool({
     try {
       const [stdout, stderr, exitCode] = await Promise.all([capped(child.stdout), capped(child.stderr), child.exited])
       signal.throwIfAborted()
-      const report = [`exit code: ${exitCode ?? child.signalCode}`, section('stdout', stdout), section('stderr', stderr)].filter(Boolean).join('\n')
+      const status = child.signalCode ? `${exitCode} (${child.signalCode})` : `${exitCode}`
+      const report = [`exit code: ${status}`, section('stdout', stdout), section('stderr', stderr)].filter(Boolean).join('\n')
       if (killedFor === 'timeout') throw new ToolError(`command timed out after ${timeoutSeconds} s and was killed\n${report}`)
       return report
     } finally {
