@@ -196,6 +196,9 @@ export function agencyStore(sqlite: Database) {
     runPage: sqlite.prepare<RunRowView, [string, number, number]>(
       `SELECT ${RUN_COLUMNS} FROM swarm_runs WHERE swarm_id = ? ORDER BY started_at DESC, rowid DESC LIMIT ? OFFSET ?`,
     ),
+    runOutcome: sqlite.prepare<{ status: RunStatus; result: string | null; error: string | null }, [string]>(
+      'SELECT status, result, error FROM swarm_runs WHERE id = ?',
+    ),
     runById: sqlite.prepare<RunRowView, [string, string]>(`SELECT ${RUN_COLUMNS} FROM swarm_runs WHERE id = ? AND swarm_id = ?`),
     stepsOf: sqlite.prepare<StepRowView, [string]>(
       `SELECT idx, agent, kind, input, output, input_tokens, output_tokens, status, started_at, ended_at
@@ -448,6 +451,11 @@ export function agencyStore(sqlite: Database) {
 
     endStep(runId: string, index: number, end: StepEnd): void {
       q.endStep.run(json(end.output), end.tokens?.input ?? null, end.tokens?.output ?? null, end.status, end.endedAt, runId, index)
+    },
+
+    /** A run's status, result and error as stored (null if the run is gone with its swarm). */
+    runOutcome(runId: string): { status: RunStatus; result: string | null; error: string | null } | null {
+      return q.runOutcome.get(runId)
     },
 
     /** A swarm's runs, newest first; NOT_FOUND if the swarm is unknown. */

@@ -210,6 +210,14 @@ export async function executeRun(setup: RunSetup, control: RunControl, deps: Eng
     return results
   }
 
+  /** When this run's own status change was refused, someone else ended it (a stop, or another process's recovery). */
+  const finishAsStored = async (): Promise<RunOutcome> => {
+    const stored = store.runOutcome(runId)
+    const outcome: RunOutcome = stored ?? { status: 'stopped', result: null, error: null }
+    if (outcome.status === 'failed') return await finish(outcome, `Run failed: ${outcome.error}`)
+    return await finish(outcome, outcome.status === 'stopped' ? 'Run stopped.' : null)
+  }
+
   const finish = async (outcome: RunOutcome, closing: string | null): Promise<RunOutcome> => {
     const batch: RecordingEvent[] = closing ? [events.message({ message_id: 'run-end', role: 'system', content: closing })] : []
     await record([...batch, events.end()])
@@ -263,16 +271,16 @@ export async function executeRun(setup: RunSetup, control: RunControl, deps: Eng
       await control.checkpoint()
       const done = store.transition(setup.swarmId, 'complete', clock(), { result })
       if (done.applied) return await finish({ status: 'completed', result, error: null }, null)
-      if (done.status !== 'paused') return await finish({ status: 'stopped', result: null, error: null }, 'Run stopped.')
+      if (done.status !== 'paused') return await finishAsStored()
       control.pause()
     }
   } catch (error) {
     const aborted = control.aborted
-    if (aborted?.kind === 'stopped') return await finish({ status: 'stopped', result: null, error: null }, 'Run stopped.')
+    if (aborted?.kind === 'stopped') return await finishAsStored()
     const reason = aborted?.kind === 'interrupted' ? INTERRUPTED_BY_RESTART : errorText(aborted?.kind === 'failed' ? aborted.cause : error)
     if (aborted?.kind !== 'interrupted') log.warn(`agency: run ${runId} failed: ${reason}`)
     const failed = store.transition(setup.swarmId, 'fail', clock(), { error: reason })
-    if (!failed.applied) return await finish({ status: 'stopped', result: null, error: null }, 'Run stopped.')
+    if (!failed.applied) return await finishAsStored()
     return await finish({ status: 'failed', result: null, error: reason }, `Run failed: ${reason}`)
   }
 }
