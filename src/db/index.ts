@@ -1,4 +1,4 @@
-export { openDatabase, type ChasmDb, type Drizzle } from './open'
+export { openDatabase, databaseProbe, type ChasmDb, type Drizzle } from './open'
 export { migrate } from './migrate'
 export {
   replaceSession,
@@ -6,6 +6,11 @@ export {
   workspaceIdFor,
   defaultMessageId,
   wellFormed,
+  createStage,
+  stageMessages,
+  updateStagedTool,
+  discardStage,
+  type Stage,
   type SessionInput,
   type MessageInput,
   type ToolInvocationInput,

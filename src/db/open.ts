@@ -61,3 +61,16 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
     },
   }
 }
+
+/** A cheap prepared check that the database still answers (for `/api/health`). */
+export function databaseProbe(sqlite: Database): () => boolean {
+  const probe = sqlite.prepare('SELECT 1')
+  return () => {
+    try {
+      probe.get()
+      return true
+    } catch {
+      return false
+    }
+  }
+}

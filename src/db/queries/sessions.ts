@@ -106,7 +106,7 @@ function filterClause(filter: SessionFilter): { clause: string; params: string[]
 export function listSessions(sqlite: Database, filter: SessionFilter, page: PageRequest): Page<SessionSummary> {
   const { clause, params } = filterClause(filter)
   const total = sqlite.query<{ n: number }, string[]>(`SELECT count(*) AS n FROM sessions ${clause}`).get(...params)!.n
-  const order = 'ORDER BY updated_at IS NULL, updated_at DESC, pk DESC'
+  const order = 'ORDER BY updated_at DESC, pk DESC'
   const rows = sqlite
     .query<SummaryRow, (string | number)[]>(
       `SELECT ${SUMMARY_COLUMNS} FROM sessions

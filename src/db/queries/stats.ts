@@ -85,3 +85,13 @@ export function getStats(sqlite: Database, dbPath: string): Stats {
     lastHarvestAt: toIso(lastHarvestAt(sqlite)),
   }
 }
+
+/** When each provider's sources were last harvested (epoch ms). */
+export function lastHarvestByProvider(sqlite: Database): Map<string, number> {
+  return new Map(
+    sqlite
+      .query<{ provider: string; at: number }, []>('SELECT provider, max(harvested_at) AS at FROM harvest_sources GROUP BY provider')
+      .all()
+      .map((row) => [row.provider, row.at]),
+  )
+}

@@ -59,7 +59,7 @@ export function listWorkspaces(sqlite: Database, filter: WorkspaceFilter, page: 
   const rows = sqlite
     .query<WorkspaceRowView, (string | number)[]>(
       `SELECT id, name, provider, path, session_count, updated_at FROM workspaces ${clause}
-       ORDER BY updated_at IS NULL, updated_at DESC, id LIMIT ? OFFSET ?`,
+       ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?`,
     )
     .all(...params, page.limit, page.offset)
   return { items: rows.map(toWorkspace), meta: { total, ...page } }
@@ -73,7 +73,7 @@ export function getWorkspace(sqlite: Database, id: string): WorkspaceDetail {
   if (!row) throw notFound('Workspace', id)
   const sessions = sqlite
     .query<SummaryRow, [string]>(
-      `SELECT ${SUMMARY_COLUMNS} FROM sessions WHERE workspace_id = ? ORDER BY updated_at IS NULL, updated_at DESC, pk DESC`,
+      `SELECT ${SUMMARY_COLUMNS} FROM sessions WHERE workspace_id = ? ORDER BY updated_at DESC, pk DESC`,
     )
     .all(id)
   return { ...toWorkspace(row), sessionList: sessions.map(summaryFromRow) }

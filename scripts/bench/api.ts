@@ -1,0 +1,84 @@
+#!/usr/bin/env bun
+/**
+ * Foundation benchmarks (issue: read API). Prints every figure; compares against baselines
+ * measured in the same run. Needs `wrk` for the throughput part (apt-get install wrk).
+ *   bun scripts/bench/api.ts [--sessions 100000] [--messages 10]
+ */
+import { Database } from 'bun:sqlite'
+import { parseArgs } from 'node:util'
+import { build, outfileFor } from '../build'
+import { benchDatabase, COMMON_TERM, LONG_SESSION_ID, RARE_TERM } from './corpus'
+import { median, ms, percentile, timeRuns, wrk } from './stats'
+
+const { values } = parseArgs({ options: { sessions: { type: 'string', default: '100000' }, messages: { type: 'string', default: '10' } } })
+const sessions = Number(values.sessions)
+const perSession = Number(values.messages)
+
+console.log(`# chasm read API benchmark (${sessions} sessions × ${perSession} messages)`)
+const dbPath = benchDatabase(`read-${sessions}x${perSession}`, { sessions, messagesPerSession: perSession })
+const raw = new Database(dbPath, { readonly: true })
+const counts = raw.query<{ s: number; m: number }, []>('SELECT (SELECT count(*) FROM sessions) AS s, (SELECT count(*) FROM messages) AS m').get()!
+const hits = (term: string) => raw.query<{ n: number }, [string]>('SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH ?').get(`"${term}"`)!.n
+console.log(`database: ${counts.s} sessions, ${counts.m} messages; '${RARE_TERM}' in ${hits(RARE_TERM)} messages, '${COMMON_TERM}' in ${hits(COMMON_TERM)} (${((hits(COMMON_TERM) / counts.m) * 100).toFixed(1)} %)`)
+
+const naive = await timeRuns(20, () =>
+  raw.query('SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rank LIMIT 20').all(`"${COMMON_TERM}"`), 2)
+console.log(`naive FTS5 'ORDER BY rank LIMIT 20' for the common term: p50 ${ms(median(naive))}, p95 ${ms(percentile(naive, 95))}`)
+raw.close()
+
+const binary = outfileFor(null)
+await build(null)
+
+// Startup: spawn → first /api/health response, median of 11, on the big database.
+const startups: number[] = []
+let rssKb = 0
+for (let i = 0; i < 11; i++) {
+  const started = performance.now()
+  const proc = Bun.spawn([binary, 'api', 'serve', '--port', String(18700 + i), '--db', dbPath, '--no-harvest'], { stdout: 'ignore', stderr: 'ignore' })
+  for (;;) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${18700 + i}/api/health`)
+      if (response.ok) break
+    } catch {
+      await Bun.sleep(1)
+    }
+  }
+  startups.push(performance.now() - started)
+  if (i === 10) {
+    await Bun.sleep(1000)
+    rssKb = Number(/VmRSS:\s+(\d+)/.exec(await Bun.file(`/proc/${proc.pid}/status`).text())?.[1] ?? 0)
+  }
+  proc.kill('SIGTERM')
+  await proc.exited
+}
+console.log(`binary start → first response: median ${ms(median(startups))} (target ≤ 100 ms); idle RSS ${(rssKb / 1024).toFixed(1)} MB (target ≤ 80 MB)`)
+
+const server = Bun.spawn([binary, 'api', 'serve', '--port', '18787', '--db', dbPath, '--no-harvest'], { stdout: 'pipe', stderr: 'ignore' })
+const reader = server.stdout.getReader()
+while (!new TextDecoder().decode((await reader.read()).value).includes('listening')) {}
+const base = 'http://127.0.0.1:18787'
+const get = async (path: string) => {
+  const response = await fetch(base + path)
+  if (!response.ok) throw new Error(`${path} → ${response.status}`)
+  return response.json()
+}
+const report = async (label: string, path: string, target: number) => {
+  const times = await timeRuns(100, () => get(path))
+  const p95 = percentile(times, 95)
+  console.log(`${label}: p50 ${ms(median(times))}, p95 ${ms(p95)} (target ≤ ${target} ms) ${p95 <= target ? 'OK' : 'MISSED'}`)
+}
+await report(`search rare term '${RARE_TERM}'`, `/api/sessions/search?q=${RARE_TERM}`, 5)
+await report(`search common term '${COMMON_TERM}'`, `/api/sessions/search?q=${COMMON_TERM}`, 50)
+await report('GET /api/sessions/:id (500 messages)', `/api/sessions/${LONG_SESSION_ID}`, 10)
+await report('GET /api/sessions?limit=50&offset=99000', `/api/sessions?limit=50&offset=${Math.max(0, Math.min(99_000, sessions - 50))}`, 10)
+
+// Throughput: the full stack's /api/health against a bare Bun.serve JSON route, same machine, same run.
+const bare = Bun.spawn([process.execPath, '-e', `Bun.serve({ port: 18788, hostname: '127.0.0.1', fetch: () => Response.json({ success: true, data: { status: 'healthy' } }) }); await Bun.sleep(1e9)`], { stdout: 'ignore' })
+await Bun.sleep(300)
+const bareRps = wrk('http://127.0.0.1:18788/')
+const fullRps = wrk(`${base}/api/health`)
+if (bareRps === null || fullRps === null) console.log('throughput: wrk not installed (apt-get install wrk)')
+else console.log(`throughput: /api/health ${fullRps.toFixed(0)} req/s vs bare Bun.serve ${bareRps.toFixed(0)} req/s = ${((fullRps / bareRps) * 100).toFixed(0)} % (target ≥ 75 %)`)
+bare.kill()
+server.kill('SIGTERM')
+await server.exited

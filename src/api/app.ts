@@ -1,0 +1,29 @@
+import { Elysia } from 'elysia'
+import type { AppDeps } from './deps'
+import { docs } from './docs'
+import { errorHandling } from './errors'
+import { healthRoutes } from './routes/health'
+import { providerRoutes } from './routes/providers'
+import { sessionRoutes } from './routes/sessions'
+import { statsRoutes } from './routes/stats'
+import { workspaceRoutes } from './routes/workspaces'
+import { security } from './security'
+import { routeMethods } from './route-methods'
+
+/** The HTTP app: cross-cutting plugins first, then one plugin per resource. */
+export function createApp(deps: AppDeps) {
+  const methods = routeMethods()
+  const app = new Elysia({ normalize: false })
+    .use(security(deps.security, deps.peerAddress))
+    .use(errorHandling(deps.log, methods.forPath))
+    .use(docs(deps.version))
+    .use(healthRoutes(deps))
+    .use(workspaceRoutes(deps))
+    .use(sessionRoutes(deps))
+    .use(statsRoutes(deps))
+    .use(providerRoutes(deps))
+  methods.register(app.routes)
+  return app
+}
+
+export type App = ReturnType<typeof createApp>

@@ -1,0 +1,18 @@
+import type { ChasmDb } from '../db'
+import type { HarvestScheduler } from '../harvest'
+import type { Logger } from '../shared/log'
+import type { Clock } from '../shared/time'
+import type { PeerAddress, SecurityConfig } from './security'
+
+/** Everything the HTTP app needs, built once by the caller (server or test) and passed in. */
+export interface AppDeps {
+  chasm: ChasmDb
+  version: string
+  clock: Clock
+  log: Logger
+  /** When the server started (epoch ms), for uptime. */
+  startedAt: number
+  security: SecurityConfig
+  peerAddress: PeerAddress
+  harvest: HarvestScheduler
+}

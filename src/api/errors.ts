@@ -1,0 +1,102 @@
+import { Elysia, ValidationError } from 'elysia'
+import { ChasmError, ERROR_STATUS, type ErrorCode } from '../shared/errors'
+import type { Logger } from '../shared/log'
+
+/** The JSON response for an error envelope. */
+export function errorResponse(code: ErrorCode, message: string, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify({ success: false, error: { code, message } }), {
+    status: ERROR_STATUS[code],
+    headers: { 'content-type': 'application/json', ...headers },
+  })
+}
+
+const WHERE: Record<string, string> = { query: 'query parameter', params: 'path parameter', body: 'body field', headers: 'header' }
+
+/** Turns a schema validation failure into one sentence naming the offending parameter. */
+export function describeValidation(error: ValidationError): string {
+  const first = error.valueError
+  if (error.type === 'body' && (error.value === undefined || error.value === null || error.value === '')) {
+    return 'Request body is required (JSON)'
+  }
+  if (!first) return `Invalid ${WHERE[error.type] ?? error.type}`
+  const name = first.path.replace(/^\//, '').replaceAll('/', '.')
+  const where = WHERE[error.type] ?? error.type
+  if (first.type === 42 /* ObjectAdditionalProperties */ || /additional/i.test(first.message)) {
+    const unknown = Object.keys((first.value as object) ?? {}).find(
+      (key) => !Object.hasOwn((first.schema as { properties?: object }).properties ?? {}, key),
+    )
+    return `Unknown ${where}${name ? ` in '${name}'` : ''}${unknown ? `: '${unknown}'` : ''}`
+  }
+  if (!name) return `Invalid ${where === 'body field' ? 'request body' : where}: ${first.message.toLowerCase()}`
+  if (first.value === undefined) return `Missing required ${where} '${name}'`
+  const expected = expectation(propertySchema(error, name)) ?? first.message.toLowerCase()
+  return `Invalid ${where} '${name}': ${expected} (got ${JSON.stringify(first.value)?.slice(0, 80)})`
+}
+
+interface SchemaFacts {
+  type?: string
+  minimum?: number
+  maximum?: number
+  minLength?: number
+  maxLength?: number
+  anyOf?: SchemaFacts[]
+  enum?: unknown[]
+  const?: unknown
+}
+
+function propertySchema(error: ValidationError, path: string): SchemaFacts | undefined {
+  let schema = ((error.validator as { schema?: unknown }).schema ?? error.validator) as
+    | { properties?: Record<string, SchemaFacts> }
+    | undefined
+  let found: SchemaFacts | undefined
+  for (const key of path.split('.')) {
+    found = schema?.properties?.[key]
+    schema = found as typeof schema
+  }
+  return found
+}
+
+/** A readable "must be …" for the common parameter schemas. */
+function expectation(schema: SchemaFacts | undefined): string | null {
+  if (!schema) return null
+  // Elysia's numeric query types are unions of a numeric string and the number itself.
+  const numeric = schema.anyOf?.find((option) => option.type === 'integer' || option.type === 'number')
+  if (numeric) return expectation(numeric)
+  if (schema.type === 'integer' || schema.type === 'number') {
+    const kind = schema.type === 'integer' ? 'an integer' : 'a number'
+    if (schema.minimum !== undefined && schema.maximum !== undefined) return `must be ${kind} from ${schema.minimum} to ${schema.maximum}`
+    if (schema.minimum !== undefined) return `must be ${kind} ≥ ${schema.minimum}`
+    if (schema.maximum !== undefined) return `must be ${kind} ≤ ${schema.maximum}`
+    return `must be ${kind}`
+  }
+  if (schema.type === 'string' && schema.minLength) return 'must not be empty'
+  const choices = schema.anyOf?.map((option) => option.const).filter((value) => value !== undefined)
+  if (choices && choices.length > 0) return `must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`
+  return null
+}
+
+/**
+ * The one error handler: ChasmError, validation and parse failures, unknown routes and wrong
+ * methods become the SPEC §3 envelope; anything else is logged and answered with a generic 500.
+ */
+export const errorHandling = (log: Logger, methodsForPath: (path: string) => string[]) =>
+  new Elysia({ name: 'chasm-errors' }).onError({ as: 'global' }, ({ error, code, request }) => {
+    if (error instanceof ChasmError) return errorResponse(error.code, error.message)
+    if (error instanceof ValidationError) return errorResponse('BAD_REQUEST', describeValidation(error))
+    if (code === 'PARSE') return errorResponse('BAD_REQUEST', 'Malformed JSON in request body')
+    if (code === 'NOT_FOUND') {
+      const path = new URL(request.url).pathname
+      const allowed = methodsForPath(path)
+      if (allowed.length > 0 && !allowed.includes(request.method)) {
+        return errorResponse('METHOD_NOT_ALLOWED', `Method ${request.method} not allowed on ${path}`, {
+          allow: allowed.join(', '),
+        })
+      }
+      return errorResponse('NOT_FOUND', `Route not found: ${request.method} ${path}`)
+    }
+    if (code === 'INVALID_COOKIE_SIGNATURE' || code === 'INVALID_FILE_TYPE') {
+      return errorResponse('BAD_REQUEST', (error as Error).message)
+    }
+    log.error(`unhandled error on ${request.method} ${request.url}`, error)
+    return errorResponse('INTERNAL_ERROR', 'Internal server error')
+  })

@@ -1,0 +1,28 @@
+import { Type } from '@sinclair/typebox'
+import { t } from 'elysia'
+import { ChasmError } from '../../shared/errors'
+
+const range = (min: number, max: number | null) => (max === null ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`)
+
+/**
+ * An optional integer query parameter with bounds and a default. Query strings arrive as text, so
+ * the schema accepts an integer string and decodes it; a bad value names the parameter.
+ */
+export const IntParam = (name: string, min: number, max: number | null, fallback: number, description: string) => {
+  const bounds = { minimum: min, ...(max === null ? {} : { maximum: max }) }
+  return t.Optional(
+    t
+      .Transform(t.Union([t.String({ pattern: '^-?[0-9]+$' }), Type.Integer(bounds)], { ...bounds, default: fallback, description }))
+      .Decode((value) => {
+        const number = typeof value === 'number' ? value : Number(value)
+        if (!Number.isSafeInteger(number) || number < min || (max !== null && number > max)) {
+          throw new ChasmError('BAD_REQUEST', `Invalid query parameter '${name}': must be ${range(min, max)} (got ${JSON.stringify(value)})`)
+        }
+        return number
+      })
+      .Encode((value) => value),
+  )
+}
+
+/** A non-empty string query parameter. */
+export const TextParam = (description: string) => t.Optional(t.String({ minLength: 1, description }))

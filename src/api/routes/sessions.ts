@@ -1,0 +1,52 @@
+import { Type } from '@sinclair/typebox'
+import { Elysia } from 'elysia'
+import { getSession, listSessions, SessionDetail, SessionSummary } from '../../db'
+import { SearchResult, searchSessions } from '../../search'
+import type { AppDeps } from '../deps'
+import { COMMON_ERRORS, Ok, ok, Paged, paged } from '../envelope'
+import { IntParam, TextParam } from './query'
+
+const SessionQuery = Type.Object({
+  workspace: TextParam('only sessions of this workspace id'),
+  provider: TextParam('only sessions of this provider'),
+  limit: IntParam('limit', 1, 500, 50, 'page size (1..500)'),
+  offset: IntParam('offset', 0, null, 0, 'items to skip'),
+})
+
+const SearchQuery = Type.Object({
+  q: Type.String({
+    minLength: 1,
+    pattern: '\\S',
+    description: 'words (all must match), "exact phrase", prefix*; case- and accent-insensitive',
+  }),
+  limit: IntParam('limit', 1, 100, 20, 'sessions to return (1..100)'),
+  workspace: TextParam('only sessions of this workspace id'),
+  provider: TextParam('only sessions of this provider'),
+})
+
+/** `/api/sessions`: list, full-text search, detail. */
+export const sessionRoutes = ({ chasm }: AppDeps) =>
+  new Elysia({ name: 'routes-sessions', prefix: '/api/sessions', detail: { tags: ['Sessions'] } })
+    .get(
+      '',
+      ({ query }) =>
+        paged(
+          listSessions(chasm.sqlite, { workspace: query.workspace, provider: query.provider }, { limit: query.limit ?? 50, offset: query.offset ?? 0 }),
+        ),
+      { query: SessionQuery, response: { 200: Paged(SessionSummary), ...COMMON_ERRORS }, detail: { summary: 'List sessions, newest first' } },
+    )
+    .get(
+      '/search',
+      ({ query }) =>
+        ok(searchSessions(chasm.sqlite, query.q, { limit: query.limit ?? 20, workspace: query.workspace, provider: query.provider })),
+      {
+        query: SearchQuery,
+        response: { 200: Ok(Type.Array(SearchResult)), ...COMMON_ERRORS },
+        detail: { summary: 'Full-text search (BM25), one result per session' },
+      },
+    )
+    .get('/:id', ({ params }) => ok(getSession(chasm.sqlite, params.id)), {
+      params: Type.Object({ id: Type.String() }),
+      response: { 200: Ok(SessionDetail), ...COMMON_ERRORS },
+      detail: { summary: 'A full session with its messages' },
+    })

@@ -1,0 +1,65 @@
+import { Command, Option } from 'clipanion'
+import { dirname } from 'node:path'
+import { openDatabase, type ChasmDb } from '../db'
+import { providerContext, type ProviderContext } from '../harvest'
+import { dataDir, resolveDbPath, resolveHome } from '../shared/paths'
+import type { ChasmContext } from './context'
+import { styler, writeJson } from './output'
+
+/** Options shared by every command that opens the database or looks for providers. */
+export abstract class BaseCommand extends Command<ChasmContext> {
+  db = Option.String('--db', { description: 'Database file (default: CHASM_DB or <data dir>/chasm.db)' })
+  home = Option.String('--home', { description: 'Discovery root instead of your home (default: CHASM_HOME or ~)' })
+
+  /** The error `execute` failed with, kept for `runCli` to render (clipanion would print it to stdout). */
+  failure: unknown = undefined
+
+  override async catch(error: unknown): Promise<void> {
+    this.failure = error
+  }
+
+  protected get style() {
+    return styler(this.context.isTTY)
+  }
+
+  protected get dbPath(): string {
+    return resolveDbPath(this.context.runtime, this.db)
+  }
+
+  /** chasm's data directory: beside an explicit database, else the OS default. */
+  protected get dataDirectory(): string {
+    return this.db || this.context.runtime.env.CHASM_DB ? dirname(this.dbPath) : dataDir(this.context.runtime)
+  }
+
+  protected openDb(): ChasmDb {
+    return openDatabase(this.dbPath)
+  }
+
+  protected providerContext(): ProviderContext {
+    const { home, overridden } = resolveHome(this.context.runtime, this.home)
+    return providerContext(this.context.runtime, home, overridden)
+  }
+
+  protected print(text: string): void {
+    this.context.stdout.write(text)
+  }
+
+  protected printJson(value: unknown): void {
+    writeJson(this.context.stdout, value)
+  }
+
+  /** Runs `body` with an open database and closes it afterwards. */
+  protected async withDb<T>(body: (chasm: ChasmDb) => T | Promise<T>): Promise<T> {
+    const chasm = this.openDb()
+    try {
+      return await body(chasm)
+    } finally {
+      chasm.close()
+    }
+  }
+}
+
+/** A command that prints data: tables for people, or JSON with `--json`. */
+export abstract class ReportCommand extends BaseCommand {
+  json = Option.Boolean('--json', false, { description: 'Machine-readable JSON output' })
+}

@@ -1,0 +1,124 @@
+import { Command, Option } from 'clipanion'
+import { randomBytes } from 'node:crypto'
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import * as t from 'typanion'
+import { isLoopbackHost } from '../../../shared/net'
+import { createHarvestScheduler, PROVIDERS } from '../../../harvest'
+import { streamLogger } from '../../../shared/log'
+import { VERSION } from '../../../shared/version'
+import { BaseCommand } from '../../base-command'
+
+const isPort = t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(0, 65535)])
+
+export class ApiServeCommand extends BaseCommand {
+  static override paths = [['api', 'serve']]
+  static override usage = Command.Usage({
+    category: 'Server',
+    description: 'Serve the REST + WebSocket API (and harvest in the background)',
+    details: `
+      Listens on 127.0.0.1:8787 by default; loopback clients need no token. Binding another address
+      without --token generates a token, stores it in <data dir>/api-token and prints it once.
+      Swagger UI: /swagger · OpenAPI: /swagger/json. Stops cleanly on Ctrl-C / SIGTERM.
+    `,
+    examples: [
+      ['Serve on the default address', '$0 api serve'],
+      ['Serve on the LAN with a token', '$0 api serve --host 0.0.0.0 --port 8787 --token "$(openssl rand -hex 32)"'],
+      ['Serve a test database without harvesting', '$0 api serve --db ./test.db --no-harvest --port 0'],
+    ],
+  })
+
+  host = Option.String('--host', '127.0.0.1', { description: 'Address to bind (default 127.0.0.1)' })
+  port = Option.String('--port', '8787', { validator: isPort, description: 'Port (default 8787; 0 = any free port)' })
+  token = Option.String('--token', { description: 'Bearer token required from clients (default: CHASM_API_TOKEN)' })
+  corsOrigin = Option.Array('--cors-origin', { description: 'Allow this browser origin (repeatable)' })
+  allowHost = Option.Array('--allow-host', { description: 'Accept this Host header from clients without a token (repeatable)' })
+  harvest = Option.Boolean('--harvest', true, { description: 'Harvest in the background (--no-harvest disables)' })
+  harvestInterval = Option.String('--harvest-interval', '300', {
+    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isAtLeast(0)]),
+    description: 'Seconds between background harvests (default 300; 0 = only at start)',
+  })
+
+  override async execute(): Promise<number> {
+    const { stdout, stderr } = this.context
+    const log = streamLogger((line) => stderr.write(line))
+    const port = Number(this.port)
+    const { token, generated } = this.resolveToken()
+    const chasm = this.openDb()
+    const startedAt = Date.now()
+    const harvest = createHarvestScheduler({
+      chasm,
+      providers: PROVIDERS,
+      context: this.providerContext(),
+      intervalSeconds: Number(this.harvestInterval),
+      log,
+    })
+    // Loaded here so other commands never pay for the HTTP stack at startup.
+    const { listen } = await import('../../../api')
+    let server
+    try {
+      server = listen(
+        {
+          chasm,
+          version: VERSION,
+          clock: Date.now,
+          log,
+          startedAt,
+          harvest,
+          security: {
+            token,
+            tokenGenerated: generated,
+            allowHosts: (this.allowHost ?? []).map((h) => h.toLowerCase()),
+            corsOrigins: this.corsOrigin ?? [],
+            maxBodyBytes: 10 * 1024 * 1024,
+          },
+        },
+        this.host,
+        port,
+      )
+    } catch (error) {
+      chasm.close()
+      throw error
+    }
+    stdout.write(`chasm ${VERSION} listening on ${server.url.origin} (database ${chasm.path})\n`)
+    if (generated && token) {
+      stdout.write(`API token for non-loopback clients (stored in ${this.tokenFile()}):\n  ${token}\n`)
+    }
+    if (this.harvest) harvest.start()
+    const signal = await waitForShutdown()
+    stderr.write(`received ${signal}, shutting down\n`)
+    await server.stop()
+    await harvest.stop()
+    chasm.close()
+    return 0
+  }
+
+  private tokenFile(): string {
+    return join(this.dataDirectory, 'api-token')
+  }
+
+  /** The explicit token, or for a non-loopback bind a stored/generated one (mode 0600). */
+  private resolveToken(): { token: string | null; generated: boolean } {
+    const explicit = this.token || this.context.runtime.env.CHASM_API_TOKEN
+    if (explicit) return { token: explicit, generated: false }
+    if (isLoopbackHost(this.host)) return { token: null, generated: false }
+    const file = this.tokenFile()
+    if (existsSync(file)) {
+      const stored = readFileSync(file, 'utf8').trim()
+      if (stored) return { token: stored, generated: true }
+    }
+    const token = randomBytes(32).toString('hex')
+    mkdirSync(this.dataDirectory, { recursive: true })
+    writeFileSync(file, `${token}\n`, { mode: 0o600 })
+    chmodSync(file, 0o600)
+    return { token, generated: true }
+  }
+}
+
+/** Resolves with the signal's name on SIGINT or SIGTERM. */
+function waitForShutdown(): Promise<string> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'))
+    process.once('SIGTERM', () => resolve('SIGTERM'))
+  })
+}

@@ -1,0 +1,33 @@
+import { Command } from 'clipanion'
+import { PROVIDERS, scanHarvest } from '../../../harvest'
+import { ReportCommand } from '../../base-command'
+import { table } from '../../output'
+
+export class HarvestScanCommand extends ReportCommand {
+  static override paths = [['harvest', 'scan']]
+  static override usage = Command.Usage({
+    category: 'Harvest',
+    description: 'Show what a harvest would read, per provider, without reading any session',
+    examples: [['Scan this machine', '$0 harvest scan'], ['Scan a backup of another home', '$0 harvest scan --home /mnt/old-laptop/home/me']],
+  })
+
+  override async execute() {
+    const entries = await this.withDb((chasm) => scanHarvest(chasm, PROVIDERS, this.providerContext()))
+    if (this.json) return this.printJson(entries)
+    const { green, dim } = this.style
+    this.print(
+      table(
+        ['PROVIDER', 'DETECTED', 'SOURCES', 'NEW', 'CHANGED', 'UNCHANGED', 'PATHS'],
+        entries.map((e) => [
+          e.provider,
+          e.detected ? green('yes') : dim('no'),
+          e.kind === 'detect-only' ? dim('detect-only') : e.sources,
+          e.new,
+          e.changed,
+          e.unchanged,
+          e.error ? `error: ${e.error}` : e.paths.join(', ') || null,
+        ]),
+      ),
+    )
+  }
+}

@@ -1,0 +1,27 @@
+import { Command } from 'clipanion'
+import { harvestStatus } from '../../../harvest'
+import { ReportCommand } from '../../base-command'
+import { shortTime, table } from '../../output'
+
+export class HarvestStatusCommand extends ReportCommand {
+  static override paths = [['harvest', 'status']]
+  static override usage = Command.Usage({
+    category: 'Harvest',
+    description: 'Recent harvest runs and the sources known per provider',
+    examples: [['Show harvest status', '$0 harvest status']],
+  })
+
+  override async execute() {
+    const status = await this.withDb((chasm) => harvestStatus(chasm))
+    if (this.json) return this.printJson(status)
+    if (status.runs.length === 0) return this.print('No harvest has run yet. Run: chasm harvest run\n')
+    this.print(table(['STARTED', 'ENDED', 'STATUS', 'PROBLEMS', 'ERROR'], status.runs.map((r) => [shortTime(r.startedAt), shortTime(r.endedAt), r.status, r.problems, r.error])))
+    this.print('\n')
+    this.print(
+      table(
+        ['PROVIDER', 'SOURCES', 'WITH PROBLEMS', 'LAST HARVEST'],
+        status.providers.map((p) => [p.provider, p.sources, p.sourcesWithProblems, shortTime(p.lastHarvestAt)]),
+      ),
+    )
+  }
+}

@@ -1,0 +1,32 @@
+import { Command } from 'clipanion'
+import { listProviders, PROVIDERS } from '../../harvest'
+import { ReportCommand } from '../base-command'
+import { shortTime, table } from '../output'
+
+export class ProvidersCommand extends ReportCommand {
+  static override paths = [['providers']]
+  static override usage = Command.Usage({
+    category: 'Harvest',
+    description: 'Every supported assistant: detected on this machine or not, and what the database holds',
+    examples: [['Detect providers', '$0 providers'], ['Detect in a backup of another home', '$0 providers --home /mnt/backup/home/me']],
+  })
+
+  override async execute() {
+    const providers = await this.withDb((chasm) => listProviders(chasm, PROVIDERS, this.providerContext()))
+    if (this.json) return this.printJson(providers)
+    const { green, dim } = this.style
+    this.print(
+      table(
+        ['ID', 'NAME', 'DETECTED', 'SESSIONS', 'LAST HARVEST', 'PATHS'],
+        providers.map((p) => [
+          p.id,
+          p.name,
+          p.detected ? green('yes') : dim(p.kind === 'detect-only' ? 'no (detect-only)' : 'no'),
+          p.sessions,
+          shortTime(p.lastHarvestAt),
+          p.paths.join(', ') || null,
+        ]),
+      ),
+    )
+  }
+}

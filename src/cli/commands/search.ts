@@ -1,0 +1,43 @@
+import { Command, Option } from 'clipanion'
+import * as t from 'typanion'
+import { searchSessions } from '../../search'
+import { ReportCommand } from '../base-command'
+import { shortTime } from '../output'
+
+export class SearchCommand extends ReportCommand {
+  static override paths = [['search']]
+  static override usage = Command.Usage({
+    category: 'Browse',
+    description: 'Full-text search across every session (words, "exact phrases", prefix*)',
+    examples: [
+      ['Sessions about authentication', '$0 search authentication'],
+      ['An exact phrase in Claude Code sessions', '$0 search \'"refresh token"\' --provider claude-code'],
+    ],
+  })
+
+  query = Option.Rest({ required: 1, name: 'query' })
+  limit = Option.String('--limit', '20', { validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 100)]) })
+  workspace = Option.String('--workspace', { description: 'Only this workspace id' })
+  provider = Option.String('--provider', { description: 'Only this provider' })
+
+  override async execute() {
+    const q = this.query.join(' ')
+    const results = await this.withDb(({ sqlite }) =>
+      searchSessions(sqlite, q, { limit: Number(this.limit), workspace: this.workspace, provider: this.provider }),
+    )
+    if (this.json) return this.printJson(results)
+    if (results.length === 0) return this.print('No matches.\n')
+    const { bold, dim, yellow } = this.style
+    const highlight = (snippet: string) =>
+      decodeEntities(snippet.replace(/<mark>/g, '\u0001').replace(/<\/mark>/g, '\u0002'))
+        .replace(/\u0001([^\u0002]*)\u0002/g, (_, hit: string) => yellow(hit))
+        .replace(/\s+/g, ' ')
+    for (const result of results) {
+      this.print(`${bold(result.title ?? 'Untitled')}  ${dim(`${result.provider} · ${shortTime(result.updated) ?? '-'} · ${result.sessionId}`)}\n`)
+      for (const match of result.matches) this.print(`  ${dim(`${match.role}:`)} ${highlight(match.snippet)}\n`)
+    }
+  }
+}
+
+const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" }
+const decodeEntities = (text: string) => text.replace(/&(amp|lt|gt|quot|#39);/g, (entity) => ENTITIES[entity]!)

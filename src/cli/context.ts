@@ -1,0 +1,9 @@
+import type { BaseContext } from 'clipanion'
+import type { RuntimeEnv } from '../shared/paths'
+
+/** What every command gets besides argv: streams, the environment, and whether stdout is a terminal. */
+export interface ChasmContext extends BaseContext {
+  runtime: RuntimeEnv
+  /** True when stdout is a terminal: colours, progress bars and tables for people. */
+  isTTY: boolean
+}

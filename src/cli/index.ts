@@ -1,0 +1,75 @@
+import { Builtins, Cli, Command, UsageError } from 'clipanion'
+import { ChasmError } from '../shared/errors'
+import type { RuntimeEnv } from '../shared/paths'
+import { VERSION } from '../shared/version'
+import { ApiServeCommand } from './commands/api/serve'
+import { HarvestRunCommand } from './commands/harvest/run'
+import { HarvestScanCommand } from './commands/harvest/scan'
+import { HarvestStatusCommand } from './commands/harvest/status'
+import { ListSessionsCommand } from './commands/list/sessions'
+import { ListWorkspacesCommand } from './commands/list/workspaces'
+import { ProvidersCommand } from './commands/providers'
+import { SearchCommand } from './commands/search'
+import { ShowSessionCommand } from './commands/show/session'
+import { StatsCommand } from './commands/stats'
+import { BaseCommand } from './base-command'
+import type { ChasmContext } from './context'
+
+/** Every command class, registered in this order (it is also the order of `--help`). */
+export const COMMANDS = [
+  ApiServeCommand,
+  HarvestScanCommand,
+  HarvestRunCommand,
+  HarvestStatusCommand,
+  ListWorkspacesCommand,
+  ListSessionsCommand,
+  ShowSessionCommand,
+  SearchCommand,
+  StatsCommand,
+  ProvidersCommand,
+]
+
+export interface CliIo {
+  stdin: NodeJS.ReadableStream
+  stdout: NodeJS.WritableStream
+  stderr: NodeJS.WritableStream
+  runtime: RuntimeEnv
+  isTTY: boolean
+}
+
+/** Builds the CLI: `chasm <command>`; colours only when stdout is a terminal. */
+export function buildCli(isTTY: boolean): Cli<ChasmContext> {
+  const cli = new Cli<ChasmContext>({ binaryLabel: 'chasm', binaryName: 'chasm', binaryVersion: VERSION, enableColors: isTTY })
+  cli.register(Builtins.HelpCommand)
+  cli.register(Builtins.VersionCommand)
+  for (const command of COMMANDS) cli.register(command)
+  return cli
+}
+
+/** Runs argv and returns the exit code: 0 ok, 1 failure, 2 usage error. Errors are one line on stderr. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const cli = buildCli(io.isTTY)
+  const context = { ...io, colorDepth: io.isTTY ? 8 : 1 } as ChasmContext
+  let command: Command<ChasmContext>
+  try {
+    command = cli.process(argv.length === 0 ? ['--help'] : argv, context)
+  } catch (error) {
+    io.stderr.write(`chasm: ${firstLine(error)}\n`)
+    io.stderr.write(`Run 'chasm --help' for usage.\n`)
+    return 2
+  }
+  const code = await cli.run(command, context)
+  return command instanceof BaseCommand && command.failure !== undefined ? reportError(command.failure, io) : code
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof UsageError) {
+    io.stderr.write(`chasm: ${firstLine(error)}\n`)
+    return 2
+  }
+  io.stderr.write(`chasm: ${firstLine(error)}\n`)
+  if (!(error instanceof ChasmError) && io.runtime.env.CHASM_DEBUG) io.stderr.write(`${(error as Error).stack}\n`)
+  return 1
+}
+
+const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/^Error: /, '')

@@ -1,0 +1,57 @@
+import type { ChasmDb } from '../db'
+import { detectProviders } from './detect'
+import { fingerprintOf } from './fingerprint'
+import type { Provider, ProviderContext } from './provider'
+import { harvestStore } from './store'
+
+/** What a harvest would do for one provider, without reading any session. */
+export interface ScanEntry {
+  provider: string
+  name: string
+  kind: Provider['kind']
+  detected: boolean
+  paths: string[]
+  sources: number
+  new: number
+  changed: number
+  unchanged: number
+  error: string | null
+}
+
+/** Detects every provider and compares its sources' fingerprints with the database (read-only). */
+export async function scanHarvest(chasm: ChasmDb, providers: readonly Provider[], ctx: ProviderContext): Promise<ScanEntry[]> {
+  const store = harvestStore(chasm.sqlite)
+  const detections = await detectProviders(providers, ctx)
+  const entries: ScanEntry[] = []
+  for (const [i, provider] of providers.entries()) {
+    const detection = detections[i]!
+    const entry: ScanEntry = {
+      provider: provider.id,
+      name: provider.name,
+      kind: provider.kind,
+      detected: detection.detected,
+      paths: detection.paths,
+      sources: 0,
+      new: 0,
+      changed: 0,
+      unchanged: 0,
+      error: null,
+    }
+    if (provider.kind === 'harvest') {
+      const known = store.sources(provider.id)
+      try {
+        for await (const source of provider.discover(ctx)) {
+          entry.sources += 1
+          const previous = known.get(source.key)
+          if (!previous) entry.new += 1
+          else if (previous.fingerprint === (await fingerprintOf(source)) && previous.problems.length === 0) entry.unchanged += 1
+          else entry.changed += 1
+        }
+      } catch (error) {
+        entry.error = (error as Error).message
+      }
+    }
+    entries.push(entry)
+  }
+  return entries
+}

@@ -1,0 +1,96 @@
+import { describe, expect, test } from 'bun:test'
+import { guardRequest, hostName } from '../../src/api/security'
+import { isLoopbackAddress } from '../../src/shared/net'
+import { DEFAULT_SECURITY, testApp } from '../support/app'
+
+const TOKEN = 's3cret-token'
+
+describe('loopback trust and host guard', () => {
+  test('loopback clients with a loopback Host need no token', async () => {
+    using t = testApp()
+    for (const host of ['localhost:8787', '127.0.0.1:8787', '[::1]:8787', 'LOCALHOST']) {
+      expect((await t.request('/api/stats', { headers: { host } })).status).toBe(200)
+    }
+  })
+
+  test('a foreign Host without a token is refused (DNS rebinding)', async () => {
+    using t = testApp()
+    expect(await t.json('/api/stats', { headers: { host: 'evil.example:8787' } })).toMatchObject({
+      status: 403,
+      body: { success: false, error: { code: 'FORBIDDEN', message: "Host 'evil.example' is not allowed without a token (see --allow-host)" } },
+    })
+  })
+
+  test('--allow-host admits that Host', async () => {
+    using t = testApp({ security: { allowHosts: ['chasm.lan'] } })
+    expect((await t.request('/api/stats', { headers: { host: 'chasm.lan:8787' } })).status).toBe(200)
+  })
+})
+
+describe('bearer token', () => {
+  test('with --token every route but health needs it, from any peer', async () => {
+    using t = testApp({ security: { token: TOKEN } })
+    expect((await t.request('/api/health')).status).toBe(200)
+    expect(await t.json('/api/stats')).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHORIZED', message: 'Missing bearer token (Authorization: Bearer <token>)' } } })
+    expect(await t.json('/api/stats', { headers: { authorization: 'Bearer wrong' } })).toMatchObject({ status: 401, body: { error: { message: 'Invalid bearer token' } } })
+    expect((await t.request('/api/stats', { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200)
+    expect((await t.request('/api/nope', { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404)
+    expect((await t.request('/api/nope')).status).toBe(401)
+  })
+
+  test('a valid token admits any Host (LAN clients of a 0.0.0.0 server)', async () => {
+    using t = testApp({ security: { token: TOKEN }, peer: '192.168.1.20' })
+    expect((await t.request('/api/stats', { headers: { host: '192.168.1.5:8787', authorization: `Bearer ${TOKEN}` } })).status).toBe(200)
+  })
+
+  test('a generated token is required from remote peers only', async () => {
+    using remote = testApp({ security: { token: TOKEN, tokenGenerated: true }, peer: '10.0.0.7' })
+    expect((await remote.request('/api/stats', { headers: { host: '10.0.0.2:8787' } })).status).toBe(401)
+    expect((await remote.request('/api/stats', { headers: { host: '10.0.0.2:8787', authorization: `Bearer ${TOKEN}` } })).status).toBe(200)
+    using local = testApp({ security: { token: TOKEN, tokenGenerated: true }, peer: '127.0.0.1' })
+    expect((await local.request('/api/stats')).status).toBe(200)
+  })
+
+  test('WebSocket upgrades may pass the token as ?token=', () => {
+    const config = { ...DEFAULT_SECURITY, token: TOKEN }
+    const upgrade = (url: string) => new Request(url, { headers: { upgrade: 'websocket', host: 'localhost' } })
+    expect(guardRequest(config, upgrade(`http://localhost/ws/recording?token=${TOKEN}`), '127.0.0.1')).toBeNull()
+    expect(guardRequest(config, upgrade('http://localhost/ws/recording?token=nope'), '127.0.0.1')?.status).toBe(401)
+    expect(guardRequest(config, new Request(`http://localhost/api/stats?token=${TOKEN}`), '127.0.0.1')?.status).toBe(401)
+  })
+})
+
+describe('CORS', () => {
+  test('off by default: no CORS headers, preflight refused', async () => {
+    using t = testApp()
+    const response = await t.request('/api/stats', { headers: { origin: 'http://app.example' } })
+    expect(response.headers.get('access-control-allow-origin')).toBeNull()
+    const preflight = await t.request('/api/stats', { method: 'OPTIONS', headers: { origin: 'http://app.example', 'access-control-request-method': 'GET' } })
+    expect(preflight.status).toBe(403)
+  })
+
+  test('--cors-origin allows exactly that origin', async () => {
+    using t = testApp({ security: { corsOrigins: ['http://app.example'] } })
+    const ok = await t.request('/api/stats', { headers: { origin: 'http://app.example' } })
+    expect(ok.headers.get('access-control-allow-origin')).toBe('http://app.example')
+    const preflight = await t.request('/api/stats', { method: 'OPTIONS', headers: { origin: 'http://app.example', 'access-control-request-method': 'GET' } })
+    expect(preflight.status).toBe(204)
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization')
+    const other = await t.request('/api/stats', { headers: { origin: 'http://other.example' } })
+    expect(other.headers.get('access-control-allow-origin')).toBeNull()
+  })
+})
+
+test('bodies over the limit get 413 in the envelope', async () => {
+  using t = testApp({ security: { maxBodyBytes: 1024 } })
+  expect(await t.json('/api/stats', { method: 'POST', body: 'x'.repeat(2048), headers: { 'content-type': 'application/json', 'content-length': '2048' } })).toMatchObject({
+    status: 413,
+    body: { success: false, error: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body exceeds 1024 bytes' } },
+  })
+})
+
+test('address and host parsing', () => {
+  expect(['127.0.0.1', '127.9.9.9', '::1', '::ffff:127.0.0.1'].map(isLoopbackAddress)).toEqual([true, true, true, true])
+  expect(['10.0.0.1', '::ffff:10.0.0.1', '', null, '1270.0.0.1'].map(isLoopbackAddress)).toEqual([false, false, false, false, false])
+  expect(['localhost:8787', '[::1]:80', '[::1]', 'Example.COM', null].map(hostName)).toEqual(['localhost', '::1', '::1', 'example.com', null])
+})

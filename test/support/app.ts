@@ -1,0 +1,44 @@
+import { createApp } from '../../src/api/app'
+import type { AppDeps } from '../../src/api/deps'
+import type { SecurityConfig } from '../../src/api/security'
+import { createHarvestScheduler, type Provider } from '../../src/harvest'
+import { silentLogger, type Logger } from '../../src/shared/log'
+import { openTestDb } from './db'
+
+export const DEFAULT_SECURITY: SecurityConfig = {
+  token: null,
+  tokenGenerated: false,
+  allowHosts: [],
+  corsOrigins: [],
+  maxBodyBytes: 10 * 1024 * 1024,
+}
+
+/** The HTTP app over a fresh temp database, for `app.handle(request)` tests; disposed with `using`. */
+export function testApp(options: { security?: Partial<SecurityConfig>; peer?: string; providers?: Provider[]; home?: string; log?: Logger } = {}) {
+  const db = openTestDb()
+  const harvest = createHarvestScheduler({
+    chasm: db,
+    providers: options.providers ?? [],
+    context: { home: options.home ?? db.dir, homeOverridden: true, platform: process.platform, env: {} },
+    intervalSeconds: null,
+    log: silentLogger,
+  })
+  const deps: AppDeps = {
+    chasm: db,
+    version: 'test',
+    clock: Date.now,
+    log: options.log ?? silentLogger,
+    startedAt: Date.now(),
+    security: { ...DEFAULT_SECURITY, ...options.security },
+    peerAddress: () => options.peer ?? '127.0.0.1',
+    harvest,
+  }
+  const app = createApp(deps)
+  /** Sends a request to the app; `path` is relative to http://localhost. */
+  const request = (path: string, init: RequestInit = {}) => app.handle(new Request(`http://localhost${path}`, init))
+  const json = async (path: string, init: RequestInit = {}) => {
+    const response = await request(path, init)
+    return { status: response.status, headers: response.headers, body: (await response.json()) as any }
+  }
+  return { app, db, deps, request, json, [Symbol.dispose]: () => db[Symbol.dispose]() }
+}
