@@ -1,30 +1,41 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox'
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 const IsoTime = Type.String({ format: 'date-time' })
 
+type LiteralTuple<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> }
+
+/** A union of string literals that keeps its tuple type (Elysia infers `never` from a mapped array). */
+const Literals = <const T extends readonly string[]>(values: T): TUnion<LiteralTuple<T>> =>
+  Type.Union(values.map((value) => Type.Literal(value))) as unknown as TUnion<LiteralTuple<T>>
+
 /** Letters, digits, `-`, `_`, `.`; 1..64 characters (SPEC §7). Used for agent and swarm names. */
 export const NAME_PATTERN = '^[A-Za-z0-9._-]{1,64}$'
-export const Name = Type.String({ pattern: NAME_PATTERN, minLength: 1, maxLength: 64, description: 'letters, digits, -, _, .' })
+export const Name = Type.String({ pattern: NAME_PATTERN, minLength: 1, maxLength: 64, description: "1 to 64 letters, digits, '-', '_' or '.'" })
 
 export const AGENT_ROLES = ['assistant', 'coordinator', 'coder', 'reviewer', 'tester', 'researcher', 'writer', 'analyst', 'executor'] as const
-export const AgentRole = Type.Union(AGENT_ROLES.map((role) => Type.Literal(role)))
+export const AgentRole = Literals(AGENT_ROLES)
 export type AgentRole = (typeof AGENT_ROLES)[number]
 
 export const TOOL_NAMES = ['file_read', 'file_write', 'terminal', 'code_search', 'http_request', 'calculator'] as const
-export const ToolName = Type.Union(TOOL_NAMES.map((name) => Type.Literal(name)))
+export const ToolName = Literals(TOOL_NAMES)
 export type ToolName = (typeof TOOL_NAMES)[number]
 
 /** Where an agent's model is served; `openai-compatible` is the `CHASM_OPENAI_BASE_URL` server. */
 export const MODEL_PROVIDERS = ['openai', 'anthropic', 'google', 'ollama', 'openai-compatible'] as const
-export const ModelProvider = Type.Union(MODEL_PROVIDERS.map((provider) => Type.Literal(provider)))
+export const ModelProvider = Literals(MODEL_PROVIDERS)
 export type ModelProvider = (typeof MODEL_PROVIDERS)[number]
 
 export const DEFAULT_ROLE: AgentRole = 'assistant'
 export const DEFAULT_TEMPERATURE = 0.7
 
-const Instruction = Type.String({ minLength: 1, pattern: '\\S', description: "the agent's system prompt" })
-const ModelName = Type.String({ minLength: 1, maxLength: 200, pattern: '^\\S+$', description: 'e.g. gpt-4o, claude-sonnet-4-5, gemini-2.0-flash, ollama/llama3.2' })
+const Instruction = Type.String({ minLength: 1, pattern: '\\S', description: "the agent's system prompt (non-empty text)" })
+const ModelName = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  pattern: '^\\S+$',
+  description: 'a model name without spaces, e.g. gpt-4o, claude-sonnet-4-5, gemini-2.0-flash, ollama/llama3.2',
+})
 const Temperature = Type.Number({ minimum: 0, maximum: 2 })
 const MaxTokens = Type.Integer({ minimum: 1 })
 const Tools = Type.Array(ToolName, { uniqueItems: true })
@@ -86,12 +97,12 @@ export const AgentClone = Type.Object({ name: Type.Optional(Name) }, { additiona
 export type AgentClone = Static<typeof AgentClone>
 
 export const SWARM_STATUSES = ['idle', 'running', 'paused', 'completed', 'failed', 'stopped'] as const
-export const SwarmStatus = Type.Union(SWARM_STATUSES.map((status) => Type.Literal(status)))
+export const SwarmStatus = Literals(SWARM_STATUSES)
 export type SwarmStatus = (typeof SWARM_STATUSES)[number]
 
 /** A run's status is a swarm's status minus `idle`. */
 export type RunStatus = Exclude<SwarmStatus, 'idle'>
-export const RunStatus = Type.Union(SWARM_STATUSES.filter((s) => s !== 'idle').map((status) => Type.Literal(status)))
+export const RunStatus = Literals(['running', 'paused', 'completed', 'failed', 'stopped'] as const satisfies readonly RunStatus[])
 
 /** The newest run of a swarm, as shown on the swarm. */
 export const RunSummary = Type.Object({
@@ -159,11 +170,11 @@ export const RunStarted = Type.Object({ runId: Type.String(), sessionId: Type.St
 export type RunStarted = Static<typeof RunStarted>
 
 export const STEP_KINDS = ['plan', 'work', 'tool', 'synthesis'] as const
-export const StepKind = Type.Union(STEP_KINDS.map((kind) => Type.Literal(kind)))
+export const StepKind = Literals(STEP_KINDS)
 export type StepKind = (typeof STEP_KINDS)[number]
 
 export const STEP_STATUSES = ['running', 'completed', 'failed', 'stopped'] as const
-export const StepStatus = Type.Union(STEP_STATUSES.map((status) => Type.Literal(status)))
+export const StepStatus = Literals(STEP_STATUSES)
 export type StepStatus = (typeof STEP_STATUSES)[number]
 
 export const TokenUsage = Type.Object({ input: Type.Integer({ minimum: 0 }), output: Type.Integer({ minimum: 0 }) })
