@@ -95,6 +95,12 @@ export function createAgency(deps: AgencyDeps) {
   const agency = {
     listAgents: (page: PageRequest): Page<Agent> => store.listAgents(page),
     getAgent: (id: string): Agent => store.getAgent(id),
+    /** An agent by id or name (the CLI's `agents show <agent>`); NOT_FOUND if neither. */
+    findAgent(ref: string): Agent {
+      const agent = store.findAgent(ref)
+      if (!agent) throw new ChasmError('NOT_FOUND', `Agent not found: ${ref}`)
+      return agent
+    },
     /** Creates an agent; 400 when the provider cannot be inferred, 409 on a taken name. */
     createAgent: (body: AgentCreate): Agent => store.insertAgent(newId(), agentFieldsFromCreate(body), clock()),
     /** Applies a partial update and returns the agent; same validation as create. */
