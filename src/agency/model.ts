@@ -10,13 +10,15 @@ const Literals = <const T extends readonly string[]>(values: T): TUnion<LiteralT
   Type.Union(values.map((value) => Type.Literal(value))) as unknown as TUnion<LiteralTuple<T>>
 
 /** Letters, digits, `-`, `_`, `.`; 1..64 characters (SPEC §7). Used for agent and swarm names. */
-export const NAME_PATTERN = '^[A-Za-z0-9._-]{1,64}$'
+const NAME_PATTERN = '^[A-Za-z0-9._-]{1,64}$'
 export const Name = Type.String({ pattern: NAME_PATTERN, minLength: 1, maxLength: 64, description: "1 to 64 letters, digits, '-', '_' or '.'" })
 
+/** The roles an agent may have (SPEC §7); `assistant` is the default. */
 export const AGENT_ROLES = ['assistant', 'coordinator', 'coder', 'reviewer', 'tester', 'researcher', 'writer', 'analyst', 'executor'] as const
 export const AgentRole = Literals(AGENT_ROLES)
 export type AgentRole = (typeof AGENT_ROLES)[number]
 
+/** The tools an agent may be given. */
 export const TOOL_NAMES = ['file_read', 'file_write', 'terminal', 'code_search', 'http_request', 'calculator'] as const
 export const ToolName = Literals(TOOL_NAMES)
 export type ToolName = (typeof TOOL_NAMES)[number]
@@ -26,6 +28,7 @@ export const MODEL_PROVIDERS = ['openai', 'anthropic', 'google', 'ollama', 'open
 export const ModelProvider = Literals(MODEL_PROVIDERS)
 export type ModelProvider = (typeof MODEL_PROVIDERS)[number]
 
+/** Defaults applied when an agent is created without them. */
 export const DEFAULT_ROLE: AgentRole = 'assistant'
 export const DEFAULT_TEMPERATURE = 0.7
 
@@ -96,6 +99,7 @@ export type AgentUpdate = Static<typeof AgentUpdate>
 export const AgentClone = Type.Object({ name: Type.Optional(Name) }, { additionalProperties: false })
 export type AgentClone = Static<typeof AgentClone>
 
+/** Every status of a swarm; `idle` until its first run. */
 export const SWARM_STATUSES = ['idle', 'running', 'paused', 'completed', 'failed', 'stopped'] as const
 export const SwarmStatus = Literals(SWARM_STATUSES)
 export type SwarmStatus = (typeof SWARM_STATUSES)[number]
@@ -169,14 +173,17 @@ export type RunStart = Static<typeof RunStart>
 export const RunStarted = Type.Object({ runId: Type.String(), sessionId: Type.String(), status: Type.Literal('running') })
 export type RunStarted = Static<typeof RunStarted>
 
+/** Kinds of run steps: the coordinator's plan and synthesis, a worker's model call, a tool call. */
 export const STEP_KINDS = ['plan', 'work', 'tool', 'synthesis'] as const
 export const StepKind = Literals(STEP_KINDS)
 export type StepKind = (typeof STEP_KINDS)[number]
 
+/** How a step stands: running, or how it ended. */
 export const STEP_STATUSES = ['running', 'completed', 'failed', 'stopped'] as const
 export const StepStatus = Literals(STEP_STATUSES)
 export type StepStatus = (typeof STEP_STATUSES)[number]
 
+/** Tokens a model call reported. */
 export const TokenUsage = Type.Object({ input: Type.Integer({ minimum: 0 }), output: Type.Integer({ minimum: 0 }) })
 export type TokenUsage = Static<typeof TokenUsage>
 

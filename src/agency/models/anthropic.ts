@@ -9,6 +9,7 @@ export interface AnthropicEndpoint {
   apiKey: string
 }
 
+/** The `anthropic-version` header the Messages API requires. */
 export const ANTHROPIC_VERSION = '2023-06-01'
 // The Messages API requires max_tokens; this is used when the agent sets none.
 export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096

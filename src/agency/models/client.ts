@@ -27,6 +27,7 @@ export interface ChatReply {
   usage: TokenUsage | null
 }
 
+/** Per-call options of `ModelClient.chat`. */
 export interface ChatOptions {
   /** Aborts the call (and any pending retry) at once. */
   signal?: AbortSignal

@@ -15,6 +15,7 @@ export interface HttpPolicy {
   fetch: Fetch
 }
 
+/** Two minutes per attempt, three retries starting at 0.5 s, the global fetch. */
 export const DEFAULT_HTTP_POLICY: HttpPolicy = {
   timeoutMs: 120_000,
   retries: 3,

@@ -28,6 +28,7 @@ export type ModelEndpoint =
 
 type Env = Record<string, string | undefined>
 
+/** Each vendor's public endpoint, used when no base URL variable is set. */
 export const DEFAULT_BASE_URLS = {
   openai: 'https://api.openai.com/v1',
   anthropic: 'https://api.anthropic.com',

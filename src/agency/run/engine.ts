@@ -25,11 +25,13 @@ export interface RunSetup {
   workers: RunAgent[]
 }
 
+/** Bounds on one run. */
 export interface RunLimits {
   /** Model calls a worker may make for its subtask; the last one is asked to answer without tools. */
   maxIterations: number
 }
 
+/** Eight model calls per worker subtask. */
 export const DEFAULT_RUN_LIMITS: RunLimits = { maxIterations: 8 }
 
 /** What a run reports while it goes (the CLI shows it as live progress). */
@@ -39,6 +41,7 @@ export type RunProgress =
   | { type: 'plan'; plan: Plan }
   | { type: 'end'; status: RunStatus; result: string | null; error: string | null }
 
+/** What the engine works with, passed in by the agency. */
 export interface EngineDeps {
   store: AgencyStore
   recorder: RunRecorder
@@ -125,10 +128,8 @@ export async function executeRun(setup: RunSetup, control: RunControl, deps: Eng
     store.endStep(runId, index, { output: { text: reply.text, toolCalls: reply.toolCalls, ...annotate(reply) }, tokens: reply.usage, status: 'completed', endedAt: clock() })
     const messageId = `step-${index}`
     await record([
-      events.message({
-        message_id: messageId, role: 'assistant', content: reply.text, model: who.client.model, agent, kind, step: index,
-        ...(reply.toolCalls.length ? { tool_calls: reply.toolCalls } : {}),
-      }),
+      // Tool calls go as their own tool_call events (not `tool_calls` here) so each is recorded once.
+      events.message({ message_id: messageId, role: 'assistant', content: reply.text, model: who.client.model, agent, kind, step: index }),
       ...reply.toolCalls.map((call) => events.toolCall({ message_id: messageId, call_id: `${index}:${call.id}`, name: call.name, input: call.arguments })),
     ])
     const calls = reply.toolCalls.map((call) => call.name).join(', ')

@@ -11,10 +11,12 @@ export interface RecordingEvent {
 
 /**
  * Where a run's conversation goes as it happens: the recording module, which stores it as a session
- * (`origin: "agency"`) and pushes it to `/ws/recording` subscribers. Events of one run arrive in order.
+ * (`origin: "agency"`) and pushes it to `/ws/recording` subscribers. Events of one run arrive in order,
+ * each batch after the previous one settled; a rejected batch is logged and the run goes on.
+ * @example { record: (events) => recorder.submit({ events }, { origin: 'agency' }) }
  */
 export interface RunRecorder {
-  record(events: RecordingEvent[]): void | Promise<void>
+  record(events: RecordingEvent[]): unknown
 }
 
 /** A recorder that drops everything (for callers that do not watch runs). */
@@ -36,7 +38,7 @@ export function runEventLog(runId: string, clock: Clock, scope?: string) {
   })
   return {
     start: (data: { title: string; workspace_path: string; model: string; swarm_id: string; swarm: string }) =>
-      event('session_start', { provider: 'agency', origin: 'agency', ...data }),
+      event('session_start', { provider: 'agency', ...data }),
     message: (data: { message_id: string; role: 'user' | 'assistant' | 'system'; content: string } & Record<string, unknown>) =>
       event('message', data),
     toolCall: (data: { message_id: string; call_id: string; name: string; input: unknown }) => event('tool_call', data),
@@ -44,5 +46,3 @@ export function runEventLog(runId: string, clock: Clock, scope?: string) {
     end: () => event('session_end', {}),
   }
 }
-
-export type RunEventLog = ReturnType<typeof runEventLog>

@@ -15,6 +15,3 @@ export const TRANSITIONS: Record<SwarmAction, { from: readonly SwarmStatus[]; to
 
 /** Whether `action` is allowed while the swarm is `status`. */
 export const canApply = (action: SwarmAction, status: SwarmStatus): boolean => TRANSITIONS[action].from.includes(status)
-
-/** Statuses a run is over in. */
-export const isFinal = (status: SwarmStatus): boolean => status === 'completed' || status === 'failed' || status === 'stopped'

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { defineTool, ToolError } from './tool'
 
+/** Bytes of a response body handed to the model, and how long a request may take. */
 export const HTTP_RESPONSE_LIMIT = 256 * 1024
 export const HTTP_TIMEOUT_MS = 30_000
 

@@ -3,6 +3,7 @@ import { defineTool, ToolError } from './tool'
 
 /** Output kept per stream; the rest is drained and counted so the process never blocks on a full pipe. */
 export const TERMINAL_OUTPUT_LIMIT = 64 * 1024
+/** Seconds a command may run unless the model asks for more (up to the maximum). */
 export const TERMINAL_DEFAULT_TIMEOUT_S = 30
 export const TERMINAL_MAX_TIMEOUT_S = 300
 

@@ -56,8 +56,3 @@ export async function runTool(tool: Tool, args: unknown, context: ToolContext): 
     return { ok: false, output: error instanceof Error ? error.message : String(error) }
   }
 }
-
-/** Text cut to `limit` characters, saying how much was left out. */
-export function capText(text: string, limit: number): string {
-  return text.length <= limit ? text : `${text.slice(0, limit)}\n… [${text.length - limit} more characters cut]`
-}

@@ -133,7 +133,7 @@ describe('a swarm run', () => {
     expect(events.map((e) => e.event_id)).toEqual(events.map((_, i) => `id-5:${i}`))
     expect(events[0]).toEqual({
       session_id: 'id-5', event_id: 'id-5:0', timestamp: ISO0, event_type: 'session_start',
-      data: { provider: 'agency', origin: 'agency', title: 'dev-team: Build a todo API', workspace_path: workspace, model: 'claude-lead', swarm_id: swarm.id, swarm: 'dev-team' },
+      data: { provider: 'agency', title: 'dev-team: Build a todo API', workspace_path: workspace, model: 'claude-lead', swarm_id: swarm.id, swarm: 'dev-team' },
     })
     expect(events.slice(1, 5).map((e) => e.data)).toEqual([
       { message_id: 'prompt', role: 'user', content: 'Build a todo API' },
@@ -146,6 +146,9 @@ describe('a swarm run', () => {
     expect(byType('tool_result').map((d) => [d.output, d.status])).toEqual(
       expect.arrayContaining([['wrote 21 bytes to api.ts', 'ok'], ['42', 'ok'], ["path '../secret.txt' leaves the workspace", 'error']]),
     )
+    const messageIds = new Set(byType('message').map((d) => d.message_id))
+    expect(byType('tool_call').every((d) => messageIds.has(d.message_id))).toBe(true)
+    expect(byType('message').some((d) => 'tool_calls' in d)).toBe(false)
     const callIds = byType('tool_call').map((d) => d.call_id)
     expect(new Set(callIds).size).toBe(3)
     expect(byType('tool_result').map((d) => d.call_id).sort()).toEqual([...callIds].sort())
