@@ -13,7 +13,9 @@ export interface SourceOutcome {
 
 /** Messages held in memory per session before they are parked in the temp stage (bounded memory for huge files). */
 const BUFFER_MESSAGES = 2_000
-const BUFFER_CHARS = 8 * 1024 * 1024
+const BUFFER_CHARS = 16 * 1024 * 1024
+/** Longest stretch of reading before other work (HTTP requests) gets a turn. */
+const YIELD_EVERY_MS = 20
 
 /**
  * Consumes a provider's stream of parts for one source and commits each session as it completes,
@@ -50,8 +52,14 @@ export async function readSource(
     current = null
   }
 
+  let lastYield = performance.now()
   try {
     for await (const part of parts) {
+      // Stream reads resolve as microtasks: without this a huge file would starve the server's requests.
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve))
+        lastYield = performance.now()
+      }
       if (part.kind === 'session') {
         finish()
         current = new OpenSession(sqlite, providerId, source, part.session)
@@ -158,5 +166,7 @@ class OpenSession {
     this.openCalls.clear()
     this.session.messages = []
     this.chars = 0
+    // The staged batch is garbage now; collecting it here keeps a huge file's peak memory flat.
+    Bun.gc(true)
   }
 }
