@@ -1,11 +1,13 @@
 import { Elysia } from 'elysia'
 import type { AppDeps } from './deps'
+import { agentRoutes } from './routes/agents'
 import { docs } from './docs'
 import { errorHandling } from './errors'
 import { healthRoutes } from './routes/health'
 import { providerRoutes } from './routes/providers'
 import { sessionRoutes } from './routes/sessions'
 import { statsRoutes } from './routes/stats'
+import { swarmRoutes } from './routes/swarms'
 import { workspaceRoutes } from './routes/workspaces'
 import { security } from './security'
 import { routeMethods } from './route-methods'
@@ -22,6 +24,8 @@ export function createApp(deps: AppDeps) {
     .use(sessionRoutes(deps))
     .use(statsRoutes(deps))
     .use(providerRoutes(deps))
+    .use(agentRoutes(deps))
+    .use(swarmRoutes(deps))
   methods.register(app.routes)
   return app
 }

@@ -1,3 +1,4 @@
+import type { Agency } from '../agency'
 import type { ChasmDb } from '../db'
 import type { HarvestScheduler } from '../harvest'
 import type { Logger } from '../shared/log'
@@ -15,4 +16,5 @@ export interface AppDeps {
   security: SecurityConfig
   peerAddress: PeerAddress
   harvest: HarvestScheduler
+  agency: Agency
 }

@@ -2,6 +2,10 @@ import { Builtins, Cli, Command, UsageError } from 'clipanion'
 import { ChasmError } from '../shared/errors'
 import type { RuntimeEnv } from '../shared/paths'
 import { VERSION } from '../shared/version'
+import { AgentsCreateCommand } from './commands/agents/create'
+import { AgentsDeleteCommand } from './commands/agents/delete'
+import { AgentsListCommand } from './commands/agents/list'
+import { AgentsShowCommand } from './commands/agents/show'
 import { ApiServeCommand } from './commands/api/serve'
 import { HarvestRunCommand } from './commands/harvest/run'
 import { HarvestScanCommand } from './commands/harvest/scan'
@@ -12,6 +16,7 @@ import { ProvidersCommand } from './commands/providers'
 import { SearchCommand } from './commands/search'
 import { ShowSessionCommand } from './commands/show/session'
 import { StatsCommand } from './commands/stats'
+import { SwarmRunCommand } from './commands/swarm/run'
 import { BaseCommand } from './base-command'
 import type { ChasmContext } from './context'
 
@@ -27,6 +32,11 @@ export const COMMANDS = [
   SearchCommand,
   StatsCommand,
   ProvidersCommand,
+  AgentsListCommand,
+  AgentsCreateCommand,
+  AgentsShowCommand,
+  AgentsDeleteCommand,
+  SwarmRunCommand,
 ]
 
 export interface CliIo {

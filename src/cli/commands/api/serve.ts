@@ -4,6 +4,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path'
 import * as t from 'typanion'
 import { isLoopbackHost } from '../../../shared/net'
+import { createAgency, discardRecorder } from '../../../agency'
 import { createHarvestScheduler, PROVIDERS } from '../../../harvest'
 import { streamLogger } from '../../../shared/log'
 import { VERSION } from '../../../shared/version'
@@ -34,6 +35,8 @@ export class ApiServeCommand extends BaseCommand {
   corsOrigin = Option.Array('--cors-origin', { description: 'Allow this browser origin (repeatable)' })
   allowHost = Option.Array('--allow-host', { description: 'Accept this Host header from clients without a token (repeatable)' })
   harvest = Option.Boolean('--harvest', true, { description: 'Harvest in the background (--no-harvest disables)' })
+  allowTerminal = Option.Boolean('--allow-terminal', false, { description: "Let agents' terminal tool run shell commands in a run's workspace" })
+  allowHttpTool = Option.Boolean('--allow-http-tool', false, { description: "Let agents' http_request tool make HTTP requests" })
   harvestInterval = Option.String('--harvest-interval', '300', {
     validator: t.cascade(t.isNumber(), [t.isInteger(), t.isAtLeast(0)]),
     description: 'Seconds between background harvests (default 300; 0 = only at start)',
@@ -53,6 +56,17 @@ export class ApiServeCommand extends BaseCommand {
       intervalSeconds: Number(this.harvestInterval),
       log,
     })
+    const agency = createAgency({
+      sqlite: chasm.sqlite,
+      env: this.context.runtime.env,
+      dataDir: this.dataDirectory,
+      recorder: discardRecorder,
+      log,
+      allowTerminal: this.allowTerminal,
+      allowHttpTool: this.allowHttpTool,
+    })
+    const interrupted = await agency.recoverInterruptedRuns()
+    if (interrupted.length > 0) log.warn(`agency: ${interrupted.length} run(s) interrupted by restart marked failed`)
     // Loaded here so other commands never pay for the HTTP stack at startup.
     const { listen } = await import('../../../api')
     let server
@@ -65,6 +79,7 @@ export class ApiServeCommand extends BaseCommand {
           log,
           startedAt,
           harvest,
+          agency,
           security: {
             token,
             tokenGenerated: generated,
@@ -88,6 +103,7 @@ export class ApiServeCommand extends BaseCommand {
     const signal = await waitForShutdown()
     stderr.write(`received ${signal}, shutting down\n`)
     await server.stop()
+    await agency.close()
     await harvest.stop()
     chasm.close()
     return 0
