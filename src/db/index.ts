@@ -1,4 +1,4 @@
-export { openDatabase, databaseProbe, type ChasmDb, type Drizzle } from './open'
+export { openDatabase, databaseProbe, type ChasmDb } from './open'
 export { migrate } from './migrate'
 export {
   replaceSession,
@@ -20,4 +20,3 @@ export * from './queries/page'
 export * from './queries/sessions'
 export * from './queries/workspaces'
 export * from './queries/stats'
-export * as schema from './schema'
