@@ -48,23 +48,33 @@ export interface CliIo {
 }
 
 /** Builds the CLI: `chasm <command>`; colours only when stdout is a terminal. */
-export function buildCli(isTTY: boolean): Cli<ChasmContext> {
+export function buildCli(isTTY: boolean, commands: readonly (typeof COMMANDS)[number][] = COMMANDS): Cli<ChasmContext> {
   const cli = new Cli<ChasmContext>({ binaryLabel: 'chasm', binaryName: 'chasm', binaryVersion: VERSION, enableColors: isTTY })
   cli.register(Builtins.HelpCommand)
   cli.register(Builtins.VersionCommand)
-  for (const command of COMMANDS) cli.register(command)
+  for (const command of commands) cli.register(command)
   return cli
+}
+
+/**
+ * The commands argv can mean. Clipanion compiles every registered command into one parser on
+ * first use (≈15 ms for all of them), so a command named in argv is parsed on its own; help,
+ * typos and bare flags get the full set (and its suggestions).
+ */
+export function commandsFor(argv: readonly string[]): readonly (typeof COMMANDS)[number][] {
+  const named = COMMANDS.filter((command) => command.paths?.some((path) => path.every((segment, i) => argv[i] === segment)))
+  return named.length > 0 ? named : COMMANDS
 }
 
 /** Runs argv and returns the exit code: 0 ok, 1 failure, 2 usage error. Errors are one line on stderr. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const cli = buildCli(io.isTTY)
+  const cli = buildCli(io.isTTY, commandsFor(argv))
   const context = { ...io, colorDepth: io.isTTY ? 8 : 1 } as ChasmContext
   let command: Command<ChasmContext>
   try {
     command = cli.process(argv.length === 0 ? ['--help'] : argv, context)
   } catch (error) {
-    io.stderr.write(`chasm: ${firstLine(error)}\n`)
+    io.stderr.write(`chasm: ${describeParseError(error, argv)}\n`)
     io.stderr.write(`Run 'chasm --help' for usage.\n`)
     return 2
   }
@@ -80,6 +90,15 @@ function reportError(error: unknown, io: CliIo): number {
   io.stderr.write(`chasm: ${firstLine(error)}\n`)
   if (!(error instanceof ChasmError) && io.runtime.env.CHASM_DEBUG) io.stderr.write(`${(error as Error).stack}\n`)
   return 1
+}
+
+/** Clipanion's multi-line "did you mean" list, folded into one line naming the likely commands. */
+function describeParseError(error: unknown, argv: readonly string[]): string {
+  const message = error instanceof Error ? error.message : String(error)
+  if (!message.startsWith('Command not found')) return firstLine(error)
+  const suggestions = [...message.matchAll(/^\s*\d+\.\s+chasm\s+([a-z][a-z ]*?)\s*(?:[[<]|$)/gm)].map((m) => m[1]!.trim())
+  const unknown = `unknown command '${argv.join(' ')}'`
+  return suggestions.length > 0 && suggestions.length <= 4 ? `${unknown}; did you mean: ${suggestions.join(', ')}?` : unknown
 }
 
 const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/^Error: /, '')
