@@ -52,8 +52,8 @@ export interface CorpusOptions {
   seed?: number
 }
 
-/** Builds sessions lazily, `batch` at a time. */
-export function* corpus({ sessions, messagesPerSession, seed = 42 }: CorpusOptions, batch = 500): Generator<SessionInput[]> {
+/** A seeded source of realistic text: `pick()` one Zipf-distributed word, `sentence(n)` words. */
+export function textSource(seed: number) {
   const random = rng(seed)
   const words = vocabulary(random)
   // Zipf: word i has weight 1/(i+1); sample by inverse CDF over a precomputed table.
@@ -72,6 +72,12 @@ export function* corpus({ sessions, messagesPerSession, seed = 42 }: CorpusOptio
     return words[lo]!
   }
   const sentence = (n: number) => Array.from({ length: n }, pick).join(' ')
+  return { random, pick, sentence }
+}
+
+/** Builds sessions lazily, `batch` at a time. */
+export function* corpus({ sessions, messagesPerSession, seed = 42 }: CorpusOptions, batch = 500): Generator<SessionInput[]> {
+  const { random, pick, sentence } = textSource(seed)
   const providers = ['copilot', 'claude-code', 'cursor', 'codex', 'gemini-cli']
   const totalMessages = sessions * messagesPerSession
   const rareEvery = Math.max(1, Math.floor(totalMessages / 50))

@@ -1,5 +1,6 @@
 import { Elysia } from 'elysia'
 import type { AppDeps } from './deps'
+import { agentRoutes } from './routes/agents'
 import { docs } from './docs'
 import { errorHandling } from './errors'
 import { healthRoutes } from './routes/health'
@@ -7,6 +8,7 @@ import { providerRoutes } from './routes/providers'
 import { recordingRoutes } from './routes/recording'
 import { sessionRoutes } from './routes/sessions'
 import { statsRoutes } from './routes/stats'
+import { swarmRoutes } from './routes/swarms'
 import { workspaceRoutes } from './routes/workspaces'
 import { security } from './security'
 import { routeMethods } from './route-methods'
@@ -26,6 +28,8 @@ export function createApp(deps: AppDeps) {
     .use(providerRoutes(deps))
     .use(recordingRoutes(deps))
     .use(recordingSocket(deps))
+    .use(agentRoutes(deps))
+    .use(swarmRoutes(deps))
   methods.register(app.routes)
   return app
 }

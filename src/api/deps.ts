@@ -1,3 +1,4 @@
+import type { Agency } from '../agency'
 import type { ChasmDb } from '../db'
 import type { HarvestScheduler } from '../harvest'
 import type { Recorder } from '../recording'
@@ -17,4 +18,5 @@ export interface AppDeps {
   peerAddress: PeerAddress
   harvest: HarvestScheduler
   recorder: Recorder
+  agency: Agency
 }

@@ -21,15 +21,13 @@ export function describeValidation(error: ValidationError): string {
   if (!first) return `Invalid ${WHERE[error.type] ?? error.type}`
   const name = first.path.replace(/^\//, '').replaceAll('/', '.')
   const where = WHERE[error.type] ?? error.type
+  // TypeBox reports an unknown property at its own path (`/extra`), with the property's value.
   if (first.type === 42 /* ObjectAdditionalProperties */ || /additional/i.test(first.message)) {
-    const unknown = Object.keys((first.value as object) ?? {}).find(
-      (key) => !Object.hasOwn((first.schema as { properties?: object }).properties ?? {}, key),
-    )
-    return `Unknown ${where}${name ? ` in '${name}'` : ''}${unknown ? `: '${unknown}'` : ''}`
+    return name ? `Unknown ${where} '${name}'` : `Invalid ${where === 'body field' ? 'request body' : where}: unknown field`
   }
   if (!name) return `Invalid ${where === 'body field' ? 'request body' : where}: ${first.message.toLowerCase()}`
   if (first.value === undefined) return `Missing required ${where} '${name}'`
-  const expected = expectation(propertySchema(error, name)) ?? first.message.toLowerCase()
+  const expected = expectation(propertySchema(error, name), first.value) ?? first.message.toLowerCase()
   return `Invalid ${where} '${name}': ${expected} (got ${JSON.stringify(first.value)?.slice(0, 80)})`
 }
 
@@ -39,6 +37,10 @@ interface SchemaFacts {
   maximum?: number
   minLength?: number
   maxLength?: number
+  minItems?: number
+  pattern?: string
+  description?: string
+  items?: SchemaFacts
   anyOf?: SchemaFacts[]
   enum?: unknown[]
   const?: unknown
@@ -46,22 +48,23 @@ interface SchemaFacts {
 
 function propertySchema(error: ValidationError, path: string): SchemaFacts | undefined {
   let schema = ((error.validator as { schema?: unknown }).schema ?? error.validator) as
-    | { properties?: Record<string, SchemaFacts> }
+    | { properties?: Record<string, SchemaFacts>; items?: SchemaFacts }
     | undefined
   let found: SchemaFacts | undefined
   for (const key of path.split('.')) {
-    found = schema?.properties?.[key]
+    // Array elements (`tools.0`) are described by the array's `items`.
+    found = /^\d+$/.test(key) && schema?.items ? schema.items : schema?.properties?.[key]
     schema = found as typeof schema
   }
   return found
 }
 
-/** A readable "must be …" for the common parameter schemas. */
-function expectation(schema: SchemaFacts | undefined): string | null {
+/** A readable "must be …" for the common parameter schemas, given the offending value. */
+function expectation(schema: SchemaFacts | undefined, value: unknown): string | null {
   if (!schema) return null
   // Elysia's numeric query types are unions of a numeric string and the number itself.
   const numeric = schema.anyOf?.find((option) => option.type === 'integer' || option.type === 'number')
-  if (numeric) return expectation(numeric)
+  if (numeric) return expectation(numeric, value)
   if (schema.type === 'integer' || schema.type === 'number') {
     const kind = schema.type === 'integer' ? 'an integer' : 'a number'
     if (schema.minimum !== undefined && schema.maximum !== undefined) return `must be ${kind} from ${schema.minimum} to ${schema.maximum}`
@@ -69,7 +72,13 @@ function expectation(schema: SchemaFacts | undefined): string | null {
     if (schema.maximum !== undefined) return `must be ${kind} ≤ ${schema.maximum}`
     return `must be ${kind}`
   }
+  if (schema.type === 'string' && schema.minLength && typeof value === 'string' && value.trim() === '') return 'must not be empty'
+  // A patterned string's description says what it must be (e.g. agent names).
+  if (schema.type === 'string' && schema.pattern && schema.description) return `must be ${schema.description}`
   if (schema.type === 'string' && schema.minLength) return 'must not be empty'
+  if (schema.type === 'array' && schema.minItems && Array.isArray(value) && value.length < schema.minItems) {
+    return `must have at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}`
+  }
   const choices = schema.anyOf?.map((option) => option.const).filter((value) => value !== undefined)
   if (choices && choices.length > 0) return `must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`
   return null

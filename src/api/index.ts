@@ -1,4 +1,4 @@
 export { createApp, type App } from './app'
 export { listen, type RunningServer } from './server'
-export { isLoopbackAddress, type SecurityConfig } from './security'
+export type { SecurityConfig } from './security'
 export type { AppDeps } from './deps'

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto'
 import { Elysia } from 'elysia'
+import { isLoopbackAddress } from '../shared/net'
 import { errorResponse } from './errors'
 
 /** The security settings of a running server (SPEC §3 "Security"). */
@@ -21,13 +22,6 @@ export type PeerAddress = (request: Request) => string | null
 
 /** Paths answered to anyone: health checks are for monitors that hold no token. */
 const PUBLIC_PATHS = new Set(['/api/health'])
-
-/** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback. */
-export function isLoopbackAddress(address: string | null): boolean {
-  if (!address) return false
-  const ip = address.replace(/^::ffff:/i, '')
-  return ip === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(ip)
-}
 
 /** The host name of a Host header value, without port (brackets kept off IPv6). */
 export function hostName(header: string | null): string | null {

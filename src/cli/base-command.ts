@@ -10,7 +10,6 @@ import { styler, writeJson } from './output'
 export abstract class BaseCommand extends Command<ChasmContext> {
   db = Option.String('--db', { description: 'Database file (default: CHASM_DB or <data dir>/chasm.db)' })
   home = Option.String('--home', { description: 'Discovery root instead of your home (default: CHASM_HOME or ~)' })
-  json = Option.Boolean('--json', false, { description: 'Machine-readable JSON output' })
 
   /** The error `execute` failed with, kept for `runCli` to render (clipanion would print it to stdout). */
   failure: unknown = undefined
@@ -58,4 +57,9 @@ export abstract class BaseCommand extends Command<ChasmContext> {
       chasm.close()
     }
   }
+}
+
+/** A command that prints data: tables for people, or JSON with `--json`. */
+export abstract class ReportCommand extends BaseCommand {
+  json = Option.Boolean('--json', false, { description: 'Machine-readable JSON output' })
 }

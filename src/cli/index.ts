@@ -2,6 +2,10 @@ import { Builtins, Cli, Command, UsageError } from 'clipanion'
 import { ChasmError } from '../shared/errors'
 import type { RuntimeEnv } from '../shared/paths'
 import { VERSION } from '../shared/version'
+import { AgentsCreateCommand } from './commands/agents/create'
+import { AgentsDeleteCommand } from './commands/agents/delete'
+import { AgentsListCommand } from './commands/agents/list'
+import { AgentsShowCommand } from './commands/agents/show'
 import { ApiServeCommand } from './commands/api/serve'
 import { HarvestRunCommand } from './commands/harvest/run'
 import { HarvestScanCommand } from './commands/harvest/scan'
@@ -12,6 +16,7 @@ import { ProvidersCommand } from './commands/providers'
 import { SearchCommand } from './commands/search'
 import { ShowSessionCommand } from './commands/show/session'
 import { StatsCommand } from './commands/stats'
+import { SwarmRunCommand } from './commands/swarm/run'
 import { BaseCommand } from './base-command'
 import type { ChasmContext } from './context'
 
@@ -27,6 +32,11 @@ export const COMMANDS = [
   SearchCommand,
   StatsCommand,
   ProvidersCommand,
+  AgentsListCommand,
+  AgentsCreateCommand,
+  AgentsShowCommand,
+  AgentsDeleteCommand,
+  SwarmRunCommand,
 ]
 
 export interface CliIo {
@@ -38,23 +48,33 @@ export interface CliIo {
 }
 
 /** Builds the CLI: `chasm <command>`; colours only when stdout is a terminal. */
-export function buildCli(isTTY: boolean): Cli<ChasmContext> {
+export function buildCli(isTTY: boolean, commands: readonly (typeof COMMANDS)[number][] = COMMANDS): Cli<ChasmContext> {
   const cli = new Cli<ChasmContext>({ binaryLabel: 'chasm', binaryName: 'chasm', binaryVersion: VERSION, enableColors: isTTY })
   cli.register(Builtins.HelpCommand)
   cli.register(Builtins.VersionCommand)
-  for (const command of COMMANDS) cli.register(command)
+  for (const command of commands) cli.register(command)
   return cli
+}
+
+/**
+ * The commands argv can mean. Clipanion compiles every registered command into one parser on
+ * first use (≈15 ms for all of them), so a command named in argv is parsed on its own; help,
+ * typos and bare flags get the full set (and its suggestions).
+ */
+export function commandsFor(argv: readonly string[]): readonly (typeof COMMANDS)[number][] {
+  const named = COMMANDS.filter((command) => command.paths?.some((path) => path.every((segment, i) => argv[i] === segment)))
+  return named.length > 0 ? named : COMMANDS
 }
 
 /** Runs argv and returns the exit code: 0 ok, 1 failure, 2 usage error. Errors are one line on stderr. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const cli = buildCli(io.isTTY)
+  const cli = buildCli(io.isTTY, commandsFor(argv))
   const context = { ...io, colorDepth: io.isTTY ? 8 : 1 } as ChasmContext
   let command: Command<ChasmContext>
   try {
     command = cli.process(argv.length === 0 ? ['--help'] : argv, context)
   } catch (error) {
-    io.stderr.write(`chasm: ${firstLine(error)}\n`)
+    io.stderr.write(`chasm: ${describeParseError(error, argv)}\n`)
     io.stderr.write(`Run 'chasm --help' for usage.\n`)
     return 2
   }
@@ -70,6 +90,15 @@ function reportError(error: unknown, io: CliIo): number {
   io.stderr.write(`chasm: ${firstLine(error)}\n`)
   if (!(error instanceof ChasmError) && io.runtime.env.CHASM_DEBUG) io.stderr.write(`${(error as Error).stack}\n`)
   return 1
+}
+
+/** Clipanion's multi-line "did you mean" list, folded into one line naming the likely commands. */
+function describeParseError(error: unknown, argv: readonly string[]): string {
+  const message = error instanceof Error ? error.message : String(error)
+  if (!message.startsWith('Command not found')) return firstLine(error)
+  const suggestions = [...message.matchAll(/^\s*\d+\.\s+chasm\s+([a-z][a-z ]*?)\s*(?:[[<]|$)/gm)].map((m) => m[1]!.trim())
+  const unknown = `unknown command '${argv.join(' ')}'`
+  return suggestions.length > 0 && suggestions.length <= 4 ? `${unknown}; did you mean: ${suggestions.join(', ')}?` : unknown
 }
 
 const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/^Error: /, '')

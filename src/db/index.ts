@@ -1,4 +1,4 @@
-export { openDatabase, databaseProbe, type ChasmDb, type Drizzle } from './open'
+export { openDatabase, databaseProbe, type ChasmDb } from './open'
 export { migrate } from './migrate'
 export { startBackgroundCheckpoints, CHECKPOINT_INTERVAL_MS, type Checkpointer } from './checkpoint'
 export {
@@ -7,6 +7,11 @@ export {
   workspaceIdFor,
   defaultMessageId,
   wellFormed,
+  createStage,
+  stageMessages,
+  updateStagedTool,
+  discardStage,
+  type Stage,
   upsertWorkspace,
   refreshWorkspace,
   type SessionInput,
@@ -18,4 +23,3 @@ export * from './queries/page'
 export * from './queries/sessions'
 export * from './queries/workspaces'
 export * from './queries/stats'
-export * as schema from './schema'

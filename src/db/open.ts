@@ -1,18 +1,17 @@
 import { Database } from 'bun:sqlite'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { drizzle, type BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import { ChasmError } from '../shared/errors'
 import { migrate } from './migrate'
-import * as schema from './schema'
 
-export type Drizzle = BunSQLiteDatabase<typeof schema>
-
-/** An open chasm database: the raw connection for prepared hot paths, drizzle for the rest. */
+/**
+ * An open chasm database. drizzle (`schema.ts`) defines the tables and generates the migrations;
+ * at run time every query is a prepared bun:sqlite statement (≈4.5× faster than the query
+ * builder, and drizzle's runtime stays out of the binary's startup path).
+ */
 export interface ChasmDb {
   readonly path: string
   readonly sqlite: Database
-  readonly db: Drizzle
   close(): void
 }
 
@@ -45,7 +44,6 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
   return {
     path,
     sqlite,
-    db: drizzle({ client: sqlite, schema }),
     close() {
       if (closed) return
       closed = true

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 
 // Times are epoch milliseconds (UTC) in every table; the API renders them as ISO-8601.
 
@@ -129,6 +129,104 @@ export const meta = sqliteTable('meta', {
     .default(sql`(unixepoch() * 1000)`),
 })
 
+// Agency
+
+/** An agent: a model with an instruction (its system prompt) and the tools it may call. Names are unique. */
+export const agents = sqliteTable(
+  'agents',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    instruction: text('instruction').notNull(),
+    role: text('role').notNull(),
+    model: text('model').notNull(),
+    provider: text('provider').notNull(),
+    temperature: real('temperature').notNull(),
+    maxTokens: integer('max_tokens'),
+    tools: text('tools').notNull().default('[]'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (table) => [uniqueIndex('agents_name').on(table.name)],
+)
+
+/** A swarm: a coordinator agent and its workers. An agent in use cannot be deleted (foreign keys). */
+export const swarms = sqliteTable(
+  'swarms',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    coordinatorId: text('coordinator_id')
+      .notNull()
+      .references(() => agents.id),
+    status: text('status', { enum: ['idle', 'running', 'paused', 'completed', 'failed', 'stopped'] }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (table) => [uniqueIndex('swarms_name').on(table.name), index('swarms_coordinator').on(table.coordinatorId)],
+)
+
+/** The workers of a swarm, in the order given. */
+export const swarmWorkers = sqliteTable(
+  'swarm_workers',
+  {
+    swarmId: text('swarm_id')
+      .notNull()
+      .references(() => swarms.id, { onDelete: 'cascade' }),
+    idx: integer('idx').notNull(),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id),
+  },
+  (table) => [
+    primaryKey({ columns: [table.swarmId, table.idx] }),
+    uniqueIndex('swarm_workers_agent').on(table.swarmId, table.agentId),
+    index('swarm_workers_by_agent').on(table.agentId),
+  ],
+)
+
+/** One execution of a swarm. Its conversation is also a recorded session whose id is the run id. */
+export const swarmRuns = sqliteTable(
+  'swarm_runs',
+  {
+    id: text('id').primaryKey(),
+    swarmId: text('swarm_id')
+      .notNull()
+      .references(() => swarms.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: ['running', 'paused', 'completed', 'failed', 'stopped'] }).notNull(),
+    prompt: text('prompt').notNull(),
+    workspace: text('workspace').notNull(),
+    result: text('result'),
+    error: text('error'),
+    startedAt: integer('started_at').notNull(),
+    endedAt: integer('ended_at'),
+  },
+  (table) => [index('swarm_runs_swarm').on(table.swarmId, table.startedAt), index('swarm_runs_status').on(table.status)],
+)
+
+/** One step of a run: a model call or a tool call, with its input, output (JSON), tokens and timing. */
+export const runSteps = sqliteTable(
+  'run_steps',
+  {
+    runId: text('run_id')
+      .notNull()
+      .references(() => swarmRuns.id, { onDelete: 'cascade' }),
+    idx: integer('idx').notNull(),
+    agent: text('agent').notNull(),
+    kind: text('kind', { enum: ['plan', 'work', 'tool', 'synthesis'] }).notNull(),
+    input: text('input'),
+    output: text('output'),
+    inputTokens: integer('input_tokens'),
+    outputTokens: integer('output_tokens'),
+    status: text('status', { enum: ['running', 'completed', 'failed', 'stopped'] }).notNull(),
+    startedAt: integer('started_at').notNull(),
+    endedAt: integer('ended_at'),
+  },
+  (table) => [primaryKey({ columns: [table.runId, table.idx] })],
+)
+
 // Recording
 
 /** Live-recording state of a recorded session (one row per session that received recording events or snapshots). */
@@ -171,5 +269,9 @@ export type WorkspaceRow = typeof workspaces.$inferSelect
 export type SessionRow = typeof sessions.$inferSelect
 export type MessageRow = typeof messages.$inferSelect
 export type ToolInvocationRow = typeof toolInvocations.$inferSelect
+export type AgentRow = typeof agents.$inferSelect
+export type SwarmRow = typeof swarms.$inferSelect
+export type SwarmRunRow = typeof swarmRuns.$inferSelect
+export type RunStepRow = typeof runSteps.$inferSelect
 export type RecordingSessionRow = typeof recordingSessions.$inferSelect
 export type RecordingEventRow = typeof recordingEvents.$inferSelect

@@ -60,6 +60,7 @@ export const wellFormed = (text: string): string => (text.isWellFormed() ? text 
 
 function prepareStatements(sqlite: Database) {
   return {
+    sqlite,
     upsertWorkspace: sqlite.prepare(
       `INSERT INTO workspaces (id, provider, name, path) VALUES (?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET name = excluded.name, path = excluded.path`,
@@ -113,9 +114,9 @@ function statementsFor(sqlite: Database): Statements {
  * (its messages and tool invocations). Keeps the session's row (and pk) so references stay valid.
  * @returns the session's pk
  */
-export function replaceSession(sqlite: Database, session: SessionInput): number {
+export function replaceSession(sqlite: Database, session: SessionInput, stage?: Stage): number {
   const s = statementsFor(sqlite)
-  return sqlite.transaction(() => writeSession(s, session))()
+  return sqlite.transaction(() => writeSession(s, session, stage))()
 }
 
 /** Writes several sessions in one transaction (bulk harvests). */
@@ -124,14 +125,16 @@ export function replaceSessions(sqlite: Database, sessions: SessionInput[]): num
   return sqlite.transaction(() => sessions.map((session) => writeSession(s, session)))()
 }
 
-function writeSession(s: Statements, session: SessionInput): number {
+function writeSession(s: Statements, session: SessionInput, stage?: Stage): number {
   let workspaceId: string | null = null
   if (session.workspace) {
     const { provider, key, name, path } = session.workspace
     workspaceId = workspaceIdFor(provider, key)
     s.upsertWorkspace.run(workspaceId, provider, wellFormed(name), path === null ? null : wellFormed(path))
   }
-  const toolCount = session.messages.reduce((sum, m) => sum + (m.toolInvocations?.length ?? 0), 0)
+  const staged = stage?.messages ?? 0
+  const messageCount = staged + session.messages.length
+  const toolCount = (stage?.tools ?? 0) + session.messages.reduce((sum, m) => sum + (m.toolInvocations?.length ?? 0), 0)
   const title = session.title === null ? null : wellFormed(session.title)
   const existing = s.findSession.get(session.id)
   let pk: number
@@ -139,18 +142,19 @@ function writeSession(s: Statements, session: SessionInput): number {
     pk = existing.pk
     s.deleteMessages.run(pk)
     s.updateSession.run(
-      workspaceId, session.provider, title, session.model, session.messages.length, toolCount,
+      workspaceId, session.provider, title, session.model, messageCount, toolCount,
       session.created, session.updated, session.origin, session.sourcePath ?? null,
       session.incomplete ? 1 : 0, jsonOrNull(session.metadata), pk,
     )
   } else {
     pk = s.insertSession.get(
-      session.id, workspaceId, session.provider, title, session.model, session.messages.length, toolCount,
+      session.id, workspaceId, session.provider, title, session.model, messageCount, toolCount,
       session.created, session.updated, session.origin, session.sourcePath ?? null,
       session.incomplete ? 1 : 0, jsonOrNull(session.metadata),
     )!.pk
   }
-  writeMessages(s, pk, session.messages, 0)
+  if (stage) moveStaged(s.sqlite, stage, pk)
+  writeMessages(s, pk, session.messages, staged)
   if (workspaceId) s.refreshWorkspace.run(workspaceId)
   if (existing?.workspace_id && existing.workspace_id !== workspaceId) s.refreshWorkspace.run(existing.workspace_id)
   return pk
@@ -171,6 +175,103 @@ function writeMessages(s: Statements, sessionPk: number, messages: MessageInput[
       )
     })
   })
+}
+
+/**
+ * Messages of a session too large to hold in memory, parked in a connection-private temp table
+ * (spilled to a temp file, not RAM) until the whole session commits with `replaceSession(…, stage)`.
+ */
+export interface Stage {
+  readonly id: number
+  messages: number
+  tools: number
+}
+
+const STAGE_TABLES = [
+  `CREATE TEMP TABLE IF NOT EXISTS staged_messages (stage_id INTEGER NOT NULL, idx INTEGER NOT NULL,
+     message_id TEXT NOT NULL, role TEXT NOT NULL, content TEXT NOT NULL, timestamp INTEGER, model TEXT, metadata TEXT,
+     PRIMARY KEY (stage_id, idx))`,
+  `CREATE TEMP TABLE IF NOT EXISTS staged_tool_invocations (stage_id INTEGER NOT NULL, message_idx INTEGER NOT NULL,
+     idx INTEGER NOT NULL, call_id TEXT NOT NULL, name TEXT NOT NULL, input TEXT, output TEXT, status TEXT)`,
+  'CREATE INDEX IF NOT EXISTS temp.staged_tool_call ON staged_tool_invocations (stage_id, call_id)',
+]
+
+function prepareStaging(sqlite: Database) {
+  for (const ddl of STAGE_TABLES) sqlite.run(ddl)
+  return {
+    insertMessage: sqlite.prepare(
+      'INSERT INTO staged_messages (stage_id, idx, message_id, role, content, timestamp, model, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    insertTool: sqlite.prepare(
+      `INSERT INTO staged_tool_invocations (stage_id, message_idx, idx, call_id, name, input, output, status)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    updateTool: sqlite.prepare(
+      'UPDATE staged_tool_invocations SET output = ?, status = coalesce(?, status) WHERE stage_id = ? AND call_id = ?',
+    ),
+    moveMessages: sqlite.prepare(
+      `INSERT INTO messages (session_pk, idx, message_id, role, content, timestamp, model, metadata)
+       SELECT ?, idx, message_id, role, content, timestamp, model, metadata FROM staged_messages WHERE stage_id = ? ORDER BY idx`,
+    ),
+    moveTools: sqlite.prepare(
+      `INSERT INTO tool_invocations (session_pk, message_pk, idx, call_id, name, input, output, status)
+       SELECT ?1, m.pk, t.idx, t.call_id, t.name, t.input, t.output, t.status
+       FROM staged_tool_invocations t JOIN messages m ON m.session_pk = ?1 AND m.idx = t.message_idx
+       WHERE t.stage_id = ?2`,
+    ),
+    clearMessages: sqlite.prepare('DELETE FROM staged_messages WHERE stage_id = ?'),
+    clearTools: sqlite.prepare('DELETE FROM staged_tool_invocations WHERE stage_id = ?'),
+  }
+}
+
+const stagingCache = new WeakMap<Database, ReturnType<typeof prepareStaging>>()
+const stagingFor = (sqlite: Database) => {
+  let statements = stagingCache.get(sqlite)
+  if (!statements) stagingCache.set(sqlite, (statements = prepareStaging(sqlite)))
+  return statements
+}
+let nextStageId = 1
+
+/** Opens an empty stage for one large session. */
+export function createStage(sqlite: Database): Stage {
+  stagingFor(sqlite)
+  return { id: nextStageId++, messages: 0, tools: 0 }
+}
+
+/** Appends messages to a stage in one short transaction. */
+export function stageMessages(sqlite: Database, stage: Stage, messages: MessageInput[]): void {
+  const s = stagingFor(sqlite)
+  sqlite.transaction(() => {
+    for (const message of messages) {
+      const index = stage.messages++
+      const messageId = message.id ?? defaultMessageId(index)
+      s.insertMessage.run(stage.id, index, messageId, message.role, wellFormed(message.content), message.timestamp, message.model, jsonOrNull(message.metadata))
+      message.toolInvocations?.forEach((tool, toolIndex) => {
+        stage.tools += 1
+        s.insertTool.run(stage.id, index, toolIndex, tool.id ?? `${messageId}#${toolIndex}`, tool.name, jsonOrNull(tool.input), tool.output === null ? null : wellFormed(tool.output), tool.status)
+      })
+    }
+  })()
+}
+
+/** Records a tool result for a staged invocation; false when no staged call has that id. */
+export function updateStagedTool(sqlite: Database, stage: Stage, callId: string, output: string | null, status: string | null): boolean {
+  return stagingFor(sqlite).updateTool.run(output === null ? null : wellFormed(output), status, stage.id, callId).changes > 0
+}
+
+/** Drops a stage's rows (a session that will not be committed). */
+export function discardStage(sqlite: Database, stage: Stage): void {
+  const s = stagingFor(sqlite)
+  s.clearMessages.run(stage.id)
+  s.clearTools.run(stage.id)
+}
+
+function moveStaged(sqlite: Database, stage: Stage, sessionPk: number): void {
+  const s = stagingFor(sqlite)
+  s.moveMessages.run(sessionPk, stage.id)
+  s.moveTools.run(sessionPk, stage.id)
+  s.clearMessages.run(stage.id)
+  s.clearTools.run(stage.id)
 }
 
 /** Creates (or renames) a workspace and returns its id; for writers that change a session in place, like recording. */

@@ -1,9 +1,9 @@
-import type { ChasmDb, SessionInput } from '../db'
+import type { ChasmDb } from '../db'
 import { systemClock, type Clock } from '../shared/time'
-import { assembleSource } from './assemble'
 import { fingerprintOf } from './fingerprint'
 import type { Provider, ProviderContext, Source } from './provider'
-import { harvestStore, type SourceRecord } from './store'
+import { readSource } from './source-reader'
+import { harvestStore, type HarvestStore, type SourceRecord } from './store'
 
 /** A problem met while harvesting one source. */
 export interface HarvestProblem {
@@ -69,7 +69,7 @@ export async function runHarvest(
       if (provider.kind !== 'harvest') continue
       if (options.only && !options.only.includes(provider.id)) continue
       if (options.signal?.aborted) break
-      summaries.push(await harvestProvider(provider, ctx, store, clock, options))
+      summaries.push(await harvestProvider(chasm, provider, ctx, store, clock, options))
     }
     const endedAt = clock()
     const summary: HarvestSummary = {
@@ -87,9 +87,10 @@ export async function runHarvest(
 }
 
 async function harvestProvider(
+  chasm: ChasmDb,
   provider: Provider,
   ctx: ProviderContext,
-  store: ReturnType<typeof harvestStore>,
+  store: HarvestStore,
   clock: Clock,
   options: HarvestOptions,
 ): Promise<ProviderSummary> {
@@ -122,22 +123,13 @@ async function harvestProvider(
     if (fingerprint !== null && previous && previous.fingerprint === fingerprint && previous.problems.length === 0) {
       summary.skipped += 1
     } else {
-      const { sessions, problems } = await assembleSource(provider.id, source, provider.read(source, ctx), mtimeOf(fingerprint))
-      const kept = sessions.filter((session) => !losesData(session, problems, store))
-      store.commitSource(
-        provider.id,
-        source.key,
-        source.path,
-        { key: source.key, fingerprint: fingerprint ?? 'missing', sessionIds: sessions.map((s) => s.id), problems },
-        kept,
-        clock(),
-      )
+      const outcome = await readSource(chasm.sqlite, store, provider.id, source, provider.read(source, ctx), mtimeOf(fingerprint))
+      const { sessionIds, problems } = outcome
+      store.recordSource(provider.id, source.path, { key: source.key, fingerprint: fingerprint ?? 'missing', sessionIds, problems }, clock())
       summary.harvested += 1
-      summary.sessions += kept.length
-      for (const session of kept) {
-        summary.messages += session.messages.length
-        if (session.workspace) workspaces.add(session.workspace.key)
-      }
+      summary.sessions += sessionIds.length
+      summary.messages += outcome.messages
+      for (const key of outcome.workspaces) workspaces.add(key)
       for (const message of problems) summary.problems.push({ source: source.path, message })
     }
     options.onProgress?.({ provider: provider.id, done: done + 1, total: sources.length })
@@ -150,13 +142,6 @@ async function harvestProvider(
   }
   summary.workspaces = workspaces.size
   return summary
-}
-
-/** A re-read with problems that yields fewer messages than stored is a bad read of a live file: keep the stored one. */
-function losesData(session: SessionInput, problems: string[], store: ReturnType<typeof harvestStore>): boolean {
-  if (problems.length === 0) return false
-  const stored = store.storedMessageCount(session.id)
-  return stored !== null && stored > session.messages.length
 }
 
 const mtimeOf = (fingerprint: string | null): number | null => {

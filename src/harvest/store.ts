@@ -1,5 +1,5 @@
 import type { Database } from 'bun:sqlite'
-import { replaceSessions, type SessionInput } from '../db'
+import { replaceSession, type SessionInput, type Stage } from '../db'
 
 /** What the harvester remembers about one source. */
 export interface SourceRecord {
@@ -9,7 +9,9 @@ export interface SourceRecord {
   problems: string[]
 }
 
-/** The harvest's reads and writes of its own bookkeeping tables; session rows go through `db.replaceSessions`. */
+export type HarvestStore = ReturnType<typeof harvestStore>
+
+/** The harvest's reads and writes of its own bookkeeping tables; session rows go through `db.replaceSession`. */
 export function harvestStore(sqlite: Database) {
   const sourcesOf = sqlite.prepare<{ key: string; fingerprint: string; session_ids: string; problems: string }, [string]>(
     'SELECT key, fingerprint, session_ids, problems FROM harvest_sources WHERE provider = ?',
@@ -58,12 +60,13 @@ export function harvestStore(sqlite: Database) {
       return map
     },
     storedMessageCount: (id: string): number | null => messageCount.get(id)?.message_count ?? null,
-    /** Writes a source's sessions and its new fingerprint in one transaction. */
-    commitSource(provider: string, key: string, path: string, record: SourceRecord, sessions: SessionInput[], now: number) {
-      sqlite.transaction(() => {
-        replaceSessions(sqlite, sessions)
-        upsertSource.run(key, provider, path, record.fingerprint, JSON.stringify(record.sessionIds), JSON.stringify(record.problems), now)
-      })()
+    /** Replaces one session (with its staged messages, if any) in one transaction. */
+    commitSession(session: SessionInput, stage?: Stage) {
+      replaceSession(sqlite, session, stage)
+    },
+    /** Records a source's new fingerprint once all its sessions are committed. */
+    recordSource(provider: string, path: string, record: SourceRecord, now: number) {
+      upsertSource.run(record.key, provider, path, record.fingerprint, JSON.stringify(record.sessionIds), JSON.stringify(record.problems), now)
     },
     /** Forgets sources that vanished from disk; their sessions stay, marked as no longer on disk. */
     forgetSources(records: SourceRecord[]) {

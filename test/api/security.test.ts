@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test'
-import { guardRequest, hostName, isLoopbackAddress } from '../../src/api/security'
+import { guardRequest, hostName } from '../../src/api/security'
+import { isLoopbackAddress } from '../../src/shared/net'
 import { DEFAULT_SECURITY, testApp } from '../support/app'
 
 const TOKEN = 's3cret-token'

@@ -1,3 +1,4 @@
+import { createAgency, discardRecorder, type AgencyDeps } from '../../src/agency'
 import { createApp } from '../../src/api/app'
 import type { AppDeps } from '../../src/api/deps'
 import type { SecurityConfig } from '../../src/api/security'
@@ -16,7 +17,15 @@ export const DEFAULT_SECURITY: SecurityConfig = {
 
 /** The HTTP app over a fresh temp database, for `app.handle(request)` tests; disposed with `using`. */
 export function testApp(
-  options: { security?: Partial<SecurityConfig>; peer?: string; providers?: Provider[]; home?: string; log?: Logger; recording?: RecorderOptions } = {},
+  options: {
+    security?: Partial<SecurityConfig>
+    peer?: string
+    providers?: Provider[]
+    home?: string
+    log?: Logger
+    agency?: Partial<AgencyDeps>
+    recording?: RecorderOptions
+  } = {},
 ) {
   const db = openTestDb()
   const harvest = createHarvestScheduler({
@@ -26,6 +35,7 @@ export function testApp(
     intervalSeconds: null,
     log: silentLogger,
   })
+  const agency = createAgency({ sqlite: db.sqlite, env: {}, dataDir: db.dir, recorder: discardRecorder, ...options.agency })
   const deps: AppDeps = {
     chasm: db,
     version: 'test',
@@ -36,6 +46,7 @@ export function testApp(
     peerAddress: () => options.peer ?? '127.0.0.1',
     harvest,
     recorder: createRecorder(db, { log: options.log, ...options.recording }),
+    agency,
   }
   const app = createApp(deps)
   /** Sends a request to the app; `path` is relative to http://localhost. */
@@ -44,5 +55,17 @@ export function testApp(
     const response = await request(path, init)
     return { status: response.status, headers: response.headers, body: (await response.json()) as any }
   }
-  return { app, db, deps, request, json, [Symbol.dispose]: () => db[Symbol.dispose]() }
+  return {
+    app,
+    db,
+    deps,
+    agency,
+    request,
+    json,
+    async [Symbol.asyncDispose]() {
+      await agency.close()
+      db[Symbol.dispose]()
+    },
+    [Symbol.dispose]: () => db[Symbol.dispose](),
+  }
 }

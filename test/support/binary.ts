@@ -13,7 +13,7 @@ export async function compiledBinary(): Promise<string> {
 
 function newestSource(): number {
   let newest = 0
-  // One glob per pattern: Bun's Glob matches nothing for a brace list that mixes `**` and plain names.
+  // One glob per pattern: Bun 1.4's Glob matches nothing for a top-level `{a/**/*,b}` alternation.
   for (const pattern of ['src/**/*', 'package.json', 'bun.lock']) {
     for (const file of new Bun.Glob(pattern).scanSync({ cwd: root })) {
       newest = Math.max(newest, statSync(join(root, file)).mtimeMs)

@@ -1,9 +1,9 @@
 import { Command } from 'clipanion'
 import { listProviders, PROVIDERS } from '../../harvest'
-import { BaseCommand } from '../base-command'
+import { ReportCommand } from '../base-command'
 import { shortTime, table } from '../output'
 
-export class ProvidersCommand extends BaseCommand {
+export class ProvidersCommand extends ReportCommand {
   static override paths = [['providers']]
   static override usage = Command.Usage({
     category: 'Harvest',

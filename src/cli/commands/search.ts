@@ -1,10 +1,10 @@
 import { Command, Option } from 'clipanion'
 import * as t from 'typanion'
 import { searchSessions } from '../../search'
-import { BaseCommand } from '../base-command'
+import { ReportCommand } from '../base-command'
 import { shortTime } from '../output'
 
-export class SearchCommand extends BaseCommand {
+export class SearchCommand extends ReportCommand {
   static override paths = [['search']]
   static override usage = Command.Usage({
     category: 'Browse',

@@ -1,9 +1,9 @@
 import { Command } from 'clipanion'
 import { getStats } from '../../db'
-import { BaseCommand } from '../base-command'
+import { ReportCommand } from '../base-command'
 import { table } from '../output'
 
-export class StatsCommand extends BaseCommand {
+export class StatsCommand extends ReportCommand {
   static override paths = [['stats']]
   static override usage = Command.Usage({
     category: 'Browse',

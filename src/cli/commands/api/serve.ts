@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as t from 'typanion'
-import { listen, isLoopbackAddress } from '../../../api'
+import { isLoopbackHost } from '../../../shared/net'
+import { createAgency } from '../../../agency'
 import { createHarvestScheduler, PROVIDERS } from '../../../harvest'
 import { startBackgroundCheckpoints } from '../../../db'
 import { createRecorder, DEFAULT_IDLE_SECONDS } from '../../../recording'
@@ -36,6 +37,8 @@ export class ApiServeCommand extends BaseCommand {
   corsOrigin = Option.Array('--cors-origin', { description: 'Allow this browser origin (repeatable)' })
   allowHost = Option.Array('--allow-host', { description: 'Accept this Host header from clients without a token (repeatable)' })
   harvest = Option.Boolean('--harvest', true, { description: 'Harvest in the background (--no-harvest disables)' })
+  allowTerminal = Option.Boolean('--allow-terminal', false, { description: "Let agents' terminal tool run shell commands in a run's workspace" })
+  allowHttpTool = Option.Boolean('--allow-http-tool', false, { description: "Let agents' http_request tool make HTTP requests" })
   harvestInterval = Option.String('--harvest-interval', '300', {
     validator: t.cascade(t.isNumber(), [t.isInteger(), t.isAtLeast(0)]),
     description: 'Seconds between background harvests (default 300; 0 = only at start)',
@@ -46,7 +49,7 @@ export class ApiServeCommand extends BaseCommand {
   })
 
   override async execute(): Promise<number> {
-    const { stdout, stderr, runtime } = this.context
+    const { stdout, stderr } = this.context
     const log = streamLogger((line) => stderr.write(line))
     const port = Number(this.port)
     const { token, generated } = this.resolveToken()
@@ -55,8 +58,8 @@ export class ApiServeCommand extends BaseCommand {
     const checkpoints = startBackgroundCheckpoints(chasm, log)
     const recorder = createRecorder(chasm, { clock: Date.now, idleSeconds: Number(this.recordingIdle), log })
     // Sessions still recording when the previous server stopped (or crashed) are now interrupted.
-    const interrupted = recorder.markInterruptedOnStart()
-    if (interrupted > 0) log.info(`${interrupted} recorded session(s) interrupted by the last stop; see GET /api/recording/recovery`)
+    const interruptedSessions = recorder.markInterruptedOnStart()
+    if (interruptedSessions > 0) log.info(`${interruptedSessions} recorded session(s) interrupted by the last stop; see GET /api/recording/recovery`)
     const harvest = createHarvestScheduler({
       chasm,
       providers: PROVIDERS,
@@ -64,6 +67,20 @@ export class ApiServeCommand extends BaseCommand {
       intervalSeconds: Number(this.harvestInterval),
       log,
     })
+    const agency = createAgency({
+      sqlite: chasm.sqlite,
+      env: this.context.runtime.env,
+      dataDir: this.dataDirectory,
+      // A run's conversation is recorded as it happens (origin "agency"), watchable over /ws/recording.
+      recorder: { record: (events) => recorder.submit({ events }, { origin: 'agency' }) },
+      log,
+      allowTerminal: this.allowTerminal,
+      allowHttpTool: this.allowHttpTool,
+    })
+    const interrupted = await agency.recoverInterruptedRuns()
+    if (interrupted.length > 0) log.warn(`agency: ${interrupted.length} run(s) interrupted by restart marked failed`)
+    // Loaded here so other commands never pay for the HTTP stack at startup.
+    const { listen } = await import('../../../api')
     let server
     try {
       server = listen(
@@ -75,6 +92,7 @@ export class ApiServeCommand extends BaseCommand {
           startedAt,
           harvest,
           recorder,
+          agency,
           security: {
             token,
             tokenGenerated: generated,
@@ -96,12 +114,14 @@ export class ApiServeCommand extends BaseCommand {
       stdout.write(`API token for non-loopback clients (stored in ${this.tokenFile()}):\n  ${token}\n`)
     }
     if (this.harvest) harvest.start()
-    const signal = await waitForShutdown(runtime.env.CHASM_TEST_STDIN_SHUTDOWN === '1')
+    const signal = await waitForShutdown()
     stderr.write(`received ${signal}, shutting down\n`)
     // Stop accepting first; open recording sockets would otherwise keep the server from stopping.
     const stopped = server.stop()
     await recorder.shutdown()
     await stopped
+    await agency.close()
+    // Whatever the agency recorded while stopping its runs.
     recorder.flush()
     await harvest.stop()
     await checkpoints.stop()
@@ -131,14 +151,10 @@ export class ApiServeCommand extends BaseCommand {
   }
 }
 
-const isLoopbackHost = (host: string) => host === 'localhost' || isLoopbackAddress(host.replace(/^\[|\]$/g, ''))
-
 /** Resolves with the signal's name on SIGINT or SIGTERM. */
-function waitForShutdown(alsoOnStdinEnd: boolean): Promise<string> {
+function waitForShutdown(): Promise<string> {
   return new Promise((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'))
     process.once('SIGTERM', () => resolve('SIGTERM'))
-    // Windows has no SIGTERM for child processes: tests there close stdin instead.
-    if (alsoOnStdinEnd) process.stdin.once('end', () => resolve('stdin closed')).resume()
   })
 }

@@ -2,10 +2,10 @@ import { Command, Option } from 'clipanion'
 import { access, constants } from 'node:fs/promises'
 import { PROVIDERS, runHarvest, type HarvestProgress } from '../../../harvest'
 import { ChasmError } from '../../../shared/errors'
-import { BaseCommand } from '../../base-command'
+import { ReportCommand } from '../../base-command'
 import { table } from '../../output'
 
-export class HarvestRunCommand extends BaseCommand {
+export class HarvestRunCommand extends ReportCommand {
   static override paths = [['harvest', 'run']]
   static override usage = Command.Usage({
     category: 'Harvest',

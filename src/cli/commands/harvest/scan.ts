@@ -1,9 +1,9 @@
 import { Command } from 'clipanion'
 import { PROVIDERS, scanHarvest } from '../../../harvest'
-import { BaseCommand } from '../../base-command'
+import { ReportCommand } from '../../base-command'
 import { table } from '../../output'
 
-export class HarvestScanCommand extends BaseCommand {
+export class HarvestScanCommand extends ReportCommand {
   static override paths = [['harvest', 'scan']]
   static override usage = Command.Usage({
     category: 'Harvest',

@@ -1,9 +1,9 @@
 import { Command } from 'clipanion'
 import { harvestStatus } from '../../../harvest'
-import { BaseCommand } from '../../base-command'
+import { ReportCommand } from '../../base-command'
 import { shortTime, table } from '../../output'
 
-export class HarvestStatusCommand extends BaseCommand {
+export class HarvestStatusCommand extends ReportCommand {
   static override paths = [['harvest', 'status']]
   static override usage = Command.Usage({
     category: 'Harvest',

@@ -1,10 +1,10 @@
 import { Command, Option } from 'clipanion'
 import * as t from 'typanion'
 import { listSessions } from '../../../db'
-import { BaseCommand } from '../../base-command'
+import { ReportCommand } from '../../base-command'
 import { shortTime, table, truncate } from '../../output'
 
-export class ListSessionsCommand extends BaseCommand {
+export class ListSessionsCommand extends ReportCommand {
   static override paths = [['list', 'sessions']]
   static override usage = Command.Usage({
     category: 'Browse',

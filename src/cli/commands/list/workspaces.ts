@@ -1,10 +1,10 @@
 import { Command, Option } from 'clipanion'
 import * as t from 'typanion'
 import { listWorkspaces } from '../../../db'
-import { BaseCommand } from '../../base-command'
+import { ReportCommand } from '../../base-command'
 import { shortTime, table, truncate } from '../../output'
 
-export class ListWorkspacesCommand extends BaseCommand {
+export class ListWorkspacesCommand extends ReportCommand {
   static override paths = [['list', 'workspaces']]
   static override usage = Command.Usage({
     category: 'Browse',

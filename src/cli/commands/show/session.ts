@@ -1,9 +1,9 @@
 import { Command, Option } from 'clipanion'
 import * as t from 'typanion'
 import { getSession, type SessionDetail } from '../../../db'
-import { BaseCommand } from '../../base-command'
+import { ReportCommand } from '../../base-command'
 
-export class ShowSessionCommand extends BaseCommand {
+export class ShowSessionCommand extends ReportCommand {
   static override paths = [['show', 'session']]
   static override usage = Command.Usage({
     category: 'Browse',

@@ -1,0 +1,8 @@
+export { createAgency, type Agency, type AgencyDeps, type StartOptions } from './agency'
+export * from './model'
+export { inferProvider } from './agents'
+export { resolveEndpoint, createModelClient, ModelError, type ModelClient, type ChatMessage, type ChatReply, type ToolSpec, type HttpPolicy } from './models'
+export { TOOLS, toolSpecs, runTool, ToolError, type Tool, type ToolContext } from './tools'
+export { TRANSITIONS, canApply, type SwarmAction } from './run/transitions'
+export { INTERRUPTED_BY_RESTART, DEFAULT_RUN_LIMITS, type RunProgress, type RunOutcome, type RunLimits } from './run/engine'
+export { discardRecorder, type RunRecorder, type RecordingEvent } from './run/record'

@@ -1,0 +1,225 @@
+import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox'
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+const IsoTime = Type.String({ format: 'date-time' })
+
+type LiteralTuple<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> }
+
+/** A union of string literals that keeps its tuple type (Elysia infers `never` from a mapped array). */
+const Literals = <const T extends readonly string[]>(values: T): TUnion<LiteralTuple<T>> =>
+  Type.Union(values.map((value) => Type.Literal(value))) as unknown as TUnion<LiteralTuple<T>>
+
+/** Letters, digits, `-`, `_`, `.`; 1..64 characters (SPEC §7). Used for agent and swarm names. */
+const NAME_PATTERN = '^[A-Za-z0-9._-]{1,64}$'
+export const Name = Type.String({ pattern: NAME_PATTERN, minLength: 1, maxLength: 64, description: "1 to 64 letters, digits, '-', '_' or '.'" })
+
+/** The roles an agent may have (SPEC §7); `assistant` is the default. */
+export const AGENT_ROLES = ['assistant', 'coordinator', 'coder', 'reviewer', 'tester', 'researcher', 'writer', 'analyst', 'executor'] as const
+export const AgentRole = Literals(AGENT_ROLES)
+export type AgentRole = (typeof AGENT_ROLES)[number]
+
+/** The tools an agent may be given. */
+export const TOOL_NAMES = ['file_read', 'file_write', 'terminal', 'code_search', 'http_request', 'calculator'] as const
+export const ToolName = Literals(TOOL_NAMES)
+export type ToolName = (typeof TOOL_NAMES)[number]
+
+/** Where an agent's model is served; `openai-compatible` is the `CHASM_OPENAI_BASE_URL` server. */
+export const MODEL_PROVIDERS = ['openai', 'anthropic', 'google', 'ollama', 'openai-compatible'] as const
+export const ModelProvider = Literals(MODEL_PROVIDERS)
+export type ModelProvider = (typeof MODEL_PROVIDERS)[number]
+
+/** Defaults applied when an agent is created without them. */
+export const DEFAULT_ROLE: AgentRole = 'assistant'
+export const DEFAULT_TEMPERATURE = 0.7
+
+const Instruction = Type.String({ minLength: 1, pattern: '\\S', description: "the agent's system prompt (non-empty text)" })
+const ModelName = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  pattern: '^\\S+$',
+  description: 'a model name without spaces, e.g. gpt-4o, claude-sonnet-4-5, gemini-2.0-flash, ollama/llama3.2',
+})
+const Temperature = Type.Number({ minimum: 0, maximum: 2 })
+const MaxTokens = Type.Integer({ minimum: 1 })
+const Tools = Type.Array(ToolName, { uniqueItems: true })
+const Description = Type.String({ maxLength: 10_000 })
+
+/** An agent as the API returns it. */
+export const Agent = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  instruction: Type.String(),
+  role: AgentRole,
+  model: Type.String(),
+  provider: ModelProvider,
+  temperature: Type.Number(),
+  maxTokens: Nullable(Type.Integer()),
+  tools: Type.Array(ToolName),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+})
+export type Agent = Static<typeof Agent>
+
+/** Body of `POST /api/v1/agents`. */
+export const AgentCreate = Type.Object(
+  {
+    name: Name,
+    description: Type.Optional(Description),
+    instruction: Instruction,
+    role: Type.Optional(AgentRole),
+    model: ModelName,
+    provider: Type.Optional(ModelProvider),
+    temperature: Type.Optional(Temperature),
+    maxTokens: Type.Optional(MaxTokens),
+    tools: Type.Optional(Tools),
+  },
+  { additionalProperties: false },
+)
+export type AgentCreate = Static<typeof AgentCreate>
+
+/** Body of `PUT /api/v1/agents/:id`: any subset of the create fields; `maxTokens: null` clears the limit. */
+export const AgentUpdate = Type.Object(
+  {
+    name: Type.Optional(Name),
+    description: Type.Optional(Description),
+    instruction: Type.Optional(Instruction),
+    role: Type.Optional(AgentRole),
+    model: Type.Optional(ModelName),
+    provider: Type.Optional(ModelProvider),
+    temperature: Type.Optional(Temperature),
+    maxTokens: Type.Optional(Nullable(MaxTokens)),
+    tools: Type.Optional(Tools),
+  },
+  { additionalProperties: false },
+)
+export type AgentUpdate = Static<typeof AgentUpdate>
+
+/** Body of `POST /api/v1/agents/:id/clone`. */
+export const AgentClone = Type.Object({ name: Type.Optional(Name) }, { additionalProperties: false })
+export type AgentClone = Static<typeof AgentClone>
+
+/** Every status of a swarm; `idle` until its first run. */
+export const SWARM_STATUSES = ['idle', 'running', 'paused', 'completed', 'failed', 'stopped'] as const
+export const SwarmStatus = Literals(SWARM_STATUSES)
+export type SwarmStatus = (typeof SWARM_STATUSES)[number]
+
+/** A run's status is a swarm's status minus `idle`. */
+export type RunStatus = Exclude<SwarmStatus, 'idle'>
+export const RunStatus = Literals(['running', 'paused', 'completed', 'failed', 'stopped'] as const satisfies readonly RunStatus[])
+
+/** The newest run of a swarm, as shown on the swarm. */
+export const RunSummary = Type.Object({
+  id: Type.String(),
+  status: RunStatus,
+  prompt: Type.String(),
+  startedAt: IsoTime,
+  endedAt: Nullable(IsoTime),
+})
+export type RunSummary = Static<typeof RunSummary>
+
+/** A swarm as the API returns it; `coordinator` and `workers` are agent names. */
+export const Swarm = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  coordinator: Type.String(),
+  workers: Type.Array(Type.String()),
+  status: SwarmStatus,
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+  lastRun: Nullable(RunSummary),
+})
+export type Swarm = Static<typeof Swarm>
+
+const AgentRef = Type.String({ minLength: 1, description: 'an agent name or id' })
+const Workers = Type.Array(AgentRef, { minItems: 1, maxItems: 32 })
+
+/** Body of `POST /api/v1/swarms`. */
+export const SwarmCreate = Type.Object(
+  {
+    name: Name,
+    description: Type.Optional(Description),
+    coordinator: AgentRef,
+    workers: Workers,
+  },
+  { additionalProperties: false },
+)
+export type SwarmCreate = Static<typeof SwarmCreate>
+
+/** Body of `PUT /api/v1/swarms/:id`. */
+export const SwarmUpdate = Type.Object(
+  {
+    name: Type.Optional(Name),
+    description: Type.Optional(Description),
+    coordinator: Type.Optional(AgentRef),
+    workers: Type.Optional(Workers),
+  },
+  { additionalProperties: false },
+)
+export type SwarmUpdate = Static<typeof SwarmUpdate>
+
+/** Body of `POST /api/v1/swarms/:id/start`. `workspace` is an existing directory; default: a fresh one in the data dir. */
+export const RunStart = Type.Object(
+  {
+    prompt: Type.String({ minLength: 1, pattern: '\\S', maxLength: 1_000_000 }),
+    workspace: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false },
+)
+export type RunStart = Static<typeof RunStart>
+
+/** Answer of `POST /api/v1/swarms/:id/start` (202). `sessionId` is the recorded session to watch. */
+export const RunStarted = Type.Object({ runId: Type.String(), sessionId: Type.String(), status: Type.Literal('running') })
+export type RunStarted = Static<typeof RunStarted>
+
+/** Kinds of run steps: the coordinator's plan and synthesis, a worker's model call, a tool call. */
+export const STEP_KINDS = ['plan', 'work', 'tool', 'synthesis'] as const
+export const StepKind = Literals(STEP_KINDS)
+export type StepKind = (typeof STEP_KINDS)[number]
+
+/** How a step stands: running, or how it ended. */
+export const STEP_STATUSES = ['running', 'completed', 'failed', 'stopped'] as const
+export const StepStatus = Literals(STEP_STATUSES)
+export type StepStatus = (typeof STEP_STATUSES)[number]
+
+/** Tokens a model call reported. */
+export const TokenUsage = Type.Object({ input: Type.Integer({ minimum: 0 }), output: Type.Integer({ minimum: 0 }) })
+export type TokenUsage = Static<typeof TokenUsage>
+
+/**
+ * One step of a run. Model steps (`plan`, `work`, `synthesis`): `input` is the messages sent that the
+ * agent's previous call did not already contain, `output` is `{text, toolCalls}`. Tool steps: `input` is
+ * `{tool, callId, arguments}`, `output` the text handed back to the model.
+ */
+export const RunStep = Type.Object({
+  index: Type.Integer({ minimum: 0 }),
+  agent: Type.String(),
+  kind: StepKind,
+  input: Type.Unknown(),
+  output: Type.Unknown(),
+  tokens: Nullable(TokenUsage),
+  startedAt: IsoTime,
+  endedAt: Nullable(IsoTime),
+  status: StepStatus,
+})
+export type RunStep = Static<typeof RunStep>
+
+/** A run without its steps (list entries of `GET /api/v1/swarms/:id/runs`). */
+export const RunListItem = Type.Object({
+  id: Type.String(),
+  swarmId: Type.String(),
+  sessionId: Type.String(),
+  status: RunStatus,
+  prompt: Type.String(),
+  workspace: Type.String(),
+  result: Nullable(Type.String()),
+  error: Nullable(Type.String()),
+  startedAt: IsoTime,
+  endedAt: Nullable(IsoTime),
+})
+export type RunListItem = Static<typeof RunListItem>
+
+/** A run with all its steps; `result` is the coordinator's final answer. */
+export const Run = Type.Composite([RunListItem, Type.Object({ steps: Type.Array(RunStep) })])
+export type Run = Static<typeof Run>

@@ -1,0 +1,58 @@
+import type { Static, TSchema } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+import type { ToolName } from '../model'
+import type { Fetch } from '../models/http'
+
+/** What a tool may touch during one run: the workspace, the run's abort signal, and what the server allows. */
+export interface ToolContext {
+  /** The run's workspace, a real (symlink-free) absolute path. */
+  workspace: string
+  signal: AbortSignal
+  allowTerminal: boolean
+  allowHttp: boolean
+  /** Environment for child processes, credentials removed. */
+  env: Record<string, string | undefined>
+  fetch: Fetch
+}
+
+/** The contract of every tool: a name, a description and TypeBox parameters for the model, and `run`. */
+export interface Tool<P extends TSchema = TSchema> {
+  readonly name: ToolName
+  readonly description: string
+  readonly parameters: P
+  /** Returns the text handed back to the model; throws ToolError for a refusal or failure the model should see. */
+  run(args: Static<P>, context: ToolContext): Promise<string>
+}
+
+/** A refused or failed tool call, reported to the model as a tool error (never a crash of the run). */
+export class ToolError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'ToolError'
+  }
+}
+
+/** The outcome of one tool call as the model will see it. */
+export interface ToolOutcome {
+  ok: boolean
+  output: string
+}
+
+/** Defines a tool with its parameter types inferred from the schema. */
+export const defineTool = <P extends TSchema>(tool: Tool<P>): Tool => tool as unknown as Tool
+
+/** Validates the model's arguments and runs the tool; any refusal or error becomes `{ok: false}` with the reason. */
+export async function runTool(tool: Tool, args: unknown, context: ToolContext): Promise<ToolOutcome> {
+  if (!Value.Check(tool.parameters, args)) {
+    const first = Value.Errors(tool.parameters, args).First()
+    const where = first?.path ? ` at ${first.path}` : ''
+    return { ok: false, output: `invalid arguments for ${tool.name}${where}: ${first?.message ?? 'does not match the schema'}` }
+  }
+  try {
+    return { ok: true, output: await tool.run(args, context) }
+  } catch (error) {
+    // An abort of the run is not a tool error: let the engine see it.
+    if (context.signal.aborted) throw context.signal.reason
+    return { ok: false, output: error instanceof Error ? error.message : String(error) }
+  }
+}

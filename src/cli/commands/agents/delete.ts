@@ -1,0 +1,23 @@
+import { Command, Option } from 'clipanion'
+import { AgencyCommand } from '../../agency-command'
+
+export class AgentsDeleteCommand extends AgencyCommand {
+  static override paths = [['agents', 'delete']]
+  static override usage = Command.Usage({
+    category: 'Agency',
+    description: 'Delete an agent (by name or id); refused while a swarm uses it',
+    examples: [['By name', '$0 agents delete code-assistant']],
+  })
+
+  agent = Option.String({ name: 'agent' })
+
+  override async execute() {
+    const deleted = await this.withAgency((agency) => {
+      const agent = agency.findAgent(this.agent)
+      agency.deleteAgent(agent.id)
+      return agent
+    })
+    if (this.json) return this.printJson({ id: deleted.id, deleted: true })
+    this.print(`Deleted agent ${deleted.name} (${deleted.id})\n`)
+  }
+}

@@ -1,0 +1,31 @@
+import { Command, Option } from 'clipanion'
+import * as t from 'typanion'
+import { AgencyCommand } from '../../agency-command'
+import { table } from '../../output'
+
+export class AgentsListCommand extends AgencyCommand {
+  static override paths = [['agents', 'list']]
+  static override usage = Command.Usage({
+    category: 'Agency',
+    description: 'List agents by name',
+    examples: [
+      ['All agents', '$0 agents list'],
+      ['As JSON', '$0 agents list --json'],
+    ],
+  })
+
+  limit = Option.String('--limit', '50', { validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 500)]) })
+  offset = Option.String('--offset', '0', { validator: t.cascade(t.isNumber(), [t.isInteger(), t.isAtLeast(0)]) })
+
+  override async execute() {
+    const page = await this.withAgency((agency) => agency.listAgents({ limit: Number(this.limit), offset: Number(this.offset) }))
+    if (this.json) return this.printJson({ data: page.items, meta: page.meta })
+    this.print(
+      table(
+        ['NAME', 'ROLE', 'MODEL', 'PROVIDER', 'TOOLS', 'ID'],
+        page.items.map((a) => [a.name, a.role, a.model, a.provider, a.tools.join(',') || '-', a.id]),
+      ),
+    )
+    this.print(this.style.dim(`${page.items.length} of ${page.meta.total} agent(s)\n`))
+  }
+}

@@ -1,0 +1,174 @@
+import type { Dirent } from 'node:fs'
+import { readdir, stat } from 'node:fs/promises'
+import { basename, extname, join } from 'node:path'
+import { exists, existing, type Provider, type ProviderContext, type SessionPart, type Source, type WorkspaceRef } from '../../provider'
+import { loadSessionJson } from './json'
+import { replayMutationLog } from './jsonl'
+import { probeLegacy, readLegacySessions } from './legacy'
+import { userDirs, type UserDir } from './locations'
+import { sessionParts } from './session'
+import { EMPTY_WINDOW, readStorageWorkspace } from './workspace'
+
+/** What `discover` hands to `read`: which files hold a session, or which database holds legacy sessions. */
+type CopilotSource =
+  | { kind: 'file'; editor: string; storageDir: string | null; files: string[] }
+  | { kind: 'legacy'; editor: string; storageDir: string | null; skipIds: string[] }
+
+async function entries(dir: string): Promise<Dirent[]> {
+  try {
+    return (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))
+  } catch {
+    return []
+  }
+}
+
+const SESSION_EXTENSIONS = new Set(['.json', '.jsonl'])
+
+/**
+ * One source per session id in a `chatSessions`-style folder. When both `<id>.json` and
+ * `<id>.jsonl` exist, the newer file is read (the `.jsonl` on a tie, as VS Code ≥ 1.109 does) and
+ * the other is kept as a fallback. The key is the id's path without extension, so a switch between
+ * formats replaces the session instead of orphaning it.
+ */
+async function* sessionFileSources(
+  dir: string,
+  editor: string,
+  storageDir: string | null,
+): AsyncGenerator<Source & { id: string }> {
+  const byId = new Map<string, string[]>()
+  for (const entry of await entries(dir)) {
+    const extension = extname(entry.name)
+    if (!SESSION_EXTENSIONS.has(extension) || entry.isDirectory()) continue
+    const id = entry.name.slice(0, -extension.length)
+    byId.set(id, [...(byId.get(id) ?? []), join(dir, entry.name)])
+  }
+  for (const [id, paths] of byId) {
+    const files = (
+      await Promise.all(
+        paths.map(async (path) => {
+          try {
+            const info = await stat(path)
+            return { path, size: info.size, mtime: Math.trunc(info.mtimeMs), log: path.endsWith('.jsonl') }
+          } catch {
+            return null
+          }
+        }),
+      )
+    ).filter((file) => file !== null)
+    files.sort((a, b) => b.mtime - a.mtime || Number(b.log) - Number(a.log))
+    const [chosen, ...others] = files
+    if (!chosen) continue
+    const data: CopilotSource = { kind: 'file', editor, storageDir, files: [chosen.path, ...others.map((f) => f.path)] }
+    yield { id, key: join(dir, id), path: chosen.path, fingerprint: `${chosen.size}:${chosen.mtime}:${extname(chosen.path)}`, data }
+  }
+}
+
+/** The legacy `interactive.sessions` source of a `state.vscdb`, when it has that key or cannot be read. */
+async function legacySource(dbPath: string, editor: string, storageDir: string | null, skipIds: string[]): Promise<Source | null> {
+  if (!(await exists(dbPath))) return null
+  const probe = probeLegacy(dbPath)
+  if (probe.kind === 'absent') return null
+  const data: CopilotSource = { kind: 'legacy', editor, storageDir, skipIds }
+  // An unreadable database gets the file's own fingerprint, so `read` reports why and the next run retries.
+  return probe.kind === 'present'
+    ? { key: dbPath, path: dbPath, fingerprint: probe.fingerprint, data }
+    : { key: dbPath, path: dbPath, data }
+}
+
+async function* userDirSources(dir: UserDir): AsyncGenerator<Source> {
+  const storageRoot = join(dir.path, 'workspaceStorage')
+  for (const entry of await entries(storageRoot)) {
+    if (!entry.isDirectory()) continue
+    const storageDir = join(storageRoot, entry.name)
+    const ids: string[] = []
+    for await (const { id, ...source } of sessionFileSources(join(storageDir, 'chatSessions'), dir.editor, storageDir)) {
+      ids.push(id)
+      yield source
+    }
+    const legacy = await legacySource(join(storageDir, 'state.vscdb'), dir.editor, storageDir, ids)
+    if (legacy) yield legacy
+  }
+  const globalDir = join(dir.path, 'globalStorage')
+  const ids: string[] = []
+  for await (const { id, ...source } of sessionFileSources(join(globalDir, 'emptyWindowChatSessions'), dir.editor, null)) {
+    ids.push(id)
+    yield source
+  }
+  const legacy = await legacySource(join(globalDir, 'state.vscdb'), dir.editor, null, ids)
+  if (legacy) yield legacy
+}
+
+async function workspaceOf(storageDir: string | null): Promise<{ workspace: WorkspaceRef | null; problems: string[] }> {
+  if (storageDir === null) return { workspace: EMPTY_WINDOW, problems: [] }
+  const found = await readStorageWorkspace(storageDir)
+  return { workspace: found.workspace, problems: found.problem ? [found.problem] : [] }
+}
+
+/** A read gave a session, or found an empty one: no need to try the other file. */
+const usable = (parts: SessionPart[]) =>
+  parts.some((part) => part.kind === 'session') || parts.every((part) => part.kind !== 'problem')
+
+type FileSource = Extract<CopilotSource, { kind: 'file' }>
+type LegacySource = Extract<CopilotSource, { kind: 'legacy' }>
+
+/** Reads the chosen file of a session, falling back to its other file when the chosen one is unusable. */
+async function readSessionFile(data: FileSource, workspace: WorkspaceRef | null, problems: string[]): Promise<SessionPart[]> {
+  for (const [index, file] of data.files.entries()) {
+    const log = file.endsWith('.jsonl')
+    const loaded = log ? await replayMutationLog(file) : { ...(await loadSessionJson(file)), incomplete: false }
+    const prefix = index === 0 ? '' : `fallback ${basename(file)}: `
+    problems.push(...loaded.problems.map((problem) => prefix + problem))
+    if (loaded.state === undefined) continue
+    const alternate = data.files.find((other) => other !== file)
+    const parts = sessionParts(loaded.state, {
+      fallbackId: basename(file, extname(file)),
+      workspace,
+      incomplete: loaded.incomplete,
+      metadata: { format: log ? 'jsonl' : 'json', editor: data.editor, alternate },
+    })
+    if (usable(parts) || index === data.files.length - 1) return parts
+    problems.push(...parts.flatMap((part) => (part.kind === 'problem' ? [prefix + part.message] : [])))
+  }
+  return []
+}
+
+async function readLegacy(path: string, data: LegacySource, workspace: WorkspaceRef | null, problems: string[]): Promise<SessionPart[]> {
+  const { sessions, problems: found } = await readLegacySessions(path)
+  problems.push(...found)
+  const skip = new Set(data.skipIds)
+  return sessions.flatMap((session) => {
+    // A session migrated to a file is read from the file.
+    const id = typeof session === 'object' && session !== null ? (session as { sessionId?: unknown }).sessionId : undefined
+    if (typeof id === 'string' && skip.has(id)) return []
+    return sessionParts(session, { fallbackId: null, workspace, incomplete: false, metadata: { format: 'legacy', editor: data.editor } })
+  })
+}
+
+/** GitHub Copilot Chat in VS Code, Insiders, Code - OSS and VSCodium (provider-formats §3.1). */
+export const copilotProvider: Provider = {
+  id: 'copilot',
+  name: 'GitHub Copilot (VS Code)',
+  kind: 'harvest',
+
+  locate: (ctx: ProviderContext) => existing(userDirs(ctx).map((dir) => dir.path)),
+
+  async *discover(ctx: ProviderContext) {
+    const dirs = userDirs(ctx)
+    const found = new Set(await existing(dirs.map((dir) => dir.path)))
+    // `delete` also skips a folder listed twice (e.g. XDG_CONFIG_HOME pointing at a package root).
+    for (const dir of dirs) if (found.delete(dir.path)) yield* userDirSources(dir)
+  },
+
+  async *read(source: Source) {
+    const data = source.data as CopilotSource | undefined
+    if (data?.kind !== 'file' && data?.kind !== 'legacy') {
+      yield { kind: 'problem', message: 'not a Copilot source' }
+      return
+    }
+    const { workspace, problems } = await workspaceOf(data.storageDir)
+    const parts =
+      data.kind === 'file' ? await readSessionFile(data, workspace, problems) : await readLegacy(source.path, data, workspace, problems)
+    yield* parts
+    for (const message of problems) yield { kind: 'problem', message }
+  },
+}

@@ -1,0 +1,291 @@
+import { readdir, stat } from 'node:fs/promises'
+import { basename, join } from 'node:path'
+import { toEpochMs } from '../../shared/time'
+import { existing, type MessageInput, type Provider, type ProviderContext, type SessionPart, type Source, type ToolInvocationInput } from '../provider'
+import { readJsonDocument } from '../read/files'
+import { workspaceAt } from '../read/naming'
+import { openSqliteSource, type SqliteSource } from '../read/sqlite-source'
+import { asRecord, asString, asText, recordOf, toolOutputText } from '../read/values'
+
+/** `${XDG_DATA_HOME:-~/.local/share}/opencode` on every OS (Windows uses `%USERPROFILE%\.local\share`). */
+const dataRoot = (ctx: ProviderContext) => join(ctx.env.XDG_DATA_HOME || join(ctx.home, '.local', 'share'), 'opencode')
+
+type OpenCodeSource =
+  | { kind: 'db'; sessionId: string }
+  | { kind: 'broken-db'; error: string }
+  | { kind: 'legacy'; root: string; sessionId: string }
+
+/** The stable database and the channel databases (`opencode-<channel>.db`), or `OPENCODE_DB`. */
+async function databases(ctx: ProviderContext): Promise<string[]> {
+  if (ctx.env.OPENCODE_DB) return existing([ctx.env.OPENCODE_DB])
+  const root = dataRoot(ctx)
+  const names = await readdir(root).catch(() => [] as string[])
+  const channels = names.filter((name) => /^opencode-.+\.db$/.test(name)).sort()
+  return existing([join(root, 'opencode.db'), ...channels.map((name) => join(root, name))])
+}
+
+/**
+ * OpenCode (provider-formats §3.10): the SQLite store of v1.2+ (`session`, `message`, `part`
+ * tables; one source per session, fingerprinted by its rows' ids and update times) and, only when
+ * no database exists, the legacy JSON tree under `storage/`. `auth.json`/`mcp-auth.json` are never read.
+ */
+export const opencode: Provider = {
+  id: 'opencode',
+  name: 'OpenCode',
+  kind: 'harvest',
+  async locate(ctx) {
+    return [...(await databases(ctx)), ...(await existing([join(dataRoot(ctx), 'storage', 'session')]))]
+  },
+
+  async *discover(ctx) {
+    const dbs = await databases(ctx)
+    for (const path of dbs) yield* discoverDb(path)
+    if (dbs.length === 0) yield* discoverLegacy(join(dataRoot(ctx), 'storage'))
+  },
+
+  async *read(source) {
+    const data = source.data as OpenCodeSource
+    if (data.kind === 'broken-db') yield { kind: 'problem', message: data.error }
+    else if (data.kind === 'db') yield* readDbSession(source.path, data.sessionId)
+    else yield* readLegacySession(data.root, source.path)
+  },
+}
+
+interface RowStats {
+  id: string
+  n: number
+  maxRow: number
+  maxTime: number | null
+}
+
+function* discoverDb(path: string): Generator<Source> {
+  let sqlite: SqliteSource | null = null
+  const sources: Source[] = []
+  try {
+    sqlite = openSqliteSource(path)
+    const { db } = sqlite
+    const sessions = db.query<{ id: string; time_updated: number | null }, []>('SELECT id, time_updated FROM session ORDER BY id').all()
+    // Rows are upserted in place (rowid kept), so the newest update time catches edits and max rowid catches deletes + inserts.
+    const stats = (table: string) =>
+      new Map(
+        db
+          .query<RowStats, []>(`SELECT session_id AS id, count(*) AS n, max(rowid) AS maxRow, max(time_updated) AS maxTime FROM ${table} GROUP BY session_id`)
+          .all()
+          .map((row) => [row.id, `${row.n}/${row.maxRow}/${row.maxTime}`]),
+      )
+    const messages = stats('message')
+    const parts = stats('part')
+    for (const session of sessions) {
+      const fingerprint = `ses:${session.time_updated ?? 0}:${messages.get(session.id) ?? '-'}:${parts.get(session.id) ?? '-'}`
+      const data: OpenCodeSource = { kind: 'db', sessionId: session.id }
+      sources.push({ key: `${path}#${session.id}`, path, fingerprint, data })
+    }
+  } catch (error) {
+    const data: OpenCodeSource = { kind: 'broken-db', error: `cannot read database: ${(error as Error).message}` }
+    sources.push({ key: path, path, data })
+  } finally {
+    sqlite?.close()
+  }
+  yield* sources
+}
+
+async function* readDbSession(path: string, sessionId: string): AsyncGenerator<SessionPart> {
+  let sqlite: SqliteSource
+  try {
+    sqlite = openSqliteSource(path)
+  } catch (error) {
+    yield { kind: 'problem', message: `cannot open database: ${(error as Error).message}` }
+    return
+  }
+  try {
+    const { db } = sqlite
+    const session = db.query<Record<string, unknown>, [string]>('SELECT * FROM session WHERE id = ?').get(sessionId)
+    if (!session) return
+    const project = db
+      .query<{ worktree: string | null }, [string]>('SELECT worktree FROM project WHERE id = ?')
+      .get(asString(session.project_id) ?? '')
+    yield {
+      kind: 'session',
+      session: headerOf(session, sessionId, {
+        directory: session.directory,
+        worktree: project?.worktree,
+        parentId: session.parent_id,
+        created: session.time_created,
+        updated: session.time_updated,
+      }),
+    }
+    const partsOf = db.query<{ id: string; data: string }, [string]>('SELECT id, data FROM part WHERE message_id = ? ORDER BY id')
+    let model: string | null = null
+    for (const row of db
+      .query<{ id: string; time_created: number | null; data: string }, [string]>(
+        'SELECT id, time_created, data FROM message WHERE session_id = ? ORDER BY id',
+      )
+      .iterate(sessionId)) {
+      const parts: unknown[] = []
+      for (const part of partsOf.iterate(row.id)) {
+        const value = parseColumn(part.data)
+        if (value === undefined) yield { kind: 'problem', message: `part ${part.id}: invalid JSON` }
+        else parts.push(value)
+      }
+      const data = parseColumn(row.data)
+      const message = messageOf(row.id, data, parts, row.time_created)
+      if (typeof message === 'string') {
+        yield { kind: 'problem', message }
+        continue
+      }
+      model = message.model ?? model
+      yield { kind: 'message', message }
+    }
+    if (model) yield { kind: 'update', patch: { model } }
+  } catch (error) {
+    yield { kind: 'problem', message: `database read failed: ${(error as Error).message}` }
+  } finally {
+    sqlite.close()
+  }
+}
+
+/** The session header shared by both stores. */
+function headerOf(
+  session: Record<string, unknown>,
+  id: string,
+  fields: { directory: unknown; worktree: unknown; parentId: unknown; created: unknown; updated: unknown },
+) {
+  const folder = asText(fields.directory) ?? (fields.worktree === '/' ? null : asText(fields.worktree))
+  const metadata: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries({ parentId: fields.parentId, slug: session.slug, version: session.version })) {
+    if (asText(value)) metadata[key] = value
+  }
+  return {
+    id,
+    title: asText(session.title),
+    model: null,
+    created: toEpochMs(fields.created),
+    updated: toEpochMs(fields.updated),
+    workspace: folder ? workspaceAt(folder) : null,
+    metadata: Object.keys(metadata).length > 0 ? metadata : null,
+  }
+}
+
+/**
+ * A message and its parts → a normalized message, or the reason it cannot be one. Text parts make
+ * the content (synthetic ones, which OpenCode injects and hides, are left out); tool parts become tool
+ * invocations; reasoning goes to metadata.
+ */
+function messageOf(id: string, value: unknown, parts: unknown[], rowTime: number | null): MessageInput | string {
+  const data = asRecord(value)
+  if (!data) return `message ${id}: invalid JSON`
+  const role = data.role
+  if (role !== 'user' && role !== 'assistant') return `message ${id}: unknown role ${JSON.stringify(role)}`
+  const texts: string[] = []
+  const reasoning: string[] = []
+  const tools: ToolInvocationInput[] = []
+  for (const part of parts.map(recordOf)) {
+    if (part.type === 'text' && part.synthetic !== true && part.ignored !== true) {
+      const text = asString(part.text)
+      if (text) texts.push(text)
+    } else if (part.type === 'reasoning') {
+      const text = asString(part.text)
+      if (text) reasoning.push(text)
+    } else if (part.type === 'tool') {
+      const name = asText(part.tool)
+      const state = recordOf(part.state)
+      if (name) {
+        tools.push({
+          id: asText(part.callID),
+          name,
+          input: state.input ?? null,
+          output: toolOutputText(state.output ?? state.error),
+          status: asText(state.status),
+        })
+      }
+    }
+  }
+  const metadata: Record<string, unknown> = {}
+  if (reasoning.length > 0) metadata.reasoning = reasoning.join('\n\n')
+  if (asRecord(data.error)) metadata.error = data.error
+  return {
+    id,
+    role,
+    content: texts.join('\n\n'),
+    timestamp: toEpochMs(recordOf(data.time).created) ?? toEpochMs(rowTime),
+    model: role === 'assistant' ? asText(data.modelID) : null,
+    toolInvocations: tools,
+    metadata: Object.keys(metadata).length > 0 ? metadata : null,
+  }
+}
+
+/** Legacy tree (< v1.2): `storage/session/<projectId>/ses_*.json`, one source per session file. */
+async function* discoverLegacy(storage: string): AsyncGenerator<Source> {
+  const projects = await readdir(join(storage, 'session')).catch(() => [] as string[])
+  for (const project of projects.sort()) {
+    const dir = join(storage, 'session', project)
+    const names = await readdir(dir).catch(() => [] as string[])
+    for (const name of names.sort()) {
+      if (!name.endsWith('.json')) continue
+      const path = join(dir, name)
+      const sessionId = name.slice(0, -5)
+      const [info, messages] = await Promise.all([stat(path).catch(() => null), stat(join(storage, 'message', sessionId)).catch(() => null)])
+      if (!info?.isFile()) continue
+      const data: OpenCodeSource = { kind: 'legacy', root: storage, sessionId }
+      // The tree is frozen once OpenCode migrates it; the message folder's mtime catches files added before that.
+      yield { key: path, path, fingerprint: `${info.size}:${Math.trunc(info.mtimeMs)}:${Math.trunc(messages?.mtimeMs ?? 0)}`, data }
+    }
+  }
+}
+
+async function* readLegacySession(storage: string, path: string): AsyncGenerator<SessionPart> {
+  const file = await readJsonDocument(path)
+  const session = 'value' in file ? asRecord(file.value) : null
+  if (!session) {
+    yield { kind: 'problem', message: 'error' in file ? file.error : 'session file is not an object' }
+    return
+  }
+  const id = asText(session.id) ?? basename(path, '.json')
+  const project = await readJsonDocument(join(storage, 'project', `${asString(session.projectID) ?? ''}.json`))
+  const time = recordOf(session.time)
+  yield {
+    kind: 'session',
+    session: headerOf(session, id, {
+      directory: session.directory,
+      worktree: 'value' in project ? recordOf(project.value).worktree : null,
+      parentId: session.parentID,
+      created: time.created,
+      updated: time.updated,
+    }),
+  }
+  let model: string | null = null
+  for (const name of await listJson(join(storage, 'message', id))) {
+    const messageFile = await readJsonDocument(join(storage, 'message', id, name))
+    if ('error' in messageFile) {
+      yield { kind: 'problem', message: `${name}: ${messageFile.error}` }
+      continue
+    }
+    const messageId = asText(recordOf(messageFile.value).id) ?? name.slice(0, -5)
+    const parts: unknown[] = []
+    for (const partName of await listJson(join(storage, 'part', messageId))) {
+      const part = await readJsonDocument(join(storage, 'part', messageId, partName))
+      if ('value' in part) parts.push(part.value)
+      else yield { kind: 'problem', message: `${partName}: ${part.error}` }
+    }
+    const message = messageOf(messageId, messageFile.value, parts, null)
+    if (typeof message === 'string') {
+      yield { kind: 'problem', message }
+      continue
+    }
+    model = message.model ?? model
+    yield { kind: 'message', message }
+  }
+  if (model) yield { kind: 'update', patch: { model } }
+}
+
+/** The `.json` files of a folder in name order (OpenCode ids sort by creation time). */
+const listJson = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).filter((name) => name.endsWith('.json')).sort()
+
+/** A JSON column parsed; `undefined` when it is not valid JSON. */
+function parseColumn(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}

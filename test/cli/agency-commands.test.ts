@@ -1,0 +1,126 @@
+import { describe, expect, test } from 'bun:test'
+import { join } from 'node:path'
+import { createAgency, discardRecorder } from '../../src/agency'
+import { openDatabase } from '../../src/db'
+import { scriptByModel, startFakeModels } from '../agency/support/fake-models'
+import { runChasm } from '../support/cli'
+import { tempDir } from '../support/temp'
+
+/** A database with a small team (coordinator on Anthropic, worker on OpenAI) and swarm `dev-team`. */
+function teamDb(dir: string): string {
+  const path = join(dir, 'chasm.db')
+  const chasm = openDatabase(path)
+  const agency = createAgency({ sqlite: chasm.sqlite, env: {}, dataDir: dir, recorder: discardRecorder })
+  agency.createAgent({ name: 'tech-lead', instruction: 'Lead.', model: 'claude-lead' })
+  agency.createAgent({ name: 'backend-dev', instruction: 'Code.', model: 'gpt-backend', tools: ['file_write'] })
+  agency.createSwarm({ name: 'dev-team', coordinator: 'tech-lead', workers: ['backend-dev'] })
+  chasm.close()
+  return path
+}
+
+describe('chasm agents', () => {
+  test('create, list, show and delete', async () => {
+    using dir = tempDir()
+    const db = join(dir.path, 'chasm.db')
+    const created = await runChasm([
+      'agents', 'create', 'code-assistant', '--db', db, '--model', 'gemini-2.0-flash', '--role', 'coder', '--temperature', '0.3',
+      '--instruction', 'You are a helpful coding assistant specializing in Rust.', '--tool', 'file_read', '--tool', 'terminal',
+    ])
+    expect([created.code, created.stderr]).toEqual([0, ''])
+    expect(created.stdout).toContain('Created agent code-assistant (')
+    expect(created.stdout).toContain('model:       gemini-2.0-flash (google)\n')
+    expect(created.stdout).toContain('instruction:\n  You are a helpful coding assistant specializing in Rust.\n')
+
+    const list = await runChasm(['agents', 'list', '--db', db])
+    expect(list.stdout.split('\n').slice(0, 2).map((line) => line.split(/\s{2,}/).slice(0, 5))).toEqual([
+      ['NAME', 'ROLE', 'MODEL', 'PROVIDER', 'TOOLS'],
+      ['code-assistant', 'coder', 'gemini-2.0-flash', 'google', 'file_read,terminal'],
+    ])
+    const json = JSON.parse((await runChasm(['agents', 'list', '--db', db, '--json'])).stdout)
+    expect([json.meta, json.data[0].name, json.data[0].temperature]).toEqual([{ total: 1, limit: 50, offset: 0 }, 'code-assistant', 0.3])
+
+    const shown = JSON.parse((await runChasm(['agents', 'show', 'code-assistant', '--db', db, '--json'])).stdout)
+    expect(shown).toEqual(json.data[0])
+    expect((await runChasm(['agents', 'show', shown.id, '--db', db])).stdout).toStartWith('name:        code-assistant\n')
+
+    expect(await runChasm(['agents', 'delete', 'code-assistant', '--db', db])).toEqual({ code: 0, stdout: `Deleted agent code-assistant (${shown.id})\n`, stderr: '' })
+    expect(await runChasm(['agents', 'show', 'code-assistant', '--db', db])).toEqual({ code: 1, stdout: '', stderr: 'chasm: Agent not found: code-assistant\n' })
+  })
+
+  test('bad options are usage errors (exit 2); conflicts and refusals exit 1 with one line', async () => {
+    using dir = tempDir()
+    const db = teamDb(dir.path)
+    expect(await runChasm(['agents', 'create', 'x', '--db', db, '--model', 'gpt-4o', '--instruction', 'y', '--temperature', 'hot'])).toEqual({
+      code: 2, stdout: '', stderr: 'chasm: Invalid value for --temperature: expected a number (got "hot")\nRun \'chasm --help\' for usage.\n',
+    })
+    expect(await runChasm(['agents', 'create', 'bad name', '--db', db, '--model', 'gpt-4o', '--instruction', 'y'])).toEqual({
+      code: 2, stdout: '', stderr: `chasm: Invalid <name>: must be 1 to 64 letters, digits, '-', '_' or '.' (got "bad name")\n`,
+    })
+    expect(await runChasm(['agents', 'create', 'x', '--db', db, '--model', 'gpt-4o', '--instruction', 'y', '--tool', 'rm'])).toEqual({
+      code: 2, stdout: '', stderr: 'chasm: Invalid --tool: must be one of file_read, file_write, terminal, code_search, http_request, calculator (got "rm")\n',
+    })
+    expect(await runChasm(['agents', 'create', 'x', '--db', db, '--instruction', 'y'])).toMatchObject({ code: 2 })
+    expect(await runChasm(['agents', 'create', 'tech-lead', '--db', db, '--model', 'gpt-4o', '--instruction', 'y'])).toEqual({
+      code: 1, stdout: '', stderr: "chasm: an agent named 'tech-lead' already exists\n",
+    })
+    expect(await runChasm(['agents', 'create', 'x', '--db', db, '--model', 'mistral', '--instruction', 'y'])).toMatchObject({ code: 1, stderr: expect.stringContaining("cannot infer the provider of model 'mistral'") })
+    expect(await runChasm(['agents', 'delete', 'backend-dev', '--db', db])).toEqual({
+      code: 1, stdout: '', stderr: "chasm: agent 'backend-dev' is used by swarm 'dev-team'; remove it from the swarm first\n",
+    })
+  })
+})
+
+describe('chasm swarm run', () => {
+  test('runs in the foreground: progress on stderr, the answer on stdout', async () => {
+    using dir = tempDir()
+    const db = teamDb(dir.path)
+    using fake = startFakeModels(
+      scriptByModel({
+        'claude-lead': [{ text: '{"assignments": [{"worker": "backend-dev", "task": "write the API"}]}' }, { text: 'The API is in api.ts.' }],
+        'gpt-backend': [{ toolCalls: [{ id: 'c1', name: 'file_write', arguments: { path: 'api.ts', content: 'x' } }] }, { text: 'written' }],
+      }),
+    )
+    using workspace = tempDir()
+    const result = await runChasm(['swarm', 'run', 'dev-team', 'Build the API', '--db', db, '--workspace', workspace.path], fake.env())
+    expect([result.code, result.stdout]).toEqual([0, 'The API is in api.ts.\n'])
+    expect(result.stderr.split('\n').slice(1)).toEqual([
+      '▸ tech-lead plan asking claude-lead',
+      '✓ tech-lead plan {"assignments": [{"worker": "backend-dev", "task": "write the API"}]}',
+      'plan: backend-dev ← write the API',
+      '▸ backend-dev work asking gpt-backend',
+      '✓ backend-dev work wants file_write',
+      '▸ backend-dev tool file_write {"path":"api.ts","content":"x"}',
+      '✓ backend-dev tool file_write → ok',
+      '▸ backend-dev work asking gpt-backend',
+      '✓ backend-dev work written',
+      '▸ tech-lead synthesis asking claude-lead',
+      '✓ tech-lead synthesis The API is in api.ts.',
+      'run completed',
+      '',
+    ])
+    expect(result.stderr.split('\n')[0]).toMatch(/^run \S+ of swarm dev-team \(tech-lead coordinating backend-dev\)$/)
+    expect(await Bun.file(join(workspace.path, 'api.ts')).text()).toBe('x')
+  })
+
+  test('a failing run exits 1 with its reason; a missing key, an unknown swarm likewise', async () => {
+    using dir = tempDir()
+    const db = teamDb(dir.path)
+    using fake = startFakeModels(scriptByModel({ 'claude-lead': [{ status: 401, text: 'invalid x-api-key' }] }))
+    const failed = await runChasm(['swarm', 'run', 'dev-team', 'Go', '--db', db], fake.env())
+    expect([failed.code, failed.stdout, failed.stderr.split('\n').at(-2)]).toEqual([1, '', 'chasm: run failed: anthropic: HTTP 401: invalid x-api-key'])
+    const { ANTHROPIC_API_KEY: _key, ...noKey } = fake.env()
+    expect(await runChasm(['swarm', 'run', 'dev-team', 'Go', '--db', db], noKey)).toEqual({
+      code: 1, stdout: '', stderr: "chasm: agent 'tech-lead' uses anthropic model 'claude-lead', but ANTHROPIC_API_KEY is not set in the server's environment\n",
+    })
+    expect(await runChasm(['swarm', 'run', 'nope', 'Go', '--db', db], fake.env())).toEqual({ code: 1, stdout: '', stderr: 'chasm: Swarm not found: nope\n' })
+  })
+
+  test('--json prints the whole run', async () => {
+    using dir = tempDir()
+    const db = teamDb(dir.path)
+    using fake = startFakeModels(scriptByModel({ 'claude-lead': [{ text: 'no plan' }, { text: 'Answer.' }], 'gpt-backend': [{ text: 'done' }] }))
+    const result = await runChasm(['swarm', 'run', 'dev-team', 'Go', '--db', db, '--json'], fake.env())
+    const run = JSON.parse(result.stdout)
+    expect([result.code, result.stderr, run.status, run.result, run.steps.length]).toEqual([0, '', 'completed', 'Answer.', 3])
+  })
+})

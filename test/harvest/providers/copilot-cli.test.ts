@@ -1,0 +1,489 @@
+import { describe, expect, test } from 'bun:test'
+import { appendFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { getSession, workspaceIdFor } from '../../../src/db'
+import type { ProviderContext } from '../../../src/harvest'
+import { copilotCli, parseFlatYaml } from '../../../src/harvest/providers/copilot-cli'
+import { openTestDb } from '../../support/db'
+import { dumpDb, harvestHome } from '../../support/harvest'
+import { allParts, discoveredPaths, partsOf } from '../../support/parts'
+import { fixtureTree, tempHome, type Tree } from '../../support/temp'
+import { providerContract } from '../provider-contract'
+
+const ws = (key: string) => workspaceIdFor('copilot-cli', key)
+const BUILD_LOG = Array.from({ length: 2500 }, (_, i) => `- step ${i + 1}: \`dotnet build -c Release\` → ✓ (${i + 1} ms)`).join(
+  '\n',
+)
+const start = (id: string) =>
+  JSON.stringify({
+    type: 'session.start',
+    id: 's',
+    timestamp: '2026-01-01T00:00:00.000Z',
+    parentId: null,
+    data: { sessionId: id, startTime: '2026-01-01T00:00:00.000Z', context: { cwd: '/home/dev/broken' } },
+  })
+const said = (id: string, content: string, second: number) =>
+  JSON.stringify({ type: 'user.message', id, timestamp: `2026-01-01T00:00:0${second}.000Z`, parentId: 's', data: { content } })
+const session = (events: string | Uint8Array): Tree => ({ 'events.jsonl': events })
+
+const garbage: Tree = {
+  '.copilot': {
+    'session-state': {
+      // Still being written: the last line stops mid-record.
+      'bbbb0001-0000-4000-8000-000000000000': session(
+        `${start('bbbb0001')}\n${said('u1', 'first words', 1)}\n{"type":"assistant.message","id":"a1","data":{"content":"half`,
+      ),
+      'bbbb0002-0000-4000-8000-000000000000': session(
+        `${start('bbbb0002')}\n{"type":"user.message",,}\n${said('u2', 'after the bad line', 2)}\n`,
+      ),
+      'bbbb0003-0000-4000-8000-000000000000': session(''),
+      'bbbb0004-0000-4000-8000-000000000000': session(
+        [
+          start('bbbb0004'),
+          '{"type":"user.message","id":"n","data":{"content":42}}',
+          '{"id":"no-type"}',
+          '"just a string"',
+          said('u3', 'the only good message', 3),
+          '',
+        ].join('\n'),
+      ),
+      'bbbb0005-0000-4000-8000-000000000000': session(new Uint8Array([0x7b, 0x22, 0x0a, 0xff, 0xfe, 0x0a])),
+    },
+    'history-session-state': {
+      'session_bbbb0006_1.json': '{"sessionId": "bbbb0006", "chatMessages": [',
+      'session_bbbb0007_1.json': '{"sessionId": "bbbb0007", "chatMessages": {"role": "user"}}',
+      'session_bbbb0008_1.json': JSON.stringify({ chatMessages: [{ content: 'no role' }, { role: 'user', content: 'kept' }] }),
+    },
+  },
+}
+
+providerContract(copilotCli, { fixture: fixtureTree('copilot-cli'), garbage })
+
+describe('copilot-cli', () => {
+  test('discovers event logs with their workspace.yaml and legacy sessions, not folders without events', async () => {
+    using home = tempHome(fixtureTree('copilot-cli'))
+    expect(await discoveredPaths(copilotCli, home.path)).toEqual([
+      '.copilot/session-state/4c3b2a19-8d7e-4f6a-b5c4-d3e2f1a0b9c8/events.jsonl',
+      '.copilot/session-state/a1b2c3d4-e5f6-4789-9abc-def012345678/events.jsonl',
+      '.copilot/history-session-state/session_c9d8e7f6-a5b4-4c3d-9e2f-1a0b9c8d7e6f_1728421816398.json',
+    ])
+  })
+
+  test('harvests the fixture home exactly', async () => {
+    using home = tempHome(fixtureTree('copilot-cli'))
+    using db = openTestDb()
+    const summary = await harvestHome(db, [copilotCli], home.path)
+    expect(summary.providers).toEqual([
+      {
+        provider: 'copilot-cli',
+        sources: 3,
+        harvested: 3,
+        skipped: 0,
+        sessions: 4,
+        messages: 13,
+        workspaces: 2,
+        gone: 0,
+        problems: [],
+      },
+    ])
+    expect(dumpDb(db)).toEqual({
+      workspaces: [
+        {
+          id: ws('/home/dev/projects/todo-api'),
+          name: 'todo-api',
+          provider: 'copilot-cli',
+          path: '/home/dev/projects/todo-api',
+          sessions: 2,
+          updated: '2026-04-02T11:00:25.000Z',
+        },
+        {
+          id: ws('C:\\Users\\dev\\source\\repos\\Widget'),
+          name: 'Widget',
+          provider: 'copilot-cli',
+          path: 'C:\\Users\\dev\\source\\repos\\Widget',
+          sessions: 1,
+          updated: '2026-05-11T06:30:09.000Z',
+        },
+      ],
+      sessions: [
+        {
+          id: '4c3b2a19-8d7e-4f6a-b5c4-d3e2f1a0b9c8',
+          workspaceId: ws('/home/dev/projects/todo-api'),
+          provider: 'copilot-cli',
+          title: 'Lint and type-check todo-api',
+          model: 'gpt-5',
+          messageCount: 5,
+          created: '2026-04-02T11:00:00.000Z',
+          updated: '2026-04-02T11:00:25.000Z',
+          origin: 'harvest',
+          messages: [
+            {
+              id: 'e2',
+              index: 0,
+              role: 'user',
+              content: 'run the linter',
+              timestamp: '2026-04-02T11:00:05.000Z',
+              model: null,
+              toolInvocations: [],
+            },
+            {
+              id: 'am-1',
+              index: 1,
+              role: 'assistant',
+              content: 'Running eslint.',
+              timestamp: '2026-04-02T11:00:07.000Z',
+              model: 'claude-sonnet-4.5',
+              toolInvocations: [
+                {
+                  id: 't1',
+                  name: 'bash',
+                  input: {
+                    command: 'npx eslint .',
+                    description: 'Lint',
+                  },
+                  output: '0 problems',
+                  status: 'success',
+                },
+              ],
+            },
+            {
+              id: 'am-2',
+              index: 2,
+              role: 'assistant',
+              content: '',
+              timestamp: '2026-04-02T11:00:13.000Z',
+              model: 'claude-sonnet-4.5',
+              toolInvocations: [
+                {
+                  id: 't2',
+                  name: 'bash',
+                  input: {
+                    command: 'npx tsc --noEmit',
+                  },
+                  output: "src/app.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'.",
+                  status: 'error',
+                },
+                {
+                  id: 't3',
+                  name: 'task',
+                  input: {
+                    agent_type: 'explore',
+                    prompt: 'Where is the tsconfig strictness set?',
+                  },
+                  output: 'In tsconfig.json: `"strict": true` on line 4.',
+                  status: 'success',
+                },
+              ],
+            },
+            {
+              id: 'e8',
+              index: 3,
+              role: 'system',
+              content: 'Model changed to gpt-5 — Ünïcödé ✓',
+              timestamp: '2026-04-02T11:00:21.000Z',
+              model: null,
+              toolInvocations: [],
+            },
+            {
+              id: 'am-3',
+              index: 4,
+              role: 'assistant',
+              content: '`tsc` reports one error in `src/app.ts` line 3: a string is assigned to a number. 修正しますか？',
+              timestamp: '2026-04-02T11:00:25.000Z',
+              model: 'gpt-5',
+              toolInvocations: [],
+            },
+          ],
+        },
+        {
+          id: '4c3b2a19-8d7e-4f6a-b5c4-d3e2f1a0b9c8:explore-1',
+          workspaceId: ws('/home/dev/projects/todo-api'),
+          provider: 'copilot-cli',
+          title: 'Where is the tsconfig strictness set?',
+          model: 'claude-haiku-4.5',
+          messageCount: 2,
+          created: '2026-04-02T11:00:13.300Z',
+          updated: '2026-04-02T11:00:15.000Z',
+          origin: 'harvest',
+          messages: [
+            {
+              id: 'e5b',
+              index: 0,
+              role: 'user',
+              content: 'Where is the tsconfig strictness set?',
+              timestamp: '2026-04-02T11:00:13.300Z',
+              model: null,
+              toolInvocations: [],
+            },
+            {
+              id: 'sm-1',
+              index: 1,
+              role: 'assistant',
+              content: 'In tsconfig.json: `"strict": true` on line 4.',
+              timestamp: '2026-04-02T11:00:15.000Z',
+              model: 'claude-haiku-4.5',
+              toolInvocations: [],
+            },
+          ],
+        },
+        {
+          id: 'a1b2c3d4-e5f6-4789-9abc-def012345678',
+          workspaceId: ws('C:\\Users\\dev\\source\\repos\\Widget'),
+          provider: 'copilot-cli',
+          title: 'show me the build log for every step',
+          model: 'gpt-5-mini',
+          messageCount: 2,
+          created: '2026-05-11T06:30:00.000Z',
+          updated: '2026-05-11T06:30:09.000Z',
+          origin: 'harvest',
+          messages: [
+            {
+              id: 'f2',
+              index: 0,
+              role: 'user',
+              content: 'show me the build log for every step',
+              timestamp: '2026-05-11T06:30:04.000Z',
+              model: null,
+              toolInvocations: [],
+            },
+            {
+              id: 'bm-1',
+              index: 1,
+              role: 'assistant',
+              content: BUILD_LOG,
+              timestamp: '2026-05-11T06:30:09.000Z',
+              model: 'gpt-5-mini',
+              toolInvocations: [],
+            },
+          ],
+        },
+        {
+          id: 'c9d8e7f6-a5b4-4c3d-9e2f-1a0b9c8d7e6f',
+          workspaceId: null,
+          provider: 'copilot-cli',
+          title: 'please add mcp servers',
+          model: null,
+          messageCount: 4,
+          created: '2025-10-08T21:10:16.398Z',
+          updated: '2025-10-08T21:10:16.398Z',
+          origin: 'harvest',
+          messages: [
+            {
+              id: 'msg-0',
+              index: 0,
+              role: 'user',
+              content: 'please add mcp servers',
+              timestamp: null,
+              model: null,
+              toolInvocations: [],
+            },
+            {
+              id: 'msg-1',
+              index: 1,
+              role: 'assistant',
+              content: 'Sure — let me look at the config first.',
+              timestamp: null,
+              model: null,
+              toolInvocations: [
+                {
+                  id: 'call_a1',
+                  name: 'str_replace_editor',
+                  input: {
+                    command: 'view',
+                    path: '/home/dev/.copilot/mcp-config.json',
+                  },
+                  output: '{"mcpServers": {}}',
+                  status: null,
+                },
+              ],
+            },
+            {
+              id: 'msg-2',
+              index: 2,
+              role: 'assistant',
+              content: 'The config has no servers yet; I added `github`.',
+              timestamp: null,
+              model: null,
+              toolInvocations: [],
+            },
+            {
+              id: 'msg-3',
+              index: 3,
+              role: 'user',
+              content: 'thanks',
+              timestamp: null,
+              model: null,
+              toolInvocations: [],
+            },
+          ],
+        },
+      ],
+    })
+  })
+
+  test('subagent events become a session linked to the main one', async () => {
+    using home = tempHome(fixtureTree('copilot-cli'))
+    const parts = await partsOf(copilotCli, home.path, '.copilot/session-state/4c3b2a19-8d7e-4f6a-b5c4-d3e2f1a0b9c8/events.jsonl')
+    expect(parts.filter((part) => part.kind === 'session' || part.kind === 'update')).toEqual([
+      {
+        kind: 'session',
+        session: {
+          id: '4c3b2a19-8d7e-4f6a-b5c4-d3e2f1a0b9c8',
+          title: 'Lint and type-check todo-api',
+          model: null,
+          created: Date.parse('2026-04-02T11:00:00.000Z'),
+          updated: null,
+          workspace: { key: '/home/dev/projects/todo-api', name: 'todo-api', path: '/home/dev/projects/todo-api' },
+          metadata: { copilotVersion: '0.0.400', producer: 'copilot-agent' },
+        },
+      },
+      { kind: 'update', patch: { model: 'gpt-5' } },
+      {
+        kind: 'session',
+        session: {
+          id: '4c3b2a19-8d7e-4f6a-b5c4-d3e2f1a0b9c8:explore-1',
+          title: null,
+          model: null,
+          created: null,
+          updated: null,
+          workspace: { key: '/home/dev/projects/todo-api', name: 'todo-api', path: '/home/dev/projects/todo-api' },
+          metadata: { parentSessionId: '4c3b2a19-8d7e-4f6a-b5c4-d3e2f1a0b9c8', agentId: 'explore-1' },
+        },
+      },
+      { kind: 'update', patch: { model: 'claude-haiku-4.5', title: 'Where is the tsconfig strictness set?' } },
+    ])
+  })
+
+  test('corrupt sessions are harvested as far as they parse and every problem is reported', async () => {
+    using home = tempHome(garbage)
+    using db = openTestDb()
+    const summary = await harvestHome(db, [copilotCli], home.path)
+    const state = (id: string) =>
+      join(home.path, '.copilot', 'session-state', `${id}-0000-4000-8000-000000000000`, 'events.jsonl')
+    const legacy = (name: string) => join(home.path, '.copilot', 'history-session-state', name)
+    expect(summary.providers[0]!.problems).toEqual([
+      { source: state('bbbb0001'), message: 'line 3: incomplete last line (the file is still being written?)' },
+      { source: state('bbbb0002'), message: 'line 2: JSON Parse error: Property name must be a string literal' },
+      { source: state('bbbb0003'), message: 'empty file' },
+      { source: state('bbbb0004'), message: 'line 2: user.message without string content' },
+      { source: state('bbbb0004'), message: 'line 3: not an event record' },
+      { source: state('bbbb0004'), message: 'line 4: not an event record' },
+      { source: state('bbbb0005'), message: 'line 1: JSON Parse error: Unterminated string' },
+      { source: state('bbbb0005'), message: "line 2: JSON Parse error: Unrecognized token '\uFFFD'" },
+      { source: legacy('session_bbbb0006_1.json'), message: 'invalid JSON: JSON Parse error: Unexpected EOF' },
+      { source: legacy('session_bbbb0007_1.json'), message: 'chatMessages is not an array' },
+      { source: legacy('session_bbbb0008_1.json'), message: 'chatMessages[0] has no role' },
+    ])
+    const broken = ws('/home/dev/broken')
+    const message = (id: string | null, content: string, second: number | null) => ({
+      id: id ?? 'msg-0',
+      index: 0,
+      role: 'user' as const,
+      content,
+      timestamp: second === null ? null : `2026-01-01T00:00:0${second}.000Z`,
+      model: null,
+      toolInvocations: [],
+    })
+    expect(dumpDb(db).sessions.map(({ id, workspaceId, title, messages }) => ({ id, workspaceId, title, messages }))).toEqual([
+      {
+        id: 'bbbb0001-0000-4000-8000-000000000000',
+        workspaceId: broken,
+        title: 'first words',
+        messages: [message('u1', 'first words', 1)],
+      },
+      {
+        id: 'bbbb0002-0000-4000-8000-000000000000',
+        workspaceId: broken,
+        title: 'after the bad line',
+        messages: [message('u2', 'after the bad line', 2)],
+      },
+      {
+        id: 'bbbb0004-0000-4000-8000-000000000000',
+        workspaceId: broken,
+        title: 'the only good message',
+        messages: [message('u3', 'the only good message', 3)],
+      },
+      { id: 'bbbb0008', workspaceId: null, title: 'kept', messages: [message(null, 'kept', null)] },
+    ])
+    const truncated = await partsOf(
+      copilotCli,
+      home.path,
+      '.copilot/session-state/bbbb0001-0000-4000-8000-000000000000/events.jsonl',
+    )
+    expect(truncated.at(-1)).toEqual({ kind: 'update', patch: { title: 'first words', incomplete: true } })
+  })
+
+  test('a second harvest skips unchanged sessions; a changed workspace.yaml or an appended event re-reads that session', async () => {
+    using home = tempHome(fixtureTree('copilot-cli'))
+    using db = openTestDb()
+    await harvestHome(db, [copilotCli], home.path)
+    const second = await harvestHome(db, [copilotCli], home.path)
+    expect([second.providers[0]!.harvested, second.providers[0]!.skipped]).toEqual([0, 3])
+
+    const dir = join(home.path, '.copilot', 'session-state', 'a1b2c3d4-e5f6-4789-9abc-def012345678')
+    writeFileSync(join(dir, 'workspace.yaml'), "cwd: 'C:\\Users\\dev\\source\\repos\\Widget'\nsummary: Release build log\n")
+    const renamed = await harvestHome(db, [copilotCli], home.path)
+    expect([renamed.providers[0]!.harvested, renamed.providers[0]!.skipped]).toEqual([1, 2])
+    expect(getSession(db.sqlite, 'a1b2c3d4-e5f6-4789-9abc-def012345678').title).toBe('Release build log')
+
+    appendFileSync(
+      join(dir, 'events.jsonl'),
+      '{"type":"user.message","id":"f5","timestamp":"2026-05-11T06:31:00.000Z","parentId":"f4","data":{"content":"merci 🙏"}}\n',
+    )
+    const appended = await harvestHome(db, [copilotCli], home.path)
+    expect(appended.providers[0]).toEqual({
+      provider: 'copilot-cli',
+      sources: 3,
+      harvested: 1,
+      skipped: 2,
+      sessions: 1,
+      messages: 3,
+      workspaces: 1,
+      gone: 0,
+      problems: [],
+    })
+    expect(getSession(db.sqlite, 'a1b2c3d4-e5f6-4789-9abc-def012345678').messages.at(-1)).toEqual({
+      id: 'f5',
+      index: 2,
+      role: 'user',
+      content: 'merci 🙏',
+      timestamp: '2026-05-11T06:31:00.000Z',
+      model: null,
+      toolInvocations: [],
+    })
+  })
+
+  test('COPILOT_HOME is honoured for the real home and ignored under an overridden home', async () => {
+    using home = tempHome({})
+    using copilotHome = tempHome(fixtureTree('copilot-cli')['.copilot'] as Tree)
+    const real: ProviderContext = {
+      home: home.path,
+      homeOverridden: false,
+      platform: 'linux',
+      env: { COPILOT_HOME: copilotHome.path },
+    }
+    expect(await copilotCli.locate(real)).toEqual([
+      join(copilotHome.path, 'session-state'),
+      join(copilotHome.path, 'history-session-state'),
+    ])
+    expect(await copilotCli.locate({ ...real, homeOverridden: true })).toEqual([])
+  })
+
+  test('workspace.yaml scalars are read; nested, list and comment lines are ignored', () => {
+    expect(
+      parseFlatYaml(
+        [
+          'id: 4c3b2a19',
+          "cwd: 'C:\\Users\\it''s here'",
+          'summary: "Fix \\"quoted\\" title ✓"',
+          'branch: main # the default',
+          'git:',
+          '  remote: origin',
+          '- listed',
+          'empty:',
+          '# comment: no',
+        ].join('\r\n'),
+      ),
+    ).toEqual({ id: '4c3b2a19', cwd: "C:\\Users\\it's here", summary: 'Fix "quoted" title ✓', branch: 'main' })
+  })
+})
