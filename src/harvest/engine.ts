@@ -2,6 +2,7 @@ import type { ChasmDb } from '../db'
 import { systemClock, type Clock } from '../shared/time'
 import { fingerprintOf } from './fingerprint'
 import type { Provider, ProviderContext, Source } from './provider'
+import { bulkIndexing } from './bulk-indexing'
 import { readSource } from './source-reader'
 import { harvestStore, type HarvestStore, type SourceRecord } from './store'
 
@@ -64,13 +65,16 @@ export async function runHarvest(
   const startedAt = clock()
   const run = store.startRun(startedAt)
   const summaries: ProviderSummary[] = []
+  const indexing = bulkIndexing(chasm.sqlite)
   try {
     for (const provider of providers) {
       if (provider.kind !== 'harvest') continue
       if (options.only && !options.only.includes(provider.id)) continue
       if (options.signal?.aborted) break
-      summaries.push(await harvestProvider(chasm, provider, ctx, store, clock, options))
+      summaries.push(await harvestProvider(chasm, provider, ctx, store, clock, options, indexing))
     }
+    // An aborted run (server shutdown) leaves a deferred index for the next run to rebuild.
+    if (!options.signal?.aborted) indexing.finish()
     const endedAt = clock()
     const summary: HarvestSummary = {
       startedAt,
@@ -93,6 +97,7 @@ async function harvestProvider(
   store: HarvestStore,
   clock: Clock,
   options: HarvestOptions,
+  indexing: ReturnType<typeof bulkIndexing>,
 ): Promise<ProviderSummary> {
   const summary: ProviderSummary = {
     provider: provider.id,
@@ -129,6 +134,7 @@ async function harvestProvider(
       summary.harvested += 1
       summary.sessions += sessionIds.length
       summary.messages += outcome.messages
+      indexing.wrote(outcome.messages)
       for (const key of outcome.workspaces) workspaces.add(key)
       for (const message of problems) summary.problems.push({ source: source.path, message })
     }

@@ -39,11 +39,14 @@ export async function readSource(
     if (!current) return
     const session = current.close(fallbackTime)
     outcome.sessionIds.push(session.id)
-    const stored = outcome.problems.length > 0 ? store.storedMessageCount(session.id) : null
+    const stored = store.storedSession(session.id)
     const total = current.total()
-    if (stored !== null && stored > total) {
+    if (stored && stored.origin !== 'harvest') {
+      // Recorded live (or by a swarm) under the provider's own id: the recording is the richer copy.
       if (current.stage) discardStage(sqlite, current.stage)
-      outcome.problems.push(`kept the stored version of session ${session.id} (${stored} messages; this read found ${total})`)
+    } else if (stored && outcome.problems.length > 0 && stored.messages > total) {
+      if (current.stage) discardStage(sqlite, current.stage)
+      outcome.problems.push(`kept the stored version of session ${session.id} (${stored.messages} messages; this read found ${total})`)
     } else {
       store.commitSession(session, current.stage ?? undefined)
       outcome.messages += total

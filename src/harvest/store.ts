@@ -25,8 +25,8 @@ export function harvestStore(sqlite: Database) {
   )
   const deleteSource = sqlite.prepare('DELETE FROM harvest_sources WHERE key = ?')
   const markGone = sqlite.prepare("UPDATE sessions SET on_disk = 0 WHERE id = ? AND origin = 'harvest'")
-  const messageCount = sqlite.prepare<{ message_count: number }, [string]>(
-    'SELECT message_count FROM sessions WHERE id = ?',
+  const storedSession = sqlite.prepare<{ message_count: number; origin: string }, [string]>(
+    'SELECT message_count, origin FROM sessions WHERE id = ?',
   )
   const startRun = sqlite.prepare<{ pk: number }, [number]>(
     "INSERT INTO harvest_runs (started_at, status) VALUES (?, 'running') RETURNING pk",
@@ -59,7 +59,11 @@ export function harvestStore(sqlite: Database) {
       }
       return map
     },
-    storedMessageCount: (id: string): number | null => messageCount.get(id)?.message_count ?? null,
+    /** What the database holds for a session id: its message count and who produced it. */
+    storedSession(id: string): { messages: number; origin: string } | null {
+      const row = storedSession.get(id)
+      return row ? { messages: row.message_count, origin: row.origin } : null
+    },
     /** Replaces one session (with its staged messages, if any) in one transaction. */
     commitSession(session: SessionInput, stage?: Stage) {
       replaceSession(sqlite, session, stage)

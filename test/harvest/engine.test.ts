@@ -87,3 +87,45 @@ describe('harvest engine', () => {
     expect(db.sqlite.query('SELECT count(*) AS n FROM staged_messages').get()).toEqual({ n: 0 })
   })
 })
+
+describe('harvest and other origins', () => {
+  test('a session recorded live under the same id is never overwritten by a harvest', async () => {
+    using home = tempHome({ '.fake': { 'a.jsonl': chat('a', 'from the provider file') } })
+    using db = openTestDb()
+    const { replaceSession } = await import('../../src/db')
+    replaceSession(db.sqlite, { id: 'a', provider: 'fake', origin: 'recording', title: 'live', model: null, created: 1, updated: 2, workspace: null, messages: [{ role: 'user', content: 'recorded live', timestamp: 1, model: null }] })
+    await harvestHome(db, [fakeProvider], home.path)
+    expect(getSession(db.sqlite, 'a')).toMatchObject({ origin: 'recording', title: 'live', messages: [expect.objectContaining({ content: 'recorded live' })] })
+  })
+})
+
+describe('bulk indexing', () => {
+  test('a large first harvest defers the full-text index and rebuilds it at the end', async () => {
+    const files: Record<string, string> = {}
+    for (let f = 0; f < 30; f++) files[`s${f}.jsonl`] = chat(`s${f}`, ...Array.from({ length: 250 }, (_, i) => `message ${i} of file ${f} about zeppelins${f}`))
+    using home = tempHome({ '.fake': files })
+    using db = openTestDb()
+    await harvestHome(db, [fakeProvider], home.path)
+    const { isFullTextDeferred } = await import('../../src/db')
+    const { searchSessions } = await import('../../src/search')
+    expect(isFullTextDeferred(db.sqlite)).toBe(false)
+    expect(searchSessions(db.sqlite, 'zeppelins29', { limit: 5 }).map((r) => r.sessionId)).toEqual(['s29'])
+    expect(searchSessions(db.sqlite, 'zeppelins0', { limit: 5 }).map((r) => r.sessionId)).toEqual(['s0'])
+    expect(searchSessions(db.sqlite, '"chat s7"', { limit: 5 }).map((r) => r.sessionId)).toEqual(['s7'])
+    db.sqlite.run("INSERT INTO messages_fts(messages_fts) VALUES ('integrity-check')")
+  })
+
+  test('an index left deferred by an interrupted run is rebuilt by the next run', async () => {
+    using home = tempHome({ '.fake': { 'a.jsonl': chat('a', 'albatross') } })
+    using db = openTestDb()
+    const { deferFullText, isFullTextDeferred, replaceSession } = await import('../../src/db')
+    const { searchSessions } = await import('../../src/search')
+    deferFullText(db.sqlite)
+    replaceSession(db.sqlite, { id: 'orphan', provider: 'fake', origin: 'recording', title: null, model: null, created: 1, updated: 1, workspace: null, messages: [{ role: 'user', content: 'pelican', timestamp: 1, model: null }] })
+    expect(searchSessions(db.sqlite, 'pelican', { limit: 5 })).toEqual([])
+    await harvestHome(db, [fakeProvider], home.path)
+    expect(isFullTextDeferred(db.sqlite)).toBe(false)
+    expect(searchSessions(db.sqlite, 'pelican', { limit: 5 }).map((r) => r.sessionId)).toEqual(['orphan'])
+    expect(searchSessions(db.sqlite, 'albatross', { limit: 5 }).map((r) => r.sessionId)).toEqual(['a'])
+  })
+})

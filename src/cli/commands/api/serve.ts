@@ -55,7 +55,6 @@ export class ApiServeCommand extends BaseCommand {
     const { token, generated } = this.resolveToken()
     const chasm = this.openDb()
     const startedAt = Date.now()
-    const checkpoints = startBackgroundCheckpoints(chasm, log)
     const recorder = createRecorder(chasm, { clock: Date.now, idleSeconds: Number(this.recordingIdle), log })
     // Sessions still recording when the previous server stopped (or crashed) are now interrupted.
     const interruptedSessions = recorder.markInterruptedOnStart()
@@ -105,10 +104,11 @@ export class ApiServeCommand extends BaseCommand {
         port,
       )
     } catch (error) {
-      await checkpoints.stop()
       chasm.close()
       throw error
     }
+    // Started once listening: the thread's boot would otherwise compete with startup for a core.
+    const checkpoints = startBackgroundCheckpoints(chasm, log)
     stdout.write(`chasm ${VERSION} listening on ${server.url.origin} (database ${chasm.path})\n`)
     if (generated && token) {
       stdout.write(`API token for non-loopback clients (stored in ${this.tokenFile()}):\n  ${token}\n`)
