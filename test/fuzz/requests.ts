@@ -21,7 +21,7 @@ export interface KnownIds {
 type Fields = Record<string, fc.Arbitrary<unknown>>
 
 /**
- * A body that is valid for its route half of the time and otherwise broken in one place: a field
+ * A body that is valid for its route three times in four, and otherwise broken in one place: a field
  * set to any hostile value, a field dropped, or an unknown field added. Valid bodies reach the rules
  * behind validation (conflicts, state machines, the database); broken ones test the validation itself.
  */
@@ -37,7 +37,7 @@ export function validOrBroken(required: Fields, optional: Fields = {}): fc.Arbit
       else copy[key] = value
       return copy
     })
-  return fc.oneof(valid, broken)
+  return fc.oneof({ weight: 3, arbitrary: valid }, { weight: 1, arbitrary: broken })
 }
 
 /** Any string of 1..256 characters (an id as the recording format allows it), often a known one. */
@@ -51,11 +51,11 @@ const word = (...words: string[]) => fc.oneof({ weight: 3, arbitrary: fc.constan
 /** A timestamp as recorders send them: ISO strings or epoch seconds/milliseconds, and the edges. */
 const timestamp = () =>
   fc.oneof(
-    fc.date({ min: new Date('1971-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
-    fc.integer({ min: 1, max: 4_102_444_800 }),
-    fc.integer({ min: 100_000_000_000, max: 4_102_444_800_000 }),
-    edgeNumber(),
-    hostileString(),
+    { weight: 3, arbitrary: fc.date({ min: new Date('1971-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString()) },
+    { weight: 2, arbitrary: fc.integer({ min: 1, max: 4_102_444_800 }) },
+    { weight: 2, arbitrary: fc.integer({ min: 100_000_000_000, max: 4_102_444_800_000 }) },
+    { weight: 1, arbitrary: edgeNumber() },
+    { weight: 1, arbitrary: hostileString() },
   )
 
 const toolCallItem = () =>
@@ -190,8 +190,8 @@ const segment = (known: string[]) =>
     { weight: 1, arbitrary: fc.constantFrom('%', '%ff', '%00', '..', '.', '%2F', '%2e%2e', '%252F', 'a%20b', '%E2%82') },
   )
 
-/** Query parameters: the ones routes read, with sensible values most of the time, and hostile keys and values. */
-const queryString = (ids: KnownIds) => {
+/** Query parameters: the ones routes read, with sensible values most of the time, and hostile keys and values; `q` usually present where required. */
+const queryString = (ids: KnownIds, path: string) => {
   const sensible: Fields = {
     limit: fc.integer({ min: 1, max: 60 }).map(String),
     offset: fc.integer({ min: 0, max: 5 }).map(String),
@@ -205,7 +205,11 @@ const queryString = (ids: KnownIds) => {
     { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...Object.keys(sensible), 'token', 'id'), fc.oneof(hostileString(), edgeNumber().map(String))) },
     { weight: 1, arbitrary: fc.tuple(hostileString(), hostileString()) },
   )
-  return fc.array(pair, { maxLength: 3 }).map((pairs) => (pairs.length === 0 ? '' : `?${pairs.map(([key, value]) => `${encode(key)}=${encode(value)}`).join('&')}`))
+  const required = path.endsWith('/search') ? fc.option(sensible.q!.map((q) => [['q', q as string] as const]), { freq: 8, nil: [] }) : fc.constant([])
+  return fc
+    .tuple(required, fc.array(pair, { maxLength: 3 }))
+    .map(([first, rest]) => [...first, ...rest])
+    .map((pairs) => (pairs.length === 0 ? '' : `?${pairs.map(([key, value]) => `${encode(key)}=${encode(value)}`).join('&')}`))
 }
 
 const CONTENT_TYPES = [
@@ -225,7 +229,7 @@ const headerValue = fc.oneof(fc.constantFrom('Bearer x', 'Bearer ', 'Basic YTpi'
 
 /** Request headers: usually just JSON, sometimes odd content types, tokens, origins, upgrades and encodings. */
 const headers = fc.oneof(
-  { weight: 3, arbitrary: fc.constant({ 'content-type': 'application/json' }) },
+  { weight: 6, arbitrary: fc.constant({ 'content-type': 'application/json' }) },
   {
     weight: 2,
     arbitrary: fc
@@ -239,7 +243,7 @@ const headers = fc.oneof(
           upgrade: fc.constantFrom('websocket', 'h2c'),
           'x-forwarded-for': fc.constantFrom('10.0.0.1', '::1', 'garbage'),
           'access-control-request-method': fc.constantFrom('POST', 'DELETE'),
-          host: fc.constantFrom('localhost', '127.0.0.1:8787', '[::1]:1', 'evil.example', 'localhost.evil.example'),
+          host: fc.constantFrom('localhost', '127.0.0.1:8787', '[::1]:1', 'evil.example', 'localhost.evil.example', 'localhost', 'localhost'),
           expect: fc.constantFrom('100-continue'),
         },
         { requiredKeys: [] },
@@ -264,10 +268,10 @@ export function requestFor(route: { method: string; path: string }, ids: KnownId
     .record({
       method: fc.oneof({ weight: 6, arbitrary: fc.constant(route.method) }, { weight: 1, arbitrary: fc.constantFrom(...METHODS) }),
       params: fc.tuple(...names.map((name) => segment(paramIds(name, route.path, ids)))),
-      query: queryString(ids),
+      query: queryString(ids, route.path),
       headers,
       body: body(route.method, route.path, ids),
-      trailingSlash: fc.boolean(),
+      trailingSlash: fc.constantFrom(false, false, false, false, false, false, true),
     })
     .map(({ method, params, query, headers, body, trailingSlash }) => {
       let index = 0

@@ -7,7 +7,7 @@ import { ERROR_STATUS } from '../../src/shared/errors'
  * Runs per property: small by default so the whole suite stays fast; `CHASM_FUZZ_RUNS` raises it
  * (`bun scripts/fuzz.ts --runs 20000`). `CHASM_FUZZ_SEED` replays a failure fast-check reported.
  */
-export const FUZZ_RUNS = Number(process.env.CHASM_FUZZ_RUNS ?? 60)
+export const FUZZ_RUNS = Number(process.env.CHASM_FUZZ_RUNS ?? 25)
 const seed = process.env.CHASM_FUZZ_SEED === undefined ? undefined : Number(process.env.CHASM_FUZZ_SEED)
 
 /** fast-check parameters shared by every property: the run budget, and the seed when replaying. */

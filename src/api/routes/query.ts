@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { Type, type TProperties } from '@sinclair/typebox'
 import { t } from 'elysia'
 import { ChasmError } from '../../shared/errors'
 
@@ -26,3 +26,6 @@ export const IntParam = (name: string, min: number, max: number | null, fallback
 
 /** A non-empty string query parameter. */
 export const TextParam = (description: string) => t.Optional(t.String({ minLength: 1, description }))
+
+/** A route's query schema: its own parameters are checked, any others are ignored (SPEC §3). */
+export const QueryObject = <T extends TProperties>(properties: T) => Type.Object(properties, { additionalProperties: true })

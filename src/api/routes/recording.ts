@@ -13,7 +13,7 @@ import {
 } from '../../recording'
 import type { AppDeps } from '../deps'
 import { COMMON_ERRORS, ErrorBody, Ok, ok, Paged, paged } from '../envelope'
-import { IntParam } from './query'
+import { IntParam, QueryObject } from './query'
 
 /**
  * The recorder validates event bodies itself (one path for REST and WebSocket, errors naming the exact
@@ -25,7 +25,7 @@ const jsonBody = (schema: TSchema, description: string) => ({
   content: { 'application/json': { schema } },
 })
 
-const ListQuery = Type.Object({
+const ListQuery = QueryObject({
   status: Type.Optional(RecordingStateFilter),
   limit: IntParam('limit', 1, 1000, 100, 'page size (1..1000)'),
   offset: IntParam('offset', 0, null, 0, 'items to skip'),

@@ -4,16 +4,16 @@ import { getSession, listSessions, SessionDetail, SessionSummary } from '../../d
 import { SearchResult, searchSessions } from '../../search'
 import type { AppDeps } from '../deps'
 import { COMMON_ERRORS, Ok, ok, Paged, paged } from '../envelope'
-import { IntParam, TextParam } from './query'
+import { IntParam, QueryObject, TextParam } from './query'
 
-const SessionQuery = Type.Object({
+const SessionQuery = QueryObject({
   workspace: TextParam('only sessions of this workspace id'),
   provider: TextParam('only sessions of this provider'),
   limit: IntParam('limit', 1, 500, 50, 'page size (1..500)'),
   offset: IntParam('offset', 0, null, 0, 'items to skip'),
 })
 
-const SearchQuery = Type.Object({
+const SearchQuery = QueryObject({
   q: Type.String({
     minLength: 1,
     pattern: '\\S',

@@ -3,9 +3,9 @@ import { Elysia } from 'elysia'
 import { Run, RunListItem, RunStart, RunStarted, Swarm, SwarmCreate, SwarmUpdate } from '../../agency'
 import type { AppDeps } from '../deps'
 import { COMMON_ERRORS, ErrorBody, Ok, ok, Paged, paged } from '../envelope'
-import { IntParam } from './query'
+import { IntParam, QueryObject } from './query'
 
-const PageQuery = Type.Object({
+const PageQuery = QueryObject({
   limit: IntParam('limit', 1, 500, 50, 'page size (1..500)'),
   offset: IntParam('offset', 0, null, 0, 'items to skip'),
 })

@@ -3,9 +3,9 @@ import { Elysia } from 'elysia'
 import { getWorkspace, listWorkspaces, Workspace, WorkspaceDetail } from '../../db'
 import type { AppDeps } from '../deps'
 import { COMMON_ERRORS, Ok, ok, Paged, paged } from '../envelope'
-import { IntParam, TextParam } from './query'
+import { IntParam, QueryObject, TextParam } from './query'
 
-const WorkspaceQuery = Type.Object({
+const WorkspaceQuery = QueryObject({
   provider: TextParam('only workspaces of this provider'),
   q: TextParam('substring of the name or path'),
   limit: IntParam('limit', 1, 1000, 100, 'page size (1..1000)'),
