@@ -264,12 +264,18 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 const eventIdOf = (value: unknown): string | null =>
   isObject(value) && typeof value.event_id === 'string' ? value.event_id : null
 
+/** `.` and `..` are dot segments in a URL path: a session with such an id could never be read back by id. */
+function checkAddressable(sessionId: string, field: string, eventId: string | null): void {
+  if (sessionId === '.' || sessionId === '..') throw invalid(field, `'${sessionId}' cannot be used as an id in a URL path; choose another id`, eventId)
+}
+
 /** Validates one event; `prefix` is its path in the request (for error messages). */
 export function parseEvent(value: unknown, prefix: string): RecordingEvent {
   const eventId = eventIdOf(value)
   if (!isObject(value)) throw invalid(prefix, 'an event must be a JSON object', eventId)
   const envelope = checkerFor(Envelope)
   if (!envelope.Check(value)) throw schemaError(envelope, value, prefix, eventId)
+  checkAddressable(value.session_id, joinPath(prefix, 'session_id'), eventId)
   const data = checkerFor(EVENT_DATA[value.event_type])
   if (!data.Check(value.data)) throw schemaError(data, value.data, joinPath(prefix, 'data'), eventId)
   if (value.timestamp !== undefined && value.timestamp !== null && toEpochMs(value.timestamp) === null) {
@@ -307,6 +313,7 @@ export function parseSnapshot(body: unknown): SnapshotBody {
   if (!isObject(body)) throw new EventError('BAD_REQUEST', 'Invalid body: expected a snapshot object', null)
   const check = checkerFor(SnapshotBody)
   if (!check.Check(body)) throw schemaError(check, body, '', null)
+  checkAddressable(body.session_id, 'session_id', null)
   const seen = new Map<string, number>()
   body.messages.forEach((message, index) => {
     const field = `messages[${index}]`

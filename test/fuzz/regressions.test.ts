@@ -44,6 +44,23 @@ describe('times beyond what a Date can hold', () => {
   })
 })
 
+describe("recorded session ids that a URL cannot carry ('.' and '..')", () => {
+  test('are refused by events and snapshots, which change nothing', async () => {
+    await using t = testApp()
+    for (const id of ['.', '..']) {
+      const message = `Invalid parameter 'session_id': '${id}' cannot be used as an id in a URL path; choose another id`
+      expect((await t.json('/api/recording/events', post({ session_id: id, event_type: 'heartbeat', data: {} }))).body).toEqual({
+        success: false,
+        error: { code: 'BAD_REQUEST', message },
+      })
+      expect((await t.json('/api/recording/snapshot', post({ session_id: id, messages: [] }))).body).toEqual({ success: false, error: { code: 'BAD_REQUEST', message } })
+    }
+    expect((await t.json('/api/recording/events', post({ session_id: '...', event_type: 'heartbeat', data: {} }))).status).toBe(200)
+    expect((await t.json('/api/recording/sessions/...')).status).toBe(200)
+    expect((await t.json('/api/sessions')).body.meta.total).toBe(1)
+  })
+})
+
 describe('unknown query parameters are ignored (SPEC §3)', () => {
   test.each([
     '/api/sessions?utm_source=x',
