@@ -1,4 +1,5 @@
 import { Elysia, ValidationError } from 'elysia'
+import { storageProblem } from '../db'
 import { ChasmError, ERROR_STATUS, type ErrorCode } from '../shared/errors'
 import type { Logger } from '../shared/log'
 
@@ -86,7 +87,8 @@ function expectation(schema: SchemaFacts | undefined, value: unknown): string | 
 
 /**
  * The one error handler: ChasmError, validation and parse failures, unknown routes and wrong
- * methods become the SPEC §3 envelope; anything else is logged and answered with a generic 500.
+ * methods become the SPEC §3 envelope. A failure of the database file (disk full, locked, replaced,
+ * damaged) is a 500 that says so; anything else is logged and answered with a generic 500.
  */
 export const errorHandling = (log: Logger, methodsForPath: (path: string) => string[]) =>
   new Elysia({ name: 'chasm-errors' }).onError({ as: 'global' }, ({ error, code, request }) => {
@@ -105,6 +107,11 @@ export const errorHandling = (log: Logger, methodsForPath: (path: string) => str
     }
     if (code === 'INVALID_COOKIE_SIGNATURE' || code === 'INVALID_FILE_TYPE') {
       return errorResponse('BAD_REQUEST', (error as Error).message)
+    }
+    const storage = storageProblem(error)
+    if (storage) {
+      log.error(`${request.method} ${request.url}: ${storage}`, error)
+      return errorResponse('INTERNAL_ERROR', storage)
     }
     log.error(`unhandled error on ${request.method} ${request.url}`, error)
     return errorResponse('INTERNAL_ERROR', 'Internal server error')

@@ -1,4 +1,5 @@
 import { Builtins, Cli, Command, UsageError } from 'clipanion'
+import { storageProblem } from '../db'
 import { ChasmError } from '../shared/errors'
 import type { RuntimeEnv } from '../shared/paths'
 import { VERSION } from '../shared/version'
@@ -87,7 +88,7 @@ function reportError(error: unknown, io: CliIo): number {
     io.stderr.write(`chasm: ${firstLine(error)}\n`)
     return 2
   }
-  io.stderr.write(`chasm: ${firstLine(error)}\n`)
+  io.stderr.write(`chasm: ${storageProblem(error) ?? firstLine(error)}\n`)
   if (!(error instanceof ChasmError) && io.runtime.env.CHASM_DEBUG) io.stderr.write(`${(error as Error).stack}\n`)
   return 1
 }

@@ -22,7 +22,14 @@ self.onmessage = ({ data }) => {
     db.run('PRAGMA busy_timeout = 5000')
     // get(), not run(): the statement must be reset after its step, or it pins a read snapshot.
     const passive = db.prepare('PRAGMA wal_checkpoint(PASSIVE)')
-    timer = setInterval(() => postMessage({ type: 'checkpointed', log: passive.get().log }), data.intervalMs)
+    timer = setInterval(() => {
+      // A failed pass (disk full, I/O error) is reported and retried at the next tick.
+      try {
+        postMessage({ type: 'checkpointed', log: passive.get().log })
+      } catch (error) {
+        postMessage({ type: 'failed', message: String(error?.message ?? error) })
+      }
+    }, data.intervalMs)
   } else if (data.type === 'stop') {
     clearInterval(timer)
     db?.close(false)
@@ -61,11 +68,25 @@ export function startBackgroundCheckpoints(
   })
   const finish = chasm.sqlite.prepare('PRAGMA wal_checkpoint(PASSIVE)')
   let stopped: (() => void) | null = null
-  worker.addEventListener('message', ({ data }: MessageEvent<{ type: string; log?: number }>) => {
+  let failing = false
+  worker.addEventListener('message', ({ data }: MessageEvent<{ type: string; log?: number; message?: string }>) => {
     if (data.type === 'stopped') stopped?.()
-    // The pass just copied almost everything: what is left is small, and once it is copied here,
-    // between two commits, the next commit restarts the WAL from its beginning.
-    else if ((data.log ?? 0) >= restartFrames) finish.get()
+    else if (data.type === 'failed') {
+      if (!failing) log.warn(`background WAL checkpoint failed (${data.message}); retrying every ${intervalMs} ms`)
+      failing = true
+    } else {
+      if (failing) log.info('background WAL checkpoints work again')
+      failing = false
+      // The pass just copied almost everything: what is left is small, and once it is copied here,
+      // between two commits, the next commit restarts the WAL from its beginning.
+      if ((data.log ?? 0) >= restartFrames) {
+        try {
+          finish.get()
+        } catch (error) {
+          log.warn(`WAL checkpoint failed (${(error as Error).message}); retrying after the next pass`)
+        }
+      }
+    }
   })
   worker.postMessage({ type: 'start', path: chasm.path, intervalMs })
   return {

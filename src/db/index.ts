@@ -1,5 +1,6 @@
 export { openDatabase, databaseProbe, type ChasmDb } from './open'
 export { migrate } from './migrate'
+export { storageProblem } from './storage-errors'
 export { startBackgroundCheckpoints, CHECKPOINT_INTERVAL_MS, type Checkpointer } from './checkpoint'
 export {
   replaceSession,

@@ -1,3 +1,4 @@
+import { storageProblem } from '../db'
 import { ChasmError, type ErrorCode } from '../shared/errors'
 import type { Logger } from '../shared/log'
 import type { Clock } from '../shared/time'
@@ -67,8 +68,9 @@ const errorMessage = (error: unknown, log: Logger): ServerMessage => {
   if (error instanceof ChasmError) {
     return { type: 'error', code: error.code, message: error.message, event_id: error instanceof EventError ? error.eventId : null }
   }
-  log.error('recording WebSocket message failed', error)
-  return { type: 'error', code: 'INTERNAL_ERROR', message: 'Internal error while recording; the events were not recorded', event_id: null }
+  const storage = storageProblem(error)
+  log.error(`recording WebSocket message failed${storage ? `: ${storage}` : ''}`, error)
+  return { type: 'error', code: 'INTERNAL_ERROR', message: storage ?? 'Internal error while recording; the events were not recorded', event_id: null }
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
