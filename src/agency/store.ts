@@ -363,7 +363,7 @@ export function agencyStore(sqlite: Database) {
           sqlite.transaction(() => {
             q.insertSwarm.run(swarm.id, swarm.name, swarm.description, swarm.coordinatorId, now, now)
             writeWorkers(swarm.id, swarm.workerIds)
-          })(),
+          }).immediate(),
         () => swarmConflict(swarm.name),
         () => new ChasmError('BAD_REQUEST', 'an agent of this swarm was deleted meanwhile'),
       )
@@ -378,7 +378,7 @@ export function agencyStore(sqlite: Database) {
             const changed = q.updateSwarm.run(swarm.name, swarm.description, swarm.coordinatorId, now, id).changes
             if (changed > 0 && swarm.workerIds) writeWorkers(id, swarm.workerIds)
             return changed
-          })(),
+          }).immediate(),
         () => swarmConflict(swarm.name),
         () => new ChasmError('BAD_REQUEST', 'an agent of this swarm was deleted meanwhile'),
       )
@@ -399,7 +399,7 @@ export function agencyStore(sqlite: Database) {
           throw illegalTransition(name, 'start', status)
         }
         return runFromRow(q.insertRun.get(run.id, run.swarmId, run.prompt, run.workspace, now)!)
-      })()
+      }).immediate()
     },
 
     /**
@@ -421,7 +421,7 @@ export function agencyStore(sqlite: Database) {
           }
         }
         return { applied: true, runId }
-      })()
+      }).immediate()
     },
 
     /** The status change of a user action; CONFLICT (naming the current status) or NOT_FOUND when refused. */
@@ -442,7 +442,7 @@ export function agencyStore(sqlite: Database) {
         }
         q.failLiveSwarms.run()
         return runs.map((run) => run.id)
-      })()
+      }).immediate()
     },
 
     insertStep(runId: string, step: StepStart): void {

@@ -18,7 +18,7 @@ export function rebuildFullText(sqlite: Database): void {
     sqlite.run("INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')")
     sqlite.run("INSERT INTO sessions_fts(sessions_fts) VALUES ('rebuild')")
     sqlite.query('DELETE FROM meta WHERE key = ?').run(DEFERRED_KEY)
-  })()
+  }).immediate()
 }
 
 /** The highest message rowid: a cheap upper bound of the message count. */

@@ -1,4 +1,4 @@
-export { openDatabase, databaseProbe, type ChasmDb } from './open'
+export { openDatabase, databaseProbe, FILE_REPLACED, type ChasmDb } from './open'
 export { migrate } from './migrate'
 export { storageProblem } from './storage-errors'
 export { startBackgroundCheckpoints, CHECKPOINT_INTERVAL_MS, type Checkpointer } from './checkpoint'

@@ -1,5 +1,5 @@
 import { Database } from 'bun:sqlite'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { ChasmError } from '../shared/errors'
 import { migrate } from './migrate'
@@ -12,8 +12,18 @@ import { migrate } from './migrate'
 export interface ChasmDb {
   readonly path: string
   readonly sqlite: Database
+  /**
+   * Throws when the file at `path` is no longer the one this connection opened (another process
+   * moved, deleted or replaced it): writes would go to a file nobody will ever open again. From then
+   * on the connection refuses every write (SQLITE_READONLY); reads still answer from the old file.
+   */
+  checkFile(): void
   close(): void
 }
+
+/** What a write gets once the database file was moved, deleted or replaced under a running chasm. */
+export const FILE_REPLACED =
+  'The database file was moved, deleted or replaced by another process while chasm was running. Nothing was written; restart chasm to use the file now at that path'
 
 /**
  * Opens (creating if needed) and migrates the database at `path` with WAL, synchronous=NORMAL,
@@ -40,10 +50,30 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
     if (error instanceof ChasmError) throw error
     throw new ChasmError('INTERNAL_ERROR', `cannot use database ${path}: ${(error as Error).message}`, { cause: error })
   }
+  // The file's identity when opened; a file later found at the path with another identity is not ours.
+  const opened = path === ':memory:' ? null : statSync(path, { throwIfNoEntry: false })
+  let replaced = false
   let closed = false
   return {
     path,
     sqlite,
+    checkFile() {
+      if (opened === null || opened === undefined) return
+      if (!replaced) {
+        const now = statSync(path, { throwIfNoEntry: false })
+        if (now !== undefined && now.ino === opened.ino && now.dev === opened.dev) return
+        replaced = true
+        try {
+          // The WAL file is still the one at `<path>-wal`: empty it (its frames go into our old file), so
+          // whoever opens the new file never replays frames of ours onto it, even if we crash.
+          sqlite.run('PRAGMA wal_checkpoint(TRUNCATE)')
+        } catch {
+          // Busy or failing: query_only below still keeps any new frame out of it.
+        }
+        sqlite.run('PRAGMA query_only = ON')
+      }
+      throw new ChasmError('INTERNAL_ERROR', FILE_REPLACED)
+    },
     close() {
       if (closed) return
       closed = true
@@ -60,12 +90,13 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
   }
 }
 
-/** A cheap prepared check that the database still answers (for `/api/health`). */
-export function databaseProbe(sqlite: Database): () => boolean {
-  const probe = sqlite.prepare('SELECT 1')
+/** A cheap check that the database still answers and is still the file at its path (for `/api/health`). */
+export function databaseProbe(chasm: ChasmDb): () => boolean {
+  const probe = chasm.sqlite.prepare('SELECT 1')
   return () => {
     try {
       probe.get()
+      chasm.checkFile()
       return true
     } catch {
       return false

@@ -116,13 +116,13 @@ function statementsFor(sqlite: Database): Statements {
  */
 export function replaceSession(sqlite: Database, session: SessionInput, stage?: Stage): number {
   const s = statementsFor(sqlite)
-  return sqlite.transaction(() => writeSession(s, session, stage))()
+  return sqlite.transaction(() => writeSession(s, session, stage)).immediate()
 }
 
 /** Writes several sessions in one transaction (bulk harvests). */
 export function replaceSessions(sqlite: Database, sessions: SessionInput[]): number[] {
   const s = statementsFor(sqlite)
-  return sqlite.transaction(() => sessions.map((session) => writeSession(s, session)))()
+  return sqlite.transaction(() => sessions.map((session) => writeSession(s, session))).immediate()
 }
 
 function writeSession(s: Statements, session: SessionInput, stage?: Stage): number {
@@ -251,7 +251,7 @@ export function stageMessages(sqlite: Database, stage: Stage, messages: MessageI
         s.insertTool.run(stage.id, index, toolIndex, tool.id ?? `${messageId}#${toolIndex}`, tool.name, jsonOrNull(tool.input), tool.output === null ? null : wellFormed(tool.output), tool.status)
       })
     }
-  })()
+  }).immediate()
 }
 
 /** Records a tool result for a staged invocation; false when no staged call has that id. */

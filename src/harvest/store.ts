@@ -80,7 +80,7 @@ export function harvestStore(sqlite: Database) {
           for (const id of record.sessionIds) markGone.run(id)
           deleteSource.run(record.key)
         }
-      })()
+      }).immediate()
     },
     startRun: (now: number): number => startRun.get(now)!.pk,
     endRun(pk: number, now: number, status: 'completed' | 'failed', summary: unknown, error: string | null) {

@@ -141,6 +141,9 @@ export function createRecorder(chasm: ChasmDb, options: RecorderOptions = {}): R
     let outcomes
     try {
       outcomes = valid.length === 0 ? [] : applyGroup(sqlite, store, valid, clock())
+      // Checked after the commit: a file replaced before or during it means these events went to a file
+      // nobody will open again, so they must not be acknowledged.
+      if (valid.length > 0) chasm.checkFile()
     } catch (error) {
       log.error('recording commit failed', error)
       for (const item of items) settle(item, item.parsed ? error : item.error)
@@ -181,6 +184,7 @@ export function createRecorder(chasm: ChasmDb, options: RecorderOptions = {}): R
       flushQueue()
       const parsed = parseEventsBody(body)
       const { result, committed } = applyEvents(sqlite, store, parsed, applyOptions.origin ?? 'recording', clock())
+      chasm.checkFile()
       eventsReceived += result.acks.length
       hub.publish(committed)
       return result
@@ -192,7 +196,9 @@ export function createRecorder(chasm: ChasmDb, options: RecorderOptions = {}): R
     },
     snapshot(body) {
       flushQueue()
-      return applySnapshot(sqlite, store, parseSnapshot(body), clock())
+      const summary = applySnapshot(sqlite, store, parseSnapshot(body), clock())
+      chasm.checkFile()
+      return summary
     },
     listSessions(query = {}) {
       const limit = query.limit ?? DEFAULT_LIST_LIMIT

@@ -160,7 +160,7 @@ export function recordingStore(sqlite: Database) {
 
   return {
     /** Runs `fn` in a transaction (a savepoint when already inside one); bun:sqlite commits or rolls back. */
-    transaction: <T>(fn: () => T): T => sqlite.transaction(fn)(),
+    transaction: <T>(fn: () => T): T => sqlite.transaction(fn).immediate(),
     findSession: (id: string): SessionRecord | null => findSession.get(id),
     insertSession: (id: string, provider: string, origin: SessionOrigin, created: number): number =>
       insertSession.get(id, provider, origin, created, created)!.pk,

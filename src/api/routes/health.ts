@@ -19,7 +19,7 @@ export const Health = Type.Object({
 
 /** `GET /api/health`: liveness, version, database and harvest state. */
 export const healthRoutes = ({ chasm, version, clock, startedAt, harvest }: AppDeps) => {
-  const databaseState = databaseProbe(chasm.sqlite)
+  const databaseState = databaseProbe(chasm)
   return new Elysia({ name: 'routes-health' }).get(
     '/api/health',
     () => {

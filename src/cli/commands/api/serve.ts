@@ -6,9 +6,9 @@ import * as t from 'typanion'
 import { isLoopbackHost } from '../../../shared/net'
 import { createAgency } from '../../../agency'
 import { createHarvestScheduler, PROVIDERS } from '../../../harvest'
-import { startBackgroundCheckpoints } from '../../../db'
+import { startBackgroundCheckpoints, type ChasmDb } from '../../../db'
 import { createRecorder, DEFAULT_IDLE_SECONDS } from '../../../recording'
-import { streamLogger } from '../../../shared/log'
+import { streamLogger, type Logger } from '../../../shared/log'
 import { VERSION } from '../../../shared/version'
 import { BaseCommand } from '../../base-command'
 
@@ -56,9 +56,6 @@ export class ApiServeCommand extends BaseCommand {
     const chasm = this.openDb()
     const startedAt = Date.now()
     const recorder = createRecorder(chasm, { clock: Date.now, idleSeconds: Number(this.recordingIdle), log })
-    // Sessions still recording when the previous server stopped (or crashed) are now interrupted.
-    const interruptedSessions = recorder.markInterruptedOnStart()
-    if (interruptedSessions > 0) log.info(`${interruptedSessions} recorded session(s) interrupted by the last stop; see GET /api/recording/recovery`)
     const harvest = createHarvestScheduler({
       chasm,
       providers: PROVIDERS,
@@ -76,8 +73,6 @@ export class ApiServeCommand extends BaseCommand {
       allowTerminal: this.allowTerminal,
       allowHttpTool: this.allowHttpTool,
     })
-    const interrupted = await agency.recoverInterruptedRuns()
-    if (interrupted.length > 0) log.warn(`agency: ${interrupted.length} run(s) interrupted by restart marked failed`)
     // Loaded here so other commands never pay for the HTTP stack at startup.
     const { listen } = await import('../../../api')
     let server
@@ -107,6 +102,14 @@ export class ApiServeCommand extends BaseCommand {
       chasm.close()
       throw error
     }
+    // Only now that the port is ours: a second server started by mistake on a port in use must not mark
+    // the first one's live recordings and runs as interrupted. Both markings are synchronous, so no
+    // request is handled before them.
+    const interruptedSessions = recorder.markInterruptedOnStart()
+    if (interruptedSessions > 0) log.info(`${interruptedSessions} recorded session(s) interrupted by the last stop; see GET /api/recording/recovery`)
+    const interrupted = await agency.recoverInterruptedRuns()
+    if (interrupted.length > 0) log.warn(`agency: ${interrupted.length} run(s) interrupted by restart marked failed`)
+    const fileWatch = watchDatabaseFile(chasm, log)
     // Started once listening: the thread's boot would otherwise compete with startup for a core.
     const checkpoints = startBackgroundCheckpoints(chasm, log)
     stdout.write(`chasm ${VERSION} listening on ${server.url.origin} (database ${chasm.path})\n`)
@@ -125,6 +128,7 @@ export class ApiServeCommand extends BaseCommand {
     recorder.flush()
     await harvest.stop()
     await checkpoints.stop()
+    clearInterval(fileWatch)
     chasm.close()
     return 0
   }
@@ -149,6 +153,25 @@ export class ApiServeCommand extends BaseCommand {
     chmodSync(file, 0o600)
     return { token, generated: true }
   }
+}
+
+/** How often the server checks that its database file is still the one it opened. */
+const FILE_CHECK_MS = 250
+
+/**
+ * Notices when another process moves, deletes or replaces the database file: from then on writes
+ * are refused with a clear error instead of going to a file nobody will open again.
+ */
+function watchDatabaseFile(chasm: ChasmDb, log: Logger): ReturnType<typeof setInterval> {
+  const timer = setInterval(() => {
+    try {
+      chasm.checkFile()
+    } catch (error) {
+      log.error((error as Error).message)
+      clearInterval(timer)
+    }
+  }, FILE_CHECK_MS)
+  return timer
 }
 
 /** Resolves with the signal's name on SIGINT or SIGTERM. */
