@@ -19,7 +19,8 @@ export function listen(deps: Omit<AppDeps, 'peerAddress'>, host: string, port: n
   let server: Server<unknown> | null = null
   const app = createApp({ ...deps, peerAddress: (request) => server?.requestIP(request)?.address ?? null })
   try {
-    app.listen({ hostname: host, port, maxRequestBodySize: deps.security.maxBodyBytes + BUN_BODY_SLACK, development: false, websocket: SOCKET_OPTIONS })
+    // reusePort off: Elysia turns it on, which lets a second chasm bind the same port and share its traffic.
+    app.listen({ hostname: host, port, reusePort: false, maxRequestBodySize: deps.security.maxBodyBytes + BUN_BODY_SLACK, development: false, websocket: SOCKET_OPTIONS })
   } catch (error) {
     const code = (error as { code?: string }).code
     if (code === 'EADDRINUSE' || /in use/i.test((error as Error).message)) {

@@ -48,7 +48,10 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
   } catch (error) {
     sqlite.close()
     if (error instanceof ChasmError) throw error
-    throw new ChasmError('INTERNAL_ERROR', `cannot use database ${path}: ${(error as Error).message}`, { cause: error })
+    const code = String((error as { code?: unknown }).code ?? '')
+    const damaged = code.startsWith('SQLITE_NOTADB') || code.startsWith('SQLITE_CORRUPT')
+    const advice = damaged ? ' — the file was left as it is; restore it from a backup or choose another --db' : ''
+    throw new ChasmError('INTERNAL_ERROR', `cannot use database ${path}: ${(error as Error).message}${advice}`, { cause: error })
   }
   // The file's identity when opened; a file later found at the path with another identity is not ours.
   const opened = path === ':memory:' ? null : statSync(path, { throwIfNoEntry: false })
