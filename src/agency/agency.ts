@@ -235,8 +235,8 @@ export function createAgency(deps: AgencyDeps) {
     getRun: (swarmId: string, runId: string): Run => store.getRun(swarmId, runId),
 
     /**
-     * At server start: runs left running or paused by a previous process are marked failed
-     * ("interrupted by restart"), and their recorded sessions are closed. Returns their ids.
+     * At startup (server, agency commands): runs left running or paused by a chasm process that is gone
+     * are marked failed ("interrupted by restart"), and their recorded sessions are closed. Returns their ids.
      */
     async recoverInterruptedRuns(): Promise<string[]> {
       const runIds = store.failOrphanedRuns(INTERRUPTED_BY_RESTART, clock())

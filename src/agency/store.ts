@@ -1,6 +1,7 @@
 import type { Database, SQLQueryBindings } from 'bun:sqlite'
 import type { Page, PageRequest } from '../db'
 import { ChasmError, notFound } from '../shared/errors'
+import { isOtherLiveProcess } from '../shared/process'
 import { toIso } from '../shared/time'
 import type { AgentFields } from './agents'
 import type { Agent, AgentRole, ModelProvider, Run, RunListItem, RunStatus, RunStep, RunSummary, StepKind, StepStatus, Swarm, SwarmStatus, TokenUsage, ToolName } from './model'
@@ -188,7 +189,7 @@ export function agencyStore(sqlite: Database) {
       `SELECT id FROM swarm_runs WHERE swarm_id = ? AND status IN ${LIVE} ORDER BY rowid DESC LIMIT 1`,
     ),
     insertRun: sqlite.prepare<RunRowView, SQLQueryBindings[]>(
-      `INSERT INTO swarm_runs (id, swarm_id, status, prompt, workspace, started_at) VALUES (?, ?, 'running', ?, ?, ?) RETURNING ${RUN_COLUMNS}`,
+      `INSERT INTO swarm_runs (id, swarm_id, status, prompt, workspace, started_at, pid) VALUES (?, ?, 'running', ?, ?, ?, ?) RETURNING ${RUN_COLUMNS}`,
     ),
     setRunStatus: sqlite.prepare('UPDATE swarm_runs SET status = ? WHERE id = ?'),
     endRun: sqlite.prepare('UPDATE swarm_runs SET status = ?, result = ?, error = ?, ended_at = ? WHERE id = ?'),
@@ -211,8 +212,11 @@ export function agencyStore(sqlite: Database) {
       'UPDATE run_steps SET output = ?, input_tokens = ?, output_tokens = ?, status = ?, ended_at = ? WHERE run_id = ? AND idx = ?',
     ),
     endRunningSteps: sqlite.prepare("UPDATE run_steps SET status = ?, ended_at = ? WHERE run_id = ? AND status = 'running'"),
-    liveRuns: sqlite.prepare<{ id: string; swarm_id: string }, []>(`SELECT id, swarm_id FROM swarm_runs WHERE status IN ${LIVE}`),
-    failLiveSwarms: sqlite.prepare(`UPDATE swarms SET status = 'failed' WHERE status IN ${LIVE}`),
+    liveRuns: sqlite.prepare<{ id: string; swarm_id: string; pid: number | null }, []>(`SELECT id, swarm_id, pid FROM swarm_runs WHERE status IN ${LIVE}`),
+    // A swarm shown running or paused without a live run left: its run was failed above.
+    failLiveSwarms: sqlite.prepare(
+      `UPDATE swarms SET status = 'failed' WHERE status IN ${LIVE} AND NOT EXISTS (SELECT 1 FROM swarm_runs r WHERE r.swarm_id = swarms.id AND r.status IN ${LIVE})`,
+    ),
   }
 
   const swarmFromRow = (row: SwarmRowView): Swarm => {
@@ -398,7 +402,7 @@ export function agencyStore(sqlite: Database) {
           const { name, status } = requireSwarmStatus(run.swarmId)
           throw illegalTransition(name, 'start', status)
         }
-        return runFromRow(q.insertRun.get(run.id, run.swarmId, run.prompt, run.workspace, now)!)
+        return runFromRow(q.insertRun.get(run.id, run.swarmId, run.prompt, run.workspace, now, process.pid)!)
       }).immediate()
     },
 
@@ -435,7 +439,8 @@ export function agencyStore(sqlite: Database) {
     /** Marks every run left running or paused (by a process that is gone) as failed with `reason`; returns their ids. */
     failOrphanedRuns(reason: string, now: number): string[] {
       return sqlite.transaction(() => {
-        const runs = q.liveRuns.all()
+        // Only runs whose process is gone: another live chasm process (a CLI run, a server) keeps its own.
+        const runs = q.liveRuns.all().filter((run) => !isOtherLiveProcess(run.pid))
         for (const run of runs) {
           q.endRun.run('failed', null, reason, now, run.id)
           q.endRunningSteps.run('failed', now, run.id)

@@ -14,6 +14,8 @@ export abstract class AgencyCommand extends ReportCommand {
         ...options,
       })
       try {
+        // A run left live by a killed chasm process would keep its swarm "running" forever otherwise.
+        await agency.recoverInterruptedRuns()
         return await body(agency)
       } finally {
         await agency.close()

@@ -18,7 +18,8 @@ let db = null
 let timer = null
 self.onmessage = ({ data }) => {
   if (data.type === 'start') {
-    db = new Database(data.path)
+    // Never create: if the file is gone by now (deleted under us), there is nothing to checkpoint into.
+    db = new Database(data.path, { readwrite: true, create: false })
     db.run('PRAGMA busy_timeout = 5000')
     // get(), not run(): the statement must be reset after its step, or it pins a read snapshot.
     const passive = db.prepare('PRAGMA wal_checkpoint(PASSIVE)')

@@ -118,6 +118,8 @@ export const harvestRuns = sqliteTable('harvest_runs', {
   status: text('status', { enum: ['running', 'completed', 'failed'] }).notNull(),
   summary: text('summary'),
   error: text('error'),
+  /** The process running it: a `running` run whose process is gone was interrupted (killed, crashed). */
+  pid: integer('pid'),
 })
 
 /** Small key/value facts about this database. */
@@ -202,6 +204,8 @@ export const swarmRuns = sqliteTable(
     error: text('error'),
     startedAt: integer('started_at').notNull(),
     endedAt: integer('ended_at'),
+    /** The process running it: a live run whose process is gone was interrupted (killed, crashed). */
+    pid: integer('pid'),
   },
   (table) => [index('swarm_runs_swarm').on(table.swarmId, table.startedAt), index('swarm_runs_status').on(table.status)],
 )

@@ -4,7 +4,7 @@ import { fingerprintOf } from './fingerprint'
 import type { Provider, ProviderContext, Source } from './provider'
 import { bulkIndexing } from './bulk-indexing'
 import { readSource } from './source-reader'
-import { harvestStore, type HarvestStore, type SourceRecord } from './store'
+import { harvestStore, INTERRUPTED, type HarvestStore, type SourceRecord } from './store'
 
 /** A problem met while harvesting one source. */
 export interface HarvestProblem {
@@ -63,6 +63,7 @@ export async function runHarvest(
   const clock = options.clock ?? systemClock
   const store = harvestStore(chasm.sqlite)
   const startedAt = clock()
+  store.failAbandonedRuns(startedAt)
   const run = store.startRun(startedAt)
   const summaries: ProviderSummary[] = []
   const indexing = bulkIndexing(chasm.sqlite)
@@ -82,7 +83,9 @@ export async function runHarvest(
       providers: summaries,
       problemCount: summaries.reduce((n, s) => n + s.problems.length, 0),
     }
-    store.endRun(run, endedAt, 'completed', summary, null)
+    // Stopped early (shutdown, Ctrl-C): recorded as such; sources not reached are read next time.
+    if (options.signal?.aborted) store.endRun(run, endedAt, 'failed', summary, INTERRUPTED)
+    else store.endRun(run, endedAt, 'completed', summary, null)
     return summary
   } catch (error) {
     store.endRun(run, clock(), 'failed', summaries, (error as Error).message)

@@ -1,5 +1,9 @@
 import type { Database } from 'bun:sqlite'
 import { replaceSession, type SessionInput, type Stage } from '../db'
+import { isOtherLiveProcess } from '../shared/process'
+
+/** The error of a run that stopped before its end; the next run reads what it did not. */
+export const INTERRUPTED = 'interrupted before the end; the next harvest continues where it stopped'
 
 /** What the harvester remembers about one source. */
 export interface SourceRecord {
@@ -28,9 +32,10 @@ export function harvestStore(sqlite: Database) {
   const storedSession = sqlite.prepare<{ message_count: number; origin: string }, [string]>(
     'SELECT message_count, origin FROM sessions WHERE id = ?',
   )
-  const startRun = sqlite.prepare<{ pk: number }, [number]>(
-    "INSERT INTO harvest_runs (started_at, status) VALUES (?, 'running') RETURNING pk",
+  const startRun = sqlite.prepare<{ pk: number }, [number, number]>(
+    "INSERT INTO harvest_runs (started_at, status, pid) VALUES (?, 'running', ?) RETURNING pk",
   )
+  const runningRuns = sqlite.prepare<{ pk: number; pid: number | null }, []>("SELECT pk, pid FROM harvest_runs WHERE status = 'running'")
   const endRun = sqlite.prepare('UPDATE harvest_runs SET ended_at = ?, status = ?, summary = ?, error = ? WHERE pk = ?')
 
   const recentRuns = sqlite.prepare<{ pk: number; started_at: number; ended_at: number | null; status: string; summary: string | null; error: string | null }, [number]>(
@@ -82,7 +87,13 @@ export function harvestStore(sqlite: Database) {
         }
       }).immediate()
     },
-    startRun: (now: number): number => startRun.get(now)!.pk,
+    startRun: (now: number): number => startRun.get(now, process.pid)!.pk,
+    /** Runs left `running` by a process that is gone (killed or crashed): marked failed, so status tells the truth. */
+    failAbandonedRuns(now: number): number {
+      const abandoned = runningRuns.all().filter((run) => !isOtherLiveProcess(run.pid))
+      for (const run of abandoned) endRun.run(now, 'failed', null, INTERRUPTED, run.pk)
+      return abandoned.length
+    },
     endRun(pk: number, now: number, status: 'completed' | 'failed', summary: unknown, error: string | null) {
       endRun.run(now, status, JSON.stringify(summary), error, pk)
     },

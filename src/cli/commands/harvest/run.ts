@@ -36,8 +36,20 @@ export class HarvestRunCommand extends ReportCommand {
       throw new ChasmError('BAD_REQUEST', `cannot read home directory ${ctx.home}`)
     }
     const progress = this.context.isTTY && !this.json ? progressBar(this.context.stderr) : undefined
-    const summary = await this.withDb((chasm) => runHarvest(chasm, PROVIDERS, ctx, { only: this.provider, onProgress: progress }))
+    // Ctrl-C / SIGTERM stop at the next source boundary: what was read stays, the database closes cleanly.
+    const stop = new AbortController()
+    const interrupt = () => stop.abort()
+    process.once('SIGINT', interrupt)
+    process.once('SIGTERM', interrupt)
+    let summary
+    try {
+      summary = await this.withDb((chasm) => runHarvest(chasm, PROVIDERS, ctx, { only: this.provider, onProgress: progress, signal: stop.signal }))
+    } finally {
+      process.off('SIGINT', interrupt)
+      process.off('SIGTERM', interrupt)
+    }
     if (progress) this.context.stderr.write('\r\x1b[2K')
+    if (stop.signal.aborted) throw new ChasmError('INTERNAL_ERROR', 'harvest interrupted; what was read is kept, run it again to continue')
     if (this.json) return this.printJson(summary)
     const { bold, yellow } = this.style
     this.print(

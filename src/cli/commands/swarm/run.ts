@@ -11,7 +11,7 @@ export class SwarmRunCommand extends AgencyCommand {
     details: `
       Progress goes to stderr, the coordinator's final answer to stdout. Credentials and base URLs come
       from the environment (OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY, CHASM_*_BASE_URL, OLLAMA_HOST).
-      Ctrl-C stops the run. Exit code 0 when the run completes, 1 when it fails or is stopped.
+      Ctrl-C (or SIGTERM) stops the run. Exit code 0 when the run completes, 1 when it fails or is stopped.
     `,
     examples: [
       ['Run the dev team', '$0 swarm run dev-team "Build a todo app with user authentication"'],
@@ -38,14 +38,16 @@ export class SwarmRunCommand extends AgencyCommand {
       const workspace = this.workspace === undefined ? undefined : resolve(this.workspace)
       const started = agency.startRun(swarm.id, { prompt: this.prompt, workspace }, { onProgress: show })
       if (!this.json) stderr.write(style.dim(`run ${started.run.runId} of swarm ${swarm.name} (${swarm.coordinator} coordinating ${swarm.workers.join(', ')})\n`))
-      // Ctrl-C stops the run (in-flight calls are aborted) instead of killing the process mid-write.
+      // Ctrl-C or SIGTERM stops the run (in-flight calls are aborted) instead of killing the process mid-write.
       const onInterrupt = () => void agency.stop(swarm.id).catch(() => {})
       process.once('SIGINT', onInterrupt)
+      process.once('SIGTERM', onInterrupt)
       try {
         const outcome: RunOutcome = await started.done
         return { outcome, run: agency.getRun(swarm.id, started.run.runId) }
       } finally {
         process.off('SIGINT', onInterrupt)
+        process.off('SIGTERM', onInterrupt)
       }
     }, options)
     if (this.json) this.printJson(run)
