@@ -22,7 +22,8 @@ export function toFtsQuery(input: string): FtsQuery | null {
   const parts: string[] = []
   const terms: string[] = []
   const pattern = /"([^"]*)"?|(\S+)/g
-  for (const match of input.normalize('NFC').matchAll(pattern)) {
+  // Control characters separate words; NUL in particular would end FTS5's (C) string early: a 500.
+  for (const match of input.normalize('NFC').replace(/[\u0000-\u001f\u007f]/g, ' ').matchAll(pattern)) {
     const phrase = match[1]
     if (phrase !== undefined) {
       if (SEARCHABLE.test(phrase)) {

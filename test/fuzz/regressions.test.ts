@@ -61,6 +61,18 @@ describe("recorded session ids that a URL cannot carry ('.' and '..')", () => {
   })
 })
 
+describe('control characters in search text', () => {
+  test('NUL and other controls separate words instead of ending the FTS5 query early', async () => {
+    await using t = testApp()
+    replaceSession(t.db.sqlite, sampleSession({ id: 'auth' }))
+    for (const q of ['a%00b', '%00a', 'authentication%00', 'session%01cookie', '%22session%00cookie%22', 'auth%00*']) {
+      const { status, body } = await t.json(`/api/sessions/search?q=${q}`)
+      expect({ q, status, success: body.success }).toEqual({ q, status: 200, success: true })
+    }
+    expect((await t.json('/api/sessions/search?q=session%00cookie')).body.data.map((r: { sessionId: string }) => r.sessionId)).toEqual(['auth'])
+  })
+})
+
 describe('unknown query parameters are ignored (SPEC §3)', () => {
   test.each([
     '/api/sessions?utm_source=x',
