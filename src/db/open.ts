@@ -18,6 +18,8 @@ export interface ChasmDb {
    * on the connection refuses every write (SQLITE_READONLY); reads still answer from the old file.
    */
   checkFile(): void
+  /** True once `checkFile` found the file replaced (a flag: no file system call). */
+  readonly replaced: boolean
   close(): void
 }
 
@@ -60,6 +62,9 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
   return {
     path,
     sqlite,
+    get replaced() {
+      return replaced
+    },
     checkFile() {
       if (opened === null || opened === undefined) return
       if (!replaced) {
@@ -93,14 +98,13 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
   }
 }
 
-/** A cheap check that the database still answers and is still the file at its path (for `/api/health`). */
+/** A cheap check that the database still answers and was not found replaced (for `/api/health`). */
 export function databaseProbe(chasm: ChasmDb): () => boolean {
   const probe = chasm.sqlite.prepare('SELECT 1')
   return () => {
     try {
       probe.get()
-      chasm.checkFile()
-      return true
+      return !chasm.replaced
     } catch {
       return false
     }
