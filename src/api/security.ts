@@ -60,7 +60,7 @@ function pathOf(url: string): string {
 }
 
 /** Decides whether a request may proceed; returns the refusal response or null. */
-export function guardRequest(config: SecurityConfig, request: Request, peer: string | null): Response | null {
+export function guardRequest(config: SecurityConfig, request: Request, peer: () => string | null): Response | null {
   const length = request.headers.get('content-length')
   if (length !== null && Number(length) > config.maxBodyBytes) {
     return errorResponse('PAYLOAD_TOO_LARGE', `Request body exceeds ${config.maxBodyBytes} bytes`)
@@ -69,7 +69,8 @@ export function guardRequest(config: SecurityConfig, request: Request, peer: str
   if (config.token) {
     const given = presentedToken(request)
     if (given !== null && sameSecret(given, config.token)) return null
-    const loopbackTrusted = config.tokenGenerated && isLoopbackAddress(peer)
+    // Looked up only here: asking the server for the peer address costs more than the rest of the guard.
+    const loopbackTrusted = config.tokenGenerated && isLoopbackAddress(peer())
     if (!loopbackTrusted) {
       return errorResponse(
         'UNAUTHORIZED',
@@ -114,7 +115,7 @@ export const security = (config: SecurityConfig, peerAddress: PeerAddress) =>
           },
         })
       }
-      const refusal = guardRequest(config, request, peerAddress(request))
+      const refusal = guardRequest(config, request, () => peerAddress(request))
       if (refusal && corsAllowed) {
         refusal.headers.set('access-control-allow-origin', origin)
         refusal.headers.set('vary', 'Origin')
