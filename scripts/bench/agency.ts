@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createAgency, type RunProgress } from '../../src/agency'
 import { openDatabase } from '../../src/db'
+import { createRecorder } from '../../src/recording'
 import { scriptByModel, startFakeModels, type ScriptedReply } from '../../test/agency/support/fake-models'
 import { ms, percentile } from './stats'
 
@@ -25,6 +26,7 @@ const fake = startFakeModels(
 )
 const dir = mkdtempSync(join(tmpdir(), 'chasm-bench-agency-'))
 const db = openDatabase(join(dir, 'chasm.db'))
+const recorder = createRecorder(db)
 
 // Time spent inside fetch (request out → response headers in) is model time; the rest is ours.
 const fetchTimes: number[] = []
@@ -39,7 +41,8 @@ const agency = createAgency({
   sqlite: db.sqlite,
   env: fake.env(),
   dataDir: dir,
-  recorder: { record() {} },
+  // The run is recorded as a live session, as in `chasm api serve`.
+  recorder: { record: (events) => recorder.submit({ events }, { origin: 'agency' }) },
   http: { fetch: timedFetch },
   limits: { maxIterations: rounds + 1 },
 })

@@ -147,16 +147,8 @@ export const SwarmCreate = Type.Object(
 )
 export type SwarmCreate = Static<typeof SwarmCreate>
 
-/** Body of `PUT /api/v1/swarms/:id`. */
-export const SwarmUpdate = Type.Object(
-  {
-    name: Type.Optional(Name),
-    description: Type.Optional(Description),
-    coordinator: Type.Optional(AgentRef),
-    workers: Type.Optional(Workers),
-  },
-  { additionalProperties: false },
-)
+/** Body of `PUT /api/v1/swarms/:id`: any subset of the create fields. */
+export const SwarmUpdate = Type.Partial(SwarmCreate, { additionalProperties: false })
 export type SwarmUpdate = Static<typeof SwarmUpdate>
 
 /** Body of `POST /api/v1/swarms/:id/start`. `workspace` is an existing directory; default: a fresh one in the data dir. */

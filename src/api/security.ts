@@ -60,16 +60,21 @@ function pathOf(url: string): string {
 }
 
 /** Decides whether a request may proceed; returns the refusal response or null. */
-export function guardRequest(config: SecurityConfig, request: Request, peer: string | null): Response | null {
-  const length = request.headers.get('content-length')
-  if (length !== null && Number(length) > config.maxBodyBytes) {
-    return errorResponse('PAYLOAD_TOO_LARGE', `Request body exceeds ${config.maxBodyBytes} bytes`)
+export function guardRequest(config: SecurityConfig, request: Request, peer: () => string | null): Response | null {
+  const method = request.method
+  if (method === 'GET') {
+    if (PUBLIC_PATHS.has(pathOf(request.url))) return null
+  } else {
+    const length = request.headers.get('content-length')
+    if (length !== null && Number(length) > config.maxBodyBytes) {
+      return errorResponse('PAYLOAD_TOO_LARGE', `Request body exceeds ${config.maxBodyBytes} bytes`)
+    }
   }
-  if (request.method === 'GET' && PUBLIC_PATHS.has(pathOf(request.url))) return null
   if (config.token) {
     const given = presentedToken(request)
     if (given !== null && sameSecret(given, config.token)) return null
-    const loopbackTrusted = config.tokenGenerated && isLoopbackAddress(peer)
+    // Looked up only here: asking the server for the peer address costs more than the rest of the guard.
+    const loopbackTrusted = config.tokenGenerated && isLoopbackAddress(peer())
     if (!loopbackTrusted) {
       return errorResponse(
         'UNAUTHORIZED',
@@ -88,12 +93,27 @@ export function guardRequest(config: SecurityConfig, request: Request, peer: str
 const CORS_METHODS = 'GET, POST, PUT, DELETE, OPTIONS'
 const CORS_HEADERS = 'authorization, content-type'
 
+const isPreflight = (request: Request) =>
+  request.method === 'OPTIONS' && request.headers.has('access-control-request-method')
+
 /**
  * Host guard, bearer token, CORS allow-list and body limit: one plugin, applied once, reaching
- * every route (global hooks).
+ * every route (global hooks). Without `--cors-origin` the hook never touches the response
+ * headers, which keeps Elysia on its lighter per-request path.
  */
-export const security = (config: SecurityConfig, peerAddress: PeerAddress) =>
-  new Elysia({ name: 'chasm-security' })
+export const security = (config: SecurityConfig, peerAddress: PeerAddress) => {
+  const guard = (request: Request) => guardRequest(config, request, () => peerAddress(request))
+  const plugin = new Elysia({ name: 'chasm-security' })
+  if (config.corsOrigins.length === 0) {
+    return plugin
+      .onRequest(({ request }) =>
+        isPreflight(request)
+          ? errorResponse('FORBIDDEN', `Origin '${request.headers.get('origin') ?? ''}' is not allowed (see --cors-origin)`)
+          : (guard(request) ?? undefined),
+      )
+      .as('global')
+  }
+  return plugin
     .onRequest(({ request, set }) => {
       const origin = request.headers.get('origin')
       const corsAllowed = origin !== null && config.corsOrigins.includes(origin)
@@ -101,7 +121,7 @@ export const security = (config: SecurityConfig, peerAddress: PeerAddress) =>
         set.headers['access-control-allow-origin'] = origin
         set.headers.vary = 'Origin'
       }
-      if (request.method === 'OPTIONS' && request.headers.has('access-control-request-method')) {
+      if (isPreflight(request)) {
         if (!corsAllowed) return errorResponse('FORBIDDEN', `Origin '${origin ?? ''}' is not allowed (see --cors-origin)`)
         return new Response(null, {
           status: 204,
@@ -114,7 +134,7 @@ export const security = (config: SecurityConfig, peerAddress: PeerAddress) =>
           },
         })
       }
-      const refusal = guardRequest(config, request, peerAddress(request))
+      const refusal = guard(request)
       if (refusal && corsAllowed) {
         refusal.headers.set('access-control-allow-origin', origin)
         refusal.headers.set('vary', 'Origin')
@@ -122,3 +142,4 @@ export const security = (config: SecurityConfig, peerAddress: PeerAddress) =>
       return refusal ?? undefined
     })
     .as('global')
+}

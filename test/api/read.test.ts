@@ -35,7 +35,7 @@ describe('read API', () => {
       success: true,
       data: [
         expect.objectContaining({ id: 'sess-2', provider: 'codex' }),
-        { id: 'sess-1', workspaceId, provider: 'claude-code', title: 'Fix the login flow', model: 'claude-sonnet-4-5', messageCount: 2, created: '2026-01-08T10:00:00.000Z', updated: '2026-01-08T12:00:00.000Z', origin: 'harvest' },
+        { id: 'sess-1', workspaceId, provider: 'claude-code', title: 'Fix the login flow', model: 'claude-sonnet-4-5', messageCount: 2, created: '2026-01-08T10:00:00.000Z', updated: '2026-01-08T12:00:00.000Z', origin: 'harvest', sourceDeleted: false },
       ],
       meta: { total: 2, limit: 50, offset: 0 },
     })

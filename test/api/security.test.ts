@@ -54,9 +54,9 @@ describe('bearer token', () => {
   test('WebSocket upgrades may pass the token as ?token=', () => {
     const config = { ...DEFAULT_SECURITY, token: TOKEN }
     const upgrade = (url: string) => new Request(url, { headers: { upgrade: 'websocket', host: 'localhost' } })
-    expect(guardRequest(config, upgrade(`http://localhost/ws/recording?token=${TOKEN}`), '127.0.0.1')).toBeNull()
-    expect(guardRequest(config, upgrade('http://localhost/ws/recording?token=nope'), '127.0.0.1')?.status).toBe(401)
-    expect(guardRequest(config, new Request(`http://localhost/api/stats?token=${TOKEN}`), '127.0.0.1')?.status).toBe(401)
+    expect(guardRequest(config, upgrade(`http://localhost/ws/recording?token=${TOKEN}`), () => '127.0.0.1')).toBeNull()
+    expect(guardRequest(config, upgrade('http://localhost/ws/recording?token=nope'), () => '127.0.0.1')?.status).toBe(401)
+    expect(guardRequest(config, new Request(`http://localhost/api/stats?token=${TOKEN}`), () => '127.0.0.1')?.status).toBe(401)
   })
 })
 

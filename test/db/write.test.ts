@@ -40,6 +40,7 @@ describe('replaceSession', () => {
       created: '2026-01-08T10:00:00.000Z',
       updated: '2026-01-08T12:00:00.000Z',
       origin: 'harvest',
+      sourceDeleted: false,
       messages: [
         {
           id: 'msg-0',

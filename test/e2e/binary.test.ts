@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, test } from 'bun:test'
 import { existsSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { compiledBinary, serveBinary } from '../support/binary'
+import { allFixturesHome } from '../support/fixture-home'
 import { tempDir } from '../support/temp'
 
 let binary: string
@@ -39,6 +40,23 @@ describe('compiled binary', () => {
     const reopened = new Database(db, { readonly: true })
     expect(reopened.query('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: expect.any(Number) })
     reopened.close()
+  })
+
+  test('harvests the home in the background after it starts listening', async () => {
+    using dir = tempDir()
+    using home = allFixturesHome()
+    await using server = await serveBinary(binary, ['--db', join(dir.path, 'chasm.db'), '--home', home.path])
+    let health: any
+    for (let attempt = 0; attempt < 200; attempt++) {
+      health = (await (await fetch(`${server.url}/api/health`)).json()) as any
+      if (health.data.harvest.lastRunAt) break
+      await Bun.sleep(50)
+    }
+    expect(health.data.harvest).toMatchObject({ state: 'idle', lastError: null, lastRunAt: expect.any(String) })
+    const sessions = (await (await fetch(`${server.url}/api/sessions?provider=claude-code`)).json()) as any
+    expect(sessions.meta.total).toBe(5)
+    const providers = (await (await fetch(`${server.url}/api/providers`)).json()) as any
+    expect(providers.data.find((p: any) => p.id === 'claude-code')).toMatchObject({ detected: true, sessions: 5, lastHarvestAt: expect.any(String) })
   })
 
   test('a taken port is one clear line and exit 1', async () => {

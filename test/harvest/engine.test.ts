@@ -35,7 +35,11 @@ describe('harvest engine', () => {
     expect(summary.providers[0]).toMatchObject({ harvested: 1, gone: 1 })
     expect(getSession(db.sqlite, 'a').messages.map((m) => m.content)).toEqual(['one', 'one more'])
     expect(getSession(db.sqlite, 'b').messages.map((m) => m.content)).toEqual(['two'])
-    expect(db.sqlite.query("SELECT on_disk FROM sessions WHERE id = 'b'").get()).toEqual({ on_disk: 0 })
+    expect(getSession(db.sqlite, 'b').sourceDeleted).toBe(true)
+    expect(getSession(db.sqlite, 'a').sourceDeleted).toBe(false)
+    writeFileSync(join(home.path, '.fake/b.jsonl'), chat('b', 'two', 'back again'))
+    await harvestHome(db, [fakeProvider], home.path)
+    expect(getSession(db.sqlite, 'b')).toMatchObject({ sourceDeleted: false, messageCount: 2 })
   })
 
   test('problems are reported, valid data kept, and the source is retried next run', async () => {

@@ -32,6 +32,7 @@ describe('recording events', () => {
       created: T0,
       updated: T0,
       origin: 'recording',
+      sourceDeleted: false,
       messages: [
         { id: 'msg-0', index: 0, role: 'user', content: 'How do I implement auth?', timestamp: T0, model: null, toolInvocations: [] },
       ],
@@ -341,6 +342,7 @@ describe('snapshots', () => {
       created: T0,
       updated: T0,
       origin: 'recording',
+      sourceDeleted: false,
     })
     const once = dumpTables(t.db.sqlite)
     t.recorder.snapshot(body)

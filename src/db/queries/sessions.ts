@@ -28,6 +28,9 @@ export const SessionSummary = Type.Object({
   created: IsoTime,
   updated: IsoTime,
   origin: SessionOrigin,
+  sourceDeleted: Type.Boolean({
+    description: 'true when the provider has deleted the file this session was harvested from; chasm keeps it',
+  }),
 })
 export type SessionSummary = Static<typeof SessionSummary>
 
@@ -56,7 +59,7 @@ export type SessionDetail = Static<typeof SessionDetail>
 
 /** The columns `summaryFromRow` needs, for queries in other read models. */
 export const SUMMARY_COLUMNS =
-  'pk, id, workspace_id, provider, title, model, message_count, created_at, updated_at, origin'
+  'pk, id, workspace_id, provider, title, model, message_count, created_at, updated_at, origin, on_disk'
 
 export interface SummaryRow {
   pk: number
@@ -69,6 +72,7 @@ export interface SummaryRow {
   created_at: number | null
   updated_at: number | null
   origin: SessionSummary['origin']
+  on_disk: number
 }
 
 export const summaryFromRow = (row: SummaryRow): SessionSummary => ({
@@ -81,6 +85,7 @@ export const summaryFromRow = (row: SummaryRow): SessionSummary => ({
   created: toIso(row.created_at),
   updated: toIso(row.updated_at),
   origin: row.origin,
+  sourceDeleted: row.on_disk === 0,
 })
 
 export interface SessionFilter {

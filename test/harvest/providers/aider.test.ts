@@ -80,6 +80,7 @@ function expectedSessions(home: string): SessionDetail[] {
       created: local(2026, 2, 20, 17, 4, 11),
       updated: local(2026, 2, 20, 17, 4, 35, 500),
       origin: 'harvest',
+      sourceDeleted: false,
       messages: [
         message(0, 'tool', `Aider v0.86.1\nMain model: ${SONNET} with diff edit format\nGit repo: .git with 42 files`),
         message(1, 'user', '/add src/todos.ts', { timestamp: local(2026, 2, 20, 17, 4, 20, 123) }),
@@ -115,6 +116,7 @@ function expectedSessions(home: string): SessionDetail[] {
       created: local(2026, 2, 21, 9, 0, 0),
       updated: local(2026, 2, 21, 9, 1, 40),
       origin: 'harvest',
+      sourceDeleted: false,
       messages: [
         message(0, 'tool', `Aider v0.86.1\nMain model: ${SONNET} with diff edit format\nGit repo: .git with 43 files`),
         message(1, 'user', '/model openai/gpt-5', { timestamp: local(2026, 2, 21, 9, 0, 5) }),
@@ -189,6 +191,7 @@ function expectedSessions(home: string): SessionDetail[] {
       created: local(2026, 2, 22, 8, 0, 0),
       updated: MTIME.toISOString(),
       origin: 'harvest',
+      sourceDeleted: false,
       messages: [message(0, 'user', 'thanks', { timestamp: local(2026, 2, 22, 8, 0, 10) }), message(1, 'assistant', 'Gern geschehen.')],
     },
     {
@@ -201,6 +204,7 @@ function expectedSessions(home: string): SessionDetail[] {
       created: local(2026, 3, 1, 14, 30, 0),
       updated: MTIME.toISOString(),
       origin: 'harvest',
+      sourceDeleted: false,
       messages: [
         message(0, 'tool', 'Aider v0.85.2\nMain model: gpt-4o with whole edit format, weak model gpt-4o-mini\nGit repo: .git with 12 files'),
         message(1, 'user', "Décris l'architecture du projet, s'il te plaît"),
@@ -218,6 +222,7 @@ function expectedSessions(home: string): SessionDetail[] {
       created: local(2026, 3, 2, 10, 0, 0),
       updated: MTIME.toISOString(),
       origin: 'harvest',
+      sourceDeleted: false,
       messages: [message(0, 'user', 'hello from deep'), message(1, 'assistant', 'Hi!')],
     },
   ]

@@ -125,6 +125,7 @@ describe('claude-code', () => {
           created: '2025-06-02T07:30:00.000Z',
           updated: '2025-06-02T07:30:09.000Z',
           origin: 'harvest',
+          sourceDeleted: false,
           messages: [
             {
               id: 'c-u1',
@@ -166,6 +167,7 @@ describe('claude-code', () => {
           created: '2025-11-20T16:00:00.000Z',
           updated: '2025-11-20T16:04:10.000Z',
           origin: 'harvest',
+          sourceDeleted: false,
           messages: [
             {
               id: 'b-u1',
@@ -304,6 +306,7 @@ describe('claude-code', () => {
           created: '2026-02-03T09:15:02.118Z',
           updated: '2026-02-03T09:16:05.000Z',
           origin: 'harvest',
+          sourceDeleted: false,
           messages: [
             {
               id: 'u-001',
@@ -415,6 +418,7 @@ describe('claude-code', () => {
           created: '2026-02-03T09:15:07.100Z',
           updated: '2026-02-03T09:15:19.000Z',
           origin: 'harvest',
+          sourceDeleted: false,
           messages: [
             {
               id: 'sa-001',
@@ -466,6 +470,7 @@ describe('claude-code', () => {
           created: '2025-11-20T16:00:05.000Z',
           updated: '2025-11-20T16:00:09.000Z',
           origin: 'harvest',
+          sourceDeleted: false,
           messages: [
             {
               id: 's-u1',
@@ -657,6 +662,7 @@ describe('claude-code', () => {
       created: messages[0]?.timestamp ?? null,
       updated,
       origin: 'harvest' as const,
+      sourceDeleted: false,
       messages,
     })
     expect(dumpDb(db)).toEqual({

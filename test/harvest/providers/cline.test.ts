@@ -102,6 +102,7 @@ describe('cline harvest', () => {
         created: iso(1768100000000),
         updated: iso(1768100012000),
         origin: 'harvest',
+        sourceDeleted: false,
         messages: [
           message(0, 'user', `<task>\nadd input validation to POST /todos\n</task>\n\n${env('/home/dev/projects/todo-api')}`, {
             timestamp: iso(1768100000000),
@@ -124,6 +125,7 @@ describe('cline harvest', () => {
         created: iso(1768200000000),
         updated: iso(1768200105000),
         origin: 'harvest',
+        sourceDeleted: false,
         messages: [
           message(0, 'user', '<task>\nÜbersetze die Fehlermeldungen ins Japanische 🇯🇵\n</task>', { timestamp: iso(1768200000000) }),
           message(1, 'assistant', longReply, { timestamp: iso(1768200005000) }),
@@ -152,6 +154,7 @@ describe('cline harvest', () => {
         created: iso(1768400000000),
         updated: iso(1768400003000),
         origin: 'harvest',
+        sourceDeleted: false,
         messages: [
           message(0, 'user', 'list the TODO comments', { timestamp: iso(1768400000000) }),
           message(1, 'assistant', 'Found 3 TODOs.', { timestamp: iso(1768400002000) }),
@@ -167,6 +170,7 @@ describe('cline harvest', () => {
         created: iso(1768500000000),
         updated: iso(1768500000000),
         origin: 'harvest',
+        sourceDeleted: false,
         messages: [
           message(0, 'user', `<task>\nfix the healthcheck path\n</task>\n\n${env('/srv/app')}`),
           message(1, 'assistant', 'Changed `/healthz` to `/health` in docker-compose.yml.'),
@@ -182,6 +186,7 @@ describe('cline harvest', () => {
         created: iso(1768300000000),
         updated: iso(1768300004500),
         origin: 'harvest',
+        sourceDeleted: false,
         messages: [
           message(0, 'user', `<task>\nWhy does the gateway return 502?\n</task>\n\n${env('/Users/dev/work/api-gateway', 'Workspace')}`, {
             timestamp: iso(1768300000000),

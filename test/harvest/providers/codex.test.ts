@@ -110,6 +110,7 @@ describe('codex', () => {
           created: '2025-12-24T17:30:00.000Z',
           updated: '2025-12-24T17:31:05.000Z',
           origin: 'harvest',
+          sourceDeleted: false,
           messages: [
             {
               id: 'msg-0',
@@ -159,6 +160,7 @@ describe('codex', () => {
           created: '2026-02-10T13:02:11.498Z',
           updated: '2026-02-10T13:05:12.000Z',
           origin: 'harvest',
+          sourceDeleted: false,
           messages: [
             {
               id: 'msg-0',
@@ -256,6 +258,7 @@ describe('codex', () => {
           created: '2026-03-05T08:14:00.000Z',
           updated: '2026-03-05T08:14:09.000Z',
           origin: 'harvest',
+          sourceDeleted: false,
           messages: [
             {
               id: 'msg-0',

@@ -90,6 +90,7 @@ describe('continue harvest', () => {
         created: '2026-01-09T08:30:00.000Z',
         updated: MTIME.toISOString(),
         origin: 'harvest',
+        sourceDeleted: false,
         messages: [
           message(0, 'system', 'You are a careful translator.'),
           message(1, 'user', 'Prüfe bitte alle Strings in de.json 🙏\nund vergleiche mit ja.json', { id: 'u-1' }),
@@ -107,6 +108,7 @@ describe('continue harvest', () => {
         created: MTIME.toISOString(),
         updated: MTIME.toISOString(),
         origin: 'harvest',
+        sourceDeleted: false,
         messages: [
           message(0, 'user', 'what does EADDRINUSE mean?'),
           message(1, 'assistant', 'Another process already listens on that port.'),
@@ -122,6 +124,7 @@ describe('continue harvest', () => {
         created: '2026-01-08T19:20:00.000Z',
         updated: MTIME.toISOString(),
         origin: 'harvest',
+        sourceDeleted: false,
         messages: [
           message(0, 'user', 'Why does auth run after logging?'),
           message(1, 'assistant', '', {
@@ -178,6 +181,7 @@ describe('continue harvest', () => {
         created: expect.any(String),
         updated: expect.any(String),
         origin: 'harvest',
+        sourceDeleted: false,
         messages: [message(0, 'user', ''), message(1, 'assistant', 'still here', { model: null })],
       },
     ])

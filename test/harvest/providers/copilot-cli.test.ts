@@ -116,6 +116,7 @@ describe('copilot-cli', () => {
           created: '2026-04-02T11:00:00.000Z',
           updated: '2026-04-02T11:00:25.000Z',
           origin: 'harvest',
+          sourceDeleted: false,
           messages: [
             {
               id: 'e2',
@@ -205,6 +206,7 @@ describe('copilot-cli', () => {
           created: '2026-04-02T11:00:13.300Z',
           updated: '2026-04-02T11:00:15.000Z',
           origin: 'harvest',
+          sourceDeleted: false,
           messages: [
             {
               id: 'e5b',
@@ -236,6 +238,7 @@ describe('copilot-cli', () => {
           created: '2026-05-11T06:30:00.000Z',
           updated: '2026-05-11T06:30:09.000Z',
           origin: 'harvest',
+          sourceDeleted: false,
           messages: [
             {
               id: 'f2',
@@ -267,6 +270,7 @@ describe('copilot-cli', () => {
           created: '2025-10-08T21:10:16.398Z',
           updated: '2025-10-08T21:10:16.398Z',
           origin: 'harvest',
+          sourceDeleted: false,
           messages: [
             {
               id: 'msg-0',

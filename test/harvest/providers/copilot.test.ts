@@ -161,7 +161,7 @@ const assistant = (index: number, id: string, content: string, at: number | null
 })
 const session = (id: string, workspace: string, title: string | null, model: string | null, created: number, updated: number, messages: SessionDetail['messages']): SessionDetail => ({
   id, workspaceId: wsId(workspace), provider: 'copilot', title, model, messageCount: messages.length,
-  created: iso(created), updated: iso(updated), origin: 'harvest', messages,
+  created: iso(created), updated: iso(updated), origin: 'harvest', sourceDeleted: false, messages,
 })
 
 const LONG_PLAN = `Please review this plan:\n${Array.from({ length: 300 }, (_, i) => `Line ${i + 1} of the migration plan.`).join('\n')}`

@@ -87,6 +87,7 @@ const SESSIONS: SessionDetail[] = [
     created: iso(1767800000000),
     updated: iso(1767800090000),
     origin: 'harvest',
+    sourceDeleted: false,
     messages: [
       message('b-user-1', 0, 'user', 'Replace console.log with our logger in src/', { timestamp: '2026-01-07T15:33:21.000Z' }),
       message('b-ai-1', 1, 'assistant', '', {
@@ -121,6 +122,7 @@ const SESSIONS: SessionDetail[] = [
     created: iso(1767900000000),
     updated: iso(1767900500000),
     origin: 'harvest',
+    sourceDeleted: false,
     messages: [
       message('c2-u1', 0, 'user', 'Übersetze die Fehlermeldungen ins Japanische 🇯🇵\nund prüfe die Tests', { timestamp: '2026-01-08T19:20:05.000Z' }),
       message('c2-a1', 1, 'assistant', longPlan, { timestamp: '2026-01-08T19:21:00.000Z', model: 'gpt-5' }),
@@ -144,6 +146,7 @@ const SESSIONS: SessionDetail[] = [
     created: iso(1768000000000),
     updated: iso(1768000100000),
     origin: 'harvest',
+    sourceDeleted: false,
     messages: [
       message('c3-u1', 0, 'user', 'why does `bun build` fail on Windows?', { timestamp: '2026-01-09T23:06:45.000Z' }),
       message('c3-a1', 1, 'assistant', 'Paths use `\\` there; normalise them with `path.posix`.', { timestamp: '2026-01-09T23:07:00.000Z', model: 'default' }),
@@ -159,6 +162,7 @@ const SESSIONS: SessionDetail[] = [
     created: iso(1766000000000),
     updated: iso(1766000060000),
     origin: 'harvest',
+    sourceDeleted: false,
     messages: [
       message('c4-u1', 0, 'user', 'hello from an old composer'),
       message('c4-a1', 1, 'assistant', 'Hi! This composer predates bubble rows.'),
@@ -174,6 +178,7 @@ const SESSIONS: SessionDetail[] = [
     created: iso(1768100000000),
     updated: iso(1768100030000),
     origin: 'harvest',
+    sourceDeleted: false,
     messages: [
       message('c6-u1', 0, 'user', 'restart the service on the build box', { timestamp: '2026-01-11T02:53:25.000Z' }),
       message('c6-a1', 1, 'assistant', 'Restarted `app.service`; it is healthy.', { timestamp: '2026-01-11T02:53:50.000Z', model: 'claude-4.5-sonnet' }),
@@ -189,6 +194,7 @@ const SESSIONS: SessionDetail[] = [
     created: iso(1760000000000),
     updated: iso(1760000050000),
     origin: 'harvest',
+    sourceDeleted: false,
     messages: [message('i7-u1', 0, 'user', 'Wie starte ich den Server?'), message('i7-a1', 1, 'assistant', 'Mit `bun run dev`.')],
   },
   {
@@ -201,6 +207,7 @@ const SESSIONS: SessionDetail[] = [
     created: iso(1755000000000),
     updated: iso(1755000000000),
     origin: 'harvest',
+    sourceDeleted: false,
     messages: [message('lb-1', 0, 'user', 'How do I cache fetch calls?'), message('lb-2', 1, 'assistant', 'Use a Map keyed by URL.', { model: 'gpt-4' })],
   },
   {
@@ -213,6 +220,7 @@ const SESSIONS: SessionDetail[] = [
     created: iso(1754000000000),
     updated: iso(1754000000000),
     origin: 'harvest',
+    sourceDeleted: false,
     messages: [
       message('msg-0', 0, 'user', 'List the packages in this monorepo'),
       message('msg-1', 1, 'assistant', 'There are 4 packages under `packages/`.', { model: 'claude-3.5-sonnet' }),

@@ -121,6 +121,7 @@ describe('gemini-cli', () => {
           created: '2026-01-15T10:02:00.000Z',
           updated: '2026-01-15T10:03:00.000Z',
           origin: 'harvest',
+          sourceDeleted: false,
           messages: [
             {
               id: 'x1',
@@ -152,6 +153,7 @@ describe('gemini-cli', () => {
           created: '2026-04-10T21:05:00.000Z',
           updated: '2026-04-10T21:09:02.000Z',
           origin: 'harvest',
+          sourceDeleted: false,
           messages: [
             {
               id: 'n-1',
@@ -228,6 +230,7 @@ describe('gemini-cli', () => {
           created: '2026-03-01T08:40:12.001Z',
           updated: '2026-03-01T08:42:10.000Z',
           origin: 'harvest',
+          sourceDeleted: false,
           messages: [
             {
               id: 'm-1',
@@ -318,6 +321,7 @@ describe('gemini-cli', () => {
           created: '2026-02-01T12:00:00.000Z',
           updated: '2026-02-05T09:00:03.000Z',
           origin: 'harvest',
+          sourceDeleted: false,
           messages: [
             {
               id: 'p1',
@@ -367,6 +371,7 @@ describe('gemini-cli', () => {
           created: '2026-03-01T08:42:01.000Z',
           updated: '2026-03-01T08:42:04.000Z',
           origin: 'harvest',
+          sourceDeleted: false,
           messages: [
             {
               id: 'sub-1',
@@ -398,6 +403,7 @@ describe('gemini-cli', () => {
           created: '2025-09-01T07:00:00.000Z',
           updated: '2025-09-01T07:00:30.000Z',
           origin: 'harvest',
+          sourceDeleted: false,
           messages: [
             {
               id: 'h1',

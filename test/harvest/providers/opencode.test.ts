@@ -75,6 +75,7 @@ const DB_SESSIONS: SessionDetail[] = [
     created: iso(1768000000000),
     updated: iso(1768000300000),
     origin: 'harvest',
+    sourceDeleted: false,
     messages: [
       message('msg_01', 0, 'user', 'log every request with its duration', { timestamp: iso(1768000001000) }),
       message('msg_02', 1, 'assistant', 'Added a `timing` middleware before auth.', {
@@ -102,6 +103,7 @@ const DB_SESSIONS: SessionDetail[] = [
     created: iso(1768000005000),
     updated: iso(1768000007000),
     origin: 'harvest',
+    sourceDeleted: false,
     messages: [
       message('msg_10', 0, 'user', 'Find tests that cover the logger', { timestamp: iso(1768000005000) }),
       message('msg_11', 1, 'assistant', 'No logger tests exist yet.', {
@@ -123,6 +125,7 @@ const DB_SESSIONS: SessionDetail[] = [
     created: iso(1768100000000),
     updated: iso(1768100060000),
     origin: 'harvest',
+    sourceDeleted: false,
     messages: [
       message('msg_20', 0, 'user', 'Как организовать заметки? 🤔', { timestamp: iso(1768100001000) }),
       message('msg_22', 1, 'assistant', longReply, { timestamp: iso(1768100050000), model: 'gpt-5' }),
@@ -138,6 +141,7 @@ const DB_SESSIONS: SessionDetail[] = [
     created: iso(1768212000000),
     updated: iso(1768212000000),
     origin: 'harvest',
+    sourceDeleted: false,
     messages: [],
   },
 ]
@@ -178,6 +182,7 @@ describe('opencode harvest', () => {
           created: iso(1750000000000),
           updated: iso(1750000090000),
           origin: 'harvest',
+          sourceDeleted: false,
           messages: [
             message('msg_a1', 0, 'user', 'replace node:child_process with Bun.spawn', { timestamp: iso(1750000001000) }),
             message('msg_a2', 1, 'assistant', 'One call site in `src/run.ts`; it now uses `Bun.spawn`.', {
@@ -242,6 +247,7 @@ describe('opencode harvest', () => {
         created: iso(1768300000000),
         updated: iso(1768300009000),
         origin: 'harvest',
+        sourceDeleted: false,
         messages: [message('msg_b3', 0, 'user', 'kept', { timestamp: iso(1768300003000) })],
       },
     ])

@@ -1,4 +1,4 @@
-import { Command, Option } from 'clipanion'
+import { Command, Option, UsageError } from 'clipanion'
 import { access, constants } from 'node:fs/promises'
 import { PROVIDERS, runHarvest, type HarvestProgress } from '../../../harvest'
 import { ChasmError } from '../../../shared/errors'
@@ -27,7 +27,7 @@ export class HarvestRunCommand extends ReportCommand {
   override async execute() {
     const unknown = (this.provider ?? []).filter((id) => !PROVIDERS.some((p) => p.id === id))
     if (unknown.length > 0) {
-      throw new ChasmError('BAD_REQUEST', `unknown provider ${unknown.join(', ')} (known: ${PROVIDERS.map((p) => p.id).join(', ')})`)
+      throw new UsageError(`unknown provider ${unknown.join(', ')} (known: ${PROVIDERS.map((p) => p.id).join(', ')})`)
     }
     const ctx = this.providerContext()
     try {
