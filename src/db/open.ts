@@ -69,7 +69,8 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
       if (opened === null || opened === undefined) return
       if (!replaced) {
         const now = statSync(path, { throwIfNoEntry: false })
-        if (now !== undefined && now.ino === opened.ino && now.dev === opened.dev) return
+        // Birth time too: a file system may give a new file the inode number of one just deleted.
+        if (now !== undefined && now.ino === opened.ino && now.dev === opened.dev && now.birthtimeMs === opened.birthtimeMs) return
         replaced = true
         try {
           // The WAL file is still the one at `<path>-wal`: empty it (its frames go into our old file), so
