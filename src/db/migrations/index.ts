@@ -5,6 +5,7 @@ import agency from './0002_agency.sql' with { type: 'text' }
 import recording from './0003_recording.sql' with { type: 'text' }
 import ftsDeferred from './0004_fts_deferred.sql' with { type: 'text' }
 import processIds from './0005_process_ids.sql' with { type: 'text' }
+import statsIndex from './0006_stats_index.sql' with { type: 'text' }
 
 /** SQL of every migration by tag, embedded in the binary. Add a line here for each new drizzle-kit migration. */
 const SQL_BY_TAG: Record<string, string> = {
@@ -14,6 +15,7 @@ const SQL_BY_TAG: Record<string, string> = {
   '0003_recording': recording,
   '0004_fts_deferred': ftsDeferred,
   '0005_process_ids': processIds,
+  '0006_stats_index': statsIndex,
 }
 
 export interface Migration {

@@ -1,0 +1,1 @@
+CREATE INDEX `sessions_provider_totals` ON `sessions` (`provider`,`message_count`,`tool_invocation_count`);
