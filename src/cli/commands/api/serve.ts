@@ -110,9 +110,9 @@ export class ApiServeCommand extends BaseCommand {
     const interrupted = await agency.recoverInterruptedRuns()
     if (interrupted.length > 0) log.warn(`agency: ${interrupted.length} run(s) interrupted by restart marked failed`)
     const fileWatch = watchDatabaseFile(chasm, log)
+    stdout.write(`chasm ${VERSION} listening on ${server.url.origin} (database ${chasm.path})\n`)
     // Started once listening: the thread's boot would otherwise compete with startup for a core.
     const checkpoints = startBackgroundCheckpoints(chasm, log)
-    stdout.write(`chasm ${VERSION} listening on ${server.url.origin} (database ${chasm.path})\n`)
     if (generated && token) {
       stdout.write(`API token for non-loopback clients (stored in ${this.tokenFile()}):\n  ${token}\n`)
     }
