@@ -4,7 +4,7 @@ import { toEpochMs } from '../../shared/time'
 import { existing, type MessageInput, type Provider, type ProviderContext, type SessionPart, type Source, type ToolInvocationInput } from '../provider'
 import { readJsonDocument } from '../read/files'
 import { workspaceAt } from '../read/naming'
-import { openSqliteSource, type SqliteSource } from '../read/sqlite-source'
+import { openSqliteSource, readSqliteParts, type SqliteSource } from '../read/sqlite-source'
 import { asRecord, asString, asText, recordOf, toolOutputText } from '../read/values'
 
 /** `${XDG_DATA_HOME:-~/.local/share}/opencode` on every OS (Windows uses `%USERPROFILE%\.local\share`). */
@@ -89,16 +89,8 @@ function* discoverDb(path: string): Generator<Source> {
   yield* sources
 }
 
-async function* readDbSession(path: string, sessionId: string): AsyncGenerator<SessionPart> {
-  let sqlite: SqliteSource
-  try {
-    sqlite = openSqliteSource(path)
-  } catch (error) {
-    yield { kind: 'problem', message: `cannot open database: ${(error as Error).message}` }
-    return
-  }
-  try {
-    const { db } = sqlite
+function readDbSession(path: string, sessionId: string): AsyncGenerator<SessionPart> {
+  return readSqliteParts(path, function* (db): Generator<SessionPart> {
     const session = db.query<Record<string, unknown>, [string]>('SELECT * FROM session WHERE id = ?').get(sessionId)
     if (!session) return
     const project = db
@@ -137,11 +129,7 @@ async function* readDbSession(path: string, sessionId: string): AsyncGenerator<S
       yield { kind: 'message', message }
     }
     if (model) yield { kind: 'update', patch: { model } }
-  } catch (error) {
-    yield { kind: 'problem', message: `database read failed: ${(error as Error).message}` }
-  } finally {
-    sqlite.close()
-  }
+  })
 }
 
 /** The session header shared by both stores. */

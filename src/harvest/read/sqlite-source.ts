@@ -57,3 +57,30 @@ export function decodeValue(value: unknown): string | null {
   if (value instanceof Uint8Array) return new TextDecoder().decode(value)
   return null
 }
+
+/** What a SQLite reader yields: parts of the provider's stream, or a problem. */
+type ReadPart = { kind: 'problem'; message: string } | { kind: string }
+
+/**
+ * Streams `read(db)` over another tool's SQLite file: a file that cannot be opened, or a read that
+ * fails midway, becomes one `problem` part (what was read stays), and the file is always closed.
+ */
+export async function* readSqliteParts<Part extends ReadPart>(
+  path: string,
+  read: (db: Database) => Iterable<Part> | AsyncIterable<Part>,
+): AsyncGenerator<Part | { kind: 'problem'; message: string }> {
+  let source: SqliteSource
+  try {
+    source = openSqliteSource(path)
+  } catch (error) {
+    yield { kind: 'problem', message: `cannot open database: ${(error as Error).message}` }
+    return
+  }
+  try {
+    yield* read(source.db)
+  } catch (error) {
+    yield { kind: 'problem', message: `database read failed: ${(error as Error).message}` }
+  } finally {
+    source.close()
+  }
+}

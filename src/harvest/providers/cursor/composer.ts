@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import type { SessionPart, WorkspaceRef } from '../../provider'
 import { folderPath } from '../../read/folder-uri'
 import { promptTitle, workspaceAt } from '../../read/naming'
-import { openSqliteSource, type SqliteSource } from '../../read/sqlite-source'
+import { readSqliteParts } from '../../read/sqlite-source'
 import { asArray, asString, asText, recordOf } from '../../read/values'
 import { bubbleModel, messageFromBubble } from './bubble'
 import { kvReader, prefixRange } from './kv'
@@ -54,21 +54,8 @@ export interface ComposerContext {
  * `conversation[]` of older versions is used; with unreadable composer data, the composer's bubbles
  * in row order. Headers pointing at missing bubbles are counted in metadata, not reported.
  */
-export async function* readComposer(path: string, composerId: string, context: ComposerContext): AsyncGenerator<SessionPart> {
-  let source: SqliteSource
-  try {
-    source = openSqliteSource(path)
-  } catch (error) {
-    yield { kind: 'problem', message: `cannot open database: ${(error as Error).message}` }
-    return
-  }
-  try {
-    yield* composerParts(source.db, composerId, context)
-  } catch (error) {
-    yield { kind: 'problem', message: `database read failed: ${(error as Error).message}` }
-  } finally {
-    source.close()
-  }
+export function readComposer(path: string, composerId: string, context: ComposerContext): AsyncGenerator<SessionPart> {
+  return readSqliteParts(path, (db) => composerParts(db, composerId, context))
 }
 
 function* composerParts(db: Database, composerId: string, context: ComposerContext): Generator<SessionPart> {

@@ -1,7 +1,7 @@
 import { toEpochMs } from '../../../shared/time'
 import type { SessionPart, WorkspaceRef } from '../../provider'
 import { promptTitle } from '../../read/naming'
-import { openSqliteSource, type SqliteSource } from '../../read/sqlite-source'
+import { readSqliteParts } from '../../read/sqlite-source'
 import { asArray, asString, asText, recordOf } from '../../read/values'
 import { bubbleModel, messageFromBubble } from './bubble'
 import { kvReader } from './kv'
@@ -12,31 +12,20 @@ import { AICHAT_KEY, COMPOSER_INDEX_KEY } from './workspaces'
  * tabs of the pre-composer Chat panel, and composers stored inline in `composer.composerData`
  * (skipped when the global database holds the same composer, which is the better copy).
  */
-export async function* readWorkspaceChats(
+export function readWorkspaceChats(
   path: string,
   workspace: WorkspaceRef,
   globalComposers: ReadonlySet<string>,
 ): AsyncGenerator<SessionPart> {
-  let source: SqliteSource
-  try {
-    source = openSqliteSource(path)
-  } catch (error) {
-    yield { kind: 'problem', message: `cannot open database: ${(error as Error).message}` }
-    return
-  }
-  try {
-    const get = kvReader(source.db, 'ItemTable')
+  return readSqliteParts(path, function* (db): Generator<SessionPart> {
+    const get = kvReader(db, 'ItemTable')
     const chat = get(AICHAT_KEY)
     if (chat.found && 'problem' in chat) yield { kind: 'problem', message: chat.problem }
     else if (chat.found) yield* chatTabs(chat.value, workspace)
     const index = get(COMPOSER_INDEX_KEY)
     if (index.found && 'problem' in index) yield { kind: 'problem', message: index.problem }
     else if (index.found) yield* inlineComposers(index.value, workspace, globalComposers)
-  } catch (error) {
-    yield { kind: 'problem', message: `database read failed: ${(error as Error).message}` }
-  } finally {
-    source.close()
-  }
+  })
 }
 
 /** `{tabs: [{tabId, chatTitle, lastSendTime, bubbles: [{type: "user"|"ai", text, modelType}]}]}`. */
