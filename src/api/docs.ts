@@ -16,6 +16,7 @@ export const docs = (version: string) =>
         path: '/swagger',
         specPath: '/swagger/json',
         provider: 'swagger-ui',
+        embedSpec: true,
         exclude: { paths: [`${ASSETS}/swagger-ui-bundle.js`, `${ASSETS}/swagger-ui.css`] },
         swagger: { cdn: `${ASSETS}/swagger-ui-bundle.js`, theme: `${ASSETS}/swagger-ui.css`, validatorUrl: 'none', autoDarkMode: false },
         documentation: {
