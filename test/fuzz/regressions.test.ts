@@ -73,6 +73,27 @@ describe('control characters in search text', () => {
   })
 })
 
+describe("objects with their own 'toString' or 'valueOf' where Elysia validates the body", () => {
+  test('are a 400 naming the field, not a 500 from building the validation message', async () => {
+    await using t = testApp()
+    const agent = { name: 'a', instruction: 'x', model: 'gpt-4o' }
+    const cases: [string, unknown, string][] = [
+      ['/api/v1/agents', { ...agent, name: { toString: 1 } }, "Invalid body field 'name': expected a value of its documented type, not an object with a 'toString' field"],
+      ['/api/v1/agents', { ...agent, tools: ['calculator', { valueOf: [] }] }, "Invalid body field 'tools.1': expected a value of its documented type, not an object with a 'valueOf' field"],
+      ['/api/v1/agents', { ...agent, toString: 'x' }, "Unknown body field 'toString'"],
+      ['/api/v1/swarms', { name: 's', coordinator: { toString: 'lead' }, workers: ['dev'] }, "Invalid body field 'coordinator': expected a value of its documented type, not an object with a 'toString' field"],
+      ['/api/v1/swarms/any/start', { prompt: { toString: 878770663 } }, "Invalid body field 'prompt': expected a value of its documented type, not an object with a 'toString' field"],
+    ]
+    for (const [path, body, message] of cases) {
+      expect({ path, ...(await t.json(path, post(body))) }).toMatchObject({ path, status: 400, body: { success: false, error: { code: 'BAD_REQUEST', message } } })
+    }
+    expect((await t.json('/api/v1/agents')).body.meta.total).toBe(0)
+    // Recorded data may carry such keys: the recorder keeps them as metadata.
+    const recorded = await t.json('/api/recording/events', post({ session_id: 's', event_type: 'message', data: { role: 'user', content: 'x', toString: 1 } }))
+    expect(recorded.status).toBe(200)
+  })
+})
+
 describe('unknown query parameters are ignored (SPEC §3)', () => {
   test.each([
     '/api/sessions?utm_source=x',

@@ -18,7 +18,7 @@ export const HOSTILE_STRINGS = [
   '', ' ', '\t\n', '"', "'", '""', '*', '**', '"*', '^', '-', '+', '(', ')', '{a b}:c', 'NEAR(a b)', 'a AND', 'OR', 'NOT x', 'col:term',
   "' OR 1=1 --", '"; DROP TABLE sessions; --', '%', '%00', '%ff', '%%', '_', '\\', '\u0000', 'a\u0000b', '\ud800', '\udc00x', '\ufeff',
   '\u202e', '🦀', '👩‍👩‍👧', 'é', 'ﬁ', 'İ', '١٢٣', '../../etc/passwd', '..\\..\\windows', '/', '//', '.', '..', 'C:\\', '~', '$HOME',
-  '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'null', 'undefined', 'true', 'NaN', 'Infinity', '-Infinity',
+  '__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'null', 'undefined', 'true', 'NaN', 'Infinity', '-Infinity',
   '0', '-0', '-1', '1e3', '1e308', '1e-7', '0x10', '0b1', '1_000', ' 7', '7 ', '+7', '00', '9007199254740993', '99999999999999999999',
   '2026-01-08T12:00:00Z', '+275760-09-13T00:00:00.001Z', '-271821-04-20T00:00:00.000Z', '<script>alert(1)</script>', '${x}', '{{x}}',
   'a'.repeat(300), 'x y '.repeat(500), '"'.repeat(200), '*'.repeat(100),

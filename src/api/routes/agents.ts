@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox'
 import { Elysia } from 'elysia'
 import { Agent, AgentClone, AgentCreate, AgentUpdate } from '../../agency'
 import type { AppDeps } from '../deps'
+import { refuseConversionTraps } from '../body-guard'
 import { COMMON_ERRORS, ErrorBody, Ok, ok, Paged, paged } from '../envelope'
 import { IntParam, QueryObject } from './query'
 
@@ -15,6 +16,7 @@ const WITH_CONFLICT = { ...COMMON_ERRORS, 409: ErrorBody }
 /** `/api/v1/agents`: CRUD and clone; the rules live in the agency module. */
 export const agentRoutes = ({ agency }: AppDeps) =>
   new Elysia({ name: 'routes-agents', prefix: '/api/v1/agents', detail: { tags: ['Agents'] } })
+    .onTransform(refuseConversionTraps)
     .get('', ({ query }) => paged(agency.listAgents({ limit: query.limit ?? 50, offset: query.offset ?? 0 })), {
       query: PageQuery,
       response: { 200: Paged(Agent), ...COMMON_ERRORS },

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox'
 import { Elysia } from 'elysia'
 import { Run, RunListItem, RunStart, RunStarted, Swarm, SwarmCreate, SwarmUpdate } from '../../agency'
 import type { AppDeps } from '../deps'
+import { refuseConversionTraps } from '../body-guard'
 import { COMMON_ERRORS, ErrorBody, Ok, ok, Paged, paged } from '../envelope'
 import { IntParam, QueryObject } from './query'
 
@@ -16,6 +17,7 @@ const page = (query: { limit?: number; offset?: number }) => ({ limit: query.lim
 /** `/api/v1/swarms`: CRUD, the run controls (start, pause, resume, stop) and run history. */
 export const swarmRoutes = ({ agency }: AppDeps) =>
   new Elysia({ name: 'routes-swarms', prefix: '/api/v1/swarms', detail: { tags: ['Swarms'] } })
+    .onTransform(refuseConversionTraps)
     .get('', ({ query }) => paged(agency.listSwarms(page(query))), {
       query: PageQuery,
       response: { 200: Paged(Swarm), ...COMMON_ERRORS },
