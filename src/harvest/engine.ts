@@ -1,6 +1,6 @@
 import type { ChasmDb } from '../db'
 import { systemClock, type Clock } from '../shared/time'
-import { fingerprintOf } from './fingerprint'
+import { fingerprintOf, isUnchanged } from './fingerprint'
 import type { Provider, ProviderContext, Source } from './provider'
 import { bulkIndexing } from './bulk-indexing'
 import { readSource } from './source-reader'
@@ -128,7 +128,7 @@ async function harvestProvider(
     seen.add(source.key)
     const fingerprint = await fingerprintOf(source)
     const previous = known.get(source.key)
-    if (fingerprint !== null && previous && previous.fingerprint === fingerprint && previous.problems.length === 0) {
+    if (isUnchanged(previous, fingerprint)) {
       summary.skipped += 1
     } else {
       const outcome = await readSource(chasm.sqlite, store, provider.id, source, provider.read(source, ctx), mtimeOf(fingerprint))

@@ -1,6 +1,6 @@
 import type { ChasmDb } from '../db'
 import { detectProviders } from './detect'
-import { fingerprintOf } from './fingerprint'
+import { fingerprintOf, isUnchanged } from './fingerprint'
 import type { Provider, ProviderContext } from './provider'
 import { harvestStore } from './store'
 
@@ -44,7 +44,7 @@ export async function scanHarvest(chasm: ChasmDb, providers: readonly Provider[]
           entry.sources += 1
           const previous = known.get(source.key)
           if (!previous) entry.new += 1
-          else if (previous.fingerprint === (await fingerprintOf(source)) && previous.problems.length === 0) entry.unchanged += 1
+          else if (isUnchanged(previous, await fingerprintOf(source))) entry.unchanged += 1
           else entry.changed += 1
         }
       } catch (error) {
