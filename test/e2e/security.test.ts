@@ -90,11 +90,8 @@ describe('issues 9.2 and 9.3: a web page cannot write into chasm or open its soc
         expect({ target, headers, status: response.status, code: response.json?.error?.code }).toEqual({ target, headers, status, code })
       }
     }
-    const counts = async () => ({
-      agents: (await (await fetch(`${server.url}/api/v1/agents`)).json()).meta.total,
-      swarms: (await (await fetch(`${server.url}/api/v1/swarms`)).json()).meta.total,
-      sessions: (await (await fetch(`${server.url}/api/sessions`)).json()).meta.total,
-    })
+    const total = async (path: string) => ((await (await fetch(`${server.url}${path}`)).json()) as { meta: { total: number } }).meta.total
+    const counts = async () => ({ agents: await total('/api/v1/agents'), swarms: await total('/api/v1/swarms'), sessions: await total('/api/sessions') })
     expect(await counts()).toEqual({ agents: 0, swarms: 0, sessions: 0 })
     // The app's own origin may write; an action without a body needs no content type.
     const created = await fetch(`${server.url}/api/v1/agents`, { method: 'POST', headers: { origin: own, 'content-type': 'application/json; charset=utf-8' }, body: agent })
