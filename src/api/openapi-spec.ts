@@ -2,7 +2,6 @@ import { ErrorBody } from './envelope'
 
 /** The parts of an OpenAPI document this module reads and completes. */
 interface Operation {
-  operationId?: string
   security?: Record<string, string[]>[]
   responses?: Record<string, unknown>
   [key: string]: unknown
