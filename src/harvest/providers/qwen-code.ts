@@ -90,10 +90,10 @@ async function* readSession(path: string): AsyncGenerator<SessionPart> {
   let firstPrompt: string | null = null
   let model: string | null = null
   // The latest assistant message is held back: a `turn_result` record may still say how its turn ended.
-  let pending: MessageInput | null = null
+  const held: { reply: MessageInput | null } = { reply: null }
   const release = function* (): Generator<SessionPart> {
-    if (pending) yield { kind: 'message', message: pending }
-    pending = null
+    if (held.reply) yield { kind: 'message', message: held.reply }
+    held.reply = null
   }
 
   for await (const line of problems.read(path)) {
@@ -126,8 +126,8 @@ async function* readSession(path: string): AsyncGenerator<SessionPart> {
       yield { kind: 'message', message: { id, role: 'user', content, timestamp, model: null, hidden: hidden || injected, metadata: subtypeOf(record) } }
     } else if (type === 'assistant') {
       yield* release()
-      pending = assistantMessage(record, parts, { id, timestamp, hidden })
-      model = pending.model ?? model
+      held.reply = assistantMessage(record, parts, { id, timestamp, hidden })
+      model = held.reply.model ?? model
     } else if (type === 'tool_result') {
       const result = recordOf(record.toolCallResult)
       for (const part of parts) {
@@ -145,9 +145,9 @@ async function* readSession(path: string): AsyncGenerator<SessionPart> {
           yield* release()
           yield { kind: 'message', message: { id, role: 'system', content: summary, timestamp, model: null, hidden, metadata: { compression: true } } }
         }
-      } else if (record.subtype === 'turn_result' && pending) {
+      } else if (record.subtype === 'turn_result' && held.reply) {
         const state = TURN_STATES[asString(payload.state) ?? '']
-        if (state) pending = { ...pending, state, error: asText(recordOf(payload.error).message) ?? pending.error ?? null }
+        if (state) held.reply = { ...held.reply, state, error: asText(recordOf(payload.error).message) ?? held.reply.error ?? null }
       }
     }
   }
