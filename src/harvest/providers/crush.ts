@@ -52,15 +52,15 @@ interface Project {
 }
 
 /** Every project in `projects.json` whose `crush.db` is a regular file (never a link or a device). */
-async function projects(ctx: ProviderContext): Promise<{ found: Project[]; problems: string[] }> {
+async function projects(ctx: ProviderContext): Promise<{ found: Project[]; problems: { path: string; message: string }[] }> {
   const found: Project[] = []
-  const problems: string[] = []
+  const problems: { path: string; message: string }[] = []
   for (const dir of await existing(globalDirs(ctx))) {
     const index = join(dir, 'projects.json')
     if (!(await lstat(index).catch(() => null))?.isFile()) continue
     const file = await readJsonDocument(index, 16 * 1024 * 1024)
     if ('error' in file) {
-      problems.push(`${index}: ${file.error}`)
+      problems.push({ path: index, message: file.error })
       continue
     }
     for (const entry of asArray(recordOf(file.value).projects).map(recordOf)) {
@@ -84,9 +84,9 @@ interface MessageStats {
 
 async function* discover(ctx: ProviderContext): AsyncGenerator<Source> {
   const { found, problems } = await projects(ctx)
-  for (const message of problems) {
+  for (const { path, message } of problems) {
     const data: CrushSource = { kind: 'problem', message }
-    yield { key: message, path: message.slice(0, message.indexOf(': ')), data }
+    yield { key: path, path, data }
   }
   for (const project of found) yield* discoverDatabase(project)
 }
