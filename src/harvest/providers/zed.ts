@@ -11,7 +11,6 @@ import {
   type Source,
   type ToolInvocationInput,
 } from '../provider'
-import { MAX_LINE_BYTES } from '../read/jsonl'
 import { promptTitle, workspaceAt } from '../read/naming'
 import { openSqliteSource, readSqliteParts, type SqliteSource } from '../read/sqlite-source'
 import { tokenUsage } from '../read/usage'
@@ -71,6 +70,7 @@ function* discoverDb(path: string): Generator<Source> {
       const data: ZedSource = { kind: 'thread', id: row.id }
       sources.push({ key: `${path}#${row.id}`, path, fingerprint: `zed:${row.updated_at}:${row.size}`, data })
     }
+    if (sources.length === 0) sources.push({ key: path, path, data: { kind: 'problem', message: 'recognised no conversation in this database (no threads)' } satisfies ZedSource })
   } catch (error) {
     const data: ZedSource = { kind: 'problem', message: `cannot read database: ${(error as Error).message}` }
     sources.push({ key: path, path, data })
@@ -80,12 +80,15 @@ function* discoverDb(path: string): Generator<Source> {
   yield* sources
 }
 
-/** A thread's `data` column → its JSON text; zstd output is capped so a crafted blob cannot exhaust memory. */
+/** The largest thread inflated from zstd; a bigger one (or a crafted blob) is reported instead of exhausting memory. */
+export const ZED_THREAD_MAX_BYTES = 64 * 1024 * 1024
+
+/** A thread's `data` column → its JSON text. */
 function threadJson(dataType: unknown, data: unknown): string {
   const bytes = data instanceof Uint8Array ? data : typeof data === 'string' ? new TextEncoder().encode(data) : null
   if (!bytes) throw new Error('data is not a blob')
   if (dataType === 'json') return new TextDecoder().decode(bytes)
-  if (dataType === 'zstd') return new TextDecoder().decode(zstdDecompressSync(bytes, { maxOutputLength: MAX_LINE_BYTES }))
+  if (dataType === 'zstd') return new TextDecoder().decode(zstdDecompressSync(bytes, { maxOutputLength: ZED_THREAD_MAX_BYTES }))
   throw new Error(`unknown data_type ${JSON.stringify(dataType)}`)
 }
 
@@ -137,7 +140,7 @@ function* threadParts(db: Database, id: string): Generator<SessionPart> {
   let firstPrompt: string | null = null
   for (const part of parts) {
     if (part.kind === 'message' && part.message.role === 'user' && !part.message.hidden) firstPrompt ??= part.message.content
-    yield part
+    yield part.kind === 'problem' ? { kind: 'problem', message: `thread ${id}, ${part.message}` } : part
   }
   if (title === null && firstPrompt !== null) yield { kind: 'update', patch: { title: promptTitle(firstPrompt) } }
 }
