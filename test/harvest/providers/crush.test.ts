@@ -2,7 +2,7 @@ import { Database } from 'bun:sqlite'
 import { describe, expect, test } from 'bun:test'
 import { mkdirSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
-import { workspaceIdFor, type SessionDetail } from '../../../src/db'
+import { workspaceIdFor, type Message, type SessionDetail } from '../../../src/db'
 import { crush } from '../../../src/harvest/providers/crush'
 import { openTestDb } from '../../support/db'
 import { fixtureText, sqliteBytes, withFiles } from '../../support/fixture-db'
@@ -61,7 +61,7 @@ describe('crush', () => {
     using home = tempHome(fixture)
     using db = openTestDb()
     await harvestHome(db, [crush], home.path)
-    const message = (id: string, index: number, role: string, content: string, seconds: number, extra: object = {}) => ({
+    const message = (id: string, index: number, role: Message['role'], content: string, seconds: number, extra: Partial<Message> = {}): Message => ({
       ...MESSAGE_DEFAULTS,
       id,
       index,
