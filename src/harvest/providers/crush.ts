@@ -1,4 +1,3 @@
-import { lstat } from 'node:fs/promises'
 import { join, sep } from 'node:path'
 import { toEpochMs } from '../../shared/time'
 import {
@@ -10,6 +9,7 @@ import {
   type Source,
   type ToolInvocationInput,
 } from '../provider'
+import { regularFiles } from '../read/entries'
 import { readJsonDocument } from '../read/files'
 import { workspaceAt } from '../read/naming'
 import { openSqliteSource, readSqliteParts, type SqliteSource } from '../read/sqlite-source'
@@ -56,8 +56,8 @@ async function projects(ctx: ProviderContext): Promise<{ found: Project[]; probl
   const found: Project[] = []
   const problems: { path: string; message: string }[] = []
   for (const dir of await existing(globalDirs(ctx))) {
-    const index = join(dir, 'projects.json')
-    if (!(await lstat(index).catch(() => null))?.isFile()) continue
+    const [index] = await regularFiles([join(dir, 'projects.json')])
+    if (index === undefined) continue
     const file = await readJsonDocument(index, 16 * 1024 * 1024)
     if ('error' in file) {
       problems.push({ path: index, message: file.error })
@@ -68,8 +68,8 @@ async function projects(ctx: ProviderContext): Promise<{ found: Project[]; probl
       const dataDir = asText(entry.data_dir)
       const local = dataDir === null ? null : onThisMachine(dataDir, ctx)
       if (path === null || local === null) continue
-      const database = join(local, 'crush.db')
-      if ((await lstat(database).catch(() => null))?.isFile()) found.push({ path, database })
+      const [database] = await regularFiles([join(local, 'crush.db')])
+      if (database !== undefined) found.push({ path, database })
     }
   }
   return { found, problems }

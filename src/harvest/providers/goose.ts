@@ -1,7 +1,6 @@
 import { basename, join } from 'node:path'
 import { toEpochMs } from '../../shared/time'
 import {
-  existing,
   type MessageInput,
   type Provider,
   type ProviderContext,
@@ -10,6 +9,7 @@ import {
   type Source,
   type ToolInvocationInput,
 } from '../provider'
+import { realDirectories, regularFiles } from '../read/entries'
 import { listDir } from '../read/files'
 import { lineProblems } from '../read/line-problems'
 import { promptTitle, workspaceAt } from '../read/naming'
@@ -51,16 +51,16 @@ export const goose: Provider = {
   kind: 'harvest',
   async locate(ctx) {
     const found: string[] = []
-    for (const dir of await existing(sessionDirs(ctx))) {
-      const db = await existing([join(dir, 'sessions.db')])
+    for (const dir of await realDirectories(sessionDirs(ctx))) {
+      const db = await regularFiles([join(dir, 'sessions.db')])
       found.push(...(db.length > 0 ? db : (await legacyFiles(dir)).length > 0 ? [dir] : []))
     }
     return found
   },
   async *discover(ctx) {
-    for (const dir of await existing(sessionDirs(ctx))) {
-      const db = join(dir, 'sessions.db')
-      if ((await existing([db])).length > 0) yield* discoverDb(db)
+    for (const dir of await realDirectories(sessionDirs(ctx))) {
+      const [db] = await regularFiles([join(dir, 'sessions.db')])
+      if (db !== undefined) yield* discoverDb(db)
       else for (const path of await legacyFiles(dir)) yield { key: path, path, data: { kind: 'legacy' } satisfies GooseSource }
     }
   },

@@ -1,7 +1,6 @@
 import { basename, join } from 'node:path'
 import { toEpochMs } from '../../shared/time'
 import {
-  existing,
   type MessageInput,
   type Provider,
   type ProviderContext,
@@ -10,6 +9,7 @@ import {
   type ToolInvocationInput,
 } from '../provider'
 import { BranchLinks } from '../read/branch'
+import { realDirectories } from '../read/entries'
 import { listDir } from '../read/files'
 import { readJsonLines } from '../read/jsonl'
 import { lineProblems } from '../read/line-problems'
@@ -45,7 +45,7 @@ async function chatDirs(ctx: ProviderContext): Promise<string[]> {
       }
     }
   }
-  return existing(dirs)
+  return realDirectories(dirs)
 }
 
 /**

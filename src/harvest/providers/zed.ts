@@ -3,7 +3,6 @@ import { join } from 'node:path'
 import { zstdDecompressSync } from 'node:zlib'
 import { toEpochMs } from '../../shared/time'
 import {
-  existing,
   type MessageInput,
   type Provider,
   type ProviderContext,
@@ -11,6 +10,7 @@ import {
   type Source,
   type ToolInvocationInput,
 } from '../provider'
+import { regularFiles } from '../read/entries'
 import { promptTitle, workspaceAt } from '../read/naming'
 import { openSqliteSource, readSqliteParts, type SqliteSource } from '../read/sqlite-source'
 import { tokenUsage } from '../read/usage'
@@ -32,7 +32,7 @@ function dataDirs(ctx: ProviderContext): string[] {
   return env.XDG_DATA_HOME ? [join(env.XDG_DATA_HOME, 'zed'), linux[1]!] : linux
 }
 
-const databases = (ctx: ProviderContext) => existing(dataDirs(ctx).map((dir) => join(dir, 'threads', 'threads.db')))
+const databases = (ctx: ProviderContext) => regularFiles(dataDirs(ctx).map((dir) => join(dir, 'threads', 'threads.db')))
 
 type ZedSource = { kind: 'thread'; id: string } | { kind: 'problem'; message: string }
 

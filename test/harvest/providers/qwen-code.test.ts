@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { appendFileSync, readFileSync } from 'node:fs'
+import { appendFileSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { workspaceIdFor, type SessionDetail } from '../../../src/db'
 import { qwenCode } from '../../../src/harvest/providers/qwen-code'
@@ -8,7 +8,7 @@ import { withFiles } from '../../support/fixture-db'
 import { dumpDb, harvestHome } from '../../support/harvest'
 import { discoveredPaths } from '../../support/parts'
 import { MESSAGE_DEFAULTS } from '../../support/sessions'
-import { fixtureTree, tempHome, type Tree } from '../../support/temp'
+import { fixtureTree, tempDir, tempHome, type Tree } from '../../support/temp'
 import { providerContract } from '../provider-contract'
 import { harvestThroughCli } from './harvest-cli'
 
@@ -164,6 +164,15 @@ describe('qwen-code', () => {
     )
     expect((await harvestHome(db, [qwenCode], home.path)).providers[0]).toMatchObject({ harvested: 1, skipped: 1 })
     expect(dumpDb(db).sessions.find((s) => s.id === '2b9e8d7c-6f5a-4b3c-9d2e-1f0a9b8c7d6e')!.title).toBe('Retry middleware')
+  })
+
+  test('a chats folder that is a symbolic link out of ~/.qwen is not followed', async () => {
+    using outside = tempDir()
+    using home = tempHome({})
+    await Bun.write(join(outside.path, 'cccccccc-0000-4000-8000-000000000001.jsonl'), `${user('o1', null, 'outside')}\n`)
+    mkdirSync(join(home.path, '.qwen', 'projects', '-linked'), { recursive: true })
+    symlinkSync(outside.path, join(home.path, '.qwen', 'projects', '-linked', 'chats'))
+    expect(await discoveredPaths(qwenCode, home.path)).toEqual([])
   })
 
   test('QWEN_HOME and QWEN_RUNTIME_DIR are honoured for the real home and ignored under an overridden home', async () => {

@@ -1,5 +1,6 @@
 import { Database } from 'bun:sqlite'
 import { describe, expect, test } from 'bun:test'
+import { mkdirSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { workspaceIdFor, type SessionDetail } from '../../../src/db'
 import { ZED_THREAD_MAX_BYTES, zed } from '../../../src/harvest/providers/zed'
@@ -7,7 +8,7 @@ import { openTestDb } from '../../support/db'
 import { fixtureText, withFiles } from '../../support/fixture-db'
 import { dumpDb, harvestHome } from '../../support/harvest'
 import { MESSAGE_DEFAULTS } from '../../support/sessions'
-import { tempHome, type Tree } from '../../support/temp'
+import { tempDir, tempHome, type Tree } from '../../support/temp'
 import { providerContract } from '../provider-contract'
 import { harvestThroughCli } from './harvest-cli'
 
@@ -215,6 +216,15 @@ describe('zed', () => {
     using db = openTestDb()
     const summary = await harvestHome(db, [zed], home.path)
     expect(summary.providers[0]!.problems.map((p) => p.message)).toEqual(['recognised no conversation in this database (no threads)'])
+  })
+
+  test('a threads.db that is a symbolic link is not opened', async () => {
+    using outside = tempDir()
+    using home = tempHome({})
+    await Bun.write(join(outside.path, 'threads.db'), threadsDb([]))
+    mkdirSync(join(home.path, '.local', 'share', 'zed', 'threads'), { recursive: true })
+    symlinkSync(join(outside.path, 'threads.db'), join(home.path, LINUX_DB))
+    expect(await zed.locate({ home: home.path, homeOverridden: true, platform: process.platform, env: {} })).toEqual([])
   })
 
   test('XDG_DATA_HOME is honoured for the real home on Linux and ignored under an overridden home', async () => {
