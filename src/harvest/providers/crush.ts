@@ -12,7 +12,8 @@ import {
 import { regularFiles } from '../read/entries'
 import { readJsonDocument } from '../read/files'
 import { workspaceAt } from '../read/naming'
-import { openSqliteSource, readSqliteParts, type SqliteSource } from '../read/sqlite-source'
+import { readSqliteParts } from '../read/sqlite-source'
+import { problemSource, sqliteSources, type ProblemSourceData } from '../read/sqlite-sources'
 import { asArray, asString, asText, parseJsonText, recordOf, toolOutputText } from '../read/values'
 
 /**
@@ -75,54 +76,41 @@ async function projects(ctx: ProviderContext): Promise<{ found: Project[]; probl
   return { found, problems }
 }
 
-type CrushSource = { kind: 'session'; project: string; sessionId: string } | { kind: 'problem'; message: string }
-
-interface MessageStats {
-  id: string
-  stats: string
-}
+type CrushSource = { kind: 'session'; project: string; sessionId: string } | ProblemSourceData
 
 async function* discover(ctx: ProviderContext): AsyncGenerator<Source> {
   const { found, problems } = await projects(ctx)
-  for (const { path, message } of problems) {
-    const data: CrushSource = { kind: 'problem', message }
-    yield { key: path, path, data }
-  }
+  for (const { path, message } of problems) yield problemSource(path, message)
   for (const project of found) yield* discoverDatabase(project)
 }
 
-function* discoverDatabase(project: Project): Generator<Source> {
-  let sqlite: SqliteSource | null = null
-  const sources: Source[] = []
+function discoverDatabase(project: Project): Source[] {
   const path = project.database
-  try {
-    sqlite = openSqliteSource(path)
-    const { db } = sqlite
-    // Rows are updated in place with second-resolution times; the finish time catches the last write of a turn.
-    const messages = new Map(
-      db
-        .query<MessageStats, []>(
-          `SELECT session_id AS id, count(*) || '/' || max(rowid) || '/' || max(updated_at) || '/' || coalesce(max(finished_at), 0) AS stats
-           FROM messages GROUP BY session_id`,
-        )
+  return sqliteSources(
+    path,
+    (db) => {
+      // Rows are updated in place with second-resolution times; the finish time catches the last write of a turn.
+      const messages = new Map(
+        db
+          .query<{ id: string; stats: string }, []>(
+            `SELECT session_id AS id, count(*) || '/' || max(rowid) || '/' || max(updated_at) || '/' || coalesce(max(finished_at), 0) AS stats
+             FROM messages GROUP BY session_id`,
+          )
+          .all()
+          .map((row) => [row.id, row.stats]),
+      )
+      return db
+        .query<{ id: string; updated_at: number | null }, []>('SELECT id, updated_at FROM sessions ORDER BY created_at, id')
         .all()
-        .map((row) => [row.id, row.stats]),
-    )
-    for (const session of db.query<{ id: string; updated_at: number | null }, []>('SELECT id, updated_at FROM sessions ORDER BY created_at, id').all()) {
-      const data: CrushSource = { kind: 'session', project: project.path, sessionId: session.id }
-      sources.push({ key: `${path}#${session.id}`, path, fingerprint: `crush:${session.updated_at ?? 0}:${messages.get(session.id) ?? '-'}`, data })
-    }
-    if (sources.length === 0) {
-      const data: CrushSource = { kind: 'problem', message: 'recognised no conversation in this database (no sessions)' }
-      sources.push({ key: path, path, data })
-    }
-  } catch (error) {
-    const data: CrushSource = { kind: 'problem', message: `cannot read database: ${(error as Error).message}` }
-    sources.push({ key: path, path, data })
-  } finally {
-    sqlite?.close()
-  }
-  yield* sources
+        .map((session) => ({
+          key: `${path}#${session.id}`,
+          path,
+          fingerprint: `crush:${session.updated_at ?? 0}:${messages.get(session.id) ?? '-'}`,
+          data: { kind: 'session', project: project.path, sessionId: session.id } satisfies CrushSource,
+        }))
+    },
+    'no sessions',
+  )
 }
 
 /**

@@ -12,8 +12,10 @@ import {
 import { realDirectories, regularFiles } from '../read/entries'
 import { listDir } from '../read/files'
 import { lineProblems } from '../read/line-problems'
-import { promptTitle, workspaceAt } from '../read/naming'
-import { openSqliteSource, readSqliteParts, type SqliteSource } from '../read/sqlite-source'
+import { workspaceAt } from '../read/naming'
+import { sessionEnd } from '../read/session-end'
+import { readSqliteParts } from '../read/sqlite-source'
+import { sqliteSources, type ProblemSourceData } from '../read/sqlite-sources'
 import { asArray, asRecord, asString, asText, parseJsonText, recordOf, toolOutputText } from '../read/values'
 
 /**
@@ -38,7 +40,7 @@ function sessionDirs(ctx: ProviderContext): string[] {
   return [...new Set(roots.map((root) => join(root, 'sessions')))]
 }
 
-type GooseSource = { kind: 'db'; sessionId: string } | { kind: 'legacy' } | { kind: 'problem'; message: string }
+type GooseSource = { kind: 'db'; sessionId: string } | { kind: 'legacy' } | ProblemSourceData
 
 /**
  * Goose (block/goose): `sessions/sessions.db` (`sessions`, `messages` with `content_json`, one
@@ -75,30 +77,24 @@ export const goose: Provider = {
 const legacyFiles = async (dir: string) =>
   (await listDir(dir)).filter((entry) => entry.isFile() && entry.name.endsWith('.jsonl')).map((entry) => join(dir, entry.name))
 
-function* discoverDb(path: string): Generator<Source> {
-  let sqlite: SqliteSource | null = null
-  const sources: Source[] = []
-  try {
-    sqlite = openSqliteSource(path)
-    const { db } = sqlite
-    // Messages are appended (AUTOINCREMENT ids) or replaced wholesale with new ids, so count and max id catch both.
-    const stats = new Map(
-      db
-        .query<{ id: string; stats: string }, []>(`SELECT session_id AS id, count(*) || '/' || max(id) AS stats FROM messages GROUP BY session_id`)
+function discoverDb(path: string): Source[] {
+  return sqliteSources(
+    path,
+    (db) => {
+      // Messages are appended (AUTOINCREMENT ids) or replaced wholesale with new ids, so count and max id catch both.
+      const stats = new Map(
+        db
+          .query<{ id: string; stats: string }, []>(`SELECT session_id AS id, count(*) || '/' || max(id) AS stats FROM messages GROUP BY session_id`)
+          .all()
+          .map((row) => [row.id, row.stats]),
+      )
+      return db
+        .query<{ id: string; updated_at: unknown }, []>('SELECT id, updated_at FROM sessions ORDER BY created_at, id')
         .all()
-        .map((row) => [row.id, row.stats]),
-    )
-    for (const row of db.query<{ id: string; updated_at: unknown }, []>('SELECT id, updated_at FROM sessions ORDER BY created_at, id').all()) {
-      const data: GooseSource = { kind: 'db', sessionId: row.id }
-      sources.push({ key: `${path}#${row.id}`, path, fingerprint: `goose:${String(row.updated_at)}:${stats.get(row.id) ?? '-'}`, data })
-    }
-    if (sources.length === 0) sources.push({ key: path, path, data: { kind: 'problem', message: 'recognised no conversation in this database (no sessions)' } satisfies GooseSource })
-  } catch (error) {
-    sources.push({ key: path, path, data: { kind: 'problem', message: `cannot read database: ${(error as Error).message}` } satisfies GooseSource })
-  } finally {
-    sqlite?.close()
-  }
-  yield* sources
+        .map((row) => ({ key: `${path}#${row.id}`, path, fingerprint: `goose:${String(row.updated_at)}:${stats.get(row.id) ?? '-'}`, data: { kind: 'db', sessionId: row.id } satisfies GooseSource }))
+    },
+    'no sessions',
+  )
 }
 
 /** SQLite `CURRENT_TIMESTAMP` text (`2026-01-05 10:00:00`, UTC without a zone) or RFC 3339 → epoch ms. */
@@ -145,7 +141,7 @@ function readDbSession(path: string, sessionId: string): AsyncGenerator<SessionP
       for (const part of parts) if (part.kind === 'message' && part.message.role === 'user' && !part.message.hidden) firstPrompt ??= part.message.content
       yield* parts
     }
-    if (header.title === null && firstPrompt !== null) yield { kind: 'update', patch: { title: promptTitle(firstPrompt) } }
+    yield* sessionEnd({ title: header.title, firstPrompt })
   })
 }
 
@@ -186,10 +182,7 @@ async function* readLegacySession(path: string): AsyncGenerator<SessionPart> {
     for (const part of parts) if (part.kind === 'message' && part.message.role === 'user' && !part.message.hidden) firstPrompt ??= part.message.content
     yield* parts
   }
-  const patch: Partial<Omit<SessionHeader, 'id'>> = {}
-  if (header?.title === null && firstPrompt !== null) patch.title = promptTitle(firstPrompt)
-  if (problems.incomplete) patch.incomplete = true
-  if (header && Object.keys(patch).length > 0) yield { kind: 'update', patch }
+  if (header) yield* sessionEnd({ title: header.title, firstPrompt, incomplete: problems.incomplete })
   yield* problems.end()
 }
 

@@ -13,7 +13,8 @@ import { BranchLinks } from '../read/branch'
 import { walkFiles } from '../read/files'
 import { readJsonLines } from '../read/jsonl'
 import { lineProblems } from '../read/line-problems'
-import { promptTitle, workspaceAt } from '../read/naming'
+import { workspaceAt } from '../read/naming'
+import { sessionEnd } from '../read/session-end'
 import { tokenUsage } from '../read/usage'
 import { asArray, asRecord, asString, asText, recordOf, toolOutputText } from '../read/values'
 
@@ -131,14 +132,7 @@ async function* readSession(path: string): AsyncGenerator<SessionPart> {
       if (problem) yield problem
     }
   }
-  if (header) {
-    const patch: Partial<Omit<SessionHeader, 'id'>> = {}
-    if (model !== null) patch.model = model
-    const title = name ?? (firstPrompt === null ? null : promptTitle(firstPrompt))
-    if (title !== null) patch.title = title
-    if (problems.incomplete) patch.incomplete = true
-    if (Object.keys(patch).length > 0) yield { kind: 'update', patch }
-  }
+  if (header) yield* sessionEnd({ model, title: name, firstPrompt, incomplete: problems.incomplete })
   yield* problems.end()
 }
 

@@ -13,7 +13,8 @@ import { realDirectories } from '../read/entries'
 import { listDir } from '../read/files'
 import { readJsonLines } from '../read/jsonl'
 import { lineProblems } from '../read/line-problems'
-import { promptTitle, workspaceAt } from '../read/naming'
+import { workspaceAt } from '../read/naming'
+import { sessionEnd } from '../read/session-end'
 import { sumCounts, tokenUsage, withoutCached } from '../read/usage'
 import { asArray, asRecord, asString, asText, recordOf, toolOutputText } from '../read/values'
 
@@ -152,14 +153,7 @@ async function* readSession(path: string): AsyncGenerator<SessionPart> {
     }
   }
   yield* release()
-  if (header) {
-    const patch: Partial<Omit<SessionHeader, 'id'>> = {}
-    if (model !== null) patch.model = model
-    const name = title ?? (firstPrompt === null ? null : promptTitle(firstPrompt))
-    if (name !== null) patch.title = name
-    if (problems.incomplete) patch.incomplete = true
-    if (Object.keys(patch).length > 0) yield { kind: 'update', patch }
-  }
+  if (header) yield* sessionEnd({ model, title, firstPrompt, incomplete: problems.incomplete })
   yield* problems.end()
 }
 

@@ -12,7 +12,8 @@ import {
 } from '../provider'
 import { regularFiles } from '../read/entries'
 import { promptTitle, workspaceAt } from '../read/naming'
-import { openSqliteSource, readSqliteParts, type SqliteSource } from '../read/sqlite-source'
+import { readSqliteParts } from '../read/sqlite-source'
+import { sqliteSources, type ProblemSourceData } from '../read/sqlite-sources'
 import { tokenUsage } from '../read/usage'
 import { asArray, asRecord, asString, asText, recordOf, toolOutputText } from '../read/values'
 
@@ -34,7 +35,7 @@ function dataDirs(ctx: ProviderContext): string[] {
 
 const databases = (ctx: ProviderContext) => regularFiles(dataDirs(ctx).map((dir) => join(dir, 'threads', 'threads.db')))
 
-type ZedSource = { kind: 'thread'; id: string } | { kind: 'problem'; message: string }
+type ZedSource = { kind: 'thread'; id: string } | ProblemSourceData
 
 /**
  * Zed's agent panel (zed-industries/zed): `threads/threads.db`, one row per thread whose `data`
@@ -57,27 +58,17 @@ export const zed: Provider = {
   },
 }
 
-function* discoverDb(path: string): Generator<Source> {
-  let sqlite: SqliteSource | null = null
-  const sources: Source[] = []
-  try {
-    sqlite = openSqliteSource(path)
-    // A save rewrites the whole row, so its update time and blob length change with every edit.
-    const rows = sqlite.db
-      .query<{ id: string; updated_at: string; size: number }, []>('SELECT id, updated_at, length(data) AS size FROM threads ORDER BY updated_at, id')
-      .all()
-    for (const row of rows) {
-      const data: ZedSource = { kind: 'thread', id: row.id }
-      sources.push({ key: `${path}#${row.id}`, path, fingerprint: `zed:${row.updated_at}:${row.size}`, data })
-    }
-    if (sources.length === 0) sources.push({ key: path, path, data: { kind: 'problem', message: 'recognised no conversation in this database (no threads)' } satisfies ZedSource })
-  } catch (error) {
-    const data: ZedSource = { kind: 'problem', message: `cannot read database: ${(error as Error).message}` }
-    sources.push({ key: path, path, data })
-  } finally {
-    sqlite?.close()
-  }
-  yield* sources
+function discoverDb(path: string): Source[] {
+  // A save rewrites the whole row, so its update time and blob length change with every edit.
+  return sqliteSources(
+    path,
+    (db) =>
+      db
+        .query<{ id: string; updated_at: string; size: number }, []>('SELECT id, updated_at, length(data) AS size FROM threads ORDER BY updated_at, id')
+        .all()
+        .map((row) => ({ key: `${path}#${row.id}`, path, fingerprint: `zed:${row.updated_at}:${row.size}`, data: { kind: 'thread', id: row.id } satisfies ZedSource })),
+    'no threads',
+  )
 }
 
 /** The largest thread inflated from zstd; a bigger one (or a crafted blob) is reported instead of exhausting memory. */
