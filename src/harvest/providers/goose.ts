@@ -12,6 +12,7 @@ import {
 import { realDirectories, regularFiles } from '../read/entries'
 import { listDir } from '../read/files'
 import { lineProblems } from '../read/line-problems'
+import { objectLines } from '../read/object-lines'
 import { workspaceAt } from '../read/naming'
 import { sessionEnd } from '../read/session-end'
 import { readSqliteParts } from '../read/sqlite-source'
@@ -149,13 +150,12 @@ async function* readLegacySession(path: string): AsyncGenerator<SessionPart> {
   const problems = lineProblems()
   let header: SessionHeader | null = null
   let firstPrompt: string | null = null
-  for await (const line of problems.read(path)) {
-    if ('error' in line) {
-      const problem = problems.add(line)
-      if (problem) yield problem
+  for await (const line of objectLines(problems, path)) {
+    if ('kind' in line) {
+      yield line
       continue
     }
-    const record = asRecord(line.value)
+    const { record } = line
     if (!header) {
       // The first line is the session's metadata, unless an old file starts with a message.
       const isMessage = record !== null && 'role' in record && 'content' in record

@@ -13,6 +13,7 @@ import { BranchLinks } from '../read/branch'
 import { walkFiles } from '../read/files'
 import { readJsonLines } from '../read/jsonl'
 import { lineProblems } from '../read/line-problems'
+import { objectLines } from '../read/object-lines'
 import { workspaceAt } from '../read/naming'
 import { sessionEnd } from '../read/session-end'
 import { tokenUsage } from '../read/usage'
@@ -79,13 +80,12 @@ async function* readSession(path: string): AsyncGenerator<SessionPart> {
   let name: string | null = null
   let firstPrompt: string | null = null
 
-  for await (const line of problems.read(path)) {
-    if ('error' in line) {
-      const problem = problems.add(line)
-      if (problem) yield problem
+  for await (const line of objectLines(problems, path)) {
+    if ('kind' in line) {
+      yield line
       continue
     }
-    const record = asRecord(line.value)
+    const { record } = line
     const type = asString(record?.type)
     if (!record || type === null) {
       const problem = problems.shape(line.line, 'not a session entry')

@@ -13,6 +13,7 @@ import { realDirectories } from '../read/entries'
 import { listDir } from '../read/files'
 import { readJsonLines } from '../read/jsonl'
 import { lineProblems } from '../read/line-problems'
+import { objectLines } from '../read/object-lines'
 import { workspaceAt } from '../read/naming'
 import { sessionEnd } from '../read/session-end'
 import { sumCounts, tokenUsage, withoutCached } from '../read/usage'
@@ -97,13 +98,12 @@ async function* readSession(path: string): AsyncGenerator<SessionPart> {
     held.reply = null
   }
 
-  for await (const line of problems.read(path)) {
-    if ('error' in line) {
-      const problem = problems.add(line)
-      if (problem) yield problem
+  for await (const line of objectLines(problems, path)) {
+    if ('kind' in line) {
+      yield line
       continue
     }
-    const record = asRecord(line.value)
+    const { record } = line
     const type = asString(record?.type)
     if (!record || type === null || !RECORD_TYPES.has(type)) {
       const problem = problems.shape(line.line, type === null ? 'not a chat record' : `unknown record type ${JSON.stringify(type)}`)
