@@ -9,15 +9,14 @@ import {
   type SessionPart,
   type ToolInvocationInput,
 } from '../provider'
-import { BranchLinks } from '../read/branch'
+import { activeBranch } from '../read/branch'
 import { walkFiles } from '../read/files'
-import { readJsonLines } from '../read/jsonl'
 import { lineProblems } from '../read/line-problems'
 import { objectLines } from '../read/object-lines'
 import { workspaceAt } from '../read/naming'
 import { sessionEnd } from '../read/session-end'
 import { tokenUsage } from '../read/usage'
-import { asArray, asRecord, asString, asText, recordOf, toolOutputText } from '../read/values'
+import { asArray, asString, asText, recordOf, toolOutputText } from '../read/values'
 
 /** `PI_CODING_AGENT_DIR` (unless the home is overridden), else `~/.pi/agent` on every OS (docs/providers.md). */
 function agentDirs(ctx: ProviderContext): string[] {
@@ -57,23 +56,8 @@ export const pi: Provider = {
   read: (source) => readSession(source.path),
 }
 
-/** First pass: the parent links of every entry, to know which branch is the live one. */
-async function activeBranch(path: string): Promise<Set<string> | null> {
-  const links = new BranchLinks()
-  let linked = false
-  for await (const line of readJsonLines(path)) {
-    const record = 'value' in line ? asRecord(line.value) : null
-    const id = asText(record?.id)
-    if (!record || record.type === 'session' || id === null) continue
-    linked ||= 'parentId' in record
-    links.add(id, asText(record.parentId))
-  }
-  // Version 1 files have no parent links: every entry is on the one branch.
-  return linked ? links.activeBranch() : null
-}
-
 async function* readSession(path: string): AsyncGenerator<SessionPart> {
-  const branch = await activeBranch(path)
+  const branch = await activeBranch(path, 'id', 'parentId')
   const problems = lineProblems()
   let header: SessionHeader | null = null
   let model: string | null = null

@@ -8,10 +8,9 @@ import {
   type SessionPart,
   type ToolInvocationInput,
 } from '../provider'
-import { BranchLinks } from '../read/branch'
+import { activeBranch } from '../read/branch'
 import { realDirectories } from '../read/entries'
 import { listDir } from '../read/files'
-import { readJsonLines } from '../read/jsonl'
 import { lineProblems } from '../read/line-problems'
 import { objectLines } from '../read/object-lines'
 import { workspaceAt } from '../read/naming'
@@ -70,22 +69,12 @@ export const qwenCode: Provider = {
   read: (source) => readSession(source.path),
 }
 
-async function activeBranch(path: string): Promise<Set<string>> {
-  const links = new BranchLinks()
-  for await (const line of readJsonLines(path)) {
-    const record = 'value' in line ? asRecord(line.value) : null
-    const id = asText(record?.uuid)
-    if (id !== null) links.add(id, asText(record?.parentUuid))
-  }
-  return links.activeBranch()
-}
-
 const RECORD_TYPES = new Set(['user', 'assistant', 'tool_result', 'system'])
 /** Turn outcomes of a `turn_result` record → how the assistant's last message ended. */
 const TURN_STATES: Record<string, MessageInput['state']> = { cancelled: 'cancelled', error: 'failed' }
 
 async function* readSession(path: string): AsyncGenerator<SessionPart> {
-  const branch = await activeBranch(path)
+  const branch = await activeBranch(path, 'uuid', 'parentUuid')
   const problems = lineProblems()
   let header: SessionHeader | null = null
   let title: string | null = null
@@ -116,7 +105,7 @@ async function* readSession(path: string): AsyncGenerator<SessionPart> {
     }
     const id = asText(record.uuid)
     const timestamp = toEpochMs(record.timestamp)
-    const hidden = id !== null && !branch.has(id)
+    const hidden = branch !== null && id !== null && !branch.has(id)
     const parts = asArray(recordOf(record.message).parts).map(recordOf)
     if (type === 'user') {
       const content = partsText(parts)
