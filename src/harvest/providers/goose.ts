@@ -45,7 +45,7 @@ type GooseSource = { kind: 'db'; sessionId: string } | { kind: 'legacy' } | Prob
 
 /**
  * Goose (block/goose): `sessions/sessions.db` (`sessions`, `messages` with `content_json`, one
- * source per session) since v1.10; before that one JSONL file per session in the same folder
+ * source per session) in current releases; before it, one JSONL file per session in the same folder
  * (a metadata line, then messages), read only where no database exists yet. Shape: docs/providers.md.
  */
 export const goose: Provider = {
