@@ -4,6 +4,7 @@ import { mkdirSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { workspaceIdFor, type SessionDetail } from '../../../src/db'
 import { ZED_THREAD_MAX_BYTES, zed } from '../../../src/harvest/providers/zed'
+import { compiledBinary } from '../../support/binary'
 import { openTestDb } from '../../support/db'
 import { fixtureText, withFiles } from '../../support/fixture-db'
 import { dumpDb, harvestHome } from '../../support/harvest'
@@ -244,4 +245,15 @@ describe('zed', () => {
       [LEGACY, 'Explain the borrow error', 'claude-3-7-sonnet-latest', 3],
     ])
   })
+
+  test('the compiled binary inflates zstd threads too', async () => {
+    using home = tempHome(fixture)
+    using dir = tempDir()
+    const binary = await compiledBinary()
+    const run = Bun.spawnSync([binary, 'harvest', 'run', '--home', home.path, '--db', join(dir.path, 'chasm.db'), '--provider', 'zed', '--json'], {
+      env: { PATH: process.env.PATH ?? '', HOME: dir.path },
+    })
+    expect(run.exitCode).toBe(0)
+    expect(JSON.parse(run.stdout.toString()).providers[0]).toMatchObject({ provider: 'zed', sessions: 2, messages: 10, problems: [] })
+  }, 180_000)
 })
