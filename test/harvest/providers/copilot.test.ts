@@ -154,11 +154,12 @@ const KEYS = {
   site: '/Users/dev/code/site',
 }
 type Tool = SessionDetail['messages'][number]['toolInvocations'][number]
-const user = (index: number, id: string, content: string, at: number | null) => ({
-  id, index, role: 'user' as const, content, timestamp: at === null ? null : iso(at), model: null, ...MESSAGE_DEFAULTS, toolInvocations: [] as Tool[],
+type Extra = Partial<Pick<SessionDetail['messages'][number], 'state' | 'error' | 'hidden' | 'usage'>>
+const user = (index: number, id: string, content: string, at: number | null, metadata: Record<string, unknown> | null = null) => ({
+  id, index, role: 'user' as const, content, timestamp: at === null ? null : iso(at), model: null, ...MESSAGE_DEFAULTS, metadata, toolInvocations: [] as Tool[],
 })
-const assistant = (index: number, id: string, content: string, at: number | null, model: string | null, toolInvocations: Tool[] = [], metadata: Record<string, unknown> | null = null) => ({
-  id, index, role: 'assistant' as const, content, timestamp: at === null ? null : iso(at), model, ...MESSAGE_DEFAULTS, metadata, toolInvocations,
+const assistant = (index: number, id: string, content: string, at: number | null, model: string | null, toolInvocations: Tool[] = [], metadata: Record<string, unknown> | null = null, extra: Extra = {}) => ({
+  id, index, role: 'assistant' as const, content, timestamp: at === null ? null : iso(at), model, ...MESSAGE_DEFAULTS, metadata, toolInvocations, ...extra,
 })
 const session = (id: string, workspace: string, title: string | null, model: string | null, created: number, updated: number, messages: SessionDetail['messages']): SessionDetail => ({
   id, workspaceId: wsId(workspace), provider: 'copilot', title, model, messageCount: messages.length,
@@ -169,7 +170,9 @@ const LONG_PLAN = `Please review this plan:\n${Array.from({ length: 300 }, (_, i
 
 const EXPECTED_SESSIONS: SessionDetail[] = [
   session('0b6e2f1c-5d4a-4c3b-9a8f-7e6d5c4b3a21', KEYS.todo, 'Add pagination', 'copilot/gpt-4.1', 1767610000000, 1767610042000, [
-    user(0, 'request_7c1d', 'How do I paginate #file:routes.ts ?', 1767610001000),
+    user(0, 'request_7c1d', 'How do I paginate #file:routes.ts ?', 1767610001000, {
+      attachments: [{ kind: 'file', name: 'file:routes.ts', path: '/home/dev/projects/todo-api/src/routes.ts' }],
+    }),
     assistant(1, 'response_91ab', 'Use `limit` and `offset` query params, e.g. `const page = Number(req.query.page ?? 1);` in routes.ts.', 1767610003400, 'copilot/gpt-4.1'),
   ]),
   session('11111111-2222-4333-8444-555555555555', KEYS.empty, 'Monads', 'copilot/gpt-5-mini', 1768100000000, 1768100004000, [
@@ -178,8 +181,10 @@ const EXPECTED_SESSIONS: SessionDetail[] = [
   ]),
   session('2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901', KEYS.platform, 'Shared types across packages', null, 1768200000000, 1768200030000, [
     user(0, 'request_i1', '@workspace where are the shared types?', 1768200001000),
-    assistant(1, 'request_i1:response', 'They live in `packages/types/src/index.ts`.', 1768200003500, null),
+    assistant(1, 'request_i1:response', 'They live in `packages/types/src/index.ts`.', 1768200003500, null, [], { participant: 'workspace', agentId: 'github.copilot.workspace' }),
     user(2, 'request_i2', 'and the API client?', 1768200020000),
+    // Cancelled before any answer: VS Code shows the (empty) cancelled response, so chasm keeps it to carry the state.
+    assistant(3, 'request_i2:response', '', 1768200020000, null, [], null, { state: 'cancelled' }),
   ]),
   session('3c4d5e6f-7081-4293-a4b5-c6d7e8f90a1b', KEYS.site, 'Clean build output', 'copilot/gpt-4o', 1768300000000, 1768300010000, [
     user(0, 'request_v1', 'delete the dist folder', 1768300001000),
@@ -192,7 +197,8 @@ const EXPECTED_SESSIONS: SessionDetail[] = [
     ]),
   ]),
   session('5a1c9e7d-2b3f-4e60-8d7c-1f2e3d4c5b6a', KEYS.todo, 'Fix failing test', 'copilot/gpt-4.1', 1767700000000, 1767700150000, [
-    user(0, 'request_a1', 'fix the failing test', 1767700005000),
+    // `editedFileEvents` is the user keeping or undoing earlier edits, not what this response edited.
+    user(0, 'request_a1', 'fix the failing test', 1767700005000, { fileDecisions: [{ path: '/home/dev/projects/todo-api/test/todos.test.ts', action: 'kept' }] }),
     assistant(1, 'request_a1:response', 'Let me run the tests first.\n\nThe assertion expects `200`; the handler returns `201`. I updated the test.', 1767700019000, 'copilot/claude-sonnet-4.5', [
       { id: 'call_01', name: 'run_in_terminal', input: { command: 'npm test', language: 'sh' }, output: 'FAIL test/todos.test.ts\n  expected 200, received 201', status: 'error' },
     ], { editedFiles: ['/home/dev/projects/todo-api/test/todos.test.ts'] }),
@@ -212,11 +218,12 @@ const EXPECTED_SESSIONS: SessionDetail[] = [
     user(2, 'request_d2', 'add a dry-run flag', 1767800060000),
     assistant(3, 'request_d2:response', 'Added `--dry-run`.', 1767800063000, 'copilot/gpt-4.1'),
   ]),
+  // No request times in this old session: VS Code dates its requests by the session's creation.
   session('aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', KEYS.windows, 'explain this regex: ^\\d{4}-\\d{2}-\\d{2}$', null, 1700000000000, 1700000000000, [
-    user(0, 'msg-0', 'explain this regex: ^\\d{4}-\\d{2}-\\d{2}$', null),
-    assistant(1, 'msg-1', 'It matches ISO dates such as `2024-01-31`.', null, null),
+    user(0, 'msg-0', 'explain this regex: ^\\d{4}-\\d{2}-\\d{2}$', 1700000000000),
+    assistant(1, 'msg-1', 'It matches ISO dates such as `2024-01-31`.', 1700000000000, null),
   ]),
-  session('c0ffee00-1111-4222-8333-444455556666', KEYS.todo, 'Überprüfe bitte die Übersetzung: 日本語のテキストと絵文字 🚀 s…', 'copilot/gpt-5', 1767900000000, 1767900020000, [
+  session('c0ffee00-1111-4222-8333-444455556666', KEYS.todo, 'Überprüfe bitte die Übersetzung: 日本語のテキストと絵文字 🚀 sind korrekt? Danke schön!', 'copilot/gpt-5', 1767900000000, 1767900020000, [
     user(0, 'request_u1', 'Überprüfe bitte die Übersetzung: 日本語のテキストと絵文字 🚀 sind korrekt? Danke schön!', 1767900001000),
     // The file holds a lone surrogate escape (\ud83d); it is stored repaired.
     assistant(1, 'request_u1:response', 'Ja — alles korrekt ✅. Lone surrogate: \uFFFD end.', 1767900004000, 'copilot/gpt-5'),
@@ -274,7 +281,7 @@ describe('copilot: the fixture home', () => {
     using db = openTestDb()
     const summary = await harvestHome(db, [copilotProvider], home.path)
     expect(summary.providers).toEqual([
-      { provider: 'copilot', sources: 11, harvested: 11, skipped: 0, sessions: 10, messages: 27, workspaces: 6, gone: 0, problems: [] },
+      { provider: 'copilot', sources: 11, harvested: 11, skipped: 0, sessions: 10, messages: 28, workspaces: 6, gone: 0, problems: [] },
     ])
     expect(dumpDb(db)).toEqual({ workspaces: EXPECTED_WORKSPACES, sessions: EXPECTED_SESSIONS })
   })
@@ -308,7 +315,7 @@ describe('copilot: the fixture home', () => {
     const parts = await partsOf(home.path, '5a1c9e7d-2b3f-4e60-8d7c-1f2e3d4c5b6a')
     const messages = parts.flatMap((part) => (part.kind === 'message' ? [part.message] : []))
     expect(messages.map((m) => ({ id: m.id, state: m.state ?? 'complete', metadata: m.metadata ?? null }))).toEqual([
-      { id: 'request_a1', state: 'complete', metadata: null },
+      { id: 'request_a1', state: 'complete', metadata: { fileDecisions: [{ path: '/home/dev/projects/todo-api/test/todos.test.ts', action: 'kept' }] } },
       { id: 'request_a1:response', state: 'complete', metadata: { editedFiles: ['/home/dev/projects/todo-api/test/todos.test.ts'] } },
       { id: 'request_a3', state: 'complete', metadata: null },
       { id: 'request_a3:response', state: 'complete', metadata: { thinking: 'The user wants lint fixes.' } },

@@ -1,7 +1,8 @@
 import { Database } from 'bun:sqlite'
 import { describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
-import { LEGACY_KEY, probeLegacy, readLegacySessions } from '../../../../src/harvest/providers/copilot/legacy'
+import { LEGACY_KEY, readLegacySessions } from '../../../../src/harvest/providers/copilot/legacy'
+import { probeStateDb } from '../../../../src/harvest/providers/copilot/state-db'
 import { tempHome } from '../../../support/temp'
 
 /** A serialized `state.vscdb` with the given ItemTable rows (values as TEXT or BLOB). */
@@ -23,9 +24,10 @@ describe('legacy interactive.sessions', () => {
       without: stateDb([['other', 'x']]),
       garbage: 'not a database at all, just text that is long enough',
     })
-    expect(probeLegacy(join(home.path, 'with'))).toEqual({ kind: 'present', fingerprint: `rowid:2/${sessions.length}` })
-    expect(probeLegacy(join(home.path, 'without'))).toEqual({ kind: 'absent' })
-    expect(probeLegacy(join(home.path, 'garbage'))).toEqual({ kind: 'unreadable', reason: 'file is not a database' })
+    const probe = (name: string) => probeStateDb(join(home.path, name)).legacy
+    expect(probe('with')).toEqual({ kind: 'present', fingerprint: `rowid:2/${sessions.length}` })
+    expect(probe('without')).toEqual({ kind: 'absent' })
+    expect(probe('garbage')).toEqual({ kind: 'unreadable', reason: 'file is not a database' })
   })
 
   test('a value stored as a UTF-8 BLOB reads like TEXT', async () => {
