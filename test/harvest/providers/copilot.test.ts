@@ -10,18 +10,7 @@ import { dumpDb, harvestHome } from '../../support/harvest'
 import { fixtureTree, tempHome, touch, type Tree } from '../../support/temp'
 import { providerContract } from '../provider-contract'
 import { MESSAGE_DEFAULTS } from '../../support/sessions'
-
-// The legacy store and the session index live in SQLite `state.vscdb` files, which cannot be
-// hand-written text: they are built here with bun:sqlite and serialized into the fixture tree.
-function stateDb(rows: Record<string, string>): Uint8Array {
-  const db = new Database(':memory:')
-  db.run('CREATE TABLE ItemTable (key TEXT UNIQUE ON CONFLICT REPLACE, value BLOB)')
-  const insert = db.prepare('INSERT INTO ItemTable (key, value) VALUES (?, ?)')
-  for (const [key, value] of Object.entries(rows)) insert.run(key, value)
-  const bytes = db.serialize()
-  db.close()
-  return bytes
-}
+import { fileAt, mergeTrees, stateDb } from './copilot/support'
 
 const SECRET = 'ghu_SECRET-TOKEN-VALUE'
 const INDEX_KEY = 'chat.ChatSessionStore.index'
@@ -64,24 +53,6 @@ const STORAGE = {
   remote: '.config/Code/User/workspaceStorage/7d1e0f2a3b4c5d6e7f8091a2b3c4d5e6',
   windows: 'AppData/Roaming/Code/User/workspaceStorage/5e6f708192a3b4c5d6e7f8091a2b3c4d',
 }
-
-/** Deep-merges trees (`b` wins on files). */
-function mergeTrees(a: Tree, b: Tree): Tree {
-  const out: Tree = { ...a }
-  for (const [name, value] of Object.entries(b)) {
-    const existing = out[name]
-    const isDir = (v: unknown): v is Tree => typeof v === 'object' && v !== null && !(v instanceof Uint8Array)
-    out[name] = isDir(existing) && isDir(value) ? mergeTrees(existing, value) : value
-  }
-  return out
-}
-
-/** A tree holding one file at a slash-separated path. */
-const fileAt = (path: string, content: string | Uint8Array): Tree =>
-  path
-    .split('/')
-    .reverse()
-    .reduce<Tree | string | Uint8Array>((inner, name) => ({ [name]: inner }), content) as Tree
 
 const fixture: Tree = [
   fileAt(`${STORAGE.todo}/state.vscdb`, stateDb({ [INDEX_KEY]: fullIndex(), 'workbench.panel.chat': '{"collapsed":false}' })),
@@ -405,8 +376,9 @@ describe('copilot: corrupt sources', () => {
       { id: garbageId(0), workspaceId: null, title: 'orphaned?', messages: [['user', 'orphaned?', iso(1769000000500)], ['assistant', 'no', iso(1769000001500)]] },
       { id: garbageId(1), workspaceId: ws, title: 'first question', messages: [['user', 'first question', iso(1769000001000)], ['assistant', 'first answer', iso(1769000002000)]] },
       { id: garbageId(2), workspaceId: ws, title: 'Survived', messages: [['user', 'second question', iso(1769000002000)], ['assistant', 'second answer', iso(1769000003000)]] },
-      // Wrong types become nulls and empty text: a non-string request id, a timestamp that is not a time, a non-array response.
-      { id: garbageId(5), workspaceId: ws, title: 'valid one', messages: [['user', '', null], ['user', 'valid one', null], ['assistant', 'fine', null]] },
+      // Wrong types become nulls and empty text: a non-string request id, a timestamp that is not a time. A single
+      // `{ value }` response is the one markdown string of the oldest sessions, as VS Code's `Response` reads it.
+      { id: garbageId(5), workspaceId: ws, title: 'valid one', messages: [['user', '', null], ['assistant', 'x', null], ['user', 'valid one', null], ['assistant', 'fine', null]] },
       { id: garbageId(6), workspaceId: ws, title: 'future?', messages: [['user', 'future?', iso(1769000006000)], ['assistant', 'still here', iso(1769000006000)]] },
     ])
     const flags = db.sqlite.query<{ id: string; incomplete: number }, []>('SELECT id, incomplete FROM sessions ORDER BY id').all()

@@ -13,11 +13,13 @@ export interface FoldedResponse {
 }
 
 /**
- * The parts of a request's response: its array, with a plain-string response (the oldest data) as
- * one markdown part, as `chatSessionStore.ts` revives them. Undefined when there is no response.
+ * The parts of a request's response: its array, or the one markdown string of the oldest sessions
+ * (plain, or a `{ value }` object), as `chatSessionStore.ts` and the `Response` constructor revive
+ * them. Undefined when there is no response.
  */
 export function responseParts(response: unknown): unknown[] | undefined {
   if (typeof response === 'string') return response === '' ? undefined : [response]
+  if (isRecord(response)) return typeof response.value === 'string' ? [response] : undefined
   return arrayOf(response)
 }
 

@@ -1,19 +1,9 @@
-import { Database } from 'bun:sqlite'
 import { describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
 import { LEGACY_KEY, readLegacySessions } from '../../../../src/harvest/providers/copilot/legacy'
 import { probeStateDb } from '../../../../src/harvest/providers/copilot/state-db'
 import { tempHome } from '../../../support/temp'
-
-/** A serialized `state.vscdb` with the given ItemTable rows (values as TEXT or BLOB). */
-function stateDb(rows: [string, string | Uint8Array][]): Uint8Array {
-  const db = new Database(':memory:')
-  db.run('CREATE TABLE ItemTable (key TEXT UNIQUE ON CONFLICT REPLACE, value BLOB)')
-  for (const [key, value] of rows) db.run('INSERT INTO ItemTable (key, value) VALUES (?, ?)', [key, value])
-  const bytes = db.serialize()
-  db.close()
-  return bytes
-}
+import { stateDb } from './support'
 
 const sessions = JSON.stringify([{ sessionId: 'a', requests: [] }])
 
