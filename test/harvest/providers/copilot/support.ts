@@ -1,7 +1,7 @@
 import { Database } from 'bun:sqlite'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Tree } from '../../../support/temp'
+import { fixtureTree, type Tree } from '../../../support/temp'
 
 /**
  * A serialized `state.vscdb` holding the given `ItemTable` rows (TEXT or BLOB values). VS Code's
@@ -40,3 +40,16 @@ export const fileAt = (path: string, content: string | Uint8Array): Tree =>
     .split('/')
     .reverse()
     .reduce<Tree | string | Uint8Array>((inner, name) => ({ [name]: inner }), content) as Tree
+
+/** The workspace storage folder of the `versions` fixture home. */
+export const VERSIONS_STORAGE = '.config/Code/User/workspaceStorage/4d5e6f708192a3b4c5d6e7f8091a2b3c'
+
+/**
+ * A home with sessions in the shapes each VS Code generation writes (`test/fixtures/copilot/versions`)
+ * and the `state.vscdb` files beside them, built from `test/fixtures/copilot/state`.
+ */
+export const versionsHome = (): Tree =>
+  [
+    fileAt(`${VERSIONS_STORAGE}/state.vscdb`, stateDbFixture('workspace')),
+    fileAt('.config/Code/User/globalStorage/state.vscdb', stateDbFixture('global')),
+  ].reduce(mergeTrees, fixtureTree('copilot', 'versions'))

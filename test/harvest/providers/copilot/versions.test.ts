@@ -6,15 +6,12 @@ import { copilotProvider } from '../../../../src/harvest/providers/copilot'
 import { indexTitles, INDEX_KEY } from '../../../../src/harvest/providers/copilot/state-db'
 import { openTestDb } from '../../../support/db'
 import { dumpDb, harvestHome } from '../../../support/harvest'
-import { fixtureTree, tempHome } from '../../../support/temp'
+import { tempHome } from '../../../support/temp'
 import { providerContract } from '../../provider-contract'
-import { fileAt, mergeTrees, stateDbFixture } from './support'
+import { VERSIONS_STORAGE, versionsHome } from './support'
 
-// Sessions in the shapes each VS Code generation writes (test/fixtures/copilot/versions; the
-// state.vscdb rows in test/fixtures/copilot/state): today's `.json` (A, F) and `.jsonl` log (B),
-// 1.10x (C), 1.9x (D), legacy `interactive.sessions` v1/v2 (LEG1, LEG2), an empty window's chat (E).
-const STORAGE = '.config/Code/User/workspaceStorage/4d5e6f708192a3b4c5d6e7f8091a2b3c'
-const GLOBAL = '.config/Code/User/globalStorage'
+// The sessions of the versions home: today's `.json` (A, F) and `.jsonl` log (B), 1.10x (C),
+// 1.9x (D), legacy `interactive.sessions` v1/v2 (LEG1, LEG2), an empty window's chat (E).
 const ID = {
   A: 'a1000000-0000-4000-8000-00000000000a',
   B: 'b2000000-0000-4000-8000-00000000000b',
@@ -27,16 +24,10 @@ const ID = {
 }
 const SHOP = '/home/dev/projects/shop'
 
-const versions = () =>
-  [fileAt(`${STORAGE}/state.vscdb`, stateDbFixture('workspace')), fileAt(`${GLOBAL}/state.vscdb`, stateDbFixture('global'))].reduce(
-    mergeTrees,
-    fixtureTree('copilot', 'versions'),
-  )
-
-providerContract(copilotProvider, { fixture: versions() })
+providerContract(copilotProvider, { fixture: versionsHome() })
 
 async function harvested() {
-  using home = tempHome(versions())
+  using home = tempHome(versionsHome())
   using db = openTestDb()
   const summary = await harvestHome(db, [copilotProvider], home.path)
   return { summary: summary.providers[0], sessions: new Map(dumpDb(db).sessions.map((session) => [session.id, session])) }
@@ -162,10 +153,10 @@ describe('copilot: titles', () => {
   })
 
   test('a rename that changes only the index re-reads the session on the next harvest', async () => {
-    using home = tempHome(versions())
+    using home = tempHome(versionsHome())
     using db = openTestDb()
     await harvestHome(db, [copilotProvider], home.path)
-    const writer = new Database(join(home.path, STORAGE, 'state.vscdb'))
+    const writer = new Database(join(home.path, VERSIONS_STORAGE, 'state.vscdb'))
     const row = writer.query<{ value: string }, [string]>('SELECT value FROM ItemTable WHERE key = ?').get(INDEX_KEY)!
     const index = JSON.parse(row.value)
     index.entries[ID.B].title = 'Cart, checkout and changelog'
