@@ -168,7 +168,7 @@ async function readLegacy(path: string, data: LegacySource, workspace: Workspace
   })
 }
 
-/** GitHub Copilot Chat in VS Code, Insiders, Code - OSS and VSCodium (provider-formats §3.1). */
+/** GitHub Copilot Chat in VS Code, Insiders, Code - OSS and VSCodium (docs/providers.md). */
 export const copilotProvider: Provider = {
   id: 'copilot',
   name: 'GitHub Copilot (VS Code)',

@@ -48,21 +48,24 @@ export function indexTitles(text: string): ReadonlyMap<string, string> {
 }
 
 /**
- * Reads a `state.vscdb` once for discovery (two indexed lookups; `secret://` rows are never
- * touched): the legacy key's row, whose rowid and length change whenever `ItemTable` replaces it,
+ * Reads a `state.vscdb` once for discovery (one indexed lookup of two keys; `secret://` rows are
+ * never touched): the legacy key's row, whose rowid and length change whenever `ItemTable` replaces it,
  * fingerprints the legacy sessions; the index gives session titles.
  */
 export function probeStateDb(dbPath: string): StateDb {
   let source: ReturnType<typeof openSqliteSource> | null = null
   try {
     source = openSqliteSource(dbPath)
-    const row = source.db
-      .query<{ rowid: number; size: number }, [string]>('SELECT rowid, length(value) AS size FROM ItemTable WHERE key = ?')
-      .get(LEGACY_KEY)
-    const index = source.db.query<{ value: unknown }, [string]>('SELECT value FROM ItemTable WHERE key = ?').get(INDEX_KEY)
+    const rows = source.db
+      .query<{ key: string; rowid: number; size: number; value: unknown }, [string, string]>(
+        'SELECT key, rowid, length(value) AS size, CASE key WHEN ?2 THEN value END AS value FROM ItemTable WHERE key IN (?1, ?2)',
+      )
+      .all(LEGACY_KEY, INDEX_KEY)
+    const legacy = rows.find((row) => row.key === LEGACY_KEY)
+    const index = rows.find((row) => row.key === INDEX_KEY)
     const text = index ? decodeValue(index.value) : null
     return {
-      legacy: row ? { kind: 'present', fingerprint: `rowid:${row.rowid}/${row.size}` } : { kind: 'absent' },
+      legacy: legacy ? { kind: 'present', fingerprint: `rowid:${legacy.rowid}/${legacy.size}` } : { kind: 'absent' },
       titles: text === null ? NO_TITLES : indexTitles(text),
     }
   } catch (error) {
