@@ -1,6 +1,6 @@
 import { Database } from 'bun:sqlite'
 import { describe, expect, test } from 'bun:test'
-import { appendFileSync, existsSync, statSync } from 'node:fs'
+import { appendFileSync, existsSync, statSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { workspaceIdFor, type SessionDetail, type Workspace } from '../../../src/db'
 import { runHarvest, type ProviderContext, type SessionPart } from '../../../src/harvest'
@@ -453,6 +453,20 @@ describe('copilot: discovery', () => {
       'Library/Application Support/Code - Insiders/User',
       'snap/codium/current/.config/VSCodium/User',
     ])
+  })
+
+  test.skipIf(process.platform === 'win32')('links and FIFOs in a chat folder are never opened (no FIFOs on Windows)', async () => {
+    const storage = '.config/Code/User/workspaceStorage/1234abcd1234abcd1234abcd1234abcd'
+    using outside = tempHome({ 'stolen.json': JSON.stringify({ sessionId: 'stolen', requests: [{ requestId: 'r', message: { text: 'secret' } }] }), 'state.vscdb': stateDb({ 'interactive.sessions': '[]' }) })
+    using home = tempHome(fileAt(`${storage}/chatSessions/${garbageId(1)}.jsonl`, initial(garbageId(1)) + pushRequest('ok', 'real question', 'real answer', 1769100000000)))
+    const dir = join(home.path, storage)
+    symlinkSync(join(outside.path, 'stolen.json'), join(dir, 'chatSessions', 'linked.json'))
+    symlinkSync(join(outside.path, 'state.vscdb'), join(dir, 'state.vscdb'))
+    expect(Bun.spawnSync(['mkfifo', join(dir, 'chatSessions', 'pipe.json')]).exitCode).toBe(0)
+    using db = openTestDb()
+    const summary = await harvestHome(db, [copilotProvider], home.path)
+    expect(summary.providers[0]).toMatchObject({ sources: 1, harvested: 1, problems: [] })
+    expect(dumpDb(db).sessions.map((s) => s.id)).toEqual([garbageId(1)])
   })
 
   test('an empty session (a chat panel opened, nothing sent) yields nothing', async () => {

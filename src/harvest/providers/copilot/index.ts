@@ -1,7 +1,7 @@
-import type { Dirent } from 'node:fs'
-import { readdir, stat } from 'node:fs/promises'
+import { lstat, stat } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
-import { exists, existing, type Provider, type ProviderContext, type SessionPart, type Source, type WorkspaceRef } from '../../provider'
+import { existing, type Provider, type ProviderContext, type SessionPart, type Source, type WorkspaceRef } from '../../provider'
+import { listDir } from '../../read/files'
 import { loadSessionJson } from './json'
 import { replayMutationLog } from './jsonl'
 import { readLegacySessions } from './legacy'
@@ -20,26 +20,22 @@ type CopilotSource =
 
 const NO_STATE: StateDb = { legacy: { kind: 'absent' }, titles: new Map() }
 
-/** The `state.vscdb` beside a folder's sessions, read once per discovery. */
+/** The `state.vscdb` beside a folder's sessions, read once per discovery; a link or a special file is not opened. */
 async function stateDbAt(dbPath: string): Promise<StateDb> {
-  return (await exists(dbPath)) ? probeStateDb(dbPath) : NO_STATE
+  try {
+    return (await lstat(dbPath)).isFile() ? probeStateDb(dbPath) : NO_STATE
+  } catch {
+    return NO_STATE
+  }
 }
 
 /** A short stable digest of a title, for fingerprints: a rename in the history list must re-read the session. */
 const titleDigest = (title: string) => Bun.hash(title).toString(36)
 
-async function entries(dir: string): Promise<Dirent[]> {
-  try {
-    return (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))
-  } catch {
-    return []
-  }
-}
-
 const SESSION_EXTENSIONS = new Set(['.json', '.jsonl'])
 
 /**
- * One source per session id in a `chatSessions`-style folder. When both `<id>.json` and
+ * One source per session id in a `chatSessions`-style folder (regular files only). When both `<id>.json` and
  * `<id>.jsonl` exist, the newer file is read (the `.jsonl` on a tie, as VS Code ≥ 1.109 does) and
  * the other is kept as a fallback. The key is the id's path without extension, so a switch between
  * formats replaces the session instead of orphaning it; the fingerprint covers the session's index
@@ -52,9 +48,10 @@ async function* sessionFileSources(
   titles: ReadonlyMap<string, string>,
 ): AsyncGenerator<Source & { id: string }> {
   const byId = new Map<string, string[]>()
-  for (const entry of await entries(dir)) {
+  for (const entry of await listDir(dir)) {
     const extension = extname(entry.name)
-    if (!SESSION_EXTENSIONS.has(extension) || entry.isDirectory()) continue
+    // Regular files only: a symbolic link may lead out of VS Code's folder, a FIFO would block the read.
+    if (!SESSION_EXTENSIONS.has(extension) || !entry.isFile()) continue
     const id = entry.name.slice(0, -extension.length)
     byId.set(id, [...(byId.get(id) ?? []), join(dir, entry.name)])
   }
@@ -111,7 +108,7 @@ async function* folderSources(sessionsDir: string, dbPath: string, editor: strin
 
 async function* userDirSources(dir: UserDir): AsyncGenerator<Source> {
   const storageRoot = join(dir.path, 'workspaceStorage')
-  for (const entry of await entries(storageRoot)) {
+  for (const entry of await listDir(storageRoot)) {
     if (!entry.isDirectory()) continue
     const storageDir = join(storageRoot, entry.name)
     yield* folderSources(join(storageDir, 'chatSessions'), join(storageDir, 'state.vscdb'), dir.editor, storageDir)

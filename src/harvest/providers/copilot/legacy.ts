@@ -1,5 +1,5 @@
 import { decodeValue, openSqliteSource } from '../../read/sqlite-source'
-import { exists } from '../../provider'
+import { lstat } from 'node:fs/promises'
 
 /** The `ItemTable` key that held whole chat sessions before the file store (a JSON array, at most 25). */
 export const LEGACY_KEY = 'interactive.sessions'
@@ -31,7 +31,8 @@ export async function readLegacySessions(dbPath: string): Promise<{ sessions: un
   if ('error' in result) {
     problems.push(result.error)
     const backup = `${dbPath}.backup`
-    if (await exists(backup)) {
+    // Only a regular file: a link could lead out of VS Code's folder.
+    if (await lstat(backup).then((info) => info.isFile(), () => false)) {
       result = readValue(backup)
       if ('error' in result) problems.push(`backup: ${result.error}`)
     }
