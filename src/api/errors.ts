@@ -74,8 +74,9 @@ function expectation(schema: SchemaFacts | undefined, value: unknown): string | 
     return `must be ${kind}`
   }
   if (schema.type === 'string' && schema.minLength && typeof value === 'string' && value.trim() === '') return 'must not be empty'
+  // Too long: said plainly, unless the string's own description already states the limit (agent names).
   if (schema.type === 'string' && schema.maxLength !== undefined && typeof value === 'string' && value.length > schema.maxLength) {
-    return `must be at most ${schema.maxLength} characters`
+    if (!schema.description?.includes(String(schema.maxLength))) return `must be at most ${schema.maxLength} characters`
   }
   // A patterned string's description says what it must be (e.g. agent names).
   if (schema.type === 'string' && schema.pattern && schema.description) return `must be ${schema.description}`

@@ -90,16 +90,13 @@ describe('issues 9.2 and 9.3: a web page cannot write into chasm or open its soc
         expect({ target, headers, status: response.status, code: response.json?.error?.code }).toEqual({ target, headers, status, code })
       }
     }
-    const counts = async () => ({
-      agents: (await (await fetch(`${server.url}/api/v1/agents`)).json()).meta.total,
-      swarms: (await (await fetch(`${server.url}/api/v1/swarms`)).json()).meta.total,
-      sessions: (await (await fetch(`${server.url}/api/sessions`)).json()).meta.total,
-    })
+    const total = async (path: string) => ((await (await fetch(`${server.url}${path}`)).json()) as { meta: { total: number } }).meta.total
+    const counts = async () => ({ agents: await total('/api/v1/agents'), swarms: await total('/api/v1/swarms'), sessions: await total('/api/sessions') })
     expect(await counts()).toEqual({ agents: 0, swarms: 0, sessions: 0 })
     // The app's own origin may write; an action without a body needs no content type.
     const created = await fetch(`${server.url}/api/v1/agents`, { method: 'POST', headers: { origin: own, 'content-type': 'application/json; charset=utf-8' }, body: agent })
     expect(created.status).toBe(201)
-    const { id } = (await created.json()).data
+    const { id } = ((await created.json()) as { data: { id: string } }).data
     const clone = await rawRequest(port, httpRequest('POST', `/api/v1/agents/${id}/clone`, [['Host', `127.0.0.1:${port}`], ['Origin', own], ['Content-Length', '0'], ['Connection', 'close']]))
     expect({ status: clone.status, name: clone.json.data.name }).toEqual({ status: 201, name: 'x-copy' })
     expect(await counts()).toEqual({ agents: 2, swarms: 0, sessions: 0 })
@@ -146,7 +143,7 @@ describe('issue 9.10: bad input gets a clear error in the envelope', () => {
     for (const route of ['/api/sessions', '/api/workspaces', '/api/v1/agents', '/api/v1/swarms', '/api/recording/sessions']) {
       for (const value of ['99999999999999999999', '1e20', '-0', '0x10', '007', '1.5', '-1', '']) {
         const response = await fetch(`${server.url}${route}?limit=${value}`)
-        const body = await response.json()
+        const body = (await response.json()) as { error?: { message: string } }
         expect({ route, value, status: response.status, message: body.error?.message }).toEqual({
           route, value, status: 400, message: expect.stringMatching(/^Invalid query parameter 'limit': must be an integer from 1 to \d+ \(got /),
         })
