@@ -5,6 +5,10 @@ export { startBackgroundCheckpoints, checkpointReporter, CHECKPOINT_INTERVAL_MS,
 export {
   replaceSession,
   replaceSessions,
+  continueSession,
+  hasStoredCall,
+  type StoredToolResult,
+  type ReplacedMessage,
   workspaceIdFor,
   defaultMessageId,
   wellFormed,
@@ -26,6 +30,7 @@ export * from './queries/page'
 export * from './queries/sessions'
 export * from './queries/workspaces'
 export * from './queries/stats'
-export { isFullTextDeferred, deferFullText, rebuildFullText, messageHighWater } from './fulltext'
+export { isFullTextDeferred, deferFullText, indexDeferred, messageHighWater, type IndexProgress } from './fulltext'
+export { openWriteGate, announcedWrite, backgroundGate, type WriteGate } from './write-gate'
 export { MESSAGE_ROLES, MESSAGE_STATES, SESSION_ORIGINS } from './enums'
 export { acquireServerLock, serverLockPath, type ServerLock } from './server-lock'

@@ -120,6 +120,12 @@ export const harvestSources = sqliteTable(
     problems: text('problems').notNull().default('[]'),
     harvestedAt: integer('harvested_at').notNull(),
     seenAt: integer('seen_at').notNull(),
+    /** Where the next read of an append-only source continues (a line start), if its provider can continue one. */
+    readOffset: integer('read_offset'),
+    /** SHA-256 of the source's first bytes when read: a rewritten file is read whole again. */
+    headHash: text('head_hash'),
+    /** JSON: the reader's and the engine's state at `read_offset`, enough to continue as a whole read would. */
+    resumeState: text('resume_state'),
   },
   (table) => [index('harvest_sources_provider').on(table.provider)],
 )

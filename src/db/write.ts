@@ -145,6 +145,91 @@ export function replaceSession(sqlite: Database, session: SessionInput, stage?: 
   return sqlite.transaction(() => writeSession(s, session, stage)).immediate()
 }
 
+/** A tool result for a call already stored: the latest invocation with that call id gets it. */
+export interface StoredToolResult {
+  callId: string
+  output: string | null
+  status: string | null
+}
+
+/** A message a continued session replaced (see `continueSession`). */
+export interface ReplacedMessage {
+  index: number
+  messageId: string
+  content: string
+}
+
+/**
+ * Continues a stored session in one transaction: its messages from `from` on are replaced by
+ * `session.messages` (appended when `from` is its message count), tool results for calls before
+ * `from` are applied, and its row takes the session's fields. Replacing from `from` makes a repeated
+ * continuation from the same point idempotent. Returns null when the session is not stored;
+ * otherwise its pk and the messages it replaced.
+ */
+export function continueSession(
+  sqlite: Database,
+  session: SessionInput,
+  from: number,
+  results: readonly StoredToolResult[],
+): { pk: number; replaced: ReplacedMessage[] } | null {
+  const s = statementsFor(sqlite)
+  const c = continuationsFor(sqlite)
+  return sqlite.transaction(() => {
+    const existing = s.findSession.get(session.id)
+    if (!existing) return null
+    const pk = existing.pk
+    const replaced = c.tail.all(pk, from).map((row) => ({ index: row.idx, messageId: row.message_id, content: row.content }))
+    c.deleteTail.run(pk, from)
+    writeMessages(s, pk, session.messages, from)
+    for (const result of results) c.applyResult.run(result.output === null ? null : wellFormed(result.output), result.status, pk, result.callId, from)
+    let workspaceId: string | null = null
+    if (session.workspace) {
+      const { provider, key, name, path } = session.workspace
+      workspaceId = workspaceIdFor(provider, key)
+      s.upsertWorkspace.run(workspaceId, provider, wellFormed(name), path === null ? null : wellFormed(path))
+    }
+    s.updateSession.run(
+      workspaceId, session.provider, session.title === null ? null : wellFormed(session.title), session.model,
+      from + session.messages.length, c.toolCount.get(pk)!.n, session.created, session.updated, session.origin,
+      session.sourcePath ?? null, session.incomplete ? 1 : 0, jsonOrNull(session.metadata), pk,
+    )
+    if (workspaceId) s.refreshWorkspace.run(workspaceId)
+    if (existing.workspace_id && existing.workspace_id !== workspaceId) s.refreshWorkspace.run(existing.workspace_id)
+    return { pk, replaced }
+  }).immediate()
+}
+
+/** True when a stored message before `before` of the session has a tool invocation with this call id. */
+export function hasStoredCall(sqlite: Database, sessionId: string, callId: string, before: number): boolean {
+  return continuationsFor(sqlite).storedCall.get(sessionId, callId, before) !== null
+}
+
+function prepareContinuations(sqlite: Database) {
+  return {
+    tail: sqlite.prepare<{ idx: number; message_id: string; content: string }, [number, number]>(
+      'SELECT idx, message_id, content FROM messages WHERE session_pk = ? AND idx >= ? ORDER BY idx',
+    ),
+    deleteTail: sqlite.prepare('DELETE FROM messages WHERE session_pk = ? AND idx >= ?'),
+    applyResult: sqlite.prepare<never, [string | null, string | null, number, string, number]>(
+      `UPDATE tool_invocations SET output = ?1, status = coalesce(?2, status) WHERE pk = (
+         SELECT t.pk FROM tool_invocations t JOIN messages m ON m.pk = t.message_pk
+         WHERE t.session_pk = ?3 AND t.call_id = ?4 AND m.idx < ?5 ORDER BY m.idx DESC, t.idx DESC LIMIT 1)`,
+    ),
+    toolCount: sqlite.prepare<{ n: number }, [number]>('SELECT count(*) AS n FROM tool_invocations WHERE session_pk = ?'),
+    storedCall: sqlite.prepare<{ one: number }, [string, string, number]>(
+      `SELECT 1 AS one FROM sessions s JOIN tool_invocations t ON t.session_pk = s.pk JOIN messages m ON m.pk = t.message_pk
+       WHERE s.id = ? AND t.call_id = ? AND m.idx < ? LIMIT 1`,
+    ),
+  }
+}
+
+const continuationCache = new WeakMap<Database, ReturnType<typeof prepareContinuations>>()
+const continuationsFor = (sqlite: Database) => {
+  let statements = continuationCache.get(sqlite)
+  if (!statements) continuationCache.set(sqlite, (statements = prepareContinuations(sqlite)))
+  return statements
+}
+
 /** Writes several sessions in one transaction (bulk harvests). */
 export function replaceSessions(sqlite: Database, sessions: SessionInput[]): number[] {
   const s = statementsFor(sqlite)
@@ -260,7 +345,7 @@ export function createStage(sqlite: Database): Stage {
   return { id: nextStageId++, messages: 0, tools: 0 }
 }
 
-/** Appends messages to a stage in one short transaction. */
+/** Appends messages to a stage in one short transaction (deferred: temp tables need no lock on the database, other writers go on). */
 export function stageMessages(sqlite: Database, stage: Stage, messages: MessageInput[]): void {
   const s = stagingFor(sqlite)
   sqlite.transaction(() => {
@@ -273,7 +358,7 @@ export function stageMessages(sqlite: Database, stage: Stage, messages: MessageI
         s.insertTool.run(stage.id, index, toolIndex, tool.id ?? `${messageId}#${toolIndex}`, tool.name, jsonOrNull(tool.input), tool.output === null ? null : wellFormed(tool.output), tool.status)
       })
     }
-  }).immediate()
+  })()
 }
 
 /** Records a tool result for a staged invocation; false when no staged call has that id. */

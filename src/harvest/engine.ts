@@ -1,9 +1,10 @@
 import type { ChasmDb } from '../db'
 import { systemClock, type Clock } from '../shared/time'
+import { bulkIndexing } from './bulk-indexing'
+import { cursorHolds } from './cursor'
 import { fingerprintOf, isUnchanged } from './fingerprint'
 import type { Provider, ProviderContext, Source } from './provider'
-import { bulkIndexing } from './bulk-indexing'
-import { readSource } from './source-reader'
+import { readSource, type SourceOutcome, type WrittenSession } from './source-reader'
 import { harvestStore, INTERRUPTED, type HarvestStore, type SourceRecord } from './store'
 
 /** A problem met while harvesting one source. */
@@ -39,12 +40,27 @@ export interface HarvestProgress {
   total: number
 }
 
-export interface HarvestOptions {
+/** How a harvest shares the database and reports what it found. */
+export interface HarvestHooks {
+  clock?: Clock
+  signal?: AbortSignal
+  /** Resolves when the next write transaction may start (a server's own writes go first; see `db/write-gate.ts`). */
+  beforeWrite?: () => Promise<void>
+  /** Each provider's sources, once discovered (live harvest reads them later by path). */
+  onSources?: (provider: Provider, sources: readonly Source[]) => void
+}
+
+export interface HarvestOptions extends HarvestHooks {
   /** Only these provider ids (default: every harvesting provider). */
   only?: string[]
   onProgress?: (progress: HarvestProgress) => void
-  clock?: Clock
-  signal?: AbortSignal
+}
+
+/** Sessions one live pass wrote, with their provider: what live viewers are told about. */
+export interface ChangedSessions {
+  provider: string
+  sessions: WrittenSession[]
+  summary: ProviderSummary
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
@@ -66,16 +82,17 @@ export async function runHarvest(
   store.failAbandonedRuns(startedAt)
   const run = store.startRun(startedAt)
   const summaries: ProviderSummary[] = []
-  const indexing = bulkIndexing(chasm.sqlite)
+  const indexing = bulkIndexing(chasm.sqlite, options.beforeWrite)
   try {
     for (const provider of providers) {
       if (provider.kind !== 'harvest') continue
       if (options.only && !options.only.includes(provider.id)) continue
       if (options.signal?.aborted) break
-      summaries.push(await harvestProvider(chasm, provider, ctx, store, clock, options, indexing))
+      const { summary } = await harvestProvider(chasm, provider, ctx, store, options, null, indexing)
+      summaries.push(summary)
     }
-    // An aborted run (server shutdown) leaves a deferred index for the next run to rebuild.
-    if (!options.signal?.aborted) indexing.finish()
+    // An aborted run (server shutdown) leaves the deferred rows for the next run to index.
+    if (!options.signal?.aborted) await indexing.finish()
     const endedAt = clock()
     const summary: HarvestSummary = {
       startedAt,
@@ -93,15 +110,32 @@ export async function runHarvest(
   }
 }
 
+/**
+ * A live pass over one provider, outside any run: `sources` (files seen changing) are checked and
+ * read if changed; without them the provider's discovery runs (a new file, a database source) and
+ * every changed source is read. Returns the sessions written, for live viewers.
+ */
+export async function harvestChanges(
+  chasm: ChasmDb,
+  provider: Provider,
+  ctx: ProviderContext,
+  sources: readonly Source[] | null,
+  hooks: HarvestHooks = {},
+): Promise<ChangedSessions> {
+  const { summary, written } = await harvestProvider(chasm, provider, ctx, harvestStore(chasm.sqlite), hooks, sources, null)
+  return { provider: provider.id, sessions: written, summary }
+}
+
 async function harvestProvider(
   chasm: ChasmDb,
   provider: Provider,
   ctx: ProviderContext,
   store: HarvestStore,
-  clock: Clock,
   options: HarvestOptions,
-  indexing: ReturnType<typeof bulkIndexing>,
-): Promise<ProviderSummary> {
+  only: readonly Source[] | null,
+  indexing: ReturnType<typeof bulkIndexing> | null,
+): Promise<{ summary: ProviderSummary; written: WrittenSession[] }> {
+  const clock = options.clock ?? systemClock
   const summary: ProviderSummary = {
     provider: provider.id,
     sources: 0,
@@ -113,12 +147,20 @@ async function harvestProvider(
     gone: 0,
     problems: [],
   }
-  const known = store.sources(provider.id)
-  const sources: Source[] = []
-  try {
-    for await (const source of provider.discover(ctx)) sources.push(source)
-  } catch (error) {
-    summary.problems.push({ source: provider.id, message: `discovery failed: ${(error as Error).message}` })
+  const written: WrittenSession[] = []
+  // A live pass over a few files looks up only their records.
+  const known = only ? null : store.sources(provider.id)
+  let sources: readonly Source[]
+  if (only) sources = only
+  else {
+    const found: Source[] = []
+    try {
+      for await (const source of provider.discover(ctx)) found.push(source)
+      options.onSources?.(provider, found)
+    } catch (error) {
+      summary.problems.push({ source: provider.id, message: `discovery failed: ${(error as Error).message}` })
+    }
+    sources = found
   }
   summary.sources = sources.length
   const seen = new Set<string>()
@@ -127,30 +169,56 @@ async function harvestProvider(
     if (options.signal?.aborted) break
     seen.add(source.key)
     const fingerprint = await fingerprintOf(source)
-    const previous = known.get(source.key)
+    const previous = known ? known.get(source.key) : (store.source(source.key) ?? undefined)
+    // A file seen changing that is gone by now: the next discovery tells whether it vanished for good.
+    if (only && fingerprint === null) continue
     if (isUnchanged(previous, fingerprint)) {
       summary.skipped += 1
     } else {
-      const outcome = await readSource(chasm.sqlite, store, provider.id, source, provider.read(source, ctx), mtimeOf(fingerprint))
+      const outcome = await readChanged(chasm, store, provider, source, ctx, mtimeOf(fingerprint), options)
       const { sessionIds, problems } = outcome
-      store.recordSource(provider.id, source.path, { key: source.key, fingerprint: fingerprint ?? 'missing', sessionIds, problems }, clock())
+      store.recordSource(provider.id, source.path, { key: source.key, fingerprint: fingerprint ?? 'missing', sessionIds, problems }, clock(), outcome.cursor)
       summary.harvested += 1
       summary.sessions += sessionIds.length
       summary.messages += outcome.messages
-      indexing.wrote(outcome.messages)
+      written.push(...outcome.written)
+      indexing?.wrote(outcome.messages)
       for (const key of outcome.workspaces) workspaces.add(key)
       for (const message of problems) summary.problems.push({ source: source.path, message })
+      await indexing?.step()
     }
     options.onProgress?.({ provider: provider.id, done: done + 1, total: sources.length })
     if (done % 64 === 63) await yieldToEventLoop()
   }
-  if (!options.signal?.aborted) {
+  if (known && !options.signal?.aborted) {
     const vanished: SourceRecord[] = [...known.values()].filter((record) => !seen.has(record.key))
+    if (vanished.length > 0) await options.beforeWrite?.()
     store.forgetSources(vanished)
     summary.gone = vanished.length
   }
   summary.workspaces = workspaces.size
-  return summary
+  return { summary, written }
+}
+
+/** Reads a changed source: from where the last read left off when the provider and the file allow it, else whole. */
+async function readChanged(
+  chasm: ChasmDb,
+  store: HarvestStore,
+  provider: Provider,
+  source: Source,
+  ctx: ProviderContext,
+  mtime: number | null,
+  options: HarvestHooks,
+): Promise<SourceOutcome> {
+  const readOptions = { beforeWrite: options.beforeWrite }
+  if (provider.resume) {
+    const cursor = store.cursor(source.key)
+    if (cursor && (await cursorHolds(source.path, cursor.point))) {
+      const outcome = await readSource(chasm.sqlite, store, provider.id, source, provider.resume(source, ctx, cursor.point), mtime, cursor.engine, readOptions)
+      if (!outcome.reread) return outcome
+    }
+  }
+  return readSource(chasm.sqlite, store, provider.id, source, provider.read(source, ctx), mtime, null, readOptions)
 }
 
 const mtimeOf = (fingerprint: string | null): number | null => {

@@ -48,6 +48,21 @@ export interface SessionHeader {
 }
 
 /**
+ * Where a read of an append-only JSONL file can continue: a line start, and what the reader knew
+ * there. Saved by the engine with the source; `resume` continues from it (see `Provider.resume`).
+ */
+export interface ReadPoint {
+  /** Byte offset of a line start: everything before it has been read. */
+  offset: number
+  /** Lines before `offset` (problems name line numbers). */
+  line: number
+  /** SHA-256 (hex) of the file's first bytes (up to `offset`, at most `HEAD_BYTES`): a rewritten file is read whole. */
+  head: string
+  /** The provider's state there, as JSON-compatible data. */
+  state: unknown
+}
+
+/**
  * What `read` yields, in order. `message`, `tool-result` and `update` parts belong to the latest
  * `session` part; one source may hold several sessions. `problem` reports bad data and never stops the read.
  */
@@ -57,6 +72,8 @@ export type SessionPart =
   | { kind: 'tool-result'; callId: string; output: string | null; status: string | null }
   | { kind: 'update'; patch: Partial<Omit<SessionHeader, 'id'>> }
   | { kind: 'problem'; message: string }
+  | { kind: 'checkpoint'; at: ReadPoint }
+  | { kind: 'reread' }
 
 /** The whole contract a provider implements; the engine owns fingerprints, transactions and counting. */
 export interface Provider {
@@ -69,6 +86,16 @@ export interface Provider {
   discover(ctx: ProviderContext): AsyncIterable<Source>
   /** The sessions of one source as a stream of parts; never throws for bad data (yields `problem`). */
   read(source: Source, ctx: ProviderContext): AsyncIterable<SessionPart>
+  /**
+   * Continues reading an append-only source from a `checkpoint` its `read` (or an earlier `resume`)
+   * yielded. A provider opts in by implementing it; then both yield one `checkpoint` part where the
+   * bytes read so far end at a line end: every part before it is final, the parts after it (what
+   * the end of the file completes: a message still open, the session's last update) are yielded
+   * again by the next `resume`. Continuing must yield exactly the parts a whole read would have
+   * yielded after that point. A `reread` part first means it cannot continue (the file took a turn
+   * the state cannot follow): the engine reads the source whole instead.
+   */
+  resume?(source: Source, ctx: ProviderContext, from: ReadPoint): AsyncIterable<SessionPart>
 }
 
 /**

@@ -1,7 +1,28 @@
 import type { Database } from 'bun:sqlite'
-import { createStage, discardStage, stageMessages, updateStagedTool, type SessionInput, type Stage, type ToolInvocationInput } from '../db'
-import type { SessionHeader, SessionPart, Source } from './provider'
+import {
+  continueSession,
+  createStage,
+  discardStage,
+  hasStoredCall,
+  stageMessages,
+  updateStagedTool,
+  type ReplacedMessage,
+  type SessionInput,
+  type Stage,
+  type StoredToolResult,
+  type ToolInvocationInput,
+} from '../db'
+import type { ReadPoint, SessionHeader, SessionPart, Source } from './provider'
 import type { HarvestStore } from './store'
+
+/** A session one read wrote: which of its messages are new, for live viewers. */
+export interface WrittenSession {
+  id: string
+  /** Messages from this index on were written by this read (new, or replacing `replaced`). */
+  from: number
+  /** Messages this read replaced, with their text before. */
+  replaced: ReplacedMessage[]
+}
 
 /** What reading one source produced. */
 export interface SourceOutcome {
@@ -9,6 +30,38 @@ export interface SourceOutcome {
   messages: number
   workspaces: string[]
   problems: string[]
+  written: WrittenSession[]
+  /** Where the next read of the source can continue; null when it must read the source whole. */
+  cursor: SourceCursor | null
+  /** True when a continued read could not continue: nothing was written, read the source whole. */
+  reread: boolean
+}
+
+/** A checkpoint of the provider and what the engine had committed when the provider yielded it. */
+export interface SourceCursor {
+  point: ReadPoint
+  engine: EngineResume
+}
+
+/** The engine's side of a checkpoint: sessions and problems before it, and the session still open there. */
+export interface EngineResume {
+  sessionIds: string[]
+  problems: string[]
+  session: OpenSessionState | null
+}
+
+/** A session open at a checkpoint: its fields so far, its messages before the checkpoint, what pairing needs. */
+interface OpenSessionState {
+  session: Omit<SessionInput, 'messages'>
+  messages: number
+  first: number | null
+  last: number | null
+  earlyResults: [string, ToolResult][]
+}
+
+interface ToolResult {
+  output: string | null
+  status: string | null
 }
 
 /** Messages held in memory per session before they are parked in the temp stage (bounded memory for huge files). */
@@ -17,12 +70,19 @@ const BUFFER_CHARS = 16 * 1024 * 1024
 /** Longest stretch of reading before other work (HTTP requests) gets a turn. */
 const YIELD_EVERY_MS = 20
 
+/** How the reader commits: `beforeWrite` resolves when a transaction may start (see `db/write-gate.ts`). */
+export interface ReadOptions {
+  beforeWrite?: () => Promise<void>
+}
+
 /**
  * Consumes a provider's stream of parts for one source and commits each session as it completes,
  * in one transaction per session. Huge sessions are staged in bounded batches so memory stays flat.
  * Late tool results are paired with their calls; missing times come from message times or the file.
  * A provider that throws mid-stream keeps what it yielded so far. A re-read with problems that
  * yields fewer messages than stored (a live file caught mid-write) keeps the stored version.
+ * With `resume` (a cursor's engine state), the parts continue a read: the session open at the
+ * checkpoint gets its messages from there on replaced, and nothing before is read again.
  */
 export async function readSource(
   sqlite: Database,
@@ -31,31 +91,58 @@ export async function readSource(
   source: Source,
   parts: AsyncIterable<SessionPart>,
   fallbackTime: number | null,
+  resume: EngineResume | null = null,
+  options: ReadOptions = {},
 ): Promise<SourceOutcome> {
-  const outcome: SourceOutcome = { sessionIds: [], messages: 0, workspaces: [], problems: [] }
-  let current: OpenSession | null = null
+  const outcome: SourceOutcome = {
+    sessionIds: [...(resume?.sessionIds ?? [])],
+    messages: 0,
+    workspaces: [],
+    problems: [...(resume?.problems ?? [])],
+    written: [],
+    cursor: null,
+    reread: false,
+  }
+  let current: OpenSession | null = resume?.session ? OpenSession.resumed(sqlite, providerId, source, resume.session) : null
+  let cursor: SourceCursor | null = null
+  let discarded = false
 
   const finish = () => {
     if (!current) return
-    const session = current.close(fallbackTime)
+    const open = current
+    current = null
+    const session = open.close(fallbackTime)
     outcome.sessionIds.push(session.id)
     const stored = store.storedSession(session.id)
-    const total = current.total()
+    const total = open.total()
     if (stored && stored.origin !== 'harvest') {
       // Recorded live (or by a swarm) under the provider's own id: the recording is the richer copy.
-      if (current.stage) discardStage(sqlite, current.stage)
+      if (open.stage) discardStage(sqlite, open.stage)
+      discarded = true
+    } else if (open.base !== null) {
+      const written = continueSession(sqlite, session, open.base, open.storedResults)
+      if (written === null) {
+        discarded = true
+        outcome.problems.push(`session ${session.id} was no longer stored; the source is read whole next time`)
+        return
+      }
+      outcome.messages += total - open.base
+      outcome.written.push({ id: session.id, from: open.base, replaced: written.replaced })
+      if (session.workspace) outcome.workspaces.push(session.workspace.key)
     } else if (stored && outcome.problems.length > 0 && stored.messages > total) {
-      if (current.stage) discardStage(sqlite, current.stage)
+      if (open.stage) discardStage(sqlite, open.stage)
+      discarded = true
       outcome.problems.push(`kept the stored version of session ${session.id} (${stored.messages} messages; this read found ${total})`)
     } else {
-      store.commitSession(session, current.stage ?? undefined)
+      store.commitSession(session, open.stage ?? undefined)
       outcome.messages += total
+      outcome.written.push({ id: session.id, from: stored?.messages ?? 0, replaced: [] })
       if (session.workspace) outcome.workspaces.push(session.workspace.key)
     }
-    current = null
   }
 
   let lastYield = performance.now()
+  let first = true
   try {
     for await (const part of parts) {
       // Stream reads resolve as microtasks: without this a huge file would starve the server's requests.
@@ -63,17 +150,29 @@ export async function readSource(
         await new Promise<void>((resolve) => setImmediate(resolve))
         lastYield = performance.now()
       }
-      if (part.kind === 'session') {
-        finish()
+      if (part.kind === 'reread') {
+        if (first && resume) return { ...outcome, reread: true }
+        outcome.problems.push('reread part after the start of a read ignored')
+      } else if (part.kind === 'checkpoint') {
+        cursor = { point: part.at, engine: { sessionIds: [...outcome.sessionIds], problems: [...outcome.problems], session: current?.snapshot() ?? null } }
+      } else if (part.kind === 'session') {
+        if (current) {
+          await options.beforeWrite?.()
+          finish()
+        }
         current = new OpenSession(sqlite, providerId, source, part.session)
       } else if (part.kind === 'problem') outcome.problems.push(part.message)
       else if (!current) outcome.problems.push(`${part.kind} before any session ignored`)
       else current.accept(part)
+      first = false
     }
   } catch (error) {
     outcome.problems.push(`read failed: ${(error as Error).message}`)
+    discarded = true
   }
+  await options.beforeWrite?.()
   finish()
+  outcome.cursor = discarded ? null : cursor
   return outcome
 }
 
@@ -81,12 +180,16 @@ export async function readSource(
 class OpenSession {
   readonly session: SessionInput
   stage: Stage | null = null
+  /** For a continued session: its messages before the checkpoint, which stay as stored. */
+  base: number | null = null
+  /** For a continued session: results for calls stored before `base`, in the order they came. */
+  readonly storedResults: StoredToolResult[] = []
   private chars = 0
   private first: number | null = null
   private last: number | null = null
   private readonly openCalls = new Map<string, ToolInvocationInput>()
   private readonly stagedCalls = new Set<string>()
-  private readonly earlyResults = new Map<string, { output: string | null; status: string | null }>()
+  private readonly earlyResults = new Map<string, ToolResult>()
 
   constructor(
     private readonly sqlite: Database,
@@ -110,7 +213,31 @@ class OpenSession {
     }
   }
 
-  accept(part: Exclude<SessionPart, { kind: 'session' | 'problem' }>): void {
+  /** The session as it was at a checkpoint, continuing after its `state.messages` stored messages. */
+  static resumed(sqlite: Database, providerId: string, source: Source, state: OpenSessionState): OpenSession {
+    const { session } = state
+    const open = new OpenSession(sqlite, providerId, source, { ...session, workspace: session.workspace })
+    Object.assign(open.session, structuredClone(session), { sourcePath: source.path, messages: [] })
+    open.base = state.messages
+    open.first = state.first
+    open.last = state.last
+    for (const [callId, result] of state.earlyResults) open.earlyResults.set(callId, result)
+    return open
+  }
+
+  /** What a later read needs to continue this session from here (a copy: reading on changes the session). */
+  snapshot(): OpenSessionState {
+    const { messages, ...session } = this.session
+    return {
+      session: structuredClone(session),
+      messages: this.total(),
+      first: this.first,
+      last: this.last,
+      earlyResults: [...this.earlyResults].map(([callId, result]) => [callId, { ...result }]),
+    }
+  }
+
+  accept(part: Extract<SessionPart, { kind: 'message' | 'tool-result' | 'update' }>): void {
     if (part.kind === 'message') return this.add(part.message)
     if (part.kind === 'tool-result') return this.result(part.callId, part.output, part.status)
     const { workspace, ...rest } = part.patch
@@ -119,7 +246,7 @@ class OpenSession {
   }
 
   total(): number {
-    return (this.stage?.messages ?? 0) + this.session.messages.length
+    return (this.base ?? 0) + (this.stage?.messages ?? 0) + this.session.messages.length
   }
 
   /** Fills what the provider did not know and returns the session (its unstaged tail in `messages`). */
@@ -149,7 +276,8 @@ class OpenSession {
       }
       this.openCalls.set(tool.id, tool)
     }
-    if (this.session.messages.length >= BUFFER_MESSAGES || this.chars >= BUFFER_CHARS) this.flush()
+    // A continued session is a small tail (see MAX_CONTINUE_BYTES): it is written in one piece.
+    if (this.base === null && (this.session.messages.length >= BUFFER_MESSAGES || this.chars >= BUFFER_CHARS)) this.flush()
   }
 
   private result(callId: string, output: string | null, status: string | null): void {
@@ -159,6 +287,7 @@ class OpenSession {
       open.status = status ?? open.status
       this.chars += output?.length ?? 0
     } else if (this.stage && this.stagedCalls.has(callId)) updateStagedTool(this.sqlite, this.stage, callId, output, status)
+    else if (this.base !== null && hasStoredCall(this.sqlite, this.session.id, callId, this.base)) this.storedResults.push({ callId, output, status })
     else this.earlyResults.set(callId, { output, status })
   }
 

@@ -1,6 +1,7 @@
 import type { Database } from 'bun:sqlite'
 import { replaceSession, type SessionInput, type Stage } from '../db'
 import { isOtherLiveProcess } from '../shared/process'
+import type { EngineResume, SourceCursor } from './source-reader'
 
 /** The error of a run that stopped before its end; the next run reads what it did not. */
 export const INTERRUPTED = 'interrupted before the end; the next harvest continues where it stopped'
@@ -15,17 +16,34 @@ export interface SourceRecord {
 
 export type HarvestStore = ReturnType<typeof harvestStore>
 
+interface SourceRow {
+  key: string
+  fingerprint: string
+  session_ids: string
+  problems: string
+}
+
+const recordOf = (row: SourceRow): SourceRecord => ({
+  key: row.key,
+  fingerprint: row.fingerprint,
+  sessionIds: JSON.parse(row.session_ids) as string[],
+  problems: JSON.parse(row.problems) as string[],
+})
+
 /** The harvest's reads and writes of its own bookkeeping tables; session rows go through `db.replaceSession`. */
 export function harvestStore(sqlite: Database) {
-  const sourcesOf = sqlite.prepare<{ key: string; fingerprint: string; session_ids: string; problems: string }, [string]>(
-    'SELECT key, fingerprint, session_ids, problems FROM harvest_sources WHERE provider = ?',
-  )
+  const sourcesOf = sqlite.prepare<SourceRow, [string]>('SELECT key, fingerprint, session_ids, problems FROM harvest_sources WHERE provider = ?')
+  const sourceOf = sqlite.prepare<SourceRow, [string]>('SELECT key, fingerprint, session_ids, problems FROM harvest_sources WHERE key = ?')
   const upsertSource = sqlite.prepare(
-    `INSERT INTO harvest_sources (key, provider, path, fingerprint, session_ids, problems, harvested_at, seen_at)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
+    `INSERT INTO harvest_sources (key, provider, path, fingerprint, session_ids, problems, harvested_at, seen_at, read_offset, head_hash, resume_state)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10)
      ON CONFLICT (key) DO UPDATE SET path = excluded.path, fingerprint = excluded.fingerprint,
        session_ids = excluded.session_ids, problems = excluded.problems, harvested_at = excluded.harvested_at,
-       seen_at = excluded.seen_at`,
+       seen_at = excluded.seen_at, read_offset = excluded.read_offset, head_hash = excluded.head_hash,
+       resume_state = excluded.resume_state`,
+  )
+  const cursorOf = sqlite.prepare<{ read_offset: number | null; head_hash: string | null; resume_state: string | null }, [string]>(
+    'SELECT read_offset, head_hash, resume_state FROM harvest_sources WHERE key = ?',
   )
   const deleteSource = sqlite.prepare('DELETE FROM harvest_sources WHERE key = ?')
   const markGone = sqlite.prepare("UPDATE sessions SET on_disk = 0 WHERE id = ? AND origin = 'harvest'")
@@ -53,16 +71,12 @@ export function harvestStore(sqlite: Database) {
     sourceCounts: () => sourceCounts.all(),
     /** Every source recorded for a provider, by key. */
     sources(provider: string): Map<string, SourceRecord> {
-      const map = new Map<string, SourceRecord>()
-      for (const row of sourcesOf.all(provider)) {
-        map.set(row.key, {
-          key: row.key,
-          fingerprint: row.fingerprint,
-          sessionIds: JSON.parse(row.session_ids) as string[],
-          problems: JSON.parse(row.problems) as string[],
-        })
-      }
-      return map
+      return new Map(sourcesOf.all(provider).map((row) => [row.key, recordOf(row)]))
+    },
+    /** One source's record, if any. */
+    source(key: string): SourceRecord | null {
+      const row = sourceOf.get(key)
+      return row ? recordOf(row) : null
     },
     /** What the database holds for a session id: its message count and who produced it. */
     storedSession(id: string): { messages: number; origin: string } | null {
@@ -73,9 +87,20 @@ export function harvestStore(sqlite: Database) {
     commitSession(session: SessionInput, stage?: Stage) {
       replaceSession(sqlite, session, stage)
     },
-    /** Records a source's new fingerprint once all its sessions are committed. */
-    recordSource(provider: string, path: string, record: SourceRecord, now: number) {
-      upsertSource.run(record.key, provider, path, record.fingerprint, JSON.stringify(record.sessionIds), JSON.stringify(record.problems), now)
+    /** Records a source's new fingerprint once all its sessions are committed, with where its next read may continue. */
+    recordSource(provider: string, path: string, record: SourceRecord, now: number, cursor: SourceCursor | null = null) {
+      const resume = cursor ? JSON.stringify({ line: cursor.point.line, state: cursor.point.state, engine: cursor.engine }) : null
+      upsertSource.run(
+        record.key, provider, path, record.fingerprint, JSON.stringify(record.sessionIds), JSON.stringify(record.problems), now,
+        cursor?.point.offset ?? null, cursor?.point.head ?? null, resume,
+      )
+    },
+    /** Where the last read of a source left off, if it can be continued. */
+    cursor(key: string): SourceCursor | null {
+      const row = cursorOf.get(key)
+      if (!row || row.read_offset === null || row.head_hash === null || row.resume_state === null) return null
+      const { line, state, engine } = JSON.parse(row.resume_state) as { line: number; state: unknown; engine: EngineResume }
+      return { point: { offset: row.read_offset, line, head: row.head_hash, state }, engine }
     },
     /** Forgets sources that vanished from disk; their sessions stay, marked as no longer on disk. */
     forgetSources(records: SourceRecord[]) {

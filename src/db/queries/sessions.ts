@@ -202,19 +202,29 @@ export function findSessionRow(sqlite: Database, id: string): SummaryRow | null 
   return sqlite.query<SummaryRow, [string]>(`SELECT ${SUMMARY_COLUMNS} FROM sessions WHERE id = ?`).get(id)
 }
 
-/** The messages of a session (by pk), in conversation order, with their tool invocations. */
-export function messagesOf(sqlite: Database, sessionPk: number): Message[] {
+/** The messages of a session (by pk) from `fromIndex` on, in conversation order, with their tool invocations. */
+export function messagesOf(sqlite: Database, sessionPk: number, fromIndex = 0): Message[] {
   const messageRows = sqlite
-    .query<MessageRowView, [number]>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_pk = ? ORDER BY idx`,
+    .query<MessageRowView, [number, number]>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_pk = ? AND idx >= ? ORDER BY idx`,
     )
-    .all(sessionPk)
-  const toolRows = sqlite
-    .query<ToolRowView, [number]>(
-      `SELECT message_pk, call_id, name, input, output, status FROM tool_invocations
-       WHERE session_pk = ? ORDER BY message_pk, idx`,
-    )
-    .all(sessionPk)
+    .all(sessionPk, fromIndex)
+  // The whole session's tools without a join: the common case, and the hot one (session detail).
+  const toolRows =
+    fromIndex === 0
+      ? sqlite
+          .query<ToolRowView, [number]>(
+            `SELECT message_pk, call_id, name, input, output, status FROM tool_invocations
+             WHERE session_pk = ? ORDER BY message_pk, idx`,
+          )
+          .all(sessionPk)
+      : sqlite
+          .query<ToolRowView, [number, number]>(
+            `SELECT t.message_pk, t.call_id, t.name, t.input, t.output, t.status FROM tool_invocations t
+             JOIN messages m ON m.pk = t.message_pk
+             WHERE t.session_pk = ? AND m.idx >= ? ORDER BY t.message_pk, t.idx`,
+          )
+          .all(sessionPk, fromIndex)
   const toolsByMessage = new Map<number, ToolInvocation[]>()
   for (const tool of toolRows) {
     const list = toolsByMessage.get(tool.message_pk) ?? []

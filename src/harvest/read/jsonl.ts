@@ -14,36 +14,49 @@ export const MAX_LINE_BYTES = 256 * 1024 * 1024
 export async function* readJsonLines(path: string, options: { maxLineBytes?: number } = {}): AsyncGenerator<JsonLine> {
   const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES
   for await (const raw of readLines(path, maxLineBytes)) {
-    if (raw.tooLong) {
-      yield { line: raw.line, error: `line longer than ${maxLineBytes} bytes skipped`, bytes: raw.bytes, incomplete: false }
-      continue
-    }
-    const text = raw.text.replace(/\0+$/g, '').trim()
-    if (text === '') continue
-    try {
-      yield { line: raw.line, value: JSON.parse(text), bytes: raw.bytes }
-    } catch (error) {
-      yield { line: raw.line, error: (error as Error).message, bytes: raw.bytes, incomplete: !raw.terminated }
-    }
+    const line = parseLine(raw, maxLineBytes)
+    if (line) yield line
   }
 }
 
-interface RawLine {
+/** One raw line as a `JsonLine`; null for a blank line (or one of NUL padding). */
+export function parseLine(raw: RawLine, maxLineBytes = MAX_LINE_BYTES): JsonLine | null {
+  if (raw.tooLong) return { line: raw.line, error: `line longer than ${maxLineBytes} bytes skipped`, bytes: raw.bytes, incomplete: false }
+  const text = raw.text.replace(/\0+$/g, '').trim()
+  if (text === '') return null
+  try {
+    return { line: raw.line, value: JSON.parse(text), bytes: raw.bytes }
+  } catch (error) {
+    return { line: raw.line, error: (error as Error).message, bytes: raw.bytes, incomplete: !raw.terminated }
+  }
+}
+
+/** One line of a file as bytes were split: its text (unless too long) and where it ends. */
+export interface RawLine {
   line: number
   text: string
   bytes: number
   terminated: boolean
   tooLong: boolean
+  /** Byte offset just past the line (past its newline when terminated). */
+  end: number
 }
 
-/** Splits a file into lines on `\n` bytes, decoding each line as UTF-8 (BOM stripped). */
-export async function* readLines(path: string, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<RawLine> {
+/** Where `readLines` starts: a line start's byte offset and the number of lines before it. */
+export interface LinePosition {
+  offset: number
+  line: number
+}
+
+/** Splits a file into lines on `\n` bytes, decoding each line as UTF-8 (BOM stripped), from `from` (default: the start). */
+export async function* readLines(path: string, maxLineBytes = MAX_LINE_BYTES, from: LinePosition = { offset: 0, line: 0 }): AsyncGenerator<RawLine> {
   const decoder = new TextDecoder('utf-8', { ignoreBOM: false })
   let pending: Uint8Array[] = []
   let pendingBytes = 0
   let tooLong = false
-  let line = 0
-  const take = (terminated: boolean): RawLine => {
+  let line = from.line
+  let position = from.offset
+  const take = (terminated: boolean, end: number): RawLine => {
     line += 1
     const bytes = pendingBytes
     let text = ''
@@ -53,13 +66,14 @@ export async function* readLines(path: string, maxLineBytes = MAX_LINE_BYTES): A
       if (text.endsWith('\r')) text = text.slice(0, -1)
       if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1)
     }
-    const result = { line, text, bytes, terminated, tooLong }
+    const result = { line, text, bytes, terminated, tooLong, end }
     pending = []
     pendingBytes = 0
     tooLong = false
     return result
   }
-  const stream = Bun.file(path).stream()
+  const file = Bun.file(path)
+  const stream = (from.offset > 0 ? file.slice(from.offset) : file).stream()
   for await (const chunk of stream) {
     let start = 0
     for (;;) {
@@ -73,9 +87,10 @@ export async function* readLines(path: string, maxLineBytes = MAX_LINE_BYTES): A
         } else if (!tooLong) pending.push(chunk.subarray(start, end))
       }
       if (newline === -1) break
-      yield take(true)
+      yield take(true, position + newline + 1)
       start = newline + 1
     }
+    position += chunk.length
   }
-  if (pendingBytes > 0 || tooLong) yield take(false)
+  if (pendingBytes > 0 || tooLong) yield take(false, position)
 }

@@ -3,6 +3,12 @@ import { readJsonLines, type JsonLine } from './jsonl'
 
 type LineError = Extract<JsonLine, { error: string }>
 
+/** What `lineProblems` counted so far. */
+export interface LineCounts {
+  lines: number
+  bad: number
+}
+
 /** How many bad lines of one file are reported one by one before they are only counted. */
 export const LINE_PROBLEMS_SHOWN = 10
 
@@ -11,9 +17,8 @@ export const LINE_PROBLEMS_SHOWN = 10
  * `LINE_PROBLEMS_SHOWN` bad lines one by one (a binary file would otherwise report thousands),
  * then a count, and an empty file. Remembers whether the file ended mid-line.
  */
-export function lineProblems() {
-  let lines = 0
-  let bad = 0
+export function lineProblems(saved: LineCounts = { lines: 0, bad: 0 }) {
+  let { lines, bad } = saved
   let incomplete = false
   const shape = (line: number, what: string): SessionPart | null => {
     bad += 1
@@ -21,12 +26,18 @@ export function lineProblems() {
   }
   return {
     /** The file's lines, counted. */
-    async *read(path: string): AsyncGenerator<JsonLine> {
-      for await (const line of readJsonLines(path)) {
-        lines += 1
-        yield line
+    read(path: string): AsyncGenerator<JsonLine> {
+      return this.count(readJsonLines(path))
+    },
+    /** Counts the lines of a stream (e.g. `resumableLines`), passing everything through. */
+    async *count<T>(items: AsyncIterable<JsonLine | T>): AsyncGenerator<JsonLine | T> {
+      for await (const item of items) {
+        if (typeof item === 'object' && item !== null && 'line' in item) lines += 1
+        yield item
       }
     },
+    /** The counts to restore when a read continues (`lineProblems(saved)`); an incomplete last line is read again then. */
+    save: (): LineCounts => ({ lines, bad }),
     /** Records a line that did not parse; returns the part to yield, if it is one of the first few. */
     add(line: LineError): SessionPart | null {
       if (!line.incomplete) return shape(line.line, line.error)
