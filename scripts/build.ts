@@ -6,6 +6,7 @@
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { WORKER_ENTRIES } from '../src/workers/thread'
 
 export const TARGETS = ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'windows-x64'] as const
 export type Target = (typeof TARGETS)[number]
@@ -24,6 +25,8 @@ export async function build(target: Target | null): Promise<string> {
   const args = [
     'build',
     join(root, 'src/main.ts'),
+    // Worker threads' entry points are compiled in beside the main one (src/workers/thread.ts finds them).
+    ...Object.values(WORKER_ENTRIES).map((entry) => join(root, entry)),
     '--compile',
     '--minify',
     '--bytecode',

@@ -2,6 +2,7 @@ import type { Agency } from '../agency'
 import type { ChasmDb } from '../db'
 import type { HarvestScheduler } from '../harvest'
 import type { Recorder } from '../recording'
+import type { SearchOptions, SearchResult } from '../search'
 import type { Logger } from '../shared/log'
 import type { Clock } from '../shared/time'
 import type { PeerAddress, SecurityConfig } from './security'
@@ -19,6 +20,8 @@ export interface AppDeps {
   /** The port the server listens on, for its own origins (read once, after listening). */
   ownPort: () => number
   harvest: HarvestScheduler
+  /** Full-text search; the server answers it from worker threads (`workers/search-pool.ts`). */
+  search: (q: string, options: SearchOptions) => Promise<SearchResult[]>
   recorder: Recorder
   agency: Agency
 }

@@ -1,7 +1,9 @@
 import type { ChasmDb } from '../db'
 import type { Logger } from '../shared/log'
 import { systemClock, type Clock } from '../shared/time'
-import { runHarvest, type HarvestSummary } from './engine'
+import { runHarvest, type HarvestHooks, type HarvestSummary } from './engine'
+import { createLiveHarvest, type LiveHarvest, type LiveMessage, type LiveState, type LiveTiming } from './live/live-harvest'
+import type { WatchFunction } from './live/roots'
 import type { Provider, ProviderContext } from './provider'
 
 /** What `/api/health` reports about harvesting. */
@@ -10,6 +12,8 @@ export interface HarvestState {
   lastRunAt: number | null
   lastError: string | null
   lastSummary: HarvestSummary | null
+  /** Live harvesting, when the provider files are watched. */
+  live: LiveState | null
 }
 
 /** Runs harvests in the background: once at start, then every `intervalSeconds`; never two at once. */
@@ -20,8 +24,15 @@ export interface HarvestScheduler {
   /** Starts a harvest now unless one is running; resolves when it ends. */
   runNow(): Promise<HarvestSummary | null>
   start(): void
-  /** Stops the timer and aborts a running harvest at the next source boundary; resolves when it has stopped. */
+  /** Stops the timer, live watching, and a running harvest at the next source boundary; resolves when everything stopped. */
   stop(): Promise<void>
+}
+
+/** Watching the providers' files between harvests (see `createLiveHarvest`). */
+export interface LiveOptions {
+  publish: (messages: LiveMessage[]) => void
+  timing?: LiveTiming
+  watch?: WatchFunction
 }
 
 export function createHarvestScheduler(options: {
@@ -31,18 +42,31 @@ export function createHarvestScheduler(options: {
   intervalSeconds: number | null
   log: Logger
   clock?: Clock
+  /** How harvests share the database with another writer thread. */
+  beforeWrite?: HarvestHooks['beforeWrite']
+  /** Watch the providers' files and read changes as they happen (omit for periodic harvests only). */
+  live?: LiveOptions
 }): HarvestScheduler {
   const { chasm, providers, context, intervalSeconds, log } = options
   const clock = options.clock ?? systemClock
-  const state: HarvestState = { state: 'idle', lastRunAt: null, lastError: null, lastSummary: null }
+  const state: Omit<HarvestState, 'live'> = { state: 'idle', lastRunAt: null, lastError: null, lastSummary: null }
   let running: Promise<HarvestSummary | null> | null = null
   let timer: ReturnType<typeof setInterval> | null = null
   const abort = new AbortController()
+  const hooks: HarvestHooks = { clock, signal: abort.signal, beforeWrite: options.beforeWrite }
+  let live: LiveHarvest | null = null
+  if (options.live) {
+    const { publish, timing, watch } = options.live
+    live = createLiveHarvest({ chasm, providers, context, hooks: { clock, beforeWrite: options.beforeWrite }, log, publish, clock, timing, watch })
+    const learn = live.learn
+    hooks.onSources = (provider, sources) => learn(provider, sources)
+  }
 
   const runNow = () => {
     if (running) return running
     state.state = 'running'
-    running = runHarvest(chasm, providers, context, { clock, signal: abort.signal })
+    live?.hold(true)
+    running = runHarvest(chasm, providers, context, hooks)
       .then((summary) => {
         state.lastSummary = summary
         state.lastError = summary.problemCount > 0 ? `${summary.problemCount} source problem(s) in the last harvest` : null
@@ -54,10 +78,13 @@ export function createHarvestScheduler(options: {
         log.error('harvest failed', error)
         return null
       })
-      .finally(() => {
+      .finally(async () => {
         state.state = 'idle'
         state.lastRunAt = clock()
         running = null
+        // New assistants and folders since the last run get watched; discovery passes held back may run.
+        if (live && !abort.signal.aborted) await live.relocate()
+        live?.hold(false)
       })
     return running
   }
@@ -65,16 +92,19 @@ export function createHarvestScheduler(options: {
   return {
     context,
     providers,
-    state: () => ({ ...state }),
+    state: () => ({ ...state, live: live?.state() ?? null }),
     runNow,
     start() {
-      void runNow()
+      // Watching starts before the first run, so nothing written during it is missed.
+      void live?.relocate().then(() => runNow())
+      if (!live) void runNow()
       if (intervalSeconds && intervalSeconds > 0) timer = setInterval(() => void runNow(), intervalSeconds * 1000)
     },
     async stop() {
       if (timer) clearInterval(timer)
       abort.abort()
       await running
+      await live?.stop()
     },
   }
 }

@@ -50,6 +50,10 @@ export function harvestStore(sqlite: Database) {
   const storedSession = sqlite.prepare<{ message_count: number; origin: string }, [string]>(
     'SELECT message_count, origin FROM sessions WHERE id = ?',
   )
+  const sessionPlace = sqlite.prepare<{ pk: number; message_count: number; workspace: string | null }, [string]>(
+    `SELECT s.pk, s.message_count, coalesce(w.path, w.name) AS workspace
+     FROM sessions s LEFT JOIN workspaces w ON w.id = s.workspace_id WHERE s.id = ? AND s.origin = 'harvest'`,
+  )
   const startRun = sqlite.prepare<{ pk: number }, [number, number]>(
     "INSERT INTO harvest_runs (started_at, status, pid) VALUES (?, 'running', ?) RETURNING pk",
   )
@@ -83,6 +87,8 @@ export function harvestStore(sqlite: Database) {
       const row = storedSession.get(id)
       return row ? { messages: row.message_count, origin: row.origin } : null
     },
+    /** A harvested session's pk, message count and workspace folder (or name), for live viewers. */
+    sessionPlace: (id: string) => sessionPlace.get(id),
     /** Replaces one session (with its staged messages, if any) in one transaction. */
     commitSession(session: SessionInput, stage?: Stage) {
       replaceSession(sqlite, session, stage)

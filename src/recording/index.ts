@@ -5,6 +5,7 @@ import { silentLogger, type Logger } from '../shared/log'
 import { systemClock, toIso, type Clock } from '../shared/time'
 import { applyEvents, applyGroup, applySnapshot, type GroupItem } from './apply'
 import { parseEventsBody, parseSnapshot } from './events'
+import { harvestedEvents, type HarvestedMessage } from './harvested'
 import { createHub, type EventListener } from './hub'
 import type {
   ApplyResult,
@@ -22,6 +23,7 @@ export * from './events'
 export * from './model'
 export { PROTOCOL_VERSION, HIGH_WATER, type ServerMessage, type RecordingConnection, type ConnectionTransport } from './protocol'
 export type { EventListener } from './hub'
+export type { HarvestedMessage } from './harvested'
 
 /** Seconds without events after which an active session is `idle` (`--recording-idle`). */
 export const DEFAULT_IDLE_SECONDS = 300
@@ -61,6 +63,8 @@ export interface Recorder {
   status(): RecordingStatus
   /** Live events of one session, each exactly once, in order, right after its commit. */
   subscribe(sessionId: string, listener: EventListener): () => void
+  /** Tells a harvested session's live viewers about messages a live harvest just committed. */
+  publishHarvested(messages: readonly HarvestedMessage[]): void
   /** Opens the protocol side of a recording WebSocket; counted in `connectedClients` until closed. */
   connect(transport: ConnectionTransport): RecordingConnection
   /** At server start: every session still recording when the server stopped becomes `interrupted`. */
@@ -252,6 +256,7 @@ export function createRecorder(chasm: ChasmDb, options: RecorderOptions = {}): R
       }
     },
     subscribe: (sessionId, listener) => hub.subscribe(sessionId, listener),
+    publishHarvested: (messages) => hub.publish(harvestedEvents(messages, clock())),
     connect(transport) {
       const connection = openConnection(
         {

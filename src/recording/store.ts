@@ -1,5 +1,5 @@
 import type { Database, SQLQueryBindings } from 'bun:sqlite'
-import { MESSAGE_INSERT_COLUMNS, messageValues, type MessageInput, type SessionOrigin } from '../db'
+import { announcedWrite, MESSAGE_INSERT_COLUMNS, messageValues, type MessageInput, type SessionOrigin } from '../db'
 
 /** A session as the recorder loads it: the session row joined with its recording state (null columns if none). */
 export interface SessionRecord {
@@ -159,7 +159,8 @@ export function recordingStore(sqlite: Database) {
 
   return {
     /** Runs `fn` in a transaction (a savepoint when already inside one); bun:sqlite commits or rolls back. */
-    transaction: <T>(fn: () => T): T => sqlite.transaction(fn).immediate(),
+    // Announced: a harvest thread writing the same database lets it go first (db/write-gate.ts).
+    transaction: <T>(fn: () => T): T => announcedWrite(sqlite, () => sqlite.transaction(fn).immediate()),
     findSession: (id: string): SessionRecord | null => findSession.get(id),
     insertSession: (id: string, provider: string, origin: SessionOrigin, created: number): number =>
       insertSession.get(id, provider, origin, created, created)!.pk,

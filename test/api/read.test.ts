@@ -10,7 +10,7 @@ describe('read API', () => {
     using t = testApp()
     expect(await t.json('/api/health')).toMatchObject({
       status: 200,
-      body: { success: true, data: { status: 'healthy', version: 'test', uptimeSeconds: 0, database: 'ok', harvest: { state: 'idle', lastRunAt: null, lastError: null } } },
+      body: { success: true, data: { status: 'healthy', version: 'test', uptimeSeconds: 0, database: 'ok', harvest: { state: 'idle', lastRunAt: null, lastError: null, live: null } } },
     })
   })
 

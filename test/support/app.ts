@@ -4,6 +4,7 @@ import type { AppDeps } from '../../src/api/deps'
 import type { SecurityConfig } from '../../src/api/security'
 import { createHarvestScheduler, type Provider } from '../../src/harvest'
 import { createRecorder, type RecorderOptions } from '../../src/recording'
+import { searchSessions } from '../../src/search'
 import { silentLogger, type Logger } from '../../src/shared/log'
 import { openTestDb } from './db'
 
@@ -47,6 +48,7 @@ export function testApp(
     // Requests go to http://localhost (port 80), so the app's own origin is http://localhost.
     ownPort: () => 80,
     harvest,
+    search: async (q, searchOptions) => searchSessions(db.sqlite, q, searchOptions),
     recorder: createRecorder(db, { log: options.log, ...options.recording }),
     agency,
   }

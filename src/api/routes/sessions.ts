@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { Elysia } from 'elysia'
 import { getSession, listSessions, SessionDetail, SessionSummary } from '../../db'
-import { MAX_QUERY_CHARS, MAX_QUERY_TERMS, SearchResult, searchSessions } from '../../search'
+import { MAX_QUERY_CHARS, MAX_QUERY_TERMS, SearchResult } from '../../search'
 import type { AppDeps } from '../deps'
 import { COMMON_ERRORS, Ok, ok, Paged, paged } from '../envelope'
 import { IntParam, QueryObject, TextParam } from './query'
@@ -26,7 +26,7 @@ const SearchQuery = QueryObject({
 })
 
 /** `/api/sessions`: list, full-text search, detail. */
-export const sessionRoutes = ({ chasm }: AppDeps) =>
+export const sessionRoutes = ({ chasm, search }: AppDeps) =>
   new Elysia({ name: 'routes-sessions', prefix: '/api/sessions', detail: { tags: ['Sessions'] } })
     .get(
       '',
@@ -38,8 +38,7 @@ export const sessionRoutes = ({ chasm }: AppDeps) =>
     )
     .get(
       '/search',
-      ({ query }) =>
-        ok(searchSessions(chasm.sqlite, query.q, { limit: query.limit ?? 20, workspace: query.workspace, provider: query.provider })),
+      async ({ query }) => ok(await search(query.q, { limit: query.limit ?? 20, workspace: query.workspace, provider: query.provider })),
       {
         query: SearchQuery,
         response: { 200: Ok(Type.Array(SearchResult)), ...COMMON_ERRORS },

@@ -5,11 +5,12 @@ import { join } from 'node:path'
 import * as t from 'typanion'
 import { isLoopbackHost } from '../../../shared/net'
 import { createAgency } from '../../../agency'
-import { createHarvestScheduler, PROVIDERS } from '../../../harvest'
+import { PROVIDERS, type HarvestScheduler } from '../../../harvest'
 import { acquireServerLock, startBackgroundCheckpoints, type ChasmDb, type ServerLock } from '../../../db'
 import { createRecorder, DEFAULT_IDLE_SECONDS } from '../../../recording'
 import { streamLogger, type Logger } from '../../../shared/log'
 import { VERSION } from '../../../shared/version'
+import { createSearchPool, harvestInThread } from '../../../workers'
 import { BaseCommand } from '../../base-command'
 
 const isPort = t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(0, 65535)])
@@ -40,6 +41,7 @@ export class ApiServeCommand extends BaseCommand {
   corsOrigin = Option.Array('--cors-origin', { description: 'Allow this browser origin (repeatable)' })
   allowHost = Option.Array('--allow-host', { description: 'Accept this Host header from clients without a token (repeatable)' })
   noHarvest = Option.Boolean('--no-harvest', false, { description: 'Do not harvest in the background' })
+  noWatch = Option.Boolean('--no-watch', false, { description: "Harvest periodically only: do not watch the assistants' files for changes" })
   allowTerminal = Option.Boolean('--allow-terminal', false, { description: "Let agents' terminal tool run shell commands in a run's workspace" })
   allowHttpTool = Option.Boolean('--allow-http-tool', false, { description: "Let agents' http_request tool make HTTP requests" })
   harvestInterval = Option.String('--harvest-interval', '300', {
@@ -66,13 +68,16 @@ export class ApiServeCommand extends BaseCommand {
     }
     const startedAt = Date.now()
     const recorder = createRecorder(chasm, { clock: Date.now, idleSeconds: Number(this.recordingIdle), log })
-    const harvest = createHarvestScheduler({
+    // Harvests, file watching and searches run in worker threads with their own connections.
+    const harvest = harvestInThread({
       chasm,
       providers: PROVIDERS,
       context: this.providerContext(),
       intervalSeconds: Number(this.harvestInterval),
       log,
+      live: this.noWatch ? undefined : { publish: (messages) => recorder.publishHarvested(messages) },
     })
+    const searchPool = createSearchPool(chasm.path, log)
     const agency = createAgency({
       sqlite: chasm.sqlite,
       env: this.context.runtime.env,
@@ -95,6 +100,7 @@ export class ApiServeCommand extends BaseCommand {
           log,
           startedAt,
           harvest,
+          search: searchPool.search,
           recorder,
           agency,
           security: {
@@ -120,7 +126,7 @@ export class ApiServeCommand extends BaseCommand {
     if (interruptedSessions > 0) log.info(`${interruptedSessions} recorded session(s) interrupted by the last stop; see GET /api/recording/recovery`)
     const interrupted = await agency.recoverInterruptedRuns()
     if (interrupted.length > 0) log.warn(`agency: ${interrupted.length} run(s) interrupted by restart marked failed`)
-    const fileWatch = watchDatabaseFile(chasm, log)
+    const fileWatch = watchDatabaseFile(chasm, harvest, log)
     stdout.write(`chasm ${VERSION} listening on ${server.url.origin} (database ${chasm.path})\n`)
     // Started once listening: the thread's boot would otherwise compete with startup for a core.
     const checkpoints = startBackgroundCheckpoints(chasm, log)
@@ -138,6 +144,7 @@ export class ApiServeCommand extends BaseCommand {
     // Whatever the agency recorded while stopping its runs.
     recorder.flush()
     await harvest.stop()
+    await searchPool.close()
     await checkpoints.stop()
     clearInterval(fileWatch)
     chasm.close()
@@ -186,15 +193,17 @@ const FILE_CHECK_MS = 250
 
 /**
  * Notices when another process moves, deletes or replaces the database file: from then on writes
- * are refused with a clear error instead of going to a file nobody will open again.
+ * are refused with a clear error instead of going to a file nobody will open again, and the harvest
+ * thread (with a connection of its own) stops.
  */
-function watchDatabaseFile(chasm: ChasmDb, log: Logger): ReturnType<typeof setInterval> {
+function watchDatabaseFile(chasm: ChasmDb, harvest: HarvestScheduler, log: Logger): ReturnType<typeof setInterval> {
   const timer = setInterval(() => {
     try {
       chasm.checkFile()
     } catch (error) {
       log.error((error as Error).message)
       clearInterval(timer)
+      void harvest.stop()
     }
   }, FILE_CHECK_MS)
   return timer

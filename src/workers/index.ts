@@ -1,0 +1,3 @@
+export { harvestInThread } from './harvest-worker'
+export { createSearchPool, type SearchPool } from './search-pool'
+export { WORKER_ENTRIES } from './thread'
