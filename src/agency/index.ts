@@ -2,7 +2,7 @@ export { createAgency, type Agency, type AgencyDeps, type StartOptions } from '.
 export * from './model'
 export { inferProvider } from './agents'
 export { resolveEndpoint, createModelClient, ModelError, type ModelClient, type ChatMessage, type ChatReply, type ToolSpec, type HttpPolicy } from './models'
-export { TOOLS, toolSpecs, runTool, ToolError, type Tool, type ToolContext } from './tools'
+export { TOOLS, toolSpecs, runTool, ToolError, withdrawSecrets, PUBLIC_DESTINATIONS, type Tool, type ToolContext, type Destinations } from './tools'
 export { TRANSITIONS, canApply, type SwarmAction } from './run/transitions'
 export { INTERRUPTED_BY_RESTART, DEFAULT_RUN_LIMITS, type RunProgress, type RunOutcome, type RunLimits } from './run/engine'
 export { discardRecorder, type RunRecorder, type RecordingEvent } from './run/record'

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path'
 import * as t from 'typanion'
 import { isLoopbackHost } from '../../../shared/net'
-import { createAgency } from '../../../agency'
+import { createAgency, withdrawSecrets } from '../../../agency'
 import { createHarvestScheduler, PROVIDERS } from '../../../harvest'
 import { startBackgroundCheckpoints, type ChasmDb } from '../../../db'
 import { createRecorder, DEFAULT_IDLE_SECONDS } from '../../../recording'
@@ -38,7 +38,8 @@ export class ApiServeCommand extends BaseCommand {
   allowHost = Option.Array('--allow-host', { description: 'Accept this Host header from clients without a token (repeatable)' })
   harvest = Option.Boolean('--harvest', true, { description: 'Harvest in the background (--no-harvest disables)' })
   allowTerminal = Option.Boolean('--allow-terminal', false, { description: "Let agents' terminal tool run shell commands in a run's workspace" })
-  allowHttpTool = Option.Boolean('--allow-http-tool', false, { description: "Let agents' http_request tool make HTTP requests" })
+  allowHttpTool = Option.Boolean('--allow-http-tool', false, { description: "Let agents' http_request tool make HTTP requests (public addresses only)" })
+  workspaceRoot = Option.String('--workspace-root', { description: 'Workspaces given to a swarm run must lie inside this folder' })
   harvestInterval = Option.String('--harvest-interval', '300', {
     validator: t.cascade(t.isNumber(), [t.isInteger(), t.isAtLeast(0)]),
     description: 'Seconds between background harvests (default 300; 0 = only at start)',
@@ -65,8 +66,11 @@ export class ApiServeCommand extends BaseCommand {
     })
     const agency = createAgency({
       sqlite: chasm.sqlite,
-      env: this.context.runtime.env,
+      // Credentials leave the process environment here; the agency keeps its copy (docs/security.md).
+      env: withdrawSecrets(this.context.runtime.env),
+      secrets: token ? [token] : [],
       dataDir: this.dataDirectory,
+      workspaceRoot: this.workspaceRoot,
       // A run's conversation is recorded as it happens (origin "agency"), watchable over /ws/recording.
       recorder: { record: (events) => recorder.submit({ events }, { origin: 'agency' }) },
       log,
