@@ -85,7 +85,7 @@ describe('a swarm run', () => {
       },
       {
         kind: 'synthesis', status: 'completed', tokens: { input: 300, output: 12 },
-        input: [fake.requests.at(-1)!.messages[0]],
+        input: [fake.requests.at(-1)!.messages[0]!],
         output: { text: 'Done: api.ts exists and 6*7 = 42.', toolCalls: [] },
       },
     ])
