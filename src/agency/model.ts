@@ -9,11 +9,11 @@ type LiteralTuple<T extends readonly string[]> = { -readonly [K in keyof T]: TLi
 const Literals = <const T extends readonly string[]>(values: T): TUnion<LiteralTuple<T>> =>
   Type.Union(values.map((value) => Type.Literal(value))) as unknown as TUnion<LiteralTuple<T>>
 
-/** Letters, digits, `-`, `_`, `.`; 1..64 characters (SPEC §7). Used for agent and swarm names. */
+/** Letters, digits, `-`, `_`, `.`; 1..64 characters. Used for agent and swarm names. */
 const NAME_PATTERN = '^[A-Za-z0-9._-]{1,64}$'
 export const Name = Type.String({ pattern: NAME_PATTERN, minLength: 1, maxLength: 64, description: "1 to 64 letters, digits, '-', '_' or '.'" })
 
-/** The roles an agent may have (SPEC §7); `assistant` is the default. */
+/** The roles an agent may have; `assistant` is the default. */
 export const AGENT_ROLES = ['assistant', 'coordinator', 'coder', 'reviewer', 'tester', 'researcher', 'writer', 'analyst', 'executor'] as const
 export const AgentRole = Literals(AGENT_ROLES)
 export type AgentRole = (typeof AGENT_ROLES)[number]

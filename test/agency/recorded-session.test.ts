@@ -6,7 +6,7 @@ import { openTestDb } from '../support/db'
 import { scriptByModel, startFakeModels } from './support/fake-models'
 
 describe("a swarm run's recorded session", () => {
-  test('every message says which agent wrote it (metadata.agent); the user's prompt has none', async () => {
+  test("every message says which agent wrote it (metadata.agent); the user's prompt has none", async () => {
     using fake = startFakeModels(
       scriptByModel({
         'claude-lead': [{ text: '{"assignments": [{"worker": "coder", "task": "add"}]}' }, { text: 'It is 2.' }],

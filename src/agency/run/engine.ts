@@ -60,7 +60,7 @@ export interface RunOutcome {
   error: string | null
 }
 
-/** The reason stored for runs cut short by a server restart or shutdown (SPEC §7). */
+/** The reason stored for runs cut short by a server restart or shutdown. */
 export const INTERRUPTED_BY_RESTART = 'interrupted by restart'
 
 /** A message as stored in a step's `input`. */

@@ -1,4 +1,4 @@
-/** The prompts of a run and the tolerant reading of the coordinator's plan (SPEC §7). */
+/** The prompts of a run and the tolerant reading of the coordinator's plan. */
 import type { Assignment, Plan } from '../model'
 
 export type { Assignment, Plan }

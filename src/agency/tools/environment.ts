@@ -1,4 +1,4 @@
-/** The environment variables a child process of a tool receives, whatever else the server has (SPEC-level rule, docs/security.md). */
+/** The environment variables a child process of a tool receives, whatever else the server has (docs/security.md, "Agency tools"). */
 const CHILD_VARIABLES = ['PATH', 'HOME', 'LANG', 'TERM', 'TMPDIR', 'USER', 'SHELL']
 // cmd.exe and most programs on Windows do not start without these; none of them holds a secret.
 const WINDOWS_CHILD_VARIABLES = ['SYSTEMROOT', 'SYSTEMDRIVE', 'WINDIR', 'COMSPEC', 'PATHEXT', 'TEMP', 'TMP', 'USERPROFILE', 'USERNAME']

@@ -77,6 +77,7 @@ export class ApiServeCommand extends BaseCommand {
       allowTerminal: this.allowTerminal,
       allowHttpTool: this.allowHttpTool,
     })
+    if (this.allowTerminal && this.token) log.warn('--token is readable in the process list, by terminal commands too; prefer --token-file or CHASM_API_TOKEN')
     // Loaded here so other commands never pay for the HTTP stack at startup.
     const { listen } = await import('../../../api')
     let server
