@@ -6,3 +6,4 @@ export { TOOLS, toolSpecs, runTool, ToolError, withdrawSecrets, PUBLIC_DESTINATI
 export { TRANSITIONS, canApply, type SwarmAction } from './run/transitions'
 export { INTERRUPTED_BY_RESTART, DEFAULT_RUN_LIMITS, type RunProgress, type RunOutcome, type RunLimits } from './run/engine'
 export { discardRecorder, type RunRecorder, type RecordingEvent } from './run/record'
+export { workspaceRoot } from './workspaces'
