@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
 import { createAgency } from '../../src/agency'
+import { getSession } from '../../src/db'
 import { createRecorder } from '../../src/recording'
 import { openTestDb } from '../support/db'
 import { scriptByModel, startFakeModels } from './support/fake-models'
@@ -27,12 +28,8 @@ describe("a swarm run's recorded session", () => {
     const { run, done } = agency.startRun(swarm.id, { prompt: 'What is 1+1?' })
     expect((await done).status).toBe('completed')
     await recorder.shutdown()
-    const messages = db.sqlite
-      .query<{ message_id: string; role: string; metadata: string | null }, [string]>(
-        'SELECT m.message_id, m.role, m.metadata FROM messages m JOIN sessions s ON s.pk = m.session_pk WHERE s.id = ? ORDER BY m.idx',
-      )
-      .all(run.sessionId)
-      .map((m) => [m.message_id, m.role, m.metadata === null ? null : (JSON.parse(m.metadata) as { agent?: string }).agent ?? null])
+    // What GET /api/sessions/:id shows for each message.
+    const messages = getSession(db.sqlite, run.sessionId).messages.map((m) => [m.id, m.role, m.metadata?.agent ?? null])
     expect(messages).toEqual([
       ['prompt', 'user', null],
       ['step-0', 'assistant', 'lead'],
