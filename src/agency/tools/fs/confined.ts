@@ -30,7 +30,8 @@ export const FD_ANCHORED = process.platform === 'linux' && existsSync('/proc/sel
 /** What a directory entry is, in words the model sees. */
 export type EntryKind = 'file' | 'folder' | 'symlink' | 'FIFO' | 'socket' | 'device' | 'special file'
 
-export function kindOf(stats: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean; isFIFO(): boolean; isSocket(): boolean; isBlockDevice(): boolean; isCharacterDevice(): boolean }): EntryKind {
+/** What `lstat`, `fstat` or a directory listing says an entry is. */
+export function kindOf(stats: Pick<Dirent, 'isFile' | 'isDirectory' | 'isSymbolicLink' | 'isFIFO' | 'isSocket' | 'isBlockDevice' | 'isCharacterDevice'>): EntryKind {
   if (stats.isFile()) return 'file'
   if (stats.isDirectory()) return 'folder'
   if (stats.isSymbolicLink()) return 'symlink'

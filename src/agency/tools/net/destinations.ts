@@ -85,11 +85,10 @@ export async function checkDestination(url: URL, destinations: Destinations): Pr
   }
   const checked: ResolvedAddress[] = []
   for (const entry of resolved) {
-    const canonical = classifyAddress(entry.address)
-    if (!canonical) refuse(`resolved to something that is not an IP address (${entry.address})`)
-    const reason = destinations.refusal(canonical!.address)
-    if (reason) refuse(literal ? reason : `${reason} (it resolves to ${canonical!.address})`)
-    checked.push({ address: canonical!.address, family: canonical!.family })
+    const canonical = classifyAddress(entry.address) ?? refuse(`resolved to something that is not an IP address (${entry.address})`)
+    const reason = destinations.refusal(canonical.address)
+    if (reason) refuse(literal ? reason : `${reason} (it resolves to ${canonical.address})`)
+    checked.push({ address: canonical.address, family: canonical.family })
   }
   return { hostname, ...checked[0]! }
 }
