@@ -25,7 +25,8 @@ export async function build(target: Target | null): Promise<string> {
   const args = [
     'build',
     join(root, 'src/main.ts'),
-    // Worker threads' entry points are compiled in beside the main one (src/workers/thread.ts finds them).
+    // Worker threads are separate entry points, embedded under their path below src/.
+    join(root, 'src/agency/tools/search/worker.ts'),
     ...Object.values(WORKER_ENTRIES).map((entry) => join(root, entry)),
     '--compile',
     '--minify',

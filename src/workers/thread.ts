@@ -3,15 +3,13 @@ import { ChasmError, ERROR_STATUS, type ErrorCode } from '../shared/errors'
 /** The entry file of each worker thread; `scripts/build.ts` compiles them into the binary beside `src/main.ts`. */
 export const WORKER_ENTRIES = { harvest: 'src/workers/harvest-thread.ts', search: 'src/workers/search-thread.ts' } as const
 
-// In the compiled binary every module runs from the binary's root (`/$bunfs/root/chasm`, `B:/~BUN/root/chasm.exe`),
-// where each entry point keeps its path under `src/`.
-const COMPILED = /\/\$bunfs\/|~BUN/.test(import.meta.url)
-
-/** Starts a worker thread on one of `WORKER_ENTRIES`, from the sources or from the compiled binary alike. */
+/**
+ * Starts a worker thread on one of `WORKER_ENTRIES`: from the sources, the file itself; in the compiled
+ * binary (where every module is bundled into `Bun.main`), the embedded entry point of the same path below `src/`.
+ */
 export function startThread(entry: keyof typeof WORKER_ENTRIES): Worker {
   const file = WORKER_ENTRIES[entry]
-  const url = COMPILED ? new URL(`./${file.slice('src/'.length)}`, import.meta.url) : new URL(`../../${file}`, import.meta.url)
-  return new Worker(url.href)
+  return new Worker(import.meta.path === Bun.main ? `./${file.slice('src/'.length)}` : new URL(`../../${file}`, import.meta.url).href)
 }
 
 /** An error as it crosses a thread boundary: its code survives, so a client mistake stays a 400. */
