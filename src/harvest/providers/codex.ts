@@ -6,6 +6,7 @@ import {
   type MessageInput,
   type Provider,
   type ProviderContext,
+  type ReadPoint,
   type SessionHeader,
   type SessionPart,
   type Source,
@@ -13,7 +14,8 @@ import {
 } from '../provider'
 import { statStamp, walkFiles } from '../read/files'
 import { readJsonLines } from '../read/jsonl'
-import { lineProblems } from '../read/line-problems'
+import { lineProblems, type LineCounts } from '../read/line-problems'
+import { checkpointPart, isCheckpoint, resumableLines } from '../read/resumable'
 import { promptTitle, workspaceAt } from '../read/naming'
 import { asArray, asRecord, asString, asText, parseJsonText, toolOutputText } from '../read/values'
 
@@ -80,14 +82,28 @@ async function* discover(ctx: ProviderContext): AsyncGenerator<Source> {
 
 type OpenMessage = MessageInput & { toolInvocations: ToolInvocationInput[] }
 
-async function* read(source: Source): AsyncGenerator<SessionPart> {
+/** What reading a rollout knows at a line end: enough to continue from there (`Provider.resume`). */
+interface CodexState {
+  threadName: string | null
+  header: SessionHeader | null
+  model: string | null
+  open: OpenMessage | null
+  sawResponseMessage: boolean
+  firstPrompt: string | null
+  lines: LineCounts
+}
+
+async function* read(source: Source, from: ReadPoint | null = null): AsyncGenerator<SessionPart> {
   const data = source.data as CodexSource
-  const problems = lineProblems()
-  let header: SessionHeader | null = null
-  let model: string | null = null
-  let open: OpenMessage | null = null
-  let sawResponseMessage = false
-  let firstPrompt: string | null = null
+  const saved = from?.state as CodexState | undefined
+  // A renamed thread titles the session from its start: the whole file is read again.
+  if (saved && saved.threadName !== data.threadName) return yield { kind: 'reread' }
+  const problems = lineProblems(saved?.lines)
+  let header: SessionHeader | null = saved?.header ?? null
+  let model: string | null = saved?.model ?? null
+  let open: OpenMessage | null = saved?.open ?? null
+  let sawResponseMessage = saved?.sawResponseMessage ?? false
+  let firstPrompt: string | null = saved?.firstPrompt ?? null
 
   const flush = (): SessionPart[] => {
     const message = open
@@ -109,7 +125,11 @@ async function* read(source: Source): AsyncGenerator<SessionPart> {
     open.toolInvocations.push(invocation)
   }
 
-  for await (const line of problems.read(source.path)) {
+  for await (const line of problems.count(resumableLines(source.path, from))) {
+    if (isCheckpoint(line)) {
+      yield checkpointPart(line, { threadName: data.threadName, header, model, open, sawResponseMessage, firstPrompt, lines: problems.save() } satisfies CodexState)
+      continue
+    }
     if ('error' in line) {
       const problem = problems.add(line)
       if (problem) yield problem
@@ -276,5 +296,6 @@ export const codex: Provider = {
   kind: 'harvest',
   locate: (ctx) => existing(codexRoots(ctx).flatMap((root) => [join(root, 'sessions'), join(root, 'archived_sessions')])),
   discover,
-  read,
+  read: (source) => read(source),
+  resume: (source, _ctx, from) => read(source, from),
 }

@@ -41,5 +41,8 @@ export async function* resumableLines(path: string, from: Pick<ReadPoint, 'offse
 /** True for the checkpoint marker of `resumableLines`. */
 export const isCheckpoint = (item: JsonLine | LineCheckpoint): item is LineCheckpoint => 'checkpoint' in item
 
-/** The `checkpoint` part for a marker and the provider's state at it (JSON-compatible data). */
-export const checkpointPart = (item: LineCheckpoint, state: unknown): SessionPart => ({ kind: 'checkpoint', at: { ...item.checkpoint, state } })
+/** The `checkpoint` part for a marker and the provider's state at it (JSON-compatible data, copied: reading on changes it). */
+export const checkpointPart = (item: LineCheckpoint, state: unknown): SessionPart => ({
+  kind: 'checkpoint',
+  at: { ...item.checkpoint, state: structuredClone(state) },
+})
