@@ -1,8 +1,8 @@
 import { join } from 'node:path'
-import { existing, type Provider, type ProviderContext, type SessionPart, type Source, type WorkspaceRef } from '../../provider'
+import { existing, type Provider, type ProviderContext, type ReadPoint, type SessionPart, type Source, type WorkspaceRef } from '../../provider'
 import { listDir, readJsonDocument } from '../../read/files'
 import { asRecord, asString, asText } from '../../read/values'
-import { readTranscript, type ClaudeRecord, type TranscriptPass } from './transcript'
+import { readTranscript, type ClaudeRecord, type TranscriptState } from './transcript'
 
 /** What `discover` learned about a transcript file. */
 type ClaudeSource =
@@ -63,25 +63,45 @@ async function* discover(ctx: ProviderContext): AsyncGenerator<Source> {
 
 const source = (path: string, data: ClaudeSource): Source => ({ key: path, path, data })
 
-function read(source: Source): AsyncGenerator<SessionPart> {
+function read(source: Source, from: ReadPoint | null = null): AsyncGenerator<SessionPart> {
   const data = source.data as ClaudeSource
-  return data.kind === 'subagent' ? readSubagent(source.path, data) : readSessionFile(source.path, data)
+  return data.kind === 'subagent' ? readSubagent(source.path, data, from) : readSessionFile(source.path, data, from)
 }
 
-/** A main transcript: its own session first, then one session per interleaved sidechain (older versions). */
-async function* readSessionFile(path: string, data: Extract<ClaudeSource, { kind: 'session' }>) {
+/** A main transcript's state at a checkpoint: its main pass's, and whether sidechains came before it. */
+interface SessionFileState {
+  main: TranscriptState
+  sidechains: boolean
+}
+
+/**
+ * A main transcript: its own session first, then one session per interleaved sidechain (older
+ * versions). It continues from a checkpoint only while no sidechain came before it: sidechain
+ * sessions are read from the whole file, by passes of their own after the main one.
+ */
+async function* readSessionFile(path: string, data: Extract<ClaudeSource, { kind: 'session' }>, from: ReadPoint | null): AsyncGenerator<SessionPart> {
+  const saved = from?.state as SessionFileState | undefined
+  if (saved?.sidechains) return yield { kind: 'reread' } satisfies SessionPart
   const sidechains = sidechainGroups()
   const fallbackWorkspace = slugWorkspace(data.slug)
-  yield* readTranscript(path, {
-    id: data.sessionId,
-    accepts: (record) => record.isSidechain !== true,
-    skipped: (record) => sidechains.register(record),
-    titleRecords: true,
-    title: null,
-    metadata: (first) => sessionMetadata(first),
-    fallbackWorkspace,
-    reportLineProblems: true,
-  })
+  const main = readTranscript(
+    path,
+    {
+      id: data.sessionId,
+      accepts: (record) => record.isSidechain !== true,
+      skipped: (record) => sidechains.register(record),
+      titleRecords: true,
+      title: null,
+      metadata: (first) => sessionMetadata(first),
+      fallbackWorkspace,
+      reportLineProblems: true,
+    },
+    { from: saved && from ? { ...from, state: saved.main } : null },
+  )
+  for await (const part of main) {
+    if (part.kind !== 'checkpoint') yield part
+    else yield { kind: 'checkpoint', at: { ...part.at, state: { main: part.at.state as TranscriptState, sidechains: sidechains.groups().length > 0 } satisfies SessionFileState } }
+  }
   for (const group of sidechains.groups()) {
     yield* readTranscript(path, {
       id: group.agentId !== null ? `agent-${group.agentId}` : `sidechain-${group.rootUuid}`,
@@ -95,25 +115,42 @@ async function* readSessionFile(path: string, data: Extract<ClaudeSource, { kind
   }
 }
 
+/** A subagent transcript's state at a checkpoint, with the `.meta.json` it was read with. */
+interface SubagentState {
+  transcript: TranscriptState
+  info: Record<string, unknown> | null
+}
+
 /** A subagent transcript (`<session>/subagents/agent-<id>.jsonl`, or `agent-<id>.jsonl` beside the sessions). */
-async function* readSubagent(path: string, data: Extract<ClaudeSource, { kind: 'subagent' }>) {
+async function* readSubagent(path: string, data: Extract<ClaudeSource, { kind: 'subagent' }>, from: ReadPoint | null): AsyncGenerator<SessionPart> {
+  const saved = from?.state as SubagentState | undefined
   const meta = data.metaPath ? await readJsonDocument(data.metaPath, 1024 * 1024) : null
   const info = meta && 'value' in meta ? asRecord(meta.value) : null
-  yield* readTranscript(path, {
-    id: `agent-${data.agentId}`,
-    accepts: () => true,
-    titleRecords: false,
-    title: asText(info?.description),
-    metadata: (first) => ({
-      // Subagent lines carry the parent's session id (provider-formats §3.3.5).
-      parentSessionId: asText(first.sessionId) ?? data.parentSessionId,
-      agentId: data.agentId,
-      agentType: asText(info?.agentType),
-      sidechain: true,
-    }),
-    fallbackWorkspace: slugWorkspace(data.slug),
-    reportLineProblems: true,
-  })
+  // The description titles the session and the agent type is in its metadata: a changed one means reading it whole.
+  if (saved && JSON.stringify(saved.info) !== JSON.stringify(info)) return yield { kind: 'reread' } satisfies SessionPart
+  const parts = readTranscript(
+    path,
+    {
+      id: `agent-${data.agentId}`,
+      accepts: () => true,
+      titleRecords: false,
+      title: asText(info?.description),
+      metadata: (first) => ({
+        // Subagent lines carry the parent's session id (provider-formats §3.3.5).
+        parentSessionId: asText(first.sessionId) ?? data.parentSessionId,
+        agentId: data.agentId,
+        agentType: asText(info?.agentType),
+        sidechain: true,
+      }),
+      fallbackWorkspace: slugWorkspace(data.slug),
+      reportLineProblems: true,
+    },
+    { from: saved && from ? { ...from, state: saved.transcript } : null },
+  )
+  for await (const part of parts) {
+    if (part.kind !== 'checkpoint') yield part
+    else yield { kind: 'checkpoint', at: { ...part.at, state: { transcript: part.at.state as TranscriptState, info } satisfies SubagentState } }
+  }
 }
 
 function sessionMetadata(first: ClaudeRecord): Record<string, unknown> | null {
@@ -161,5 +198,6 @@ export const claudeCode: Provider = {
   kind: 'harvest',
   locate: (ctx) => existing(claudeRoots(ctx).map((root) => join(root, 'projects'))),
   discover,
-  read,
+  read: (source) => read(source),
+  resume: (source, _ctx, from) => read(source, from),
 }

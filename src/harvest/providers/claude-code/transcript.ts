@@ -1,6 +1,7 @@
 import { toEpochMs } from '../../../shared/time'
-import type { MessageInput, SessionHeader, SessionPart, ToolInvocationInput, WorkspaceRef } from '../../provider'
-import { lineProblems } from '../../read/line-problems'
+import type { MessageInput, ReadPoint, SessionHeader, SessionPart, ToolInvocationInput, WorkspaceRef } from '../../provider'
+import { lineProblems, type LineCounts } from '../../read/line-problems'
+import { checkpointPart, isCheckpoint, resumableLines } from '../../read/resumable'
 import { promptTitle, workspaceAt } from '../../read/naming'
 import { asArray, asRecord, asString, asText, toolOutputText } from '../../read/values'
 
@@ -36,22 +37,37 @@ interface OpenMessage {
   message: MessageInput & { toolInvocations: ToolInvocationInput[] }
 }
 
+/** What one pass over a transcript knows at a line end: enough to continue from there (`Provider.resume`). */
+export interface TranscriptState {
+  lines: LineCounts
+  models: [string, number][]
+  summaries: [string, string][]
+  /** Every conversational record's uuid so far: a summary written later may name any of them as its leaf. */
+  seen: string[]
+  title: { text: string | null; rank: TitleRank }
+  header: SessionHeader | null
+  cwd: string | null
+  open: OpenMessage | null
+}
+
 /**
  * Streams one session out of a Claude Code JSONL transcript. Assistant lines that share a
  * `message.id` (one API message split per content block) are merged; that message is the only
  * thing held while reading. `tool_result` blocks become `tool-result` parts for the engine to pair.
+ * With `resumable`, the pass yields a checkpoint with its state and may start from an earlier one;
+ * without, it reads the whole file and yields none (a file's extra passes, for its sidechains).
  */
-export async function* readTranscript(path: string, pass: TranscriptPass): AsyncGenerator<SessionPart> {
-  const problems = lineProblems()
-  const models = new Map<string, number>()
-  const summaries = new Map<string, string>()
-  const seen = new Set<string>()
-  let title: { text: string | null; rank: TitleRank } = pass.title
-    ? { text: pass.title, rank: TITLE_RANK.description }
-    : { text: null, rank: TITLE_RANK.none }
-  let header: SessionHeader | null = null
-  let cwd: string | null = null
-  let open: OpenMessage | null = null
+export async function* readTranscript(path: string, pass: TranscriptPass, resumable?: { from: ReadPoint | null }): AsyncGenerator<SessionPart> {
+  const saved = resumable?.from?.state as TranscriptState | undefined
+  const problems = lineProblems(saved?.lines)
+  const models = new Map<string, number>(saved?.models)
+  const summaries = new Map<string, string>(saved?.summaries)
+  const seen = new Set<string>(saved?.seen)
+  let title: { text: string | null; rank: TitleRank } =
+    saved?.title ?? (pass.title ? { text: pass.title, rank: TITLE_RANK.description } : { text: null, rank: TITLE_RANK.none })
+  let header: SessionHeader | null = saved?.header ?? null
+  let cwd: string | null = saved?.cwd ?? null
+  let open: OpenMessage | null = saved?.open ?? null
 
   const offerTitle = (text: string | null, rank: TitleRank) => {
     if (text !== null && text.trim() !== '' && rank >= title.rank) title = { text, rank }
@@ -78,7 +94,14 @@ export async function* readTranscript(path: string, pass: TranscriptPass): Async
     return [{ kind: 'session', session: header }]
   }
 
-  for await (const line of problems.read(path)) {
+  for await (const line of problems.count(resumableLines(path, resumable?.from ?? null))) {
+    if (isCheckpoint(line)) {
+      if (resumable) {
+        const state: TranscriptState = { lines: problems.save(), models: [...models], summaries: [...summaries], seen: [...seen], title, header, cwd, open }
+        yield checkpointPart(line, state)
+      }
+      continue
+    }
     if ('error' in line) {
       const problem = problems.add(line)
       if (problem && pass.reportLineProblems) yield problem
