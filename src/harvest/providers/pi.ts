@@ -5,14 +5,16 @@ import {
   type MessageInput,
   type Provider,
   type ProviderContext,
+  type ReadPoint,
   type SessionHeader,
   type SessionPart,
   type ToolInvocationInput,
 } from '../provider'
-import { activeBranch } from '../read/branch'
+import { activeBranch, type BranchState } from '../read/branch'
 import { walkFiles } from '../read/files'
-import { lineProblems } from '../read/line-problems'
+import { lineProblems, type LineCounts } from '../read/line-problems'
 import { objectLines } from '../read/object-lines'
+import { checkpointPart, isCheckpoint } from '../read/resumable'
 import { workspaceAt } from '../read/naming'
 import { sessionEnd } from '../read/session-end'
 import { tokenUsage } from '../read/usage'
@@ -53,18 +55,36 @@ export const pi: Provider = {
       for await (const path of walkFiles(root, (name) => name.endsWith('.jsonl'), 2)) yield { key: path, path }
     }
   },
-  read: (source) => readSession(source.path),
+  read: (source) => readSession(source.path, null),
+  resume: (source, _ctx, from) => readSession(source.path, from),
 }
 
-async function* readSession(path: string): AsyncGenerator<SessionPart> {
-  const branch = await activeBranch(path, 'id', 'parentId')
-  const problems = lineProblems()
-  let header: SessionHeader | null = null
-  let model: string | null = null
-  let name: string | null = null
-  let firstPrompt: string | null = null
+/** What reading a session file knows at a line end: enough to continue from there (`Provider.resume`). */
+interface PiState {
+  branch: BranchState
+  header: SessionHeader | null
+  model: string | null
+  name: string | null
+  firstPrompt: string | null
+  lines: LineCounts
+}
 
-  for await (const line of objectLines(problems, path)) {
+async function* readSession(path: string, from: ReadPoint | null): AsyncGenerator<SessionPart> {
+  const saved = from?.state as PiState | undefined
+  const { ids: branch, state: branchState, kept } = await activeBranch(path, 'id', 'parentId', from, saved?.branch ?? null)
+  // A new entry forked off the conversation before its last entry: entries read before may be off the branch now.
+  if (!kept) return yield { kind: 'reread' }
+  const problems = lineProblems(saved?.lines)
+  let header: SessionHeader | null = saved?.header ?? null
+  let model: string | null = saved?.model ?? null
+  let name: string | null = saved?.name ?? null
+  let firstPrompt: string | null = saved?.firstPrompt ?? null
+
+  for await (const line of objectLines(problems, path, from)) {
+    if (isCheckpoint(line)) {
+      yield checkpointPart(line, { branch: branchState, header, model, name, firstPrompt, lines: problems.save() } satisfies PiState)
+      continue
+    }
     if ('kind' in line) {
       yield line
       continue

@@ -4,15 +4,17 @@ import {
   type MessageInput,
   type Provider,
   type ProviderContext,
+  type ReadPoint,
   type SessionHeader,
   type SessionPart,
   type ToolInvocationInput,
 } from '../provider'
-import { activeBranch } from '../read/branch'
+import { activeBranch, type BranchState } from '../read/branch'
 import { realDirectories } from '../read/entries'
 import { listDir } from '../read/files'
-import { lineProblems } from '../read/line-problems'
+import { lineProblems, type LineCounts } from '../read/line-problems'
 import { objectLines } from '../read/object-lines'
+import { checkpointPart, isCheckpoint } from '../read/resumable'
 import { workspaceAt } from '../read/naming'
 import { sessionEnd } from '../read/session-end'
 import { sumCounts, tokenUsage, withoutCached } from '../read/usage'
@@ -66,28 +68,47 @@ export const qwenCode: Provider = {
       }
     }
   },
-  read: (source) => readSession(source.path),
+  read: (source) => readSession(source.path, null),
+  resume: (source, _ctx, from) => readSession(source.path, from),
 }
 
 const RECORD_TYPES = new Set(['user', 'assistant', 'tool_result', 'system'])
 /** Turn outcomes of a `turn_result` record → how the assistant's last message ended. */
 const TURN_STATES: Record<string, MessageInput['state']> = { cancelled: 'cancelled', error: 'failed' }
 
-async function* readSession(path: string): AsyncGenerator<SessionPart> {
-  const branch = await activeBranch(path, 'uuid', 'parentUuid')
-  const problems = lineProblems()
-  let header: SessionHeader | null = null
-  let title: string | null = null
-  let firstPrompt: string | null = null
-  let model: string | null = null
+/** What reading a chat file knows at a line end: enough to continue from there (`Provider.resume`). */
+interface QwenState {
+  branch: BranchState
+  header: SessionHeader | null
+  title: string | null
+  firstPrompt: string | null
+  model: string | null
+  reply: MessageInput | null
+  lines: LineCounts
+}
+
+async function* readSession(path: string, from: ReadPoint | null): AsyncGenerator<SessionPart> {
+  const saved = from?.state as QwenState | undefined
+  const { ids: branch, state: branchState, kept } = await activeBranch(path, 'uuid', 'parentUuid', from, saved?.branch ?? null)
+  // A rewind re-rooted the chain before its last record: records read before may be off the branch now.
+  if (!kept) return yield { kind: 'reread' }
+  const problems = lineProblems(saved?.lines)
+  let header: SessionHeader | null = saved?.header ?? null
+  let title: string | null = saved?.title ?? null
+  let firstPrompt: string | null = saved?.firstPrompt ?? null
+  let model: string | null = saved?.model ?? null
   // The latest assistant message is held back: a `turn_result` record may still say how its turn ended.
-  const held: { reply: MessageInput | null } = { reply: null }
+  const held: { reply: MessageInput | null } = { reply: saved?.reply ?? null }
   const release = function* (): Generator<SessionPart> {
     if (held.reply) yield { kind: 'message', message: held.reply }
     held.reply = null
   }
 
-  for await (const line of objectLines(problems, path)) {
+  for await (const line of objectLines(problems, path, from)) {
+    if (isCheckpoint(line)) {
+      yield checkpointPart(line, { branch: branchState, header, title, firstPrompt, model, reply: held.reply, lines: problems.save() } satisfies QwenState)
+      continue
+    }
     if ('kind' in line) {
       yield line
       continue

@@ -1,5 +1,6 @@
-import type { SessionPart } from '../provider'
+import type { ReadPoint, SessionPart } from '../provider'
 import type { lineProblems } from './line-problems'
+import { isCheckpoint, resumableLines, type LineCheckpoint } from './resumable'
 import { asRecord } from './values'
 
 /** One parsed line of a JSONL file: its number and its value if that is a JSON object (else null). */
@@ -12,9 +13,13 @@ export interface ObjectLine {
  * The lines of a JSONL file read through `problems`: each parsed line as an `ObjectLine`, each line
  * that does not parse as the problem part to pass on (only the first few are listed, as `lineProblems` does).
  */
-export async function* objectLines(problems: ReturnType<typeof lineProblems>, path: string): AsyncGenerator<ObjectLine | SessionPart> {
-  for await (const line of problems.read(path)) {
-    if ('error' in line) {
+export function objectLines(problems: ReturnType<typeof lineProblems>, path: string): AsyncGenerator<ObjectLine | SessionPart>
+/** Resumable: from a checkpoint (or the start, `null`), with the checkpoint marker of `resumableLines` passed on. */
+export function objectLines(problems: ReturnType<typeof lineProblems>, path: string, from: ReadPoint | null): AsyncGenerator<ObjectLine | SessionPart | LineCheckpoint>
+export async function* objectLines(problems: ReturnType<typeof lineProblems>, path: string, from?: ReadPoint | null): AsyncGenerator<ObjectLine | SessionPart | LineCheckpoint> {
+  for await (const line of from === undefined ? problems.read(path) : problems.count(resumableLines(path, from))) {
+    if (isCheckpoint(line)) yield line
+    else if ('error' in line) {
       const problem = problems.add(line)
       if (problem) yield problem
     } else yield { line: line.line, record: asRecord(line.value) }

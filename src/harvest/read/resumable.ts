@@ -38,8 +38,8 @@ export async function* resumableLines(path: string, from: Pick<ReadPoint, 'offse
   if (!marked) yield mark()
 }
 
-/** True for the checkpoint marker of `resumableLines`. */
-export const isCheckpoint = (item: JsonLine | LineCheckpoint): item is LineCheckpoint => 'checkpoint' in item
+/** True for the checkpoint marker of `resumableLines` (in whatever stream passes it on). */
+export const isCheckpoint = <T extends object>(item: T | LineCheckpoint): item is LineCheckpoint => 'checkpoint' in item
 
 /** The `checkpoint` part for a marker and the provider's state at it (JSON-compatible data, copied: reading on changes it). */
 export const checkpointPart = (item: LineCheckpoint, state: unknown): SessionPart => ({

@@ -7,8 +7,8 @@ async function branchOf(lines: unknown[]): Promise<string[] | null> {
   using dir = tempDir()
   const path = join(dir.path, 'tree.jsonl')
   await Bun.write(path, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`)
-  const branch = await activeBranch(path, 'id', 'parent')
-  return branch === null ? null : [...branch].sort()
+  const { ids } = await activeBranch(path, 'id', 'parent')
+  return ids === null ? null : [...ids].sort()
 }
 
 describe('activeBranch', () => {
@@ -29,6 +29,6 @@ describe('activeBranch', () => {
     using dir = tempDir()
     const path = join(dir.path, 'tree.jsonl')
     await Bun.write(path, '{"id":"a","parent":null}\nnot json\n{"id":"b","parent":"a"}\n{"id":"a","parent":"b"}\n')
-    expect([...(await activeBranch(path, 'id', 'parent'))!].sort()).toEqual(['a'])
+    expect([...(await activeBranch(path, 'id', 'parent')).ids!].sort()).toEqual(['a'])
   })
 })
