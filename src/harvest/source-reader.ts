@@ -126,7 +126,7 @@ export async function readSource(
         outcome.problems.push(`session ${session.id} was no longer stored; the source is read whole next time`)
         return
       }
-      outcome.messages += total - open.base
+      outcome.messages += total
       outcome.written.push({ id: session.id, from: open.base, replaced: written.replaced })
       if (session.workspace) outcome.workspaces.push(session.workspace.key)
     } else if (stored && outcome.problems.length > 0 && stored.messages > total) {
