@@ -18,6 +18,7 @@ import { SearchCommand } from './commands/search'
 import { ShowSessionCommand } from './commands/show/session'
 import { StatsCommand } from './commands/stats'
 import { SwarmRunCommand } from './commands/swarm/run'
+import { WatchCommand } from './commands/watch'
 import { BaseCommand } from './base-command'
 import type { ChasmContext } from './context'
 
@@ -27,6 +28,7 @@ export const COMMANDS = [
   HarvestScanCommand,
   HarvestRunCommand,
   HarvestStatusCommand,
+  WatchCommand,
   ListWorkspacesCommand,
   ListSessionsCommand,
   ShowSessionCommand,

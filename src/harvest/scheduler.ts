@@ -23,7 +23,8 @@ export interface HarvestScheduler {
   state(): HarvestState
   /** Starts a harvest now unless one is running; resolves when it ends. */
   runNow(): Promise<HarvestSummary | null>
-  start(): void
+  /** Starts watching (if live) and the periodic harvests; resolves when the first harvest ends. */
+  start(): Promise<HarvestSummary | null>
   /** Stops the timer, live watching, and a running harvest at the next source boundary; resolves when everything stopped. */
   stop(): Promise<void>
 }
@@ -95,10 +96,9 @@ export function createHarvestScheduler(options: {
     state: () => ({ ...state, live: live?.state() ?? null }),
     runNow,
     start() {
-      // Watching starts before the first run, so nothing written during it is missed.
-      void live?.relocate().then(() => runNow())
-      if (!live) void runNow()
       if (intervalSeconds && intervalSeconds > 0) timer = setInterval(() => void runNow(), intervalSeconds * 1000)
+      // Watching starts before the first run, so nothing written during it is missed.
+      return live ? live.relocate().then(() => runNow()) : runNow()
     },
     async stop() {
       if (timer) clearInterval(timer)

@@ -6,7 +6,7 @@
 import { backgroundGate, openDatabase, type ChasmDb } from '../db'
 import { createHarvestScheduler, PROVIDERS, type HarvestScheduler, type HarvestState } from '../harvest'
 import type { Logger } from '../shared/log'
-import type { HarvestReply, HarvestRequest } from './harvest-worker'
+import { FIRST_RUN, type HarvestReply, type HarvestRequest } from './harvest-worker'
 import { toThreadError } from './thread'
 
 declare const self: Worker
@@ -58,7 +58,7 @@ self.addEventListener('message', async ({ data }: MessageEvent<HarvestRequest>) 
       live: data.live ? { publish: (messages) => reply({ type: 'messages', messages }), timing: data.timing } : undefined,
     })
     stateTimer = setInterval(() => sendState(), STATE_EVERY_MS)
-    if (data.autostart) scheduler.start()
+    if (data.autostart) void scheduler.start().then((summary) => reply({ type: 'ran', id: FIRST_RUN, summary }))
     sendState(true)
   } else if (data.type === 'run-now') {
     const summary = scheduler ? await scheduler.runNow() : null

@@ -37,6 +37,9 @@ export type HarvestReply =
   | { type: 'broken'; error: ThreadError }
   | { type: 'stopped' }
 
+/** The `ran` reply's id for the harvest `start` begins with. */
+export const FIRST_RUN = 0
+
 /** How long a stopping thread may take to finish its source and close before it is terminated. */
 const STOP_TIMEOUT_MS = 10_000
 
@@ -115,6 +118,7 @@ export function harvestInThread(options: {
     },
     start() {
       worker ??= spawn(true)
+      return new Promise((resolve) => runs.set(FIRST_RUN, resolve))
     },
     async stop() {
       const thread = worker

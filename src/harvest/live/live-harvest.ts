@@ -141,7 +141,6 @@ export function createLiveHarvest(options: {
   const report = (changed: ChangedSessions) => {
     passes += 1
     lastPassAt = clock()
-    for (const problem of changed.summary.problems) log.warn(`live harvest: ${changed.provider}: ${problem.source}: ${problem.message}`)
     const messages = liveMessages(chasm.sqlite, changed)
     if (messages.length > 0) publish(messages)
   }

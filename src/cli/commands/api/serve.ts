@@ -12,6 +12,7 @@ import { streamLogger, type Logger } from '../../../shared/log'
 import { VERSION } from '../../../shared/version'
 import { createSearchPool, harvestInThread } from '../../../workers'
 import { BaseCommand } from '../../base-command'
+import { waitForShutdown } from '../../signals'
 
 const isPort = t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(0, 65535)])
 
@@ -139,7 +140,7 @@ export class ApiServeCommand extends BaseCommand {
     if (generated && token) {
       stdout.write(`API token for non-loopback clients (stored in ${this.generatedTokenPath()}):\n  ${token}\n`)
     }
-    if (!this.noHarvest) harvest.start()
+    if (!this.noHarvest) void harvest.start()
     const signal = await waitForShutdown()
     stderr.write(`received ${signal}, shutting down\n`)
     // Stop accepting first; open recording sockets would otherwise keep the server from stopping.
@@ -213,12 +214,4 @@ function watchDatabaseFile(chasm: ChasmDb, harvest: HarvestScheduler, log: Logge
     }
   }, FILE_CHECK_MS)
   return timer
-}
-
-/** Resolves with the signal's name on SIGINT or SIGTERM. */
-function waitForShutdown(): Promise<string> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'))
-    process.once('SIGTERM', () => resolve('SIGTERM'))
-  })
 }
