@@ -40,6 +40,9 @@ export type HarvestReply =
 /** The `ran` reply's id for the harvest `start` begins with. */
 export const FIRST_RUN = 0
 
+/** How long after a harvest thread failed a new one starts. */
+const RESTART_MS = 5_000
+
 /** How long a stopping thread may take to finish its source and close before it is terminated. */
 const STOP_TIMEOUT_MS = 10_000
 
@@ -63,6 +66,7 @@ export function harvestInThread(options: {
   let state: HarvestState = { state: 'idle', lastRunAt: null, lastError: null, lastSummary: null, live: null }
   let worker: Worker | null = null
   let stopped: (() => void) | null = null
+  let restart: ReturnType<typeof setTimeout> | null = null
   const runs = new Map<number, (summary: HarvestSummary | null) => void>()
   let nextId = 1
 
@@ -81,13 +85,18 @@ export function harvestInThread(options: {
       } else stopped?.()
     })
     thread.addEventListener('error', (event) => {
-      log.error(`harvest thread failed: ${event.message}`)
+      log.error(`harvest thread failed: ${event.message}; starting a new one in ${RESTART_MS / 1000} s`)
       state = { ...state, state: 'idle', lastError: `harvest thread failed: ${event.message}` }
       for (const resolve of runs.values()) resolve(null)
       runs.clear()
       thread.terminate()
-      if (worker === thread) worker = null
-      stopped?.()
+      if (worker !== thread) return stopped?.()
+      // A new thread harvests and watches again; a stop meanwhile cancels it.
+      worker = null
+      restart = setTimeout(() => {
+        restart = null
+        worker ??= spawn(true)
+      }, RESTART_MS)
     })
     thread.postMessage({
       type: 'start',
@@ -121,6 +130,8 @@ export function harvestInThread(options: {
       return new Promise((resolve) => runs.set(FIRST_RUN, resolve))
     },
     async stop() {
+      if (restart) clearTimeout(restart)
+      restart = null
       const thread = worker
       if (!thread) return
       worker = null

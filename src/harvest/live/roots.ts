@@ -27,7 +27,7 @@ export interface RootWatcher {
 }
 
 /** `fs.watch` as the watcher uses it; tests pass one that fails to exercise polling. */
-export type WatchFunction = (path: string, options: { recursive: boolean }, listener: (event: string, name: string | null) => void) => FSWatcher
+export type WatchFunction = (path: string, options: { recursive: boolean }, listener: (event: string, name: string | null | undefined) => void) => FSWatcher
 
 interface Watched {
   root: string
@@ -73,8 +73,10 @@ export function rootWatcher(events: RootEvents, options: { pollMs: number; watch
     const names = found.file ? new Set(SIDE_FILES.map((suffix) => basename(root) + suffix)) : null
     try {
       const watcher = watch(folder, { recursive: !found.file }, (_event, name) => {
-        if (names && (name === null || !names.has(name))) return
-        events.changed(root, name === null ? null : found.file ? root : join(folder, name))
+        // No name (null, or undefined when the watched folder itself went away): anything may have changed.
+        if (name == null) return events.changed(root, null)
+        if (names && !names.has(name)) return
+        events.changed(root, found.file ? root : join(folder, name))
       })
       watcher.on('error', () => {
         // The watch died (the system dropped it): polled from now on; `check` re-watches a replaced folder.
