@@ -6,10 +6,14 @@
 import { backgroundGate, openDatabase, type ChasmDb } from '../db'
 import { createHarvestScheduler, PROVIDERS, type HarvestScheduler, type HarvestState } from '../harvest'
 import type { Logger } from '../shared/log'
+import { lowerThreadPriority } from '../shared/thread-priority'
 import { FIRST_RUN, type HarvestReply, type HarvestRequest } from './harvest-worker'
 import { toThreadError } from './thread'
 
 declare const self: Worker
+
+/** Harvests yield the CPU to the server's requests (and to searches) on a busy machine. */
+const HARVEST_NICE = 4
 
 /** How often the thread tells the server its harvest state, when it changed. */
 const STATE_EVERY_MS = 200
@@ -41,6 +45,7 @@ const sendState = (force = false) => {
 
 self.addEventListener('message', async ({ data }: MessageEvent<HarvestRequest>) => {
   if (data.type === 'start') {
+    lowerThreadPriority(HARVEST_NICE)
     try {
       chasm = openDatabase(data.path)
     } catch (error) {
