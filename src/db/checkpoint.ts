@@ -1,3 +1,4 @@
+import type { Database } from 'bun:sqlite'
 import type { Logger } from '../shared/log'
 import type { ChasmDb } from './open'
 
@@ -38,6 +39,14 @@ self.onmessage = ({ data }) => {
   }
 }
 `
+
+/**
+ * For another connection of a process whose WAL a background checkpointer copies (a worker thread
+ * writing the same database): its commits no longer stop to checkpoint, which the background does.
+ */
+export function leaveCheckpointsToBackground(sqlite: Database): void {
+  sqlite.run('PRAGMA wal_autocheckpoint = 0')
+}
 
 /** A running background checkpointer. */
 export interface Checkpointer {

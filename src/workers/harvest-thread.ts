@@ -3,7 +3,7 @@
  * deferred index slices) on a connection of its own, so none of it holds the server's event loop.
  * The server's side is `harvest-worker.ts`.
  */
-import { backgroundGate, openDatabase, type ChasmDb } from '../db'
+import { backgroundGate, leaveCheckpointsToBackground, openDatabase, type ChasmDb } from '../db'
 import { createHarvestScheduler, PROVIDERS, type HarvestScheduler, type HarvestState } from '../harvest'
 import type { Logger } from '../shared/log'
 import { lowerThreadPriority } from '../shared/thread-priority'
@@ -52,6 +52,8 @@ self.addEventListener('message', async ({ data }: MessageEvent<HarvestRequest>) 
       reply({ type: 'broken', error: toThreadError(error) })
       return
     }
+    // The server's checkpoint thread copies the WAL; harvest commits need not stop for it.
+    leaveCheckpointsToBackground(chasm.sqlite)
     const gate = backgroundGate(data.gate)
     scheduler = createHarvestScheduler({
       chasm,
