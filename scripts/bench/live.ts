@@ -112,7 +112,6 @@ if (parts.has('first-harvest')) {
   }
   await Promise.all([probe('health', '/api/health'), probe('list', '/api/sessions?limit=20'), probe('search', `/api/sessions/search?q=${encodeURIComponent('session token')}`), watch()])
   await stop(server)
-  console.log(server.stderr().split('\n').filter((l) => l.startsWith('LAG')).join('\n'))
   const check = new Database(db, { readonly: true })
   const stored = check.query<{ n: number }, []>('SELECT count(*) AS n FROM messages').get()!.n
   const deferred = check.query<{ n: number }, []>("SELECT count(*) AS n FROM meta WHERE key LIKE 'fts_deferred%'").get()!.n

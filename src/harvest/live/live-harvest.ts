@@ -54,6 +54,9 @@ export interface LiveTiming {
 
 export const DEFAULT_LIVE_TIMING: LiveTiming = { sourceDelayMs: 100, providerDelayMs: 750, checkMs: 2000, pollMs: 5000 }
 
+/** A provider's discovery passes are spaced this many times their own length apart (≤ 10 % of a core while its files keep changing). */
+const DISCOVERY_SHARE = 10
+
 /** Names worth a discovery pass when they change unknown: transcripts, databases, Markdown and YAML, folders (no extension). */
 const RELEVANT = /(\.(jsonl?|db|vscdb|sqlite3?|md|ya?ml)(-wal|-journal)?|^[^.]+)$/i
 const SIDE_FILE = /-(wal|journal)$/
@@ -88,9 +91,11 @@ export function createLiveHarvest(options: {
   const pathsOf = new Map<string, Set<string>>()
   const owners = new Map<string, Provider>()
   const dirtySources = new Map<string, Known>()
-  const dirtyProviders = new Set<Provider>()
+  /** Providers waiting for a discovery pass, with when it is due. */
+  const dirtyProviders = new Map<Provider, number>()
+  /** When each provider's last discovery pass ended and how long it took. */
+  const lastPasses = new Map<Provider, { end: number; took: number }>()
   let sourcesSince: number | null = null
-  let providersSince: number | null = null
   let held = false
   let stopped = false
   let passes = 0
@@ -120,14 +125,15 @@ export function createLiveHarvest(options: {
   )
 
   const markProvider = (provider: Provider) => {
-    dirtyProviders.add(provider)
-    providersSince ??= clock()
+    if (dirtyProviders.has(provider)) return
+    // A provider whose files keep changing (an editor saving its state) gets at most a share of a core.
+    const last = lastPasses.get(provider)
+    dirtyProviders.set(provider, Math.max(clock() + timing.providerDelayMs, last ? last.end + last.took * DISCOVERY_SHARE : 0))
   }
 
   const schedule = () => {
     if (stopped || running || timer) return
-    const due = [sourcesSince === null ? null : sourcesSince + timing.sourceDelayMs, providersSince === null || held ? null : providersSince + timing.providerDelayMs]
-      .filter((time): time is number => time !== null)
+    const due = [...(sourcesSince === null ? [] : [sourcesSince + timing.sourceDelayMs]), ...(held ? [] : dirtyProviders.values())]
     if (due.length === 0) return
     timer = setTimeout(() => {
       timer = null
@@ -157,14 +163,14 @@ export function createLiveHarvest(options: {
         report(await harvestChanges(chasm, provider, context, entries.map((entry) => entry.source), options.hooks))
       }
     }
-    if (!held && providersSince !== null && now >= providersSince + timing.providerDelayMs) {
-      const batch = [...dirtyProviders]
-      dirtyProviders.clear()
-      providersSince = null
-      for (const provider of batch) {
-        if (stopped) return
-        report(await harvestChanges(chasm, provider, context, null, { ...options.hooks, onSources: (p, sources) => live.learn(p, sources) }))
-      }
+    if (held) return
+    for (const [provider, due] of dirtyProviders) {
+      if (stopped) return
+      if (due > now) continue
+      dirtyProviders.delete(provider)
+      const started = clock()
+      report(await harvestChanges(chasm, provider, context, null, { ...options.hooks, onSources: (p, sources) => live.learn(p, sources) }))
+      lastPasses.set(provider, { end: clock(), took: clock() - started })
     }
   }
 
