@@ -42,10 +42,16 @@ self.onmessage = ({ data }) => {
 
 /**
  * For another connection of a process whose WAL a background checkpointer copies (a worker thread
- * writing the same database): its commits no longer stop to checkpoint, which the background does.
+ * writing the same database): its commits no longer stop to checkpoint, which the background does;
+ * `finishCheckpoint` is how it takes over the last step while it is the one writing most.
  */
 export function leaveCheckpointsToBackground(sqlite: Database): void {
   sqlite.run('PRAGMA wal_autocheckpoint = 0')
+}
+
+/** Copies what is left of the WAL between this connection's commits, so that its next commit starts the WAL over. */
+export function finishCheckpoint(sqlite: Database): void {
+  sqlite.prepare('PRAGMA wal_checkpoint(PASSIVE)').get()
 }
 
 /** A running background checkpointer. */
@@ -64,7 +70,16 @@ export interface Checkpointer {
 export function startBackgroundCheckpoints(
   chasm: ChasmDb,
   log: Logger,
-  { intervalMs = CHECKPOINT_INTERVAL_MS, restartFrames = RESTART_FRAMES } = {},
+  {
+    intervalMs = CHECKPOINT_INTERVAL_MS,
+    restartFrames = RESTART_FRAMES,
+    finishElsewhere = () => false,
+  }: {
+    intervalMs?: number
+    restartFrames?: number
+    /** Has another writer (a harvest thread, between its own commits) finish the job instead; false: done here. */
+    finishElsewhere?: () => boolean
+  } = {},
 ): Checkpointer {
   if (chasm.path === ':memory:') return { stop: async () => {} }
   const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'application/javascript' }))
@@ -86,7 +101,7 @@ export function startBackgroundCheckpoints(
       report.succeeded()
       // The pass just copied almost everything: what is left is small, and once it is copied here,
       // between two commits, the next commit restarts the WAL from its beginning.
-      if ((data.log ?? 0) >= restartFrames) {
+      if ((data.log ?? 0) >= restartFrames && !finishElsewhere()) {
         try {
           finish.get()
         } catch (error) {

@@ -1,7 +1,7 @@
 export { openDatabase, databaseProbe, FILE_REPLACED, type ChasmDb } from './open'
 export { migrate } from './migrate'
 export { storageProblem } from './storage-errors'
-export { startBackgroundCheckpoints, leaveCheckpointsToBackground, checkpointReporter, CHECKPOINT_INTERVAL_MS, type Checkpointer } from './checkpoint'
+export { startBackgroundCheckpoints, leaveCheckpointsToBackground, finishCheckpoint, checkpointReporter, CHECKPOINT_INTERVAL_MS, type Checkpointer } from './checkpoint'
 export {
   replaceSession,
   replaceSessions,

@@ -3,7 +3,7 @@
  * deferred index slices) on a connection of its own, so none of it holds the server's event loop.
  * The server's side is `harvest-worker.ts`.
  */
-import { backgroundGate, leaveCheckpointsToBackground, openDatabase, type ChasmDb } from '../db'
+import { backgroundGate, finishCheckpoint, leaveCheckpointsToBackground, openDatabase, type ChasmDb } from '../db'
 import { createHarvestScheduler, PROVIDERS, type HarvestScheduler, type HarvestState } from '../harvest'
 import type { Logger } from '../shared/log'
 import { lowerThreadPriority } from '../shared/thread-priority'
@@ -12,13 +12,17 @@ import { toThreadError } from './thread'
 
 declare const self: Worker
 
-/** Harvests yield the CPU to the server's requests (and to searches) on a busy machine. */
+/** Harvests yield the CPU to the server's requests and searches on a busy machine (a nice value). */
 const HARVEST_NICE = 4
 
 /** How often the thread tells the server its harvest state, when it changed. */
 const STATE_EVERY_MS = 200
 
+/** Shortest time between two WAL checkpoints finished by this thread. */
+const FINISH_EVERY_MS = 250
+
 let chasm: ChasmDb | null = null
+let finishedAt = -Infinity
 let scheduler: HarvestScheduler | null = null
 let stateTimer: ReturnType<typeof setInterval> | null = null
 let lastState = ''
@@ -67,6 +71,16 @@ self.addEventListener('message', async ({ data }: MessageEvent<HarvestRequest>) 
     stateTimer = setInterval(() => sendState(), STATE_EVERY_MS)
     if (data.autostart) void scheduler.start().then((summary) => reply({ type: 'ran', id: FIRST_RUN, summary }))
     sendState(true)
+  } else if (data.type === 'checkpoint') {
+    // Between two of this thread's transactions (they are synchronous): the next commit starts the WAL over.
+    // Asked at every background pass while the WAL is large: once per FINISH_EVERY_MS is enough.
+    if (!chasm || performance.now() - finishedAt < FINISH_EVERY_MS) return
+    finishedAt = performance.now()
+    try {
+      finishCheckpoint(chasm.sqlite)
+    } catch (error) {
+      log.warn(`WAL checkpoint failed (${(error as Error).message}); retrying after the next pass`)
+    }
   } else if (data.type === 'run-now') {
     const summary = scheduler ? await scheduler.runNow() : null
     sendState(true)

@@ -26,6 +26,7 @@ export type HarvestRequest =
       autostart: boolean
     }
   | { type: 'run-now'; id: number }
+  | { type: 'checkpoint' }
   | { type: 'stop' }
 
 /** Messages from the harvest thread. */
@@ -46,6 +47,15 @@ const RESTART_MS = 5_000
 /** How long a stopping thread may take to finish its source and close before it is terminated. */
 const STOP_TIMEOUT_MS = 10_000
 
+/** The server's harvest scheduler in its thread, which can also take over WAL checkpoints while it writes. */
+export interface HarvestThread extends HarvestScheduler {
+  /**
+   * While a harvest runs (its commits are most of the writes), asks the thread to copy what is left
+   * of the WAL between its commits, instead of the server's own event loop; false when none runs.
+   */
+  finishCheckpoint(): boolean
+}
+
 /**
  * The server's harvest scheduler, run by a worker thread with its own connection: periodic harvests
  * and, with `live`, watching the providers' files, whose new messages come back through `publish`.
@@ -59,9 +69,9 @@ export function harvestInThread(options: {
   intervalSeconds: number | null
   log: Logger
   live?: { publish: (messages: LiveMessage[]) => void; timing?: LiveTiming }
-}): HarvestScheduler {
+}): HarvestThread {
   const { chasm, providers, context, intervalSeconds, log, live } = options
-  if (chasm.path === ':memory:') return createHarvestScheduler({ chasm, providers, context, intervalSeconds, log, live })
+  if (chasm.path === ':memory:') return { ...createHarvestScheduler({ chasm, providers, context, intervalSeconds, log, live }), finishCheckpoint: () => false }
   const gate = openWriteGate(chasm.sqlite)
   let state: HarvestState = { state: 'idle', lastRunAt: null, lastError: null, lastSummary: null, live: null }
   let worker: Worker | null = null
@@ -124,6 +134,11 @@ export function harvestInThread(options: {
         runs.set(id, resolve)
         thread.postMessage({ type: 'run-now', id } satisfies HarvestRequest)
       })
+    },
+    finishCheckpoint() {
+      if (!worker || state.state !== 'running') return false
+      worker.postMessage({ type: 'checkpoint' } satisfies HarvestRequest)
+      return true
     },
     start() {
       worker ??= spawn(true)

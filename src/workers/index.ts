@@ -1,3 +1,3 @@
-export { harvestInThread } from './harvest-worker'
+export { harvestInThread, type HarvestThread } from './harvest-worker'
 export { createSearchPool, type SearchPool } from './search-pool'
 export { WORKER_ENTRIES } from './thread'

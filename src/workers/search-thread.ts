@@ -4,20 +4,15 @@
  */
 import { openDatabase, type ChasmDb } from '../db'
 import { searchSessions } from '../search'
-import { lowerThreadPriority } from '../shared/thread-priority'
 import { toThreadError } from './thread'
 import type { SearchReply, SearchRequest } from './search-pool'
 
 declare const self: Worker
 
-/** A broad search yields the CPU to the server's other requests, but goes before harvests (`HARVEST_NICE`). */
-const SEARCH_NICE = 2
-
 let chasm: ChasmDb | null = null
 
 self.addEventListener('message', ({ data }: MessageEvent<SearchRequest>) => {
   if (data.type === 'open') {
-    lowerThreadPriority(SEARCH_NICE)
     try {
       chasm = openDatabase(data.path, { readonly: true })
     } catch (error) {

@@ -136,7 +136,7 @@ export class ApiServeCommand extends BaseCommand {
     const fileWatch = watchDatabaseFile(chasm, harvest, log)
     stdout.write(`chasm ${VERSION} listening on ${server.url.origin} (database ${chasm.path})\n`)
     // Started once listening: the thread's boot would otherwise compete with startup for a core.
-    const checkpoints = startBackgroundCheckpoints(chasm, log)
+    const checkpoints = startBackgroundCheckpoints(chasm, log, { finishElsewhere: () => harvest.finishCheckpoint() })
     if (generated && token) {
       stdout.write(`API token for non-loopback clients (stored in ${this.generatedTokenPath()}):\n  ${token}\n`)
     }
