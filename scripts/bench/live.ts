@@ -23,6 +23,8 @@ const { values } = parseArgs({
     appends: { type: 'string', default: '100' },
     files: { type: 'string', default: '20000' },
     only: { type: 'string', default: 'first-harvest,live,idle' },
+    /** Another build (e.g. main's) to run the first-harvest probes against too, for comparison. */
+    'baseline-binary': { type: 'string' },
   },
 })
 const parts = new Set(values.only.split(','))
@@ -37,8 +39,8 @@ interface Server {
   stderr: () => string
 }
 
-async function serve(args: string[]): Promise<Server> {
-  const proc = Bun.spawn([binary, 'api', 'serve', '--port', '0', ...args], { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' })
+async function serve(args: string[], executable = binary): Promise<Server> {
+  const proc = Bun.spawn([executable, 'api', 'serve', '--port', '0', ...args], { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' })
   let err = ''
   void (async () => {
     for await (const chunk of proc.stderr) err += new TextDecoder().decode(chunk)
@@ -76,21 +78,13 @@ const rssMb = async (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(await Bun.file
 const row = (label: string, latencies: number[]) =>
   `| ${label} | ${latencies.length} | ${median(latencies).toFixed(1)} | ${percentile(latencies, 99).toFixed(1)} | ${Math.max(...latencies).toFixed(1)} |`
 
-if (parts.has('first-harvest')) {
-  const messages = Number(values.messages)
-  const sessions = messages / 50
-  const home = join(benchDir, `harvest-home-${sessions}x50`)
-  console.log(`# first harvest of ${messages} messages (${sessions} files) started by api serve`)
-  await generateHome(home, sessions, 50)
-  const files = filesUnder(home)
-  const base = await baseline(files, join(benchDir, 'live-baseline.db'))
-  const baseRate = base.records / base.seconds
-  console.log(`minimal ingest baseline: ${base.seconds.toFixed(1)} s, ${baseRate.toFixed(0)} records/s`)
+/** The probes of a first harvest by `executable`: latencies with their start times, the time to idle, the messages stored. */
+async function firstHarvest(executable: string, home: string) {
   const db = join(benchDir, 'live-first-harvest.db')
   for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true })
-  const server = await serve(['--db', db, '--home', home, '--harvest-interval', '0'])
+  const server = await serve(['--db', db, '--home', home, '--harvest-interval', '0'], executable)
   const started = performance.now()
-  let harvested: number | null = null
+  let harvested = 0
   let finished = false
   const probes = { health: [] as [number, number][], list: [] as [number, number][], search: [] as [number, number][] }
   const probe = async (kind: keyof typeof probes, path: string) => {
@@ -114,16 +108,36 @@ if (parts.has('first-harvest')) {
   await stop(server)
   const check = new Database(db, { readonly: true })
   const stored = check.query<{ n: number }, []>('SELECT count(*) AS n FROM messages').get()!.n
-  const deferred = check.query<{ n: number }, []>("SELECT count(*) AS n FROM meta WHERE key LIKE 'fts_deferred%'").get()!.n
   check.close()
-  const rate = stored / harvested!
-  console.log(`chasm first harvest: ${harvested!.toFixed(1)} s to idle, ${stored} messages, ${rate.toFixed(0)} messages/s = ${((rate / baseRate) * 100).toFixed(0)} % of the baseline (target ≥ 100 %); index deferred afterwards: ${deferred > 0 ? 'yes' : 'no'}`)
-  const endFrom = harvested! * 1000 * 0.85
-  console.log('\n| probe (whole harvest) | requests | p50 ms | p99 ms | max ms |\n|---|---|---|---|---|')
+  return { probes, harvested, stored }
+}
+
+function printProbes(label: string, { probes, harvested }: Awaited<ReturnType<typeof firstHarvest>>) {
+  const endFrom = harvested * 1000 * 0.85
+  console.log(`\n| ${label}: probe | requests | p50 ms | p99 ms | max ms |\n|---|---|---|---|---|`)
   for (const [kind, samples] of Object.entries(probes)) console.log(row(kind, samples.map(([, ms]) => ms)))
-  console.log('\n| probe (last 15 % of the harvest and 3 s after) | requests | p50 ms | p99 ms | max ms |\n|---|---|---|---|---|')
-  for (const [kind, samples] of Object.entries(probes)) console.log(row(kind, samples.filter(([at]) => at >= endFrom).map(([, ms]) => ms)))
-  console.log('targets: p99 ≤ 50 ms, max ≤ 200 ms')
+  for (const [kind, samples] of Object.entries(probes)) console.log(row(`${kind}, last 15 % and 3 s after`, samples.filter(([at]) => at >= endFrom).map(([, ms]) => ms)))
+}
+
+if (parts.has('first-harvest')) {
+  const messages = Number(values.messages)
+  const sessions = messages / 50
+  const home = join(benchDir, `harvest-home-${sessions}x50`)
+  console.log(`# first harvest of ${messages} messages (${sessions} files) started by api serve; load average ${(await Bun.file('/proc/loadavg').text()).split(' ')[0]}`)
+  await generateHome(home, sessions, 50)
+  const base = await baseline(filesUnder(home), join(benchDir, 'live-baseline.db'))
+  const baseRate = base.records / base.seconds
+  console.log(`minimal ingest baseline: ${base.seconds.toFixed(1)} s, ${baseRate.toFixed(0)} records/s`)
+  if (values['baseline-binary']) {
+    const before = await firstHarvest(values['baseline-binary'], home)
+    console.log(`${values['baseline-binary']}: ${before.harvested.toFixed(1)} s to idle, ${before.stored} messages`)
+    printProbes('baseline build', before)
+  }
+  const ours = await firstHarvest(binary, home)
+  const rate = ours.stored / ours.harvested
+  console.log(`\nchasm first harvest: ${ours.harvested.toFixed(1)} s to idle, ${ours.stored} messages, ${rate.toFixed(0)} messages/s = ${((rate / baseRate) * 100).toFixed(0)} % of the baseline (target ≥ 100 %)`)
+  printProbes('this build', ours)
+  console.log(`targets: p99 ≤ 50 ms, max ≤ 200 ms; load average after: ${(await Bun.file('/proc/loadavg').text()).split(' ')[0]}`)
 }
 
 if (parts.has('live')) {
