@@ -1,6 +1,7 @@
 import { Command } from 'clipanion'
-import { harvestStatus } from '../../../harvest'
+import { harvestStatus, HarvestStatus } from '../../../harvest'
 import { ReportCommand } from '../../base-command'
+import { dataOutput } from '../../json-output'
 import { shortTime, table } from '../../output'
 
 export class HarvestStatusCommand extends ReportCommand {
@@ -10,6 +11,7 @@ export class HarvestStatusCommand extends ReportCommand {
     description: 'Recent harvest runs and the sources known per provider',
     examples: [['Show harvest status', '$0 harvest status']],
   })
+  static override jsonOutput = dataOutput(HarvestStatus)
 
   override async execute() {
     const status = await this.withDb((chasm) => harvestStatus(chasm))
