@@ -253,7 +253,7 @@ export type Run = Static<typeof Run>
 export const Deleted = Type.Object({ id: Type.String(), deleted: Type.Literal(true) })
 export type Deleted = Static<typeof Deleted>
 
-/** What a run reports while it goes, in order: `start`, then steps and the plan, then `end` (`swarm run` shows it). */
+/** What a run reports while it goes, in order: `start`, then steps, the plan, pauses, then `end` (`swarm run` shows it). */
 export const RunProgress = Type.Union([
   Type.Object({
     type: Type.Literal('start'),
@@ -262,6 +262,7 @@ export const RunProgress = Type.Union([
     swarm: Type.String(),
     coordinator: Type.String(),
     workers: Type.Array(Type.String()),
+    workspace: Type.String({ description: 'the folder the agents work in' }),
   }),
   Type.Object({ type: Type.Literal('step-start'), index: Type.Integer({ minimum: 0 }), agent: Type.String(), kind: StepKind, detail: Type.String() }),
   Type.Object({
@@ -273,6 +274,8 @@ export const RunProgress = Type.Union([
     detail: Type.String(),
   }),
   Type.Object({ type: Type.Literal('plan'), plan: Plan }),
+  Type.Object({ type: Type.Literal('paused') }, { description: 'a pause took hold: the run waits at a step boundary' }),
+  Type.Object({ type: Type.Literal('resumed') }),
   Type.Object({ type: Type.Literal('end'), status: RunStatus, result: Nullable(Type.String()), error: Nullable(Type.String()) }),
 ])
 export type RunProgress = Static<typeof RunProgress>

@@ -18,7 +18,9 @@ export class RunAborted extends Error {
  */
 export function createRunControl() {
   const controller = new AbortController()
-  let gate: { promise: Promise<void>; release: () => void } | null = null
+  // `held`: a step boundary has been reached while paused, so the run is really waiting.
+  let gate: { promise: Promise<void>; release: () => void; held: boolean } | null = null
+  let onHold: (state: 'paused' | 'resumed') => void = () => {}
 
   const abort = (kind: AbortKind, cause?: unknown) => {
     if (controller.signal.aborted) return
@@ -40,12 +42,17 @@ export function createRunControl() {
       if (gate || controller.signal.aborted) return
       let release!: () => void
       const promise = new Promise<void>((resolve) => (release = resolve))
-      gate = { promise, release }
+      gate = { promise, release, held: false }
     },
     resume() {
       const current = gate
       gate = null
       current?.release()
+      if (current?.held) onHold('resumed')
+    },
+    /** Calls `listener` when a pause takes hold at a step boundary, and when the run resumes from one. */
+    onHold(listener: (state: 'paused' | 'resumed') => void) {
+      onHold = listener
     },
     stop: () => abort('stopped'),
     interrupt: () => abort('interrupted'),
@@ -54,7 +61,12 @@ export function createRunControl() {
     async checkpoint(): Promise<void> {
       controller.signal.throwIfAborted()
       while (gate) {
-        await gate.promise
+        const current = gate
+        if (!current.held) {
+          current.held = true
+          onHold('paused')
+        }
+        await current.promise
         controller.signal.throwIfAborted()
       }
     },

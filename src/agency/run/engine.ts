@@ -1,4 +1,5 @@
 import type { Logger } from '../../shared/log'
+import { promptTitle } from '../../shared/title'
 import type { Clock } from '../../shared/time'
 import type { Agent, RunProgress, RunStatus, StepKind, StepMessage, StepStatus } from '../model'
 import type { ChatMessage, ChatReply, ModelClient, ToolCall } from '../models'
@@ -219,6 +220,7 @@ export async function executeRun(setup: RunSetup, control: RunControl, deps: Eng
     return outcome
   }
 
+  control.onHold((state) => progress({ type: state }))
   progress({
     type: 'start',
     runId,
@@ -226,10 +228,12 @@ export async function executeRun(setup: RunSetup, control: RunControl, deps: Eng
     swarm: setup.swarmName,
     coordinator: setup.coordinator.agent.name,
     workers: setup.workers.map((w) => w.agent.name),
+    workspace: setup.workspace,
   })
   await record([
     events.start({
-      title: `${setup.swarmName}: ${oneLine(prompt)}`,
+      // The swarm's name and the prompt's first line, cut like every derived title (docs/cli.md, "Session titles").
+      title: promptTitle(`${setup.swarmName}: ${promptTitle(prompt) ?? ''}`)!,
       workspace_path: setup.workspace,
       model: setup.coordinator.client.model,
       swarm_id: setup.swarmId,

@@ -81,6 +81,10 @@ export function progressLine(event: RunProgress, style: Style): string {
       return event.plan.fallback
         ? `${style.dim('plan:')} not readable, every worker gets the whole task`
         : `${style.dim('plan:')} ${event.plan.assignments.map((a) => `${a.worker} ← ${oneLine(a.task)}`).join('; ')}`
+    case 'paused':
+      return style.yellow('paused at a step boundary')
+    case 'resumed':
+      return style.green('resumed')
     case 'end':
       return event.status === 'completed' ? style.green('run completed') : style.red(`run ${event.status}${event.error ? `: ${event.error}` : ''}`)
   }
