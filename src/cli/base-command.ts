@@ -7,7 +7,7 @@ import { ChasmError } from '../shared/errors'
 import { dataDir, resolveDbPath, resolveHome } from '../shared/paths'
 import type { ChasmContext } from './context'
 import type { JsonOutput } from './json-output'
-import { isTable, outputWidth, renderTable, styler, writeJson, writeJsonLine, type Table } from './output'
+import { fitLines, isTable, outputWidth, renderTable, styler, writeJson, writeJsonLine, type Table } from './output'
 
 /** Options shared by every command that opens the database or looks for providers. */
 export abstract class BaseCommand extends Command<ChasmContext> {
@@ -67,6 +67,11 @@ export abstract class BaseCommand extends Command<ChasmContext> {
   /** Writes text, or a table laid out at the output's width. */
   protected print(text: string | Table): void {
     this.context.stdout.write(isTable(text) ? renderTable(text, this.width) : text)
+  }
+
+  /** Writes lines for people (what a command did, a list), each cut to the output's width. */
+  protected printFitted(text: string): void {
+    this.context.stdout.write(`${fitLines(text, this.width)}\n`)
   }
 
   /** Runs `body` with an open database and closes it afterwards. */

@@ -60,6 +60,23 @@ export function clip(text: string, width: number): string {
   return out
 }
 
+/** Cuts text to `width` columns from the start, keeping its end (`…/projects/app`): for paths, whose end says most. */
+export function clipStart(text: string, width: number): string {
+  const plain = text.replace(new RegExp(SGR.source, 'g'), '')
+  if (displayWidth(plain) <= width) return text
+  if (width <= 0) return ''
+  const graphemes = [...segmenter.segment(plain)].map((s) => s.segment)
+  let out = ''
+  let used = 0
+  for (let i = graphemes.length - 1; i >= 0; i--) {
+    const w = displayWidth(graphemes[i]!)
+    if (used + w > width - 1) break
+    out = graphemes[i]! + out
+    used += w
+  }
+  return `…${out}`
+}
+
 /** Shortens text to `max` terminal columns with an ellipsis. */
 export const truncate = (text: string | null, max: number): string | null => (text === null ? null : clip(cellText(text), max))
 
@@ -68,8 +85,10 @@ export interface Column {
   header: string
   /** Narrowest width the column is cut to (with `…`) before columns are left out; default 8. Numbers are never cut (only their header). */
   min?: number
-  /** False for values that are useless cut (ids): shown whole, or left out. Default true. */
+  /** False for values that are useless cut (ids, times): shown whole, or left out. Default true. */
   cut?: boolean
+  /** Which end a cut keeps: the start (default), or the end (paths). */
+  keep?: 'start' | 'end'
   /** Left out, highest first, when the table does not fit with every column cut to its `min`; 0 never. Default: later columns first. */
   drop?: number
 }
@@ -91,7 +110,7 @@ export function table(columns: (string | Column)[], rows: Cell[][]): Table {
     kind: 'table',
     columns: columns.map((column, index) => {
       const spec = typeof column === 'string' ? { header: column } : column
-      return { header: spec.header, min: spec.min ?? DEFAULT_MIN, cut: spec.cut ?? true, drop: spec.drop ?? index }
+      return { header: spec.header, min: spec.min ?? DEFAULT_MIN, cut: spec.cut ?? true, keep: spec.keep ?? 'start', drop: spec.drop ?? index }
     }),
     rows,
   }
@@ -108,7 +127,7 @@ const GAP = 2
  */
 export function renderTable({ columns, rows }: Table, width: number): string {
   const cells = rows.map((row) => columns.map((_, i) => cellText(row[i] ?? null)))
-  const numeric = columns.map((_, i) => rows.length > 0 && rows.every((row) => typeof row[i] === 'number' || row[i] === null || row[i] === ''))
+  const numeric = columns.map((_, i) => rows.some((row) => typeof row[i] === 'number') && rows.every((row) => typeof row[i] === 'number' || row[i] === null || row[i] === ''))
   const content = columns.map((_, i) => Math.max(0, ...cells.map((row) => displayWidth(row[i]!))))
   const natural = columns.map((column, i) => Math.max(displayWidth(column.header), content[i]!))
   // A number is never cut, only its header; an id that may not be cut keeps its natural width.
@@ -140,7 +159,7 @@ export function renderTable({ columns, rows }: Table, width: number): string {
     clip(
       shown
         .map((i, n) => {
-          const text = clip(row[i]!, widths[i]!)
+          const text = columns[i]!.keep === 'end' ? clipStart(row[i]!, widths[i]!) : clip(row[i]!, widths[i]!)
           const pad = ' '.repeat(Math.max(0, widths[i]! - displayWidth(text)))
           if (numeric[i]) return pad + text
           return n === shown.length - 1 ? text : text + pad

@@ -22,7 +22,7 @@ export class ProvidersCommand extends ReportCommand {
     const { green, dim } = this.style
     this.print(
       table(
-        ['ID', { header: 'NAME', drop: 3 }, { header: 'DETECTED', drop: 0 }, { header: 'SESSIONS', drop: 1 }, { header: 'LAST HARVEST', drop: 4 }, { header: 'PATHS', drop: 2 }],
+        [{ header: 'ID', cut: false }, { header: 'NAME', drop: 3 }, { header: 'DETECTED', drop: 0 }, { header: 'SESSIONS', drop: 1 }, { header: 'LAST HARVEST', cut: false, drop: 4 }, { header: 'PATHS', min: 20, keep: 'end', drop: 2 }],
         providers.map((p) => [
           p.id,
           p.name,

@@ -3,7 +3,7 @@ import { Command, Option } from 'clipanion'
 import { SearchResult, searchSessions } from '../../search'
 import { ReportCommand } from '../base-command'
 import { dataOutput } from '../json-output'
-import { fitLines, shortTime, UNTITLED } from '../output'
+import { shortTime, UNTITLED } from '../output'
 import { limitOption } from '../options'
 
 export class SearchCommand extends ReportCommand {
@@ -40,7 +40,7 @@ export class SearchCommand extends ReportCommand {
       lines.push(`${bold(result.title ?? UNTITLED)}  ${dim(`${result.provider} · ${shortTime(result.updated) ?? '-'} · ${result.sessionId}`)}`)
       for (const match of result.matches) lines.push(`  ${dim(`${match.role}:`)} ${highlight(match.snippet)}`)
     }
-    this.print(`${fitLines(lines.join('\n'), this.width)}\n`)
+    this.printFitted(lines.join('\n'))
   }
 }
 

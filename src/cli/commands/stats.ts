@@ -18,7 +18,7 @@ export class StatsCommand extends ReportCommand {
     if (this.json) return this.printJson(stats)
     this.print(
       table(
-        ['PROVIDER', 'WORKSPACES', 'SESSIONS', 'MESSAGES'],
+        [{ header: 'PROVIDER', cut: false }, 'WORKSPACES', 'SESSIONS', 'MESSAGES'],
         [
           ...Object.entries(stats.byProvider).map(([provider, t]) => [provider, t.workspaces, t.sessions, t.messages]),
           ['total', stats.totalWorkspaces, stats.totalSessions, stats.totalMessages],

@@ -24,7 +24,7 @@ export class AgentsCloneCommand extends AgencyCommand {
     const body = bodyFromOptions(AgentClone, { name: this.name }, { name: '--name' })
     const agent = await this.withAgency((agency) => agency.cloneAgent(agency.findAgent(this.agent).id, body))
     if (this.json) return this.printJson(agent)
-    this.print(`Created agent ${this.style.bold(agent.name)} (${agent.id})\n`)
+    this.printFitted(`Created agent ${this.style.bold(agent.name)} (${agent.id})`)
     this.print(agentText(agent, this.width))
   }
 }

@@ -34,7 +34,7 @@ export class AgentsCreateCommand extends AgentFieldsCommand {
     const body = bodyFromOptions(AgentCreate, { name: this.name, ...this.fields() }, { ...AGENT_OPTION_OF, name: '<name>' })
     const agent = await this.withAgency((agency) => agency.createAgent(body))
     if (this.json) return this.printJson(agent)
-    this.print(`Created agent ${this.style.bold(agent.name)} (${agent.id})\n`)
+    this.printFitted(`Created agent ${this.style.bold(agent.name)} (${agent.id})`)
     this.print(agentText(agent, this.width))
   }
 }

@@ -21,6 +21,6 @@ export class AgentsDeleteCommand extends AgencyCommand {
       return agent
     })
     if (this.json) return this.printJson({ id: deleted.id, deleted: true } satisfies Deleted)
-    this.print(`Deleted agent ${deleted.name} (${deleted.id})\n`)
+    this.printFitted(`Deleted agent ${deleted.name} (${deleted.id})`)
   }
 }

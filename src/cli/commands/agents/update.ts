@@ -30,7 +30,7 @@ export class AgentsUpdateCommand extends AgentFieldsCommand {
     if (Object.keys(patch).length === 0) throw new UsageError("nothing to change: give at least one option (see 'chasm agents update --help')")
     const agent = await this.withAgency((agency) => agency.updateAgent(agency.findAgent(this.agent).id, patch))
     if (this.json) return this.printJson(agent)
-    this.print(`Updated agent ${this.style.bold(agent.name)} (${agent.id})\n`)
+    this.printFitted(`Updated agent ${this.style.bold(agent.name)} (${agent.id})`)
     this.print(agentText(agent, this.width))
   }
 }

@@ -6,7 +6,7 @@ import { detectProviders, HarvestSummary, PROVIDERS, ProviderSummary, runHarvest
 import { ChasmError } from '../../../shared/errors'
 import { ReportCommand } from '../../base-command'
 import { dataOutput } from '../../json-output'
-import { clip, fitLines, table } from '../../output'
+import { clip, table } from '../../output'
 
 /** One provider in `harvest run --json`: what this run did, whether it was detected, what the database now holds of it. */
 const HarvestRunProvider = Type.Composite([
@@ -98,7 +98,7 @@ export class HarvestRunCommand extends ReportCommand {
     else {
       this.print(
         table(
-          ['PROVIDER', 'SOURCES', 'READ', 'UNCHANGED', 'PROBLEMS', 'DB SESSIONS', 'DB MESSAGES'],
+          [{ header: 'PROVIDER', cut: false }, 'SOURCES', 'READ', 'UNCHANGED', 'PROBLEMS', 'DB SESSIONS', 'DB MESSAGES'],
           shown.map((p) => [p.provider, p.sources, p.harvested, p.skipped, p.problems.length, p.database.sessions, p.database.messages]),
         ),
       )
@@ -119,7 +119,7 @@ export class HarvestRunCommand extends ReportCommand {
       `in the database:  ${sum((p) => p.database.sessions)} session(s), ${sum((p) => p.database.messages)} message(s)`,
     )
     if (hidden > 0) lines.push(dim(`${hidden} provider(s) not detected on this machine; --all lists them`))
-    this.print(`${fitLines(lines.join('\n'), this.width)}\n`)
+    this.printFitted(lines.join('\n'))
   }
 }
 

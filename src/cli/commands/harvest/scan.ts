@@ -22,7 +22,7 @@ export class HarvestScanCommand extends ReportCommand {
     const { green, dim } = this.style
     this.print(
       table(
-        ['PROVIDER', 'DETECTED', 'SOURCES', 'NEW', 'CHANGED', 'UNCHANGED', 'PATHS'],
+        [{ header: 'PROVIDER', cut: false }, 'DETECTED', 'SOURCES', 'NEW', 'CHANGED', 'UNCHANGED', { header: 'PATHS', min: 20, keep: 'end' }],
         entries.map((e) => [
           e.provider,
           e.detected ? green('yes') : dim('no'),

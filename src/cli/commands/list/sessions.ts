@@ -29,7 +29,7 @@ export class ListSessionsCommand extends ReportCommand {
     if (this.json) return this.printPage(page)
     this.print(
       table(
-        [{ header: 'ID', cut: false }, { header: 'PROVIDER', drop: 3 }, { header: 'TITLE', min: 16, drop: 0 }, { header: 'MSGS', drop: 1 }, { header: 'UPDATED', drop: 2 }],
+        [{ header: 'ID', cut: false }, { header: 'PROVIDER', cut: false, drop: 2 }, { header: 'TITLE', min: 20, drop: 0 }, { header: 'MSGS', drop: 1 }, { header: 'UPDATED', cut: false, drop: 3 }],
         page.items.map((s) => [s.id, s.provider, s.title ?? UNTITLED, s.messageCount, shortTime(s.updated)]),
       ),
     )

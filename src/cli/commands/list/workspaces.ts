@@ -29,7 +29,7 @@ export class ListWorkspacesCommand extends ReportCommand {
     if (this.json) return this.printPage(page)
     this.print(
       table(
-        [{ header: 'ID', cut: false }, 'PROVIDER', { header: 'NAME', drop: 0 }, { header: 'SESSIONS', drop: 1 }, { header: 'UPDATED', drop: 3 }, { header: 'PATH', drop: 2 }],
+        [{ header: 'ID', cut: false }, { header: 'PROVIDER', cut: false, drop: 3 }, { header: 'NAME', min: 10, drop: 0 }, { header: 'SESSIONS', drop: 1 }, { header: 'UPDATED', cut: false, drop: 4 }, { header: 'PATH', min: 24, keep: 'end', drop: 2 }],
         page.items.map((w) => [w.id, w.provider, w.name, w.sessions, shortTime(w.updated), w.path]),
       ),
     )

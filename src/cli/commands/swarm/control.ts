@@ -20,6 +20,6 @@ export abstract class SwarmControlCommand extends AgencyCommand {
   override async execute() {
     const swarm = await this.withAgency((agency) => this.change(agency, agency.findSwarm(this.swarm).id))
     if (this.json) return this.printJson(swarm)
-    this.print(`${this.done(swarm)}\n`)
+    this.printFitted(this.done(swarm))
   }
 }

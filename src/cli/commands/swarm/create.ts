@@ -28,7 +28,7 @@ export class SwarmCreateCommand extends SwarmFieldsCommand {
     const body = bodyFromOptions(SwarmCreate, { name: this.name, ...this.fields() }, { ...SWARM_OPTION_OF, name: '<name>' })
     const swarm = await this.withAgency((agency) => agency.createSwarm(body))
     if (this.json) return this.printJson(swarm)
-    this.print(`Created swarm ${this.style.bold(swarm.name)} (${swarm.id})\n`)
+    this.printFitted(`Created swarm ${this.style.bold(swarm.name)} (${swarm.id})`)
     this.print(swarmText(swarm, null, this.width))
   }
 }

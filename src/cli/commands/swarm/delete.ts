@@ -21,6 +21,6 @@ export class SwarmDeleteCommand extends AgencyCommand {
       return swarm
     })
     if (this.json) return this.printJson({ id: deleted.id, deleted: true } satisfies Deleted)
-    this.print(`Deleted swarm ${deleted.name} (${deleted.id})\n`)
+    this.printFitted(`Deleted swarm ${deleted.name} (${deleted.id})`)
   }
 }

@@ -25,7 +25,7 @@ export class SwarmListCommand extends AgencyCommand {
     if (this.json) return this.printPage(page)
     this.print(
       table(
-        ['NAME', 'STATUS', { header: 'COORDINATOR', drop: 3 }, { header: 'WORKERS', drop: 2 }, { header: 'LAST RUN', drop: 4 }, { header: 'ID', cut: false, drop: 5 }],
+        ['NAME', 'STATUS', { header: 'COORDINATOR', drop: 3 }, { header: 'WORKERS', drop: 2 }, { header: 'LAST RUN', cut: false, drop: 4 }, { header: 'ID', cut: false, drop: 5 }],
         page.items.map((s) => [s.name, s.status, s.coordinator, s.workers.join(','), shortTime(s.lastRun?.startedAt ?? null), s.id]),
       ),
     )

@@ -20,6 +20,6 @@ export class SwarmPauseCommand extends SwarmControlCommand {
   }
 
   protected done(swarm: Swarm): string {
-    return `Paused swarm ${swarm.name}: its run holds at the next step boundary (chasm swarm resume ${swarm.name} to go on)`
+    return `Paused swarm ${swarm.name}: it holds at its next step boundary`
   }
 }

@@ -32,7 +32,7 @@ export class SwarmRunsCommand extends AgencyCommand {
     if (this.json) return this.printPage(page)
     this.print(
       table(
-        [{ header: 'ID', cut: false }, 'STATUS', { header: 'STARTED', drop: 2 }, { header: 'ENDED', drop: 3 }, { header: 'PROMPT', min: 12, drop: 0 }],
+        [{ header: 'ID', cut: false }, 'STATUS', { header: 'STARTED', cut: false, drop: 2 }, { header: 'ENDED', cut: false, drop: 3 }, { header: 'PROMPT', min: 12, drop: 0 }],
         page.items.map((r) => [r.id, r.status, shortTime(r.startedAt), shortTime(r.endedAt), r.prompt]),
       ),
     )

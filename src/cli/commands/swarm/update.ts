@@ -27,6 +27,6 @@ export class SwarmUpdateCommand extends SwarmFieldsCommand {
     if (Object.keys(patch).length === 0) throw new UsageError("nothing to change: give at least one option (see 'chasm swarm update --help')")
     const swarm = await this.withAgency((agency) => agency.updateSwarm(agency.findSwarm(this.swarm).id, patch))
     if (this.json) return this.printJson(swarm)
-    this.print(`Updated swarm ${this.style.bold(swarm.name)} (${swarm.id})\n`)
+    this.printFitted(`Updated swarm ${this.style.bold(swarm.name)} (${swarm.id})`)
   }
 }
