@@ -274,7 +274,8 @@ export const RunProgress = Type.Union([
     detail: Type.String(),
   }),
   Type.Object({ type: Type.Literal('plan'), plan: Plan }),
-  Type.Object({ type: Type.Literal('paused') }, { description: 'a pause took hold: the run waits at a step boundary' }),
+  Type.Object({ type: Type.Literal('pausing') }, { description: 'a pause was asked for: calls in flight finish first' }),
+  Type.Object({ type: Type.Literal('paused') }, { description: 'the pause took hold: the run waits at a step boundary' }),
   Type.Object({ type: Type.Literal('resumed') }),
   Type.Object({ type: Type.Literal('end'), status: RunStatus, result: Nullable(Type.String()), error: Nullable(Type.String()) }),
 ])

@@ -2,10 +2,14 @@ import type { Static, TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { UsageError } from 'clipanion'
 
-/** What a failing value must be, from its schema: the choices of a union, a pattern's description, else TypeBox's words. */
+const KIND: Record<string, string> = { integer: 'an integer', number: 'a number', string: 'text', boolean: 'true or false', array: 'a list', null: 'none' }
+
+/** What a failing value must be, from its schema: the choices or kinds of a union, a pattern's description, else TypeBox's words. */
 function expectation(schema: TSchema, message: string): string {
-  const choices = (schema.anyOf as Array<{ const?: unknown }> | undefined)?.map((option) => option.const)
+  const options = schema.anyOf as Array<{ const?: unknown; type?: string }> | undefined
+  const choices = options?.map((option) => option.const)
   if (choices?.every((choice) => typeof choice === 'string')) return `must be one of ${choices.join(', ')}`
+  if (options?.every((option) => option.type !== undefined && option.type in KIND)) return `must be ${options.map((option) => KIND[option.type!]).join(' or ')}`
   if (typeof schema.pattern === 'string' && typeof schema.description === 'string') return `must be ${schema.description}`
   return message.toLowerCase()
 }

@@ -1,3 +1,6 @@
+/** How a pause goes: asked for (in-flight calls finish first), holding at a step boundary, over. */
+export type PauseState = 'pausing' | 'paused' | 'resumed'
+
 /** Why a run's in-flight work was aborted. */
 export type AbortKind = 'stopped' | 'interrupted' | 'failed'
 
@@ -20,7 +23,7 @@ export function createRunControl() {
   const controller = new AbortController()
   // `held`: a step boundary has been reached while paused, so the run is really waiting.
   let gate: { promise: Promise<void>; release: () => void; held: boolean } | null = null
-  let onHold: (state: 'paused' | 'resumed') => void = () => {}
+  let onChange: (state: PauseState) => void = () => {}
 
   const abort = (kind: AbortKind, cause?: unknown) => {
     if (controller.signal.aborted) return
@@ -43,16 +46,18 @@ export function createRunControl() {
       let release!: () => void
       const promise = new Promise<void>((resolve) => (release = resolve))
       gate = { promise, release, held: false }
+      onChange('pausing')
     },
     resume() {
       const current = gate
       gate = null
-      current?.release()
-      if (current?.held) onHold('resumed')
+      if (!current) return
+      current.release()
+      onChange('resumed')
     },
-    /** Calls `listener` when a pause takes hold at a step boundary, and when the run resumes from one. */
-    onHold(listener: (state: 'paused' | 'resumed') => void) {
-      onHold = listener
+    /** Calls `listener` when a pause is asked for, when it takes hold at a step boundary, and when the run resumes. */
+    onPauseChange(listener: (state: PauseState) => void) {
+      onChange = listener
     },
     stop: () => abort('stopped'),
     interrupt: () => abort('interrupted'),
@@ -64,7 +69,7 @@ export function createRunControl() {
         const current = gate
         if (!current.held) {
           current.held = true
-          onHold('paused')
+          onChange('paused')
         }
         await current.promise
         controller.signal.throwIfAborted()

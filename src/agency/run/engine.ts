@@ -220,7 +220,7 @@ export async function executeRun(setup: RunSetup, control: RunControl, deps: Eng
     return outcome
   }
 
-  control.onHold((state) => progress({ type: state }))
+  control.onPauseChange((state) => progress({ type: state }))
   progress({
     type: 'start',
     runId,

@@ -81,6 +81,8 @@ export function progressLine(event: RunProgress, style: Style): string {
       return event.plan.fallback
         ? `${style.dim('plan:')} not readable, every worker gets the whole task`
         : `${style.dim('plan:')} ${event.plan.assignments.map((a) => `${a.worker} ← ${oneLine(a.task)}`).join('; ')}`
+    case 'pausing':
+      return style.yellow('pausing: calls in flight finish first')
     case 'paused':
       return style.yellow('paused at a step boundary')
     case 'resumed':
