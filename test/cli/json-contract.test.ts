@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { FormatRegistry } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { writeFileSync } from 'node:fs'
@@ -7,7 +7,7 @@ import { ErrorBody } from '../../src/api'
 import { ReportCommand } from '../../src/cli/base-command'
 import { envelopeOf, type JsonOutput } from '../../src/cli/json-output'
 import { runChasm } from '../support/cli'
-import { buildWorld, registered, runScenario, SCENARIOS, WITHOUT_JSON, type World } from './support/world'
+import { registered, runScenario, SCENARIOS, WITHOUT_JSON, worldOfFile } from './support/world'
 
 // Times in every output are the API's: ISO-8601 UTC with milliseconds, as `toISOString` writes them.
 if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', (value) => !Number.isNaN(Date.parse(value)))
@@ -34,13 +34,7 @@ const firstError = (schema: JsonOutput['schema'], value: unknown) => {
   return error ? `${error.path}: ${error.message} (got ${JSON.stringify(error.value)?.slice(0, 200)})` : null
 }
 
-let world: World
-beforeAll(async () => {
-  world = await buildWorld()
-}, 60_000)
-afterAll(async () => {
-  await world?.[Symbol.asyncDispose]()
-})
+const world = worldOfFile()
 
 const reportCommands = registered().filter(({ command }) => command.prototype instanceof ReportCommand)
 
@@ -58,7 +52,7 @@ describe('issue 15: one JSON contract for every command', () => {
   for (const { command, path } of reportCommands) {
     test(`${path} --json prints the envelope around its declared schema, with ISO times`, async () => {
       const output = (command as unknown as typeof ReportCommand).jsonOutput!
-      const result = await runScenario(world, path, ['--json'])
+      const result = await runScenario(world(), path, ['--json'])
       expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' })
       const documents: unknown[] =
         output.kind === 'lines' ? result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line)) : [JSON.parse(result.stdout)]
@@ -80,19 +74,19 @@ describe('issue 15: errors with --json are the error envelope on stdout, with th
   }
 
   test('every command that prints data fails the same way on a file that is not a database', async () => {
-    const garbage = join(world.dir, 'not-a-database.db')
+    const garbage = join(world().dir, 'not-a-database.db')
     writeFileSync(garbage, 'this is not SQLite '.repeat(100))
     for (const { path } of reportCommands) {
-      const scenario = SCENARIOS[path]!(world)
-      const result = await runChasm([...path.split(' '), ...scenario.args, '--db', garbage, '--json'], { ...world.models.env(), HOME: world.dir })
+      const scenario = SCENARIOS[path]!(world())
+      const result = await runChasm([...path.split(' '), ...scenario.args, '--db', garbage, '--json'], { ...world().models.env(), HOME: world().dir })
       expect({ path, code: result.code, error: errorOf(result.stdout).code }).toEqual({ path, code: 1, error: 'INTERNAL_ERROR' })
       expect(result.stderr).toStartWith('chasm: ')
     }
   }, 60_000)
 
   test('not found, conflict, usage errors and unknown commands', async () => {
-    const db = world.db()
-    const run = (argv: string[]) => runChasm([...argv, '--json'], world.models.env())
+    const db = world().db()
+    const run = (argv: string[]) => runChasm([...argv, '--json'], world().models.env())
     const missing = await run(['show', 'session', 'nope', '--db', db])
     expect([missing.code, errorOf(missing.stdout)]).toEqual([1, { code: 'NOT_FOUND', message: 'Session not found: nope' }])
     expect(missing.stderr).toBe('chasm: Session not found: nope\n')

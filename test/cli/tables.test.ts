@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { ReportCommand } from '../../src/cli/base-command'
 import { clip, displayWidth, outputWidth, renderTable, styler, table } from '../../src/cli/output'
-import { buildWorld, registered, runScenario, WIDE_TITLE, type World } from './support/world'
+import { registered, runScenario, WIDE_TITLE, worldOfFile } from './support/world'
 
-let world: World
-beforeAll(async () => {
-  world = await buildWorld()
-}, 60_000)
-afterAll(async () => {
-  await world?.[Symbol.asyncDispose]()
-})
+const world = worldOfFile()
 
 const tooLong = (text: string, width: number) => text.split('\n').filter((line) => displayWidth(line) > width)
 
@@ -17,7 +11,7 @@ describe('issue 15: tables fit the terminal', () => {
   for (const { path } of registered().filter(({ command }) => command.prototype instanceof ReportCommand)) {
     for (const width of [80, 40]) {
       test(`${path}: no line is longer than COLUMNS=${width}`, async () => {
-        const result = await runScenario(world, path, [], { COLUMNS: String(width) })
+        const result = await runScenario(world(), path, [], { COLUMNS: String(width) })
         expect({ code: result.code, stderr: tooLong(result.stderr, width) }).toEqual({ code: 0, stderr: [] })
         // A document (a session as Markdown, a run's answer) is printed whole: the terminal wraps prose, not a table.
         if (!result.scenario.document) expect(tooLong(result.stdout, width)).toEqual([])
@@ -26,7 +20,7 @@ describe('issue 15: tables fit the terminal', () => {
   }
 
   test('a wide title is cut to the column with …, by display width; with room it is whole', async () => {
-    const at = async (columns: number) => (await runScenario(world, 'list sessions', [], { COLUMNS: String(columns) })).stdout
+    const at = async (columns: number) => (await runScenario(world(), 'list sessions', [], { COLUMNS: String(columns) })).stdout
     const wide = await at(300)
     expect(wide).toContain(WIDE_TITLE)
     const narrow = (await at(80)).split('\n').find((line) => line.startsWith('wide-1'))!
@@ -36,9 +30,9 @@ describe('issue 15: tables fit the terminal', () => {
   })
 
   test('harvest run lists the providers detected (every one with --all) and separates this run from the database', async () => {
-    const db = world.db()
+    const db = world().db()
     const { runChasm } = await import('../support/cli')
-    const detected = (await runChasm(['harvest', 'run', '--home', world.home, '--db', db])).stdout
+    const detected = (await runChasm(['harvest', 'run', '--home', world().home, '--db', db])).stdout
     const rows = (text: string) => text.split('\n').slice(1).filter((line) => /^[a-z-]+ +\d/.test(line)).map((line) => line.split(/\s+/)[0])
     expect(rows(detected)).toEqual(['claude-code'])
     expect(detected).toMatch(/provider\(s\) not detected on this machine; --all lists them/)
@@ -47,7 +41,7 @@ describe('issue 15: tables fit the terminal', () => {
     const claude = detected.split('\n').find((line) => line.startsWith('claude-code'))!.split(/\s+/)
     expect(claude[2]).toBe('0')
     expect(Number(claude[5])).toBeGreaterThan(0)
-    const all = (await runChasm(['harvest', 'run', '--home', world.home, '--db', db, '--all'])).stdout
+    const all = (await runChasm(['harvest', 'run', '--home', world().home, '--db', db, '--all'])).stdout
     expect(rows(all)).toContain('codex')
     expect(all).not.toContain('--all lists them')
   })

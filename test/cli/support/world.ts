@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'bun:test'
 import { copyFileSync, cpSync } from 'node:fs'
 import { join } from 'node:path'
 import { createAgency, discardRecorder } from '../../../src/agency'
@@ -70,6 +71,18 @@ export async function buildWorld(): Promise<World> {
       dir[Symbol.dispose]()
     },
   }
+}
+
+/** The world of one test file: built before its tests, removed after them. */
+export function worldOfFile(): () => World {
+  let world: World | undefined
+  beforeAll(async () => {
+    world = await buildWorld()
+  }, 60_000)
+  afterAll(async () => {
+    await world?.[Symbol.asyncDispose]()
+  })
+  return () => world!
 }
 
 /** How one command is run in the contract tests: its arguments, and the world it needs. */

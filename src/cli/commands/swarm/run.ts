@@ -1,6 +1,6 @@
 import { Command, Option } from 'clipanion'
 import { resolve } from 'node:path'
-import { RunProgress, withdrawSecrets, type RunOutcome } from '../../../agency'
+import { RunProgress, withdrawSecrets } from '../../../agency'
 import { AgencyCommand } from '../../agency-command'
 import { linesOutput } from '../../json-output'
 import { clip, type Style } from '../../output'
