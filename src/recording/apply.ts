@@ -377,7 +377,8 @@ class BatchApplier {
       if (message.metadataDirty) this.store.updateMessageMetadata(message.pk, message.metadata!)
     }
     // No title from session_start or session_update: the first user message gives one (docs/cli.md, "Session titles").
-    if (state.title === null) {
+    // Looked up only when this request touched a user message or the title, not on every assistant delta.
+    if (state.title === null && (state.titleDirty || [...state.messages.values()].some((message) => message.role === 'user'))) {
       state.title = storedPromptTitle(this.sqlite, state.pk)
       if (state.title !== null) this.store.updateTitle(state.pk, state.title)
     }
