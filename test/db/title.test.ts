@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'bun:test'
+import fc from 'fast-check'
 import { createStage, getSession, replaceSession, sessionTitle, stageMessages } from '../../src/db'
+import { MIGRATIONS } from '../../src/db/migrations'
 import { promptTitle } from '../../src/shared/title'
 import { openTestDb } from '../support/db'
 import { sampleSession } from '../support/sessions'
@@ -41,5 +43,50 @@ describe('issue 15: one title rule', () => {
     stageMessages(db.sqlite, stage, [assistant('preamble'), user('Staged question')])
     replaceSession(db.sqlite, sampleSession({ id: 'big', title: null, messages: [user('Later question')] }), stage)
     expect(getSession(db.sqlite, 'big')).toMatchObject({ title: 'Staged question', messageCount: 3 })
+  })
+})
+
+describe('issue 15: sessions stored before the rule get their titles on upgrade', () => {
+  const backfill = MIGRATIONS.find((migration) => migration.tag.endsWith('_session_titles'))!
+
+  /** Stores sessions as an older chasm did (no derived title), runs the migration, and returns the titles it gave. */
+  function migrated(contents: string[][]): (string | null)[] {
+    using db = openTestDb()
+    contents.forEach((users, i) => replaceSession(db.sqlite, sampleSession({ id: `s${i}`, title: null, messages: users.map((text) => user(text)) })))
+    db.sqlite.run('UPDATE sessions SET title = NULL')
+    for (const statement of backfill.statements) db.sqlite.run(statement)
+    return contents.map((_, i) => getSession(db.sqlite, `s${i}`).title)
+  }
+
+  test('the same titles as the rule, on tricky text', () => {
+    const cases = [
+      ['Fix the login flow'],
+      ['', '  \t ', '\r\n\n   second\t\tmessage   wins  \nnot this'],
+      ['x'.repeat(80)],
+      [`${'word '.repeat(30)}`],
+      ['🙂'.repeat(100)],
+      ['認証フローを直す'.repeat(12)],
+      ['a' + ' '.repeat(200) + 'b'],
+      [],
+    ]
+    expect(migrated(cases)).toEqual(cases.map((users) => sessionTitle(null, users)))
+  })
+
+  test('the same titles as the rule, on random text (fast-check prints the seed of a failure)', () => {
+    const text = fc.array(fc.constantFrom('a', 'b', ' ', ' ', '\t', '\n', '\r', '\v', '\f', 'é', '日', '🙂'), { maxLength: 120 }).map((chars) => chars.join(''))
+    fc.assert(
+      fc.property(fc.array(fc.array(text, { maxLength: 3 }), { minLength: 1, maxLength: 8 }), (sessions) => {
+        expect(migrated(sessions)).toEqual(sessions.map((users) => sessionTitle(null, users)))
+      }),
+      { numRuns: 40 },
+    )
+  })
+
+  test('explicit titles and sessions without a user message are left as they are', () => {
+    using db = openTestDb()
+    replaceSession(db.sqlite, sampleSession({ id: 'named', title: 'Named' }))
+    replaceSession(db.sqlite, sampleSession({ id: 'silent', title: null, messages: [assistant('Only me')] }))
+    for (const statement of backfill.statements) db.sqlite.run(statement)
+    expect([getSession(db.sqlite, 'named').title, getSession(db.sqlite, 'silent').title]).toEqual(['Named', null])
   })
 })
