@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { ReportCommand } from '../../src/cli/base-command'
-import { clip, displayWidth, outputWidth, renderTable, styler, table } from '../../src/cli/output'
+import { clip, clipStart, displayWidth, outputWidth, renderTable, styler, table } from '../../src/cli/output'
 import { registered, runScenario, WIDE_TITLE, worldOfFile } from './support/world'
 
 const world = worldOfFile()
@@ -69,6 +69,8 @@ describe('table layout', () => {
 
   test('wide characters and emoji count two columns and are never split; colours count none and survive a cut', () => {
     expect(clip('日本語のテキスト', 7)).toBe('日本語…')
+    expect(clipStart('/home/me/プロジェクト/app', 12)).toBe('…ェクト/app')
+    expect(clipStart('/short', 12)).toBe('/short')
     expect(displayWidth(clip('👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧', 5))).toBeLessThanOrEqual(5)
     expect(clip('👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧', 5)).toBe('👨‍👩‍👧👨‍👩‍👧…')
     const green = styler(true).green('detected yes')
