@@ -98,7 +98,15 @@ export class HarvestRunCommand extends ReportCommand {
     else {
       this.print(
         table(
-          [{ header: 'PROVIDER', cut: false }, 'SOURCES', 'READ', 'UNCHANGED', 'PROBLEMS', 'DB SESSIONS', 'DB MESSAGES'],
+          [
+            { header: 'PROVIDER', cut: false },
+            { header: 'SOURCES', drop: 5 },
+            { header: 'READ', drop: 2 },
+            { header: 'UNCHANGED', drop: 6 },
+            { header: 'PROBLEMS', drop: 3 },
+            { header: 'DB SESSIONS', drop: 1 },
+            { header: 'DB MESSAGES', drop: 4 },
+          ],
           shown.map((p) => [p.provider, p.sources, p.harvested, p.skipped, p.problems.length, p.database.sessions, p.database.messages]),
         ),
       )
