@@ -55,7 +55,7 @@ afterAll(async () => {
 
 /** Sends a generated request through the app; the answer's status and parsed body (null for HEAD and 204). */
 async function send(request: FuzzRequest): Promise<{ status: number; body: unknown }> {
-  const response = await t.request(request.path, { method: request.method, headers: request.headers, body: request.body })
+  const response = await t.request(request.path, { method: request.method, headers: request.headers, body: request.body as BodyInit | null })
   const text = await response.text()
   if (request.method === 'HEAD' || response.status === 204) return { status: response.status, body: null }
   // The docs (Swagger UI, its assets, the OpenAPI document) are the only answers that are not the envelope.
