@@ -25,7 +25,22 @@ export function applyEvent(messages: Message[], event: CommittedEvent): Message[
         output: outputText(call.output),
         status: call.status ?? null,
       }))
-      return [...messages, { id, index: messages.length, role: data.role, content: data.content, timestamp: event.timestamp, model: data.model ?? null, toolInvocations: tools }]
+      // Extra data fields become the message's metadata on the server; the next reload shows them.
+      const message: Message = {
+        id,
+        index: messages.length,
+        role: data.role,
+        content: data.content,
+        timestamp: event.timestamp,
+        model: data.model ?? null,
+        state: 'complete',
+        error: null,
+        hidden: false,
+        usage: null,
+        metadata: null,
+        toolInvocations: tools,
+      }
+      return [...messages, message]
     }
     case 'message_delta':
     case 'message_update': {

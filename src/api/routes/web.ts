@@ -1,4 +1,4 @@
-import { Elysia } from 'elysia'
+import { Elysia, NotFoundError } from 'elysia'
 import { errorResponse } from '../errors'
 import { ASSETS_PREFIX, loadWebAssets, type WebAsset, type WebAssets } from '../web-assets'
 
@@ -26,7 +26,7 @@ function contentSecurityPolicy(host: string | null): string {
 }
 
 const baseHeaders = (request: Request): Record<string, string> => ({
-  'content-security-policy': contentSecurityPolicy(request.headers.get('host')),
+  'content-security-policy': contentSecurityPolicy(request.headers.get('host') ?? new URL(request.url).host),
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 })
@@ -50,14 +50,24 @@ export const webRoutes = () => {
       assets = null
       throw error
     }))
-  return new Elysia({ name: 'routes-web', detail: { hide: true } })
-    .get(`${ASSETS_PREFIX}:name`, async ({ request, params }) => {
-      const file = (await load()).files.get(params.name)
-      if (!file) return errorResponse('NOT_FOUND', `Asset not found: ${params.name}`, baseHeaders(request))
-      return serve(request, file, 'public, max-age=31536000, immutable')
-    })
-    .get('/*', async ({ request, path }) => {
-      if (NOT_APP.test(path)) return errorResponse('NOT_FOUND', `Route not found: GET ${path}`)
-      return serve(request, (await load()).shell, 'no-cache')
-    })
+  const hidden = { detail: { hide: true } }
+  return new Elysia({ name: 'routes-web' })
+    .get(
+      `${ASSETS_PREFIX}:name`,
+      async ({ request, params }) => {
+        const file = (await load()).files.get(params.name)
+        if (!file) return errorResponse('NOT_FOUND', `Asset not found: ${params.name}`, baseHeaders(request))
+        return serve(request, file, 'public, max-age=31536000, immutable')
+      },
+      hidden,
+    )
+    .get(
+      '/*',
+      async ({ request, path }) => {
+        // Unknown API paths go to the error handler, which answers 404 or 405 as for any other route.
+        if (NOT_APP.test(path)) throw new NotFoundError()
+        return serve(request, (await load()).shell, 'no-cache')
+      },
+      hidden,
+    )
 }

@@ -1,5 +1,5 @@
 import type { Message } from '../../db'
-import { formatDateTime } from '../render/format'
+import { formatCount, formatDateTime } from '../render/format'
 import { MARKDOWN_LIMIT, renderMarkdown } from '../render/markdown'
 import { LongText } from './long-text'
 import { ToolCall } from './tool-call'
@@ -21,19 +21,38 @@ function Body({ message }: { message: Message }) {
   return <div class="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(message.content) }} />
 }
 
+/** Tokens a message reports, e.g. "1,204 in · 310 out · 9,000 cached". */
+function usageText(usage: NonNullable<Message['usage']>): string {
+  const parts = [
+    usage.inputTokens !== null && `${formatCount(usage.inputTokens)} in`,
+    usage.outputTokens !== null && `${formatCount(usage.outputTokens)} out`,
+    usage.cacheReadTokens && `${formatCount(usage.cacheReadTokens)} cached`,
+  ]
+  return parts.filter(Boolean).join(' · ')
+}
+
 /** One message of a conversation, anchored at `#m-<id>`. */
 export function MessageView({ message }: { message: Message }) {
   const anchor = `m-${message.id}`
+  const classes = ['message', message.role, message.hidden && 'hidden-turn', message.state !== 'complete' && message.state].filter(Boolean).join(' ')
   return (
-    <article id={anchor} class={`message ${message.role}`} tabIndex={-1} data-nav aria-label={`${ROLE_LABEL[message.role]} message`}>
+    <article id={anchor} class={classes} tabIndex={-1} data-nav aria-label={`${ROLE_LABEL[message.role]} message`}>
       <header class="message-head">
         <span class="role">{ROLE_LABEL[message.role]}</span>
         {message.model && <span class="model">{message.model}</span>}
+        {message.usage && <span class="usage">{usageText(message.usage)}</span>}
+        {message.state !== 'complete' && <span class={`tag ${message.state === 'failed' ? 'status-failed' : 'soft'}`}>{message.state}</span>}
+        {message.hidden && <span class="tag soft">hidden by the assistant</span>}
         <time dateTime={message.timestamp ?? undefined}>{formatDateTime(message.timestamp)}</time>
         <a class="permalink" href={`#${encodeURIComponent(anchor)}`} aria-label="Link to this message">
           #
         </a>
       </header>
+      {message.error && (
+        <p class="note error" dir="auto">
+          {message.error}
+        </p>
+      )}
       <Body message={message} />
       {message.toolInvocations.map((tool) => (
         <ToolCall key={tool.id} tool={tool} />

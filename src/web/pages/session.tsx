@@ -111,7 +111,7 @@ export function SessionPage({ id }: { id: string }) {
             {header.workspaceId && <a href={href('/workspaces', header.workspaceId)}>workspace</a>}
             {header.sourceDeleted && <span class="tag soft">deleted by the assistant, kept here</span>}
             <span class={socketOpen.value ? 'live-dot on' : 'live-dot'} role="status">
-              {socketOpen.value ? (streamed > 0 ? `live: ${streamed} new event${streamed === 1 ? '' : 's'}` : 'live') : 'not live'}
+              {socketOpen.value ? (streamed > 0 ? `live: ${streamed} new event${streamed === 1 ? '' : 's'}` : 'live: new messages appear here') : 'connecting for live updates…'}
             </span>
           </p>
           {reveal === -1 && <p class="note">Message {anchored} is not in this session.</p>}

@@ -96,8 +96,11 @@ export function UsagePage() {
   const [range, setRange] = useState<(typeof RANGES)[number][0]>('30')
   const from = range === 'all' ? null : new Date(Date.now() - Number(range) * DAY_MS).toISOString().slice(0, 10)
   const figures = useLoad(async () => {
-    const [days, models, providers] = await Promise.all([usage('day', from), usage('model', from), usage('provider', from)])
-    if (!days || !models || !providers) return null
+    // One probe first: a server without the route answers 404 once, not once per chart.
+    const days = await usage('day', from)
+    if (!days) return null
+    const [models, providers] = await Promise.all([usage('model', from), usage('provider', from)])
+    if (!models || !providers) return null
     const perProvider = await Promise.all(providers.data.map(async (p) => ({ label: p.key, rows: (await usage('day', from, p.key))?.data ?? [] })))
     return { days: days.data, models: models.data, providers: providers.data, perProvider }
   }, [from])

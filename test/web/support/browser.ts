@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs'
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core'
+
+/** The system Chrome or Chromium: `$CHROME`, else the usual install paths; null when there is none. */
+export function findChrome(): string | null {
+  const candidates = [process.env.CHROME, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable']
+  return candidates.find((path): path is string => !!path && existsSync(path)) ?? null
+}
+
+export const chrome = findChrome()
+
+/** Why browser tests are skipped here, printed once; null when they run. */
+export const noBrowser = chrome ? null : 'no Chrome or Chromium found (set CHROME=/path/to/chrome); browser tests skipped'
+if (noBrowser) console.warn(noBrowser)
+
+/** Launches the system browser headless, with nothing phoning home. */
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chrome!,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  })
+}
+
+/** What a page did that a test may want to refuse: dialogs opened, console errors, uncaught errors. */
+export interface PageTrouble {
+  dialogs: string[]
+  consoleErrors: string[]
+  pageErrors: string[]
+}
+
+/** A page in a fresh context with its trouble recorded. Width 1280 and light unless told. */
+export async function openPage(browser: Browser, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page; trouble: PageTrouble }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light', ...options })
+  const page = await context.newPage()
+  const trouble: PageTrouble = { dialogs: [], consoleErrors: [], pageErrors: [] }
+  page.on('dialog', (dialog) => {
+    trouble.dialogs.push(`${dialog.type()}: ${dialog.message()}`)
+    void dialog.dismiss()
+  })
+  page.on('console', (message) => {
+    if (message.type() === 'error') trouble.consoleErrors.push(message.text())
+  })
+  page.on('pageerror', (error) => trouble.pageErrors.push(error.message))
+  return { context, page, trouble }
+}
+
+/** Whether the page scrolls sideways (its layout is wider than the window). */
+export const overflowsSideways = (page: Page): Promise<boolean> =>
+  page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1)
