@@ -66,6 +66,7 @@ export const webRoutes = () => {
       async ({ request, path }) => {
         // Unknown API paths go to the error handler, which answers 404 or 405 as for any other route.
         if (NOT_APP.test(path)) throw new NotFoundError()
+        if (path.startsWith(ASSETS_PREFIX)) return errorResponse('NOT_FOUND', `Asset not found: ${path}`, baseHeaders(request))
         return serve(request, (await load()).shell, 'no-cache')
       },
       hidden,
