@@ -72,7 +72,8 @@ export function VirtualList({ count, estimateSize, itemKey, render, label, onDra
   useEffect(() => {
     const row = (index: number) => container.current?.querySelector(`[data-index="${index}"]`) ?? null
     if (focusPending.current) {
-      const element = row(selected)
+      // The latest selection, not this render's: keys may have moved it again before this effect ran.
+      const element = row(selectedNow.current)
       if (element) {
         focusPending.current = false
         navTarget(element)?.focus({ preventScroll: true })
@@ -87,7 +88,8 @@ export function VirtualList({ count, estimateSize, itemKey, render, label, onDra
     }
   })
 
-  useEffect(() => {
+  // Registered before paint: a key pressed as soon as the list shows reaches it.
+  useLayoutEffect(() => {
     const list = {
       move(delta: 1 | -1) {
         if (count === 0) return
@@ -97,8 +99,11 @@ export function VirtualList({ count, estimateSize, itemKey, render, label, onDra
         const from = current < 0 ? (delta === 1 ? first - 1 : first) : current
         const next = Math.max(0, Math.min(count - 1, from + delta))
         virtualizer.scrollToIndex(next, { align: 'auto' })
-        focusPending.current = true
         select(next)
+        // Usually the item is already drawn (it is next to the one on screen); otherwise focus it once drawn.
+        const drawn = container.current?.querySelector(`[data-index="${next}"]`)
+        if (drawn) navTarget(drawn)?.focus({ preventScroll: true })
+        else focusPending.current = true
       },
       open() {
         const element = container.current?.querySelector(`[data-index="${Math.max(selectedNow.current, 0)}"]`)

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
 import type { AgentRole, ToolName } from '../../agency'
-import { api, call } from '../api/client'
+import { api, call, segment } from '../api/client'
 import { FormError } from '../components/form-error'
 import { useLoad } from '../components/load'
 import { Empty, Status } from '../components/status'
@@ -92,7 +92,7 @@ export function AgentsPage() {
   const [error, setError] = useState<string | null>(null)
   const remove = async (id: string) => {
     try {
-      await call(() => api.api.v1.agents({ id }).delete())
+      await call(() => api.api.v1.agents({ id: segment(id) }).delete())
       setError(null)
       agents.reload()
     } catch (failure) {

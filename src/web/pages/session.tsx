@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type { Message, SessionDetail } from '../../db'
-import { api, ApiError, call } from '../api/client'
+import { api, ApiError, call, segment } from '../api/client'
 import { socketOpen, watchSession } from '../api/socket'
 import { CopyButton } from '../components/copy-button'
 import { useLoad } from '../components/load'
@@ -28,7 +28,7 @@ const anchoredMessage = (hash: string): string | null => {
 
 /** `/sessions/:id`: the conversation, drawn as scrolled; new messages stream in while it is recorded. */
 export function SessionPage({ id }: { id: string }) {
-  const session = useLoad(() => call(() => api.api.sessions({ id }).get()), [id])
+  const session = useLoad(() => call(() => api.api.sessions({ id: segment(id) }).get()), [id])
   const [live, setLive] = useState<{ messages: Message[]; header: Partial<SessionDetail> } | null>(null)
   const [streamed, setStreamed] = useState(0)
   const lastReload = useRef(0)

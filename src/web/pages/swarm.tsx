@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type { Run, RunStep, Swarm } from '../../agency'
-import { api, call } from '../api/client'
+import { api, call, segment } from '../api/client'
 import { watchSession } from '../api/socket'
 import { FormError } from '../components/form-error'
 import { useLoad } from '../components/load'
@@ -55,7 +55,7 @@ function Step({ step }: { step: RunStep }) {
 }
 
 function RunView({ swarmId, runId, changed }: { swarmId: string; runId: string; changed: () => void }) {
-  const run = useLoad(() => call(() => api.api.v1.swarms({ id: swarmId }).runs({ runId }).get()), [runId])
+  const run = useLoad(() => call(() => api.api.v1.swarms({ id: segment(swarmId) }).runs({ runId: segment(runId) }).get()), [runId])
   const data = run.data?.data
   const live = isLive(data?.status)
   const wasLive = useRef(false)
@@ -125,7 +125,7 @@ function Controls({ swarm, changed }: { swarm: Swarm; changed: () => void }) {
     setBusy(false)
     changed()
   }
-  const swarmApi = api.api.v1.swarms({ id: swarm.id })
+  const swarmApi = api.api.v1.swarms({ id: segment(swarm.id) })
   const live = isLive(swarm.status)
   return (
     <>
@@ -182,8 +182,8 @@ function Controls({ swarm, changed }: { swarm: Swarm; changed: () => void }) {
 
 /** `/swarms/:id`: the swarm, its runs, and the selected run's steps arriving live; start, pause, resume, stop. */
 export function SwarmPage({ id }: { id: string }) {
-  const swarm = useLoad(() => call(() => api.api.v1.swarms({ id }).get()), [id])
-  const runs = useLoad(() => call(() => api.api.v1.swarms({ id }).runs.get({ query: { limit: 20 } })), [id])
+  const swarm = useLoad(() => call(() => api.api.v1.swarms({ id: segment(id) }).get()), [id])
+  const runs = useLoad(() => call(() => api.api.v1.swarms({ id: segment(id) }).runs.get({ query: { limit: 20 } })), [id])
   useTitle(swarm.data?.data.name ?? 'Swarm')
   const changed = () => {
     swarm.reload()

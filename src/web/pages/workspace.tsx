@@ -1,4 +1,4 @@
-import { api, call } from '../api/client'
+import { api, call, segment } from '../api/client'
 import { useLoad } from '../components/load'
 import { SessionRow } from '../components/session-row'
 import { Empty, Status } from '../components/status'
@@ -8,7 +8,7 @@ import { useTitle } from './title'
 
 /** `/workspaces/:id`: one project folder and its sessions, newest first. */
 export function WorkspacePage({ id }: { id: string }) {
-  const workspace = useLoad(() => call(() => api.api.workspaces({ id }).get()), [id])
+  const workspace = useLoad(() => call(() => api.api.workspaces({ id: segment(id) }).get()), [id])
   useTitle(workspace.data?.data.name ?? 'Workspace')
   return (
     <Status of={workspace} what="the workspace">
