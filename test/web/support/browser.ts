@@ -32,6 +32,8 @@ export interface PageTrouble {
 export async function openPage(browser: Browser, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page; trouble: PageTrouble }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light', ...options })
   const page = await context.newPage()
+  // Waits are for conditions that come within seconds; a missing one should fail the test soon, with its name.
+  page.setDefaultTimeout(15_000)
   const trouble: PageTrouble = { dialogs: [], consoleErrors: [], pageErrors: [] }
   page.on('dialog', (dialog) => {
     trouble.dialogs.push(`${dialog.type()}: ${dialog.message()}`)

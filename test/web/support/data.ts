@@ -126,7 +126,7 @@ export function hostileSession(): SessionInput {
     const hostile = at.get(i)
     const time = t + i * 1000
     if (hostile) {
-      messages.push(message(hostile.id, i % 2 ? 'assistant' : 'user', `Payload ${hostile.id}: ${hostile.payload}`, time, {
+      messages.push(message(hostile.id, i % 2 ? 'assistant' : 'user', `Payload ${hostile.id}:\n\n${hostile.payload}`, time, {
         model: '<img src=x onerror=alert("model")>',
         toolInvocations: i % 2
           ? [{ id: `tool-${hostile.id}`, name: '<script>alert("tool")</script>', input: { html: hostile.payload }, output: hostile.payload, status: '<b>done</b>' }]
