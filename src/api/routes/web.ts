@@ -1,9 +1,10 @@
 import { Elysia, NotFoundError } from 'elysia'
 import { errorResponse } from '../errors'
+import { isDataPath } from '../request-target'
 import { ASSETS_PREFIX, loadWebAssets, type WebAsset, type WebAssets } from '../web-assets'
 
-/** Paths that belong to the API, its sockets and docs: never answered with the app. */
-const NOT_APP = /^\/(?:api|ws|mcp|swagger)(?:\/|$)/
+/** The API, its sockets and its docs: never answered with the app. */
+const notApp = (path: string) => isDataPath(path) || path === '/swagger' || path.startsWith('/swagger/')
 
 /** A Host header we can repeat inside the CSP (anything else leaves `connect-src` at 'self'). */
 const PLAIN_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/
@@ -65,7 +66,7 @@ export const webRoutes = () => {
       '/*',
       async ({ request, path }) => {
         // Unknown API paths go to the error handler, which answers 404 or 405 as for any other route.
-        if (NOT_APP.test(path)) throw new NotFoundError()
+        if (notApp(path)) throw new NotFoundError()
         if (path.startsWith(ASSETS_PREFIX)) return errorResponse('NOT_FOUND', `Asset not found: ${path}`, baseHeaders(request))
         return serve(request, (await load()).shell, 'no-cache')
       },
