@@ -38,12 +38,19 @@ const envelopeError = (status: number, value: unknown): ApiError => {
     : new ApiError(status, 'HTTP_' + status, `The server answered ${status}`)
 }
 
+let admitted: () => void
+/** Resolves once the API has answered a request: from then on the token (if one is needed) is known. */
+export const apiAdmitted = new Promise<void>((resolve) => (admitted = resolve))
+
 /** Sends a request; on 401 asks for the token and sends it again. Anything else but success throws `ApiError`. */
 export async function call<T>(send: () => Promise<Answer<T>>): Promise<T> {
   for (;;) {
     const sentWith = storedToken()
     const answer = await send()
-    if (answer.error === null && answer.data !== null) return answer.data
+    if (answer.error === null && answer.data !== null) {
+      admitted()
+      return answer.data
+    }
     if (answer.status === 401) {
       await askForToken(sentWith)
       continue

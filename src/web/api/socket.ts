@@ -1,5 +1,6 @@
 import { signal } from '@preact/signals'
 import type { CommittedEvent, ServerMessage } from '../../recording'
+import { apiAdmitted } from './client'
 import { storedToken } from './token'
 
 /** Callbacks of one watcher of a session. */
@@ -29,8 +30,15 @@ const send = (message: { type: 'subscribe' | 'unsubscribe'; session_id: string }
   if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message))
 }
 
+let admitted = false
+void apiAdmitted.then(() => {
+  admitted = true
+  connect()
+})
+
 function connect(): void {
-  if (socket || watchers.size === 0) return
+  // Not before the API has let us in: in token mode the token is asked for on the first refused request.
+  if (socket || watchers.size === 0 || !admitted) return
   const opened = new WebSocket(socketUrl())
   socket = opened
   opened.onopen = () => {
