@@ -6,6 +6,9 @@ import { askForToken, storedToken } from './token'
 export const api = treaty<App>(location.origin, {
   // Eden would turn every date-like string into a Date, message text included; the types say string.
   parseDate: false,
+  // Eden parses JSON through a reviver, about 20× slower than plain parsing on a 5,000-message
+  // session; successful answers are parsed plainly here (errors still go through Eden's path).
+  onResponse: (response) => (response.ok && response.headers.get('content-type')?.startsWith('application/json') ? response.json() : undefined),
   headers: (): Record<string, string> => {
     const token = storedToken()
     return token ? { authorization: `Bearer ${token}` } : {}
