@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
-import type { Run, RunStep, Swarm } from '../../agency'
+import type { RunStep, Swarm } from '../../agency'
 import { api, call, segment } from '../api/client'
 import { watchSession } from '../api/socket'
 import { FormError } from '../components/form-error'
