@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs'
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core'
 
-/** The system Chrome or Chromium: `$CHROME`, else the usual install paths; null when there is none. */
+/** The system Chrome or Chromium: `$CHROME`, else one on the PATH or at the usual install paths; null when there is none. */
 export function findChrome(): string | null {
-  const candidates = [process.env.CHROME, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable']
+  const names = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable']
+  const candidates = [process.env.CHROME, ...names.map((name) => Bun.which(name)), ...names.map((name) => `/usr/bin/${name}`)]
   return candidates.find((path): path is string => !!path && existsSync(path)) ?? null
 }
 
