@@ -126,57 +126,63 @@ function Controls({ swarm, changed }: { swarm: Swarm; changed: () => void }) {
     changed()
   }
   const swarmApi = api.api.v1.swarms({ id: segment(swarm.id) })
-  const live = isLive(swarm.status)
+  if (isLive(swarm.status)) {
+    return (
+      <>
+        <div class="actions" role="group" aria-label="Run controls">
+          {swarm.status === 'running' ? (
+            <button type="button" disabled={busy} onClick={() => act(() => call(() => swarmApi.pause.post()))}>
+              Pause
+            </button>
+          ) : (
+            <button type="button" class="primary" disabled={busy} onClick={() => act(() => call(() => swarmApi.resume.post()))}>
+              Resume
+            </button>
+          )}
+          <button type="button" class="danger" disabled={busy} onClick={() => act(() => call(() => swarmApi.stop.post()))}>
+            Stop
+          </button>
+        </div>
+        <FormError error={error} />
+      </>
+    )
+  }
   return (
-    <>
-      <div class="actions" role="group" aria-label="Run controls">
-        <button type="button" disabled={busy || swarm.status !== 'running'} onClick={() => act(() => call(() => swarmApi.pause.post()))}>
-          Pause
-        </button>
-        <button type="button" disabled={busy || swarm.status !== 'paused'} onClick={() => act(() => call(() => swarmApi.resume.post()))}>
-          Resume
-        </button>
-        <button type="button" class="danger" disabled={busy || !live} onClick={() => act(() => call(() => swarmApi.stop.post()))}>
-          Stop
+    <form
+      class="panel stacked"
+      aria-labelledby="start-title"
+      onSubmit={async (event) => {
+        event.preventDefault()
+        const fields = new FormData(event.currentTarget)
+        const workspace = String(fields.get('workspace') ?? '').trim()
+        setBusy(true)
+        try {
+          const started = await call(() => swarmApi.start.post({ prompt: String(fields.get('prompt')), ...(workspace ? { workspace } : {}) }))
+          setError(null)
+          navigate(`${href('/swarms', swarm.id)}?run=${encodeURIComponent(started.data.runId)}`, { replace: true })
+        } catch (failure) {
+          setError((failure as Error).message)
+        }
+        setBusy(false)
+        changed()
+      }}
+    >
+      <h2 id="start-title">Start a run</h2>
+      <label>
+        Prompt
+        <textarea name="prompt" required rows={3} placeholder="What should the swarm do?" />
+      </label>
+      <label>
+        Workspace folder (optional; default: a fresh folder in chasm's data folder)
+        <input name="workspace" />
+      </label>
+      <FormError error={error} />
+      <div class="actions">
+        <button type="submit" class="primary" disabled={busy}>
+          Start run
         </button>
       </div>
-      {!live && (
-        <form
-          class="stacked"
-          aria-label="Start a run"
-          onSubmit={async (event) => {
-            event.preventDefault()
-            const fields = new FormData(event.currentTarget)
-            const workspace = String(fields.get('workspace') ?? '').trim()
-            setBusy(true)
-            try {
-              const started = await call(() => swarmApi.start.post({ prompt: String(fields.get('prompt')), ...(workspace ? { workspace } : {}) }))
-              setError(null)
-              navigate(`${href('/swarms', swarm.id)}?run=${encodeURIComponent(started.data.runId)}`, { replace: true })
-            } catch (failure) {
-              setError((failure as Error).message)
-            }
-            setBusy(false)
-            changed()
-          }}
-        >
-          <label>
-            Prompt
-            <textarea name="prompt" required rows={3} placeholder="What should the swarm do?" />
-          </label>
-          <label>
-            Workspace folder (optional; default: a fresh folder in chasm's data folder)
-            <input name="workspace" />
-          </label>
-          <div class="actions">
-            <button type="submit" class="primary" disabled={busy}>
-              Start run
-            </button>
-          </div>
-        </form>
-      )}
-      <FormError error={error} />
-    </>
+    </form>
   )
 }
 
@@ -205,35 +211,37 @@ export function SwarmPage({ id }: { id: string }) {
             <span>coordinator {s.coordinator}</span>
             <span>workers {s.workers.join(', ')}</span>
           </p>
-          <Controls swarm={s} changed={changed} />
           <div class="columns runs-layout">
             <div>{runId ? <RunView key={runId} swarmId={s.id} runId={runId} changed={changed} /> : <Empty>No runs yet: give the swarm a prompt.</Empty>}</div>
-            <nav aria-labelledby="runs-title">
-              <h2 id="runs-title">Runs</h2>
-              <Status of={runs} what="runs">
-                {({ data }) => (
-                  <ul class="plain-list">
-                    {data.map((run) => (
-                      <li key={run.id}>
-                        <a
-                          class="item-row"
-                          href={`${href('/swarms', s.id)}?run=${encodeURIComponent(run.id)}`}
-                          aria-current={run.id === runId ? 'true' : undefined}
-                        >
-                          <span class="item-title" dir="auto">
-                            {run.prompt.slice(0, 80)}
-                          </span>
-                          <span class="item-meta">
-                            <span class={`tag status-${run.status}`}>{run.status}</span>
-                            <time dateTime={run.startedAt}>{formatDateTime(run.startedAt)}</time>
-                          </span>
-                        </a>
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </Status>
-            </nav>
+            <div>
+              <Controls swarm={s} changed={changed} />
+              <nav aria-labelledby="runs-title">
+                <h2 id="runs-title">Runs</h2>
+                <Status of={runs} what="runs">
+                  {({ data }) => (
+                    <ul class="plain-list">
+                      {data.map((run) => (
+                        <li key={run.id}>
+                          <a
+                            class="item-row"
+                            href={`${href('/swarms', s.id)}?run=${encodeURIComponent(run.id)}`}
+                            aria-current={run.id === runId ? 'true' : undefined}
+                          >
+                            <span class="item-title" dir="auto">
+                              {run.prompt.slice(0, 80)}
+                            </span>
+                            <span class="item-meta">
+                              <span class={`tag status-${run.status}`}>{run.status}</span>
+                              <time dateTime={run.startedAt}>{formatDateTime(run.startedAt)}</time>
+                            </span>
+                          </a>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </Status>
+              </nav>
+            </div>
           </div>
         </>
       )}
