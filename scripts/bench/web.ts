@@ -142,7 +142,8 @@ const base = server.url
   const parts: string[] = []
   for (const asset of [...shell.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!)) {
     const plain = (await (await fetch(base + asset, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer()).byteLength
-    const zipped = (await (await fetch(base + asset, { headers: { 'accept-encoding': 'gzip' } })).arrayBuffer()).byteLength
+    // The bytes on the wire: Bun's fetch would otherwise undo the gzip.
+    const zipped = (await (await fetch(base + asset, { headers: { 'accept-encoding': 'gzip' }, decompress: false })).arrayBuffer()).byteLength
     raw += plain
     gzip += zipped
     parts.push(`${asset.split('/').pop()} ${(plain / KB).toFixed(1)} KB → ${(zipped / KB).toFixed(1)} KB`)

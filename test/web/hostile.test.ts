@@ -26,6 +26,8 @@ const boxesFit = (page: Page) =>
 async function reveal(page: Page, id: string) {
   await page.evaluate((hash) => (location.hash = hash), `#m-${id}`)
   await page.locator(`[id="m-${id}"].anchored`).waitFor()
+  // Markdown is rendered in time slices; wait until every message on screen is.
+  await page.waitForFunction(() => document.querySelector('.markdown.pending') === null)
 }
 
 describe.skipIf(noBrowser !== null)('a hostile conversation (5,000 messages of script, handlers, script links, frames, SVG, 1 MB lines, RTL and CJK)', () => {

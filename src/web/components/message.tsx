@@ -1,6 +1,7 @@
 import type { Message } from '../../db'
 import { formatCount, formatDateTime } from '../render/format'
-import { MARKDOWN_LIMIT, renderMarkdown } from '../render/markdown'
+import { useEffect, useState } from 'preact/hooks'
+import { MARKDOWN_LIMIT, renderIfCheap, renderSoon } from '../render/markdown'
 import { LongText } from './long-text'
 import { ToolCall } from './tool-call'
 
@@ -18,7 +19,25 @@ function Body({ message }: { message: Message }) {
     )
   }
   if (message.role === 'tool' || message.content.length > MARKDOWN_LIMIT) return <LongText text={message.content} />
-  return <div class="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(message.content) }} />
+  return <Markdown text={message.content} />
+}
+
+/** Sanitized Markdown; while its turn to render has not come, the text as it is. */
+function Markdown({ text }: { text: string }) {
+  const [rendered, setRendered] = useState(() => ({ text, html: renderIfCheap(text) }))
+  const html = rendered.text === text ? rendered.html : renderIfCheap(text)
+  useEffect(() => {
+    if (html !== null) return
+    return renderSoon(text, (done) => setRendered({ text, html: done }))
+  }, [text, html === null])
+  if (html === null) {
+    return (
+      <div class="markdown pending raw" dir="auto">
+        {text}
+      </div>
+    )
+  }
+  return <div class="markdown" dangerouslySetInnerHTML={{ __html: html }} />
 }
 
 /** Tokens a message reports, e.g. "1,204 in · 310 out · 9,000 cached". */

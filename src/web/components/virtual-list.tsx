@@ -1,14 +1,14 @@
 import { measureElement, observeWindowOffset, observeWindowRect, Virtualizer, windowScroll } from '@tanstack/virtual-core'
-import type { ComponentChildren } from 'preact'
+import { Component, type ComponentChildren } from 'preact'
 import { useEffect, useLayoutEffect, useReducer, useRef, useState } from 'preact/hooks'
 import { keyboardList } from '../keyboard'
 
-interface Props {
-  count: number
+interface Props<T> {
+  items: readonly T[]
   /** Expected height of an item, px (items are measured once drawn). */
   estimateSize: number
-  itemKey: (index: number) => string | number
-  render: (index: number) => ComponentChildren
+  itemKey: (item: T) => string
+  render: (item: T) => ComponentChildren
   /** Accessible name of the list. */
   label: string
   /** Told the last index drawn, so the caller can fetch the next page in time. */
@@ -19,13 +19,25 @@ interface Props {
   onRevealed?: (element: HTMLElement) => void
 }
 
+/** One drawn item; drawn again only when the item itself changed (scrolling redraws the list often). */
+class Item<T> extends Component<{ item: T; render: (item: T) => ComponentChildren }> {
+  override shouldComponentUpdate(next: { item: T }): boolean {
+    return next.item !== this.props.item
+  }
+
+  override render() {
+    return this.props.render(this.props.item)
+  }
+}
+
 const navTarget = (row: Element): HTMLElement | null => (row.querySelector('[data-nav]') as HTMLElement | null) ?? (row as HTMLElement)
 
 /**
  * A window-scrolled list that draws only what is on screen (@tanstack/virtual-core), and the
  * page's `j`/`k` list: they select and focus items, Enter opens the selected one.
  */
-export function VirtualList({ count, estimateSize, itemKey, render, label, onDrawn, reveal, onRevealed }: Props) {
+export function VirtualList<T>({ items: all, estimateSize, itemKey, render, label, onDrawn, reveal, onRevealed }: Props<T>) {
+  const count = all.length
   const container = useRef<HTMLDivElement>(null)
   const [, redraw] = useReducer((n: number) => n + 1, 0)
   const [selected, setSelected] = useState(-1)
@@ -39,14 +51,14 @@ export function VirtualList({ count, estimateSize, itemKey, render, label, onDra
   const options = {
     count,
     estimateSize: () => estimateSize,
-    getItemKey: itemKey,
+    getItemKey: (index: number) => itemKey(all[index]!),
     getScrollElement: () => window,
     observeElementRect: observeWindowRect,
     observeElementOffset: observeWindowOffset,
     scrollToFn: windowScroll,
     measureElement,
     initialOffset: () => window.scrollY,
-    overscan: 8,
+    overscan: 4,
     scrollMargin: container.current ? container.current.getBoundingClientRect().top + window.scrollY : 0,
     onChange: () => redraw(0),
   }
@@ -128,7 +140,7 @@ export function VirtualList({ count, estimateSize, itemKey, render, label, onDra
           ref={virtualizer.measureElement}
           style={{ transform: `translateY(${item.start - margin}px)` }}
         >
-          {render(item.index)}
+          <Item item={all[item.index]!} render={render} />
         </div>
       ))}
     </div>

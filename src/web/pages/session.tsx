@@ -117,10 +117,10 @@ export function SessionPage({ id }: { id: string }) {
           {reveal === -1 && <p class="note">Message {anchored} is not in this session.</p>}
           <VirtualList
             label="Messages"
-            count={messages.length}
+            items={messages}
             estimateSize={180}
-            itemKey={(i) => messages[i]!.id}
-            render={(i) => <MessageView message={messages[i]!} />}
+            itemKey={(m) => m.id}
+            render={(m) => <MessageView message={m} />}
             reveal={reveal}
             onRevealed={(row) => {
               const article = row.querySelector('article')

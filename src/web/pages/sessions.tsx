@@ -34,11 +34,7 @@ export function SessionsPage() {
     const search = next.toString()
     navigate(`/sessions${search ? `?${search}` : ''}`, { replace: true })
   }
-  const providers = useLoad(() => call(() => api.api.providers.get()), [])
-  const workspaces = useLoad(
-    () => call(() => api.api.workspaces.get({ query: { limit: 1000, ...(filter.provider ? { provider: filter.provider } : {}) } })),
-    [filter.provider],
-  )
+  // The list is asked for first: the filters' options can wait behind it.
   const list = usePaged(
     JSON.stringify(filter),
     (offset, limit) =>
@@ -57,6 +53,11 @@ export function SessionsPage() {
       ),
     100,
     'chasm:sessions-painted',
+  )
+  const providers = useLoad(() => call(() => api.api.providers.get()), [])
+  const workspaces = useLoad(
+    () => call(() => api.api.workspaces.get({ query: { limit: 1000, ...(filter.provider ? { provider: filter.provider } : {}) } })),
+    [filter.provider],
   )
   const workspaceOptions = workspaces.data?.data ?? []
   return (
@@ -120,10 +121,10 @@ export function SessionsPage() {
         <VirtualList
           key={JSON.stringify(filter)}
           label="Sessions, newest first"
-          count={list.items.length}
+          items={list.items}
           estimateSize={62}
-          itemKey={(i) => list.items[i]!.id}
-          render={(i) => <SessionRow session={list.items[i]!} />}
+          itemKey={(s) => s.id}
+          render={(s) => <SessionRow session={s} />}
           onDrawn={(last) => last >= list.items.length - 30 && list.more()}
         />
       )}

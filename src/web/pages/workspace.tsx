@@ -31,10 +31,10 @@ export function WorkspacePage({ id }: { id: string }) {
           ) : (
             <VirtualList
               label={`Sessions of ${data.name}`}
-              count={data.sessionList.length}
+              items={data.sessionList}
               estimateSize={62}
-              itemKey={(i) => data.sessionList[i]!.id}
-              render={(i) => <SessionRow session={data.sessionList[i]!} />}
+              itemKey={(s) => s.id}
+              render={(s) => <SessionRow session={s} />}
             />
           )}
         </>

@@ -65,30 +65,27 @@ export function WorkspacesPage() {
         <VirtualList
           key={`${provider}\n${q}`}
           label="Workspaces, newest first"
-          count={list.items.length}
+          items={list.items}
           estimateSize={62}
-          itemKey={(i) => list.items[i]!.id}
+          itemKey={(w) => w.id}
           onDrawn={(last) => last >= list.items.length - 30 && list.more()}
-          render={(i) => {
-            const w = list.items[i]!
-            return (
-              <a class="item-row" data-nav href={href('/workspaces', w.id)}>
-                <span class="item-title" dir="auto">
-                  {w.name}
-                </span>
-                <span class="item-meta">
-                  <span class="tag">{w.provider}</span>
-                  <span>{formatCount(w.sessions)} sessions</span>
-                  {w.path && (
-                    <span class="path" dir="auto">
-                      {w.path}
-                    </span>
-                  )}
-                  <time dateTime={w.updated ?? undefined}>{formatDateTime(w.updated)}</time>
-                </span>
-              </a>
-            )
-          }}
+          render={(w) => (
+            <a class="item-row" data-nav href={href('/workspaces', w.id)}>
+              <span class="item-title" dir="auto">
+                {w.name}
+              </span>
+              <span class="item-meta">
+                <span class="tag">{w.provider}</span>
+                <span>{formatCount(w.sessions)} sessions</span>
+                {w.path && (
+                  <span class="path" dir="auto">
+                    {w.path}
+                  </span>
+                )}
+                <time dateTime={w.updated ?? undefined}>{formatDateTime(w.updated)}</time>
+              </span>
+            </a>
+          )}
         />
       )}
     </>

@@ -52,3 +52,57 @@ export function renderMarkdown(text: string): string {
   cache.set(text, html)
   return html
 }
+
+// Rendering is time-sliced: a burst of messages (a fast scroll, a jump) renders what fits in a few
+// milliseconds at once and the rest in later slices, so no frame is held for long.
+const SLICE_MS = 8
+let burstStart = 0
+let burstSpent = 0
+
+/** The HTML now if it is cached or fits in this moment's budget; null means "ask `renderSoon`". */
+export function renderIfCheap(text: string): string | null {
+  const hit = cache.get(text)
+  if (hit !== undefined) return hit
+  const now = performance.now()
+  if (now - burstStart > 2 * SLICE_MS) {
+    burstStart = now
+    burstSpent = 0
+  }
+  if (burstSpent >= SLICE_MS) return null
+  const html = renderMarkdown(text)
+  burstSpent += performance.now() - now
+  return html
+}
+
+interface Job {
+  text: string
+  done: (html: string) => void
+  cancelled: boolean
+}
+
+const jobs: Job[] = []
+let pumping = false
+
+function pump(): void {
+  const started = performance.now()
+  // Newest first: what was drawn last is what the reader is looking at.
+  while (jobs.length > 0 && performance.now() - started < SLICE_MS) {
+    const job = jobs.pop()!
+    if (!job.cancelled) job.done(renderMarkdown(job.text))
+  }
+  if (jobs.length > 0) setTimeout(pump)
+  else pumping = false
+}
+
+/** Renders in a later slice and hands the HTML to `done`; returns a function that cancels it. */
+export function renderSoon(text: string, done: (html: string) => void): () => void {
+  const job: Job = { text, done, cancelled: false }
+  jobs.push(job)
+  if (!pumping) {
+    pumping = true
+    setTimeout(pump)
+  }
+  return () => {
+    job.cancelled = true
+  }
+}
