@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import type { Browser, Page } from 'playwright-core'
-import { launch, noBrowser, openPage, overflowsSideways } from './support/browser'
+import { describe, expect, test } from 'bun:test'
+import type { Page } from 'playwright-core'
+import { browserAndServer, noBrowser, openPage, overflowsSideways } from './support/browser'
 import { HOSTILE_PAYLOADS, hostileId, hostileSession } from './support/data'
 import { serveSeeded } from './support/served'
 
@@ -31,19 +31,11 @@ async function reveal(page: Page, id: string) {
 }
 
 describe.skipIf(noBrowser !== null)('a hostile conversation (5,000 messages of script, handlers, script links, frames, SVG, 1 MB lines, RTL and CJK)', () => {
-  let browser: Browser
-  let app: Awaited<ReturnType<typeof serveSeeded>>
-  beforeAll(async () => {
-    ;[browser, app] = await Promise.all([launch(), serveSeeded([hostileSession()])])
-  }, 120_000)
-  afterAll(async () => {
-    await browser?.close()
-    await app?.[Symbol.asyncDispose]()
-  })
+  const at = browserAndServer(() => serveSeeded([hostileSession()]))
 
   for (const width of [1280, 375]) {
     test(`at ${width} px nothing executes, nothing escapes its box, nothing freezes`, async () => {
-      const { context, page, trouble } = await openPage(browser, { viewport: { width, height: 800 } })
+      const { context, page, trouble } = await openPage(at.browser, { viewport: { width, height: 800 } })
       await page.addInitScript(() => {
         const longest = { ms: 0 }
         Object.assign(window, { longest })
@@ -51,7 +43,7 @@ describe.skipIf(noBrowser !== null)('a hostile conversation (5,000 messages of s
           for (const entry of list.getEntries()) longest.ms = Math.max(longest.ms, entry.duration)
         }).observe({ type: 'longtask', buffered: true })
       })
-      await page.goto(`${app.url}/sessions/hostile`)
+      await page.goto(`${at.server.url}/sessions/hostile`)
       await page.locator('article.message').first().waitFor()
       const title = await page.title()
       expect(await page.locator('h1').textContent()).toBe(hostileSession().title!)
@@ -101,8 +93,8 @@ describe.skipIf(noBrowser !== null)('a hostile conversation (5,000 messages of s
   }
 
   test('search snippets of hostile messages are text with marks, never markup', async () => {
-    const { context, page, trouble } = await openPage(browser)
-    await page.goto(`${app.url}/search?q=payload`)
+    const { context, page, trouble } = await openPage(at.browser)
+    await page.goto(`${at.server.url}/search?q=payload`)
     await page.locator('#search-results mark').first().waitFor()
     expect(await dangerous(page)).toEqual(NOTHING)
     const snippets = (await page.locator('#search-results .snippet').allTextContents()).join('\n')

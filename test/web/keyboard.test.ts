@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import type { Browser, Page } from 'playwright-core'
-import { launch, noBrowser, openPage } from './support/browser'
+import { describe, expect, test } from 'bun:test'
+import type { Page } from 'playwright-core'
+import { browserAndServer, noBrowser, openPage } from './support/browser'
 import { demoSessions } from './support/data'
 import { serveSeeded } from './support/served'
 
@@ -18,19 +18,11 @@ const focused = (page: Page) =>
   })
 
 describe.skipIf(noBrowser !== null)('keyboard: / to search, ↓/↑ and Enter in the box, j/k and Enter elsewhere', () => {
-  let browser: Browser
-  let app: Awaited<ReturnType<typeof serveSeeded>>
-  beforeAll(async () => {
-    ;[browser, app] = await Promise.all([launch(), serveSeeded(demoSessions())])
-  }, 120_000)
-  afterAll(async () => {
-    await browser?.close()
-    await app?.[Symbol.asyncDispose]()
-  })
+  const at = browserAndServer(() => serveSeeded(demoSessions()))
 
   test('/ focuses the search box; typing shows results; ↓/↑ choose; Enter opens the session at the matching message', async () => {
-    const { context, page, trouble } = await openPage(browser)
-    await page.goto(`${app.url}/`)
+    const { context, page, trouble } = await openPage(at.browser)
+    await page.goto(`${at.server.url}/`)
     await page.getByRole('heading', { name: 'Overview' }).waitFor()
     await page.keyboard.press('/')
     expect(await focused(page)).toMatchObject({ tag: 'INPUT', id: 'search-input' })
@@ -57,8 +49,8 @@ describe.skipIf(noBrowser !== null)('keyboard: / to search, ↓/↑ and Enter in
   })
 
   test('in a list, j/k move through the rows and Enter opens the selected one; in a session they move through messages', async () => {
-    const { context, page } = await openPage(browser)
-    await page.goto(`${app.url}/sessions`)
+    const { context, page } = await openPage(at.browser)
+    await page.goto(`${at.server.url}/sessions`)
     const rows = page.locator('.virtual [data-index] a[data-nav]')
     await rows.nth(3).waitFor()
     await page.keyboard.press('j')
@@ -80,8 +72,8 @@ describe.skipIf(noBrowser !== null)('keyboard: / to search, ↓/↑ and Enter in
   })
 
   test('on the search page, j/k move through the results once focus left the box, and Enter opens', async () => {
-    const { context, page } = await openPage(browser)
-    await page.goto(`${app.url}/search?q=the`)
+    const { context, page } = await openPage(at.browser)
+    await page.goto(`${at.server.url}/search?q=the`)
     const results = page.locator('#search-results > li')
     await results.nth(1).waitFor()
     await page.locator('h1').click()
@@ -98,8 +90,8 @@ describe.skipIf(noBrowser !== null)('keyboard: / to search, ↓/↑ and Enter in
   })
 
   test('Tab reaches the skip link first, and focus is visible', async () => {
-    const { context, page } = await openPage(browser)
-    await page.goto(`${app.url}/sessions`)
+    const { context, page } = await openPage(at.browser)
+    await page.goto(`${at.server.url}/sessions`)
     await page.getByRole('heading', { name: 'Sessions' }).waitFor()
     await page.keyboard.press('Tab')
     expect(await focused(page)).toMatchObject({ tag: 'A', href: '#main' })

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import type { Browser } from 'playwright-core'
-import { launch, noBrowser, openPage } from './support/browser'
+import { describe, expect, test } from 'bun:test'
+import { browserAndServer, noBrowser, openPage } from './support/browser'
 import { demoSessions } from './support/data'
 import { serveSeeded } from './support/served'
 import { record } from './support/world'
@@ -8,21 +7,13 @@ import { record } from './support/world'
 const TOKEN = 'correct-horse-battery-staple'
 
 describe.skipIf(noBrowser !== null)('token mode: the app asks once, keeps the token for the tab, sends it on fetches and the socket', () => {
-  let browser: Browser
-  let app: Awaited<ReturnType<typeof serveSeeded>>
-  beforeAll(async () => {
-    ;[browser, app] = await Promise.all([launch(), serveSeeded(demoSessions(), ['--token', TOKEN])])
-  }, 120_000)
-  afterAll(async () => {
-    await browser?.close()
-    await app?.[Symbol.asyncDispose]()
-  })
+  const at = browserAndServer(() => serveSeeded(demoSessions(), ['--token', TOKEN]))
 
   test('a refused token is asked for again; the right one shows the data, survives a reload and streams live', async () => {
     const auth = { authorization: `Bearer ${TOKEN}` }
-    await record(app.url, { session_id: 'rec-t', event_type: 'session_start', data: { title: 'Recorded behind a token' } }, auth)
-    const { context, page, trouble } = await openPage(browser)
-    await page.goto(`${app.url}/sessions/rec-t`)
+    await record(at.server.url, { session_id: 'rec-t', event_type: 'session_start', data: { title: 'Recorded behind a token' } }, auth)
+    const { context, page, trouble } = await openPage(at.browser)
+    await page.goto(`${at.server.url}/sessions/rec-t`)
     const dialog = page.getByRole('dialog', { name: 'This server needs its token' })
     await dialog.waitFor()
     await dialog.getByLabel('Token').fill('wrong')
@@ -36,7 +27,7 @@ describe.skipIf(noBrowser !== null)('token mode: the app asks once, keeps the to
 
     // The socket authenticates with ?token=: a recorded message arrives live.
     await page.getByText('live: new messages appear here').waitFor()
-    await record(app.url, { session_id: 'rec-t', event_type: 'message', data: { message_id: 'late', role: 'user', content: 'One more question.' } }, auth)
+    await record(at.server.url, { session_id: 'rec-t', event_type: 'message', data: { message_id: 'late', role: 'user', content: 'One more question.' } }, auth)
     await page.getByText('One more question.').waitFor()
 
     await page.reload()
@@ -48,8 +39,8 @@ describe.skipIf(noBrowser !== null)('token mode: the app asks once, keeps the to
     await context.close()
 
     // Another tab (a new browsing context) has to be told again.
-    const other = await openPage(browser)
-    await other.page.goto(`${app.url}/`)
+    const other = await openPage(at.browser)
+    await other.page.goto(`${at.server.url}/`)
     await other.page.getByRole('dialog', { name: 'This server needs its token' }).waitFor()
     await other.context.close()
   }, 60_000)

@@ -1,11 +1,12 @@
 import type { SessionOrigin } from '../../db'
 import { api, call } from '../api/client'
+import { ListCount } from '../components/list-count'
 import { useLoad } from '../components/load'
 import { usePaged } from '../components/paged'
+import { ProviderSelect } from '../components/provider-select'
 import { SessionRow } from '../components/session-row'
 import { Empty } from '../components/status'
 import { VirtualList } from '../components/virtual-list'
-import { formatCount } from '../render/format'
 import { navigate, place } from '../router'
 import { useTitle } from './title'
 
@@ -54,7 +55,6 @@ export function SessionsPage() {
     100,
     'chasm:sessions-painted',
   )
-  const providers = useLoad(() => call(() => api.api.providers.get()), [])
   const workspaces = useLoad(
     () => call(() => api.api.workspaces.get({ query: { limit: 1000, ...(filter.provider ? { provider: filter.provider } : {}) } })),
     [filter.provider],
@@ -64,17 +64,7 @@ export function SessionsPage() {
     <>
       <h1>Sessions</h1>
       <form class="filters" aria-label="Filter sessions" onSubmit={(event) => event.preventDefault()}>
-        <label>
-          Assistant
-          <select value={filter.provider} onChange={(event) => setFilter('provider', event.currentTarget.value)}>
-            <option value="">All</option>
-            {(providers.data?.data ?? []).map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ProviderSelect value={filter.provider} onChange={(value) => setFilter('provider', value)} />
         <label>
           Workspace
           <select value={filter.workspace} onChange={(event) => setFilter('workspace', event.currentTarget.value)}>
@@ -107,14 +97,7 @@ export function SessionsPage() {
           <input type="date" value={filter.to} onChange={(event) => setFilter('to', event.currentTarget.value)} />
         </label>
       </form>
-      <p class="count" role="status">
-        {list.total === null ? 'Loading sessions…' : `${formatCount(list.total)} session${list.total === 1 ? '' : 's'}`}
-      </p>
-      {list.error && (
-        <p class="note error" role="alert">
-          Could not load sessions: {list.error.message}
-        </p>
-      )}
+      <ListCount list={list} noun="session" />
       {list.total === 0 ? (
         <Empty>No sessions match these filters.</Empty>
       ) : (

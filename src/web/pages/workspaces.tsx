@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api, call } from '../api/client'
-import { useLoad } from '../components/load'
+import { ListCount } from '../components/list-count'
 import { usePaged } from '../components/paged'
+import { ProviderSelect } from '../components/provider-select'
 import { Empty } from '../components/status'
 import { VirtualList } from '../components/virtual-list'
 import { formatCount, formatDateTime } from '../render/format'
@@ -27,7 +28,6 @@ export function WorkspacesPage() {
     const timer = setTimeout(() => setFilter('q', typed.trim()), 200)
     return () => clearTimeout(timer)
   }, [typed])
-  const providers = useLoad(() => call(() => api.api.providers.get()), [])
   const list = usePaged(`${provider}\n${q}`, (offset, limit) =>
     call(() => api.api.workspaces.get({ query: { offset, limit, ...(provider ? { provider } : {}), ...(q ? { q } : {}) } })),
   )
@@ -35,30 +35,13 @@ export function WorkspacesPage() {
     <>
       <h1>Workspaces</h1>
       <form class="filters" aria-label="Filter workspaces" onSubmit={(event) => event.preventDefault()}>
-        <label>
-          Assistant
-          <select value={provider} onChange={(event) => setFilter('provider', event.currentTarget.value)}>
-            <option value="">All</option>
-            {(providers.data?.data ?? []).map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ProviderSelect value={provider} onChange={(value) => setFilter('provider', value)} />
         <label>
           Name or path
           <input type="text" value={typed} onInput={(event) => setTyped(event.currentTarget.value)} />
         </label>
       </form>
-      <p class="count" role="status">
-        {list.total === null ? 'Loading workspaces…' : `${formatCount(list.total)} workspace${list.total === 1 ? '' : 's'}`}
-      </p>
-      {list.error && (
-        <p class="note error" role="alert">
-          Could not load workspaces: {list.error.message}
-        </p>
-      )}
+      <ListCount list={list} noun="workspace" />
       {list.total === 0 ? (
         <Empty>No workspaces{provider || q ? ' match these filters' : ' yet'}.</Empty>
       ) : (

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'bun:test'
 import { existsSync } from 'node:fs'
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core'
 
@@ -50,3 +51,16 @@ export async function openPage(browser: Browser, options: BrowserContextOptions 
 /** Whether the page scrolls sideways (its layout is wider than the window). */
 export const overflowsSideways = (page: Page): Promise<boolean> =>
   page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1)
+
+/** A browser and a server for a test file: started before its tests, stopped after them. */
+export function browserAndServer<T extends AsyncDisposable>(start: () => Promise<T>): { browser: Browser; server: T } {
+  const state = {} as { browser: Browser; server: T }
+  beforeAll(async () => {
+    ;[state.browser, state.server] = await Promise.all([launch(), start()])
+  }, 120_000)
+  afterAll(async () => {
+    await state.browser?.close()
+    await state.server?.[Symbol.asyncDispose]()
+  })
+  return state
+}
