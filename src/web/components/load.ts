@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks'
+import { useLayoutEffect, useState } from 'preact/hooks'
 
 /** The state of something loaded from the API. */
 export interface Loaded<T> {
@@ -13,7 +13,8 @@ export interface Loaded<T> {
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
   const [state, setState] = useState<{ data: T | undefined; error: Error | null; loading: boolean }>({ data: undefined, error: null, loading: true })
   const [round, setRound] = useState(0)
-  useEffect(() => {
+  // Before paint, not after: the request leaves a frame earlier.
+  useLayoutEffect(() => {
     let current = true
     setState((s) => ({ ...s, loading: true }))
     load().then(

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks'
+import { useLayoutEffect, useRef, useState } from 'preact/hooks'
 
 /** One page of a list as the API returns it. */
 export interface PageAnswer<T> {
@@ -50,7 +50,8 @@ export function usePaged<T>(key: string, fetchPage: (offset: number, limit: numb
     )
   }
 
-  useEffect(() => {
+  // Before paint, not after: the request leaves a frame earlier.
+  useLayoutEffect(() => {
     if (current.items.length === 0 && current.total === null) more()
   }, [key])
 
