@@ -7,6 +7,7 @@ export interface KeyboardList {
   open(): void
 }
 
+/** The current page's `j`/`k` list (set by the list while it is shown). */
 export const keyboardList = signal<KeyboardList | null>(null)
 
 /** The header's search box, focused by `/`. */
