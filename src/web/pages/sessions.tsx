@@ -55,9 +55,11 @@ export function SessionsPage() {
     100,
     'chasm:sessions-painted',
   )
+  // Up to a thousand workspace names: fetched once the first page of sessions is there, not before it.
+  const listed = list.total !== null
   const workspaces = useLoad(
-    () => call(() => api.api.workspaces.get({ query: { limit: 1000, ...(filter.provider ? { provider: filter.provider } : {}) } })),
-    [filter.provider],
+    async () => (listed ? call(() => api.api.workspaces.get({ query: { limit: 1000, ...(filter.provider ? { provider: filter.provider } : {}) } })) : undefined),
+    [filter.provider, listed],
   )
   const workspaceOptions = workspaces.data?.data ?? []
   return (
