@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks'
 import type { AgentRole, ToolName } from '../../agency'
 import { api, call, segment } from '../api/client'
-import { FormError } from '../components/form-error'
+import { useAction } from '../components/action'
+import { FormEnd, FormError } from '../components/form-error'
 import { useLoad } from '../components/load'
 import { Empty, Status } from '../components/status'
 import { every } from '../every'
@@ -12,8 +13,7 @@ const ROLES = every<AgentRole>()(['assistant', 'coordinator', 'coder', 'reviewer
 const TOOLS = every<ToolName>()(['file_read', 'file_write', 'terminal', 'code_search', 'http_request', 'calculator'])
 
 function CreateAgent({ created }: { created: () => void }) {
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { busy, error, run } = useAction()
   return (
     <form
       class="panel stacked"
@@ -22,9 +22,8 @@ function CreateAgent({ created }: { created: () => void }) {
         event.preventDefault()
         const form = event.currentTarget
         const fields = new FormData(form)
-        setBusy(true)
-        try {
-          await call(() =>
+        const done = await run(() =>
+          call(() =>
             api.api.v1.agents.post({
               name: String(fields.get('name')),
               model: String(fields.get('model')),
@@ -32,15 +31,11 @@ function CreateAgent({ created }: { created: () => void }) {
               role: ROLES.find((r) => r === fields.get('role')),
               tools: TOOLS.filter((t) => fields.getAll('tools').includes(t)),
             }),
-          )
-          form.reset()
-          setError(null)
-          created()
-        } catch (failure) {
-          setError((failure as Error).message)
-        } finally {
-          setBusy(false)
-        }
+          ),
+        )
+        if (!done) return
+        form.reset()
+        created()
       }}
     >
       <h2 id="new-agent">New agent</h2>
@@ -74,12 +69,7 @@ function CreateAgent({ created }: { created: () => void }) {
           </label>
         ))}
       </fieldset>
-      <FormError error={error} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
-          Create agent
-        </button>
-      </div>
+      <FormEnd error={error} busy={busy} label="Create agent" />
     </form>
   )
 }
@@ -89,15 +79,9 @@ export function AgentsPage() {
   useTitle('Agents')
   const agents = useLoad(() => call(() => api.api.v1.agents.get({ query: { limit: 500 } })), [])
   const [confirming, setConfirming] = useState<string | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const removal = useAction()
   const remove = async (id: string) => {
-    try {
-      await call(() => api.api.v1.agents({ id: segment(id) }).delete())
-      setError(null)
-      agents.reload()
-    } catch (failure) {
-      setError((failure as Error).message)
-    }
+    if (await removal.run(() => call(() => api.api.v1.agents({ id: segment(id) }).delete()))) agents.reload()
     setConfirming(null)
   }
   return (
@@ -106,7 +90,7 @@ export function AgentsPage() {
       <div class="columns">
         <section aria-labelledby="agents-list">
           <h2 id="agents-list">All agents</h2>
-          <FormError error={error} />
+          <FormError error={removal.error} />
           <Status of={agents} what="agents">
             {({ data, meta }) =>
               data.length === 0 ? (

@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState } from 'preact/hooks'
+import { useEffect, useRef } from 'preact/hooks'
 import type { RunStep, Swarm } from '../../agency'
 import { api, call, segment } from '../api/client'
+import { useAction } from '../components/action'
 import { watchSession } from '../api/socket'
-import { FormError } from '../components/form-error'
+import { FormEnd, FormError } from '../components/form-error'
 import { useLoad } from '../components/load'
 import { LongText } from '../components/long-text'
 import { Empty, Status } from '../components/status'
@@ -112,17 +113,9 @@ function RunView({ swarmId, runId, changed }: { swarmId: string; runId: string; 
 }
 
 function Controls({ swarm, changed }: { swarm: Swarm; changed: () => void }) {
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { busy, error, run } = useAction()
   const act = async (send: () => Promise<unknown>) => {
-    setBusy(true)
-    try {
-      await send()
-      setError(null)
-    } catch (failure) {
-      setError((failure as Error).message)
-    }
-    setBusy(false)
+    await run(send)
     changed()
   }
   const swarmApi = api.api.v1.swarms({ id: segment(swarm.id) })
@@ -155,16 +148,10 @@ function Controls({ swarm, changed }: { swarm: Swarm; changed: () => void }) {
         event.preventDefault()
         const fields = new FormData(event.currentTarget)
         const workspace = String(fields.get('workspace') ?? '').trim()
-        setBusy(true)
-        try {
+        await act(async () => {
           const started = await call(() => swarmApi.start.post({ prompt: String(fields.get('prompt')), ...(workspace ? { workspace } : {}) }))
-          setError(null)
           navigate(`${href('/swarms', swarm.id)}?run=${encodeURIComponent(started.data.runId)}`, { replace: true })
-        } catch (failure) {
-          setError((failure as Error).message)
-        }
-        setBusy(false)
-        changed()
+        })
       }}
     >
       <h2 id="start-title">Start a run</h2>
@@ -176,12 +163,7 @@ function Controls({ swarm, changed }: { swarm: Swarm; changed: () => void }) {
         Workspace folder (optional; default: a fresh folder in chasm's data folder)
         <input name="workspace" />
       </label>
-      <FormError error={error} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
-          Start run
-        </button>
-      </div>
+      <FormEnd error={error} busy={busy} label="Start run" />
     </form>
   )
 }

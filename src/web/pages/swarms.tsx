@@ -1,7 +1,7 @@
-import { useState } from 'preact/hooks'
 import type { Agent } from '../../agency'
 import { api, call } from '../api/client'
-import { FormError } from '../components/form-error'
+import { useAction } from '../components/action'
+import { FormEnd } from '../components/form-error'
 import { useLoad } from '../components/load'
 import { Empty, Status } from '../components/status'
 import { formatDateTime } from '../render/format'
@@ -9,8 +9,7 @@ import { href, navigate } from '../router'
 import { useTitle } from './title'
 
 function CreateSwarm({ agents }: { agents: Agent[] }) {
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { busy, error, run, refuse } = useAction()
   if (agents.length === 0) {
     return (
       <section class="panel" aria-labelledby="new-swarm">
@@ -29,9 +28,8 @@ function CreateSwarm({ agents }: { agents: Agent[] }) {
         event.preventDefault()
         const fields = new FormData(event.currentTarget)
         const workers = fields.getAll('workers').map(String)
-        if (workers.length === 0) return setError('Choose at least one worker.')
-        setBusy(true)
-        try {
+        if (workers.length === 0) return refuse('Choose at least one worker.')
+        await run(async () => {
           const swarm = await call(() =>
             api.api.v1.swarms.post({
               name: String(fields.get('name')),
@@ -41,10 +39,7 @@ function CreateSwarm({ agents }: { agents: Agent[] }) {
             }),
           )
           navigate(href('/swarms', swarm.data.id))
-        } catch (failure) {
-          setError((failure as Error).message)
-          setBusy(false)
-        }
+        })
       }}
     >
       <h2 id="new-swarm">New swarm</h2>
@@ -74,12 +69,7 @@ function CreateSwarm({ agents }: { agents: Agent[] }) {
           </label>
         ))}
       </fieldset>
-      <FormError error={error} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
-          Create swarm
-        </button>
-      </div>
+      <FormEnd error={error} busy={busy} label="Create swarm" />
     </form>
   )
 }
