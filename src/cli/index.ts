@@ -18,6 +18,7 @@ import { SearchCommand } from './commands/search'
 import { ShowSessionCommand } from './commands/show/session'
 import { StatsCommand } from './commands/stats'
 import { SwarmRunCommand } from './commands/swarm/run'
+import { UsageCommand } from './commands/usage'
 import { BaseCommand } from './base-command'
 import type { ChasmContext } from './context'
 
@@ -32,6 +33,7 @@ export const COMMANDS = [
   ShowSessionCommand,
   SearchCommand,
   StatsCommand,
+  UsageCommand,
   ProvidersCommand,
   AgentsListCommand,
   AgentsCreateCommand,

@@ -84,6 +84,36 @@ export const messages = sqliteTable(
   ],
 )
 
+/**
+ * Token usage of the messages that record some, summed per session, UTC day, model and prompt-size
+ * band, and kept in step with `messages` by triggers (migration `usage_rollup`), so usage reports
+ * read one row per session-day instead of every message. `provider` and `workspace_id` repeat the
+ * session's, for filters and grouping without a join.
+ */
+export const usageRollup = sqliteTable(
+  'usage_rollup',
+  {
+    sessionPk: integer('session_pk')
+      .notNull()
+      .references(() => sessions.pk, { onDelete: 'cascade' }),
+    /** Days since 1970-01-01 (UTC) of the message time; -1 when the message has none (the session's time is used). */
+    day: integer('day').notNull(),
+    /** The message's model; '' when it records none. */
+    model: text('model').notNull(),
+    /** Prompt size (input + cache reads + cache writes): 0 up to 100k tokens, 1 up to 200k, 2 up to 272k, 3 above. */
+    promptBand: integer('prompt_band').notNull(),
+    provider: text('provider').notNull(),
+    workspaceId: text('workspace_id'),
+    messages: integer('messages').notNull(),
+    inputTokens: integer('input_tokens').notNull(),
+    outputTokens: integer('output_tokens').notNull(),
+    cacheReadTokens: integer('cache_read_tokens').notNull(),
+    cacheWrite5mTokens: integer('cache_write_5m_tokens').notNull(),
+    cacheWrite1hTokens: integer('cache_write_1h_tokens').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.sessionPk, table.day, table.model, table.promptBand] })],
+)
+
 /** A tool/function call made by the assistant within a message. */
 export const toolInvocations = sqliteTable(
   'tool_invocations',
@@ -287,6 +317,7 @@ export type WorkspaceRow = typeof workspaces.$inferSelect
 export type SessionRow = typeof sessions.$inferSelect
 export type MessageRow = typeof messages.$inferSelect
 export type ToolInvocationRow = typeof toolInvocations.$inferSelect
+export type UsageRollupRow = typeof usageRollup.$inferSelect
 export type AgentRow = typeof agents.$inferSelect
 export type SwarmRow = typeof swarms.$inferSelect
 export type SwarmRunRow = typeof swarmRuns.$inferSelect

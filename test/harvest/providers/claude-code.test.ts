@@ -153,7 +153,7 @@ describe('claude-code', () => {
               content: 'No response requested.',
               timestamp: '2025-06-02T07:30:02.000Z',
               model: null,
-              ...MESSAGE_DEFAULTS, usage: usage({ inputTokens: 9, outputTokens: 33 }), toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'msg_C1',
@@ -724,7 +724,7 @@ describe('claude-code', () => {
               content: 'No response requested.',
               timestamp: '2025-06-02T07:30:02.000Z',
               model: null,
-              ...MESSAGE_DEFAULTS, usage: usage({ inputTokens: 9, outputTokens: 33 }), toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
           ],
           '2025-06-02T07:30:02.000Z',

@@ -203,8 +203,9 @@ export async function* readTranscript(path: string, pass: TranscriptPass): Async
           usage: null,
         },
       }
-      open.message.usage = maxUsage(open.message.usage ?? null, claudeUsage(message.usage))
       const model = asText(message.model)
+      // Claude Code's own notices (model `<synthetic>`) are no model call: their zero usage is not usage.
+      if (model !== '<synthetic>') open.message.usage = maxUsage(open.message.usage ?? null, claudeUsage(message.usage))
       if (model !== null && model !== '<synthetic>') open.message.model = model
       if (!mergeAssistantContent(open.message, message.content)) {
         const problem = problems.shape(line.line, 'assistant content is neither text nor blocks')

@@ -1,0 +1,175 @@
+import type { Database } from 'bun:sqlite'
+import { Type, type Static } from '@sinclair/typebox'
+import { literalUnion } from '../enums'
+import type { Page, PageRequest } from './page'
+
+/** What usage rows can be grouped by (SPEC §12). */
+export const USAGE_GROUPS = ['day', 'model', 'provider', 'workspace', 'session'] as const
+export const UsageGroup = literalUnion(USAGE_GROUPS)
+export type UsageGroup = Static<typeof UsageGroup>
+
+/**
+ * Prompt-size bands of `usage_rollup.prompt_band`: a message whose prompt (input + cache reads +
+ * cache writes) exceeds `PROMPT_BANDS[i]` tokens is in band i + 1. Vendors bill some models at
+ * other rates above these sizes (e.g. Anthropic and Google above 200k).
+ */
+export const PROMPT_BANDS = [100_000, 200_000, 272_000] as const
+
+/** A model name as stored and what one million tokens of each kind cost, for one period and one range of prompt bands. */
+export interface ModelRate {
+  model: string
+  /** First and last UTC day (days since 1970-01-01) this rate applies to, both inclusive; null = unbounded. */
+  fromDay: number | null
+  untilDay: number | null
+  /** Lowest and highest prompt band this rate applies to. */
+  minBand: number
+  maxBand: number
+  input: number
+  output: number
+  cacheRead: number
+  cacheWrite5m: number
+  cacheWrite1h: number
+}
+
+/** One row of a usage report (SPEC §12). */
+export const UsageRow = Type.Object({
+  key: Type.Union([Type.String(), Type.Null()], {
+    description: 'the day (YYYY-MM-DD, UTC), model, provider, workspace id or session id; null = not recorded (no model, no workspace, no time)',
+  }),
+  label: Type.Union([Type.String(), Type.Null()], { description: "the workspace's name or the session's title, for people" }),
+  sessions: Type.Integer({ minimum: 0 }),
+  messages: Type.Integer({ minimum: 0, description: 'messages that record token usage' }),
+  inputTokens: Type.Integer({ minimum: 0, description: 'input tokens not read from a cache' }),
+  outputTokens: Type.Integer({ minimum: 0, description: 'output tokens, reasoning included' }),
+  cacheReadTokens: Type.Integer({ minimum: 0 }),
+  cacheWriteTokens: Type.Integer({ minimum: 0, description: 'prompt-cache writes, 5-minute and 1-hour together' }),
+  costUsd: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], {
+    description: 'null when any tokens of the row are by a model the price table does not price (see unpricedModels)',
+  }),
+  unpricedModels: Type.Array(Type.String(), { description: 'models of the row without a price; "" = usage with no model recorded' }),
+})
+export type UsageRow = Static<typeof UsageRow>
+
+export interface UsageFilter {
+  groupBy: UsageGroup
+  /** First and last UTC day (days since 1970-01-01), both inclusive. */
+  fromDay?: number | null
+  untilDay?: number | null
+  provider?: string | null
+  workspace?: string | null
+}
+
+interface RawRow {
+  key: string | number | null
+  sessions: number
+  messages: number
+  input: number
+  output: number
+  cache_read: number
+  cache_write: number
+  cost: number | null
+  unpriced: number
+  unpriced_models: string | null
+  total: number
+}
+
+const DAY_MS = 86_400_000
+
+/** The key column of each grouping; a message with no time of its own counts on its session's day. */
+const KEY: Record<UsageGroup, string> = {
+  day: 'u.eday',
+  model: 'u.model',
+  provider: 'u.provider',
+  workspace: 'u.workspace_id',
+  session: 'u.session_pk',
+}
+
+const RATE_COLUMNS = ['model', 'from_day', 'until_day', 'min_band', 'max_band', 'input', 'output', 'cache_read', 'cache_write_5m', 'cache_write_1h']
+
+/**
+ * Usage summed per group over `usage_rollup` (one row per session, day, model and prompt band), each
+ * rollup row priced by the rate of its model, day and band. Days run by the ascending key; other
+ * groupings by the most tokens first.
+ */
+export function usageRows(sqlite: Database, filter: UsageFilter, rates: ModelRate[], page: PageRequest): Page<UsageRow> {
+  const order = filter.groupBy === 'day' ? 'key IS NULL, key' : 'sum(u.tokens) DESC, key IS NULL, key'
+  const rateRows = rates.map((r) => [r.model, r.fromDay, r.untilDay, r.minBand, r.maxBand, r.input, r.output, r.cacheRead, r.cacheWrite5m, r.cacheWrite1h])
+  const rows = sqlite
+    .query<RawRow, [string, string | null, string | null, number | null, number | null, number, number]>(
+      `WITH rates (${RATE_COLUMNS.join(', ')}) AS (
+         SELECT ${RATE_COLUMNS.map((_, i) => `value ->> '$[${i}]'`).join(', ')} FROM json_each(?1)
+       ),
+       usage AS (
+         SELECT r.*, r.input_tokens + r.output_tokens + r.cache_read_tokens + r.cache_write_5m_tokens + r.cache_write_1h_tokens AS tokens,
+           CASE WHEN r.day >= 0 THEN r.day
+           ELSE (SELECT coalesce(s.created_at, s.updated_at) / ${DAY_MS} FROM sessions s WHERE s.pk = r.session_pk) END AS eday
+         FROM usage_rollup r
+         WHERE (?2 IS NULL OR r.provider = ?2) AND (?3 IS NULL OR r.workspace_id IS ?3)
+       )
+       SELECT ${KEY[filter.groupBy]} AS key, count(DISTINCT u.session_pk) AS sessions, sum(u.messages) AS messages,
+         sum(u.input_tokens) AS input, sum(u.output_tokens) AS output, sum(u.cache_read_tokens) AS cache_read,
+         sum(u.cache_write_5m_tokens + u.cache_write_1h_tokens) AS cache_write,
+         sum((u.input_tokens * p.input + u.output_tokens * p.output + u.cache_read_tokens * p.cache_read
+           + u.cache_write_5m_tokens * p.cache_write_5m + u.cache_write_1h_tokens * p.cache_write_1h) / 1e6) AS cost,
+         sum(p.model IS NULL AND u.tokens > 0) AS unpriced,
+         group_concat(DISTINCT CASE WHEN p.model IS NULL AND u.tokens > 0 THEN u.model END) AS unpriced_models,
+         count(*) OVER () AS total
+       FROM usage u LEFT JOIN rates p ON p.model = u.model
+         AND (p.from_day IS NULL OR u.eday >= p.from_day) AND (p.until_day IS NULL OR u.eday <= p.until_day)
+         AND u.prompt_band BETWEEN p.min_band AND p.max_band
+       WHERE (?4 IS NULL OR u.eday >= ?4) AND (?5 IS NULL OR u.eday <= ?5)
+       GROUP BY key ORDER BY ${order} LIMIT ?6 OFFSET ?7`,
+    )
+    .all(JSON.stringify(rateRows), filter.provider ?? null, filter.workspace ?? null, filter.fromDay ?? null, filter.untilDay ?? null, page.limit, page.offset)
+  const labels = labelsOf(sqlite, filter.groupBy, rows.map((row) => row.key))
+  const items = rows.map((row): UsageRow => {
+    const { key, label } = labels(row.key)
+    return {
+      key,
+      label,
+      sessions: row.sessions,
+      messages: row.messages,
+      inputTokens: row.input,
+      outputTokens: row.output,
+      cacheReadTokens: row.cache_read,
+      cacheWriteTokens: row.cache_write,
+      // A row is priced only when all of it is: a partial sum would read as the whole cost.
+      costUsd: row.unpriced > 0 || row.cost === null ? null : Math.round(row.cost * 1e6) / 1e6,
+      unpricedModels: row.unpriced_models === null ? [] : row.unpriced_models.split(',').sort(),
+    }
+  })
+  // `total` comes with every row; past the last page there is none to carry it.
+  const total = rows[0]?.total ?? (page.offset > 0 ? countGroups(sqlite, filter) : 0)
+  return { items, meta: { total, limit: page.limit, offset: page.offset } }
+}
+
+/** The number of groups, for a page past the last one. */
+function countGroups(sqlite: Database, filter: UsageFilter): number {
+  return usageRows(sqlite, filter, [], { limit: 1, offset: 0 }).meta.total
+}
+
+/** Turns raw keys into public ones (a session's id, a day's date) with labels for people. */
+function labelsOf(sqlite: Database, group: UsageGroup, keys: (string | number | null)[]): (key: string | number | null) => { key: string | null; label: string | null } {
+  if (group === 'day') return (key) => ({ key: key === null ? null : new Date(Number(key) * DAY_MS).toISOString().slice(0, 10), label: null })
+  if (group === 'model') return (key) => ({ key: key === '' || key === null ? null : String(key), label: null })
+  if (group === 'provider') return (key) => ({ key: key === null ? null : String(key), label: null })
+  const table = group === 'workspace' ? 'SELECT id AS key, id, name AS label FROM workspaces' : 'SELECT pk AS key, id, title AS label FROM sessions'
+  const found = new Map(
+    sqlite
+      .query<{ key: string | number; id: string; label: string | null }, [string]>(`${table} WHERE ${group === 'workspace' ? 'id' : 'pk'} IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(keys.filter((key) => key !== null)))
+      .map((row) => [row.key, row]),
+  )
+  return (key) => {
+    const row = key === null ? undefined : found.get(key)
+    return { key: row?.id ?? (key === null ? null : String(key)), label: row?.label ?? null }
+  }
+}
+
+/** Every model name the usage table holds ('' = usage with no model recorded), for the caller to price. */
+export function usageModels(sqlite: Database): string[] {
+  return sqlite
+    .query<{ model: string }, []>('SELECT DISTINCT model FROM usage_rollup ORDER BY model')
+    .all()
+    .map((row) => row.model)
+}
