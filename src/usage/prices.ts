@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { PROMPT_BANDS, type ModelRate } from '../db'
+import { parseDay } from './days'
 import embedded from './prices.json'
 
 const Price = Type.Number({ minimum: 0, description: 'USD per million tokens' })
@@ -59,19 +60,16 @@ export function modelKey(name: string): string {
     .replaceAll('.', '-')
 }
 
-const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / 86_400_000
-
 /** Checks a parsed price file; returns the table or one line saying what is wrong and where. */
 export function checkPriceTable(value: unknown): { table: PriceTable } | { error: string } {
   const first = Value.Errors(PriceTable, value).First()
   if (first) return { error: `${first.path || '/'}: ${first.message}` }
   const table = value as PriceTable
+  if (parseDay(table.asOf) === null) return { error: `/asOf: ${table.asOf} is not a date` }
   const owners = new Map<string, string>()
   const periods = new Set<string>()
   for (const [index, model] of table.models.entries()) {
-    for (const day of [table.asOf, model.since].filter((d): d is string => d !== undefined)) {
-      if (Number.isNaN(dayNumber(day))) return { error: `/models/${index}: ${day} is not a date` }
-    }
+    if (model.since !== undefined && parseDay(model.since) === null) return { error: `/models/${index}: ${model.since} is not a date` }
     const period = `${modelKey(model.id)}@${model.since ?? ''}`
     if (periods.has(period)) return { error: `/models/${index}: a second price for ${model.id}${model.since ? ` since ${model.since}` : ''}` }
     periods.add(period)
@@ -131,8 +129,8 @@ export function ratesFor(models: string[], table: PriceTable): ModelRate[] {
       const next = periods[index + 1]?.since
       const period = {
         model,
-        fromDay: entry.since === undefined ? null : dayNumber(entry.since),
-        untilDay: next === undefined ? null : dayNumber(next) - 1,
+        fromDay: entry.since === undefined ? null : parseDay(entry.since),
+        untilDay: next === undefined ? null : parseDay(next)! - 1,
       }
       const long = entry.longPrompt
       if (!long) return [{ ...period, minBand: 0, maxBand: lastBand, ...rates(entry) }]

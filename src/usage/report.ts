@@ -1,6 +1,7 @@
 import type { Database } from 'bun:sqlite'
 import { usageModels, usageRows, type Page, type UsageGroup, type UsageRow } from '../db'
 import { badRequest } from '../shared/errors'
+import { parseDay } from './days'
 import { ratesFor, type PriceTable } from './prices'
 
 /** What a usage report covers: the grouping, an optional range of UTC days (YYYY-MM-DD, inclusive) and filters. */
@@ -16,12 +17,9 @@ export interface UsageRequest {
 
 /** A YYYY-MM-DD date as days since 1970-01-01 (UTC); a bad one is a 400 naming `parameter`. */
 export function dayOf(date: string, parameter: string): number {
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(date) ? Date.parse(`${date}T00:00:00Z`) : Number.NaN
-  // Date.parse rolls 2026-02-30 over to March: only a date that prints back as given is one.
-  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== date) {
-    throw badRequest(parameter, `must be a date as YYYY-MM-DD (got ${JSON.stringify(date)})`)
-  }
-  return ms / 86_400_000
+  const day = parseDay(date)
+  if (day === null) throw badRequest(parameter, `must be a date as YYYY-MM-DD (got ${JSON.stringify(date)})`)
+  return day
 }
 
 /**

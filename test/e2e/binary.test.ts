@@ -54,9 +54,9 @@ describe('compiled binary', () => {
     }
     expect(health.data.harvest).toMatchObject({ state: 'idle', lastError: null, lastRunAt: expect.any(String) })
     const sessions = (await (await fetch(`${server.url}/api/sessions?provider=claude-code`)).json()) as any
-    expect(sessions.meta.total).toBe(5)
+    expect(sessions.meta.total).toBe(6)
     const providers = (await (await fetch(`${server.url}/api/providers`)).json()) as any
-    expect(providers.data.find((p: any) => p.id === 'claude-code')).toMatchObject({ detected: true, sessions: 5, lastHarvestAt: expect.any(String) })
+    expect(providers.data.find((p: any) => p.id === 'claude-code')).toMatchObject({ detected: true, sessions: 6, lastHarvestAt: expect.any(String) })
   })
 
   test('a taken port is one clear line and exit 1', async () => {
