@@ -23,7 +23,7 @@ export function dayOf(date: string, parameter: string): number {
 }
 
 /**
- * Token usage and cost per group (SPEC §12), priced by `table`. `names` says how the request's
+ * Token usage and cost per group (docs/usage.md), priced by `table`. `names` says how the request's
  * parameters are called where it came from (`from` in the API, `--since` in the CLI), for errors.
  */
 export function usageReport(

@@ -8,8 +8,9 @@ import { tempDir } from '../support/temp'
 
 /** The rollup recomputed from the messages themselves: what the triggers must always equal. */
 const EXPECTED = `
-  SELECT m.session_pk AS session_pk, coalesce(m.timestamp / 86400000, -1) AS day, coalesce(m.model, '') AS model,
-    CASE WHEN p > 272000 THEN 3 WHEN p > 200000 THEN 2 WHEN p > 100000 THEN 1 ELSE 0 END AS prompt_band,
+  SELECT m.session_pk AS session_pk,
+    coalesce(m.timestamp / 86400000, coalesce(s.created_at, s.updated_at) / 86400000, -1) AS day, m.timestamp IS NULL AS untimed,
+    coalesce(m.model, '') AS model, CASE WHEN p > 272000 THEN 3 WHEN p > 200000 THEN 2 WHEN p > 100000 THEN 1 ELSE 0 END AS prompt_band,
     s.provider AS provider, s.workspace_id AS workspace_id, count(*) AS messages,
     sum(coalesce(m.input_tokens, 0)) AS input_tokens, sum(coalesce(m.output_tokens, 0)) AS output_tokens,
     sum(coalesce(m.cache_read_tokens, 0)) AS cache_read_tokens, sum(coalesce(m.cache_write_5m_tokens, 0)) AS cache_write_5m_tokens,
@@ -17,8 +18,14 @@ const EXPECTED = `
   FROM (SELECT *, coalesce(input_tokens, 0) + coalesce(cache_read_tokens, 0) + coalesce(cache_write_5m_tokens, 0) + coalesce(cache_write_1h_tokens, 0) AS p FROM messages
         WHERE coalesce(input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens) IS NOT NULL) m
   JOIN sessions s ON s.pk = m.session_pk
-  GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`
-const ROLLUP = 'SELECT * FROM usage_rollup ORDER BY session_pk, day, model, prompt_band'
+  GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`
+const ROLLUP = 'SELECT * FROM usage_rollup ORDER BY session_pk, day, untimed, model, prompt_band'
+/** The daily table recomputed from the expected rollup. */
+const EXPECTED_DAILY = `
+  SELECT day, model, prompt_band, provider, sum(messages) AS messages, sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
+    sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens
+  FROM (${EXPECTED}) GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`
+const DAILY = 'SELECT * FROM usage_daily ORDER BY day, model, prompt_band, provider'
 
 /** A small deterministic generator, so a failure can be replayed from the printed seed. */
 function random(seed: number) {
@@ -30,7 +37,7 @@ function random(seed: number) {
 }
 
 describe('usage rollup', () => {
-  test('triggers keep the rollup equal to the messages through inserts, replacements, updates and deletes', () => {
+  test('triggers keep the rollup and the daily sums equal to the messages through inserts, replacements, updates and deletes', () => {
     const seed = Number(process.env.CHASM_ROLLUP_SEED ?? Date.now() % 1_000_000)
     console.log(`usage rollup seed: ${seed} (replay with CHASM_ROLLUP_SEED=${seed})`)
     const pick = random(seed)
@@ -50,19 +57,23 @@ describe('usage rollup', () => {
       origin: 'harvest',
       title: id,
       model: null,
-      created: Date.UTC(2026, 0, 1),
-      updated: Date.UTC(2026, 0, 2),
+      created: pick(4) === 0 ? null : Date.UTC(2026, 0, 1 + pick(3)),
+      updated: Date.UTC(2026, 0, 4),
       workspace: pick(2) === 0 ? null : { provider: 'claude-code', key: `/w${pick(3)}`, name: 'w', path: `/w${pick(3)}` },
       messages: Array.from({ length: 1 + pick(12) }, (_, i) => message(i)),
     })
     for (let step = 0; step < 120; step++) {
       const id = `s${pick(8)}`
-      const action = pick(10)
+      const action = pick(12)
       if (action < 6) replaceSession(db.sqlite, session(id))
       else if (action < 8) db.sqlite.run('UPDATE messages SET model = ?, output_tokens = ? WHERE pk IN (SELECT pk FROM messages ORDER BY random() LIMIT 2)', [models[pick(3)]!, pick(9000)])
       else if (action < 9) db.sqlite.run('DELETE FROM messages WHERE pk IN (SELECT pk FROM messages ORDER BY random() LIMIT 3)')
+      // A session's times move the usage of its messages without a time; its owner moves all of it.
+      else if (action < 10) db.sqlite.run('UPDATE sessions SET created_at = ?, updated_at = ? WHERE id = ?', [pick(3) === 0 ? null : Date.UTC(2026, 1, pick(3)), pick(2) === 0 ? null : Date.UTC(2026, 2, 1), id])
+      else if (action < 11) db.sqlite.run('UPDATE sessions SET provider = ?, workspace_id = NULL WHERE id = ?', [['claude-code', 'codex', 'cursor'][pick(3)]!, id])
       else db.sqlite.run('DELETE FROM sessions WHERE id = ?', [id])
       expect({ step, rollup: db.sqlite.query(ROLLUP).all() }).toEqual({ step, rollup: db.sqlite.query(EXPECTED).all() })
+      expect({ step, daily: db.sqlite.query(DAILY).all() }).toEqual({ step, daily: db.sqlite.query(EXPECTED_DAILY).all() })
     }
   })
 
@@ -78,7 +89,8 @@ describe('usage rollup', () => {
     )
     migrate(sqlite)
     expect(sqlite.query(ROLLUP).all()).toEqual(sqlite.query(EXPECTED).all())
-    expect(sqlite.query('SELECT day, model, messages, input_tokens, output_tokens FROM usage_rollup').all()).toEqual([
+    expect(sqlite.query(DAILY).all()).toEqual(sqlite.query(EXPECTED_DAILY).all())
+    expect(sqlite.query('SELECT day, model, messages, input_tokens, output_tokens FROM usage_daily').all()).toEqual([
       { day: 1, model: 'gpt-5', messages: 2, input_tokens: 11, output_tokens: 22 },
     ])
     sqlite.close()

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PROVIDERS } from '../../src/harvest'
+import type { UsageGroup } from '../../src/db'
 import { EMBEDDED_PRICES, usageReport, type PriceTable } from '../../src/usage'
 import { openTestDb } from '../support/db'
 import { harvestHome } from '../support/harvest'
@@ -224,6 +225,41 @@ describe('usage report', () => {
       { key: '2026-10-08', costUsd: 0.78 /* 0.1 + 0.15 × 3 + 0.01 × 20 + 0.06 × 0.5 */, unpricedModels: [] },
       // Ten tokens of a model without a price make the whole day's cost unknown; a message without tokens does not.
       { key: '2026-10-09', costUsd: null, unpricedModels: ['unknown-model'] },
+    ])
+  })
+
+  test('a session counts once per group across days and models; usage with no time at all has no day', async () => {
+    using db = openTestDb()
+    const { replaceSession } = await import('../../src/db')
+    const message = (timestamp: number | null, model: string) => ({
+      role: 'assistant' as const,
+      content: '',
+      timestamp,
+      model,
+      usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: null, cacheWrite5mTokens: null, cacheWrite1hTokens: null },
+    })
+    const session = (id: string, created: number | null, messages: ReturnType<typeof message>[]) =>
+      replaceSession(db.sqlite, { id, provider: 'codex', origin: 'harvest', title: id, model: null, created, updated: created, workspace: null, messages })
+    const day = (n: number) => Date.UTC(2026, 3, n, 12)
+    session('a', day(1), [message(day(1), 'gpt-5'), message(day(2), 'gpt-5'), message(day(2), 'o3'), message(null, 'o3')])
+    session('b', day(2), [message(day(2), 'gpt-5')])
+    session('c', null, [message(null, 'gpt-5')])
+    const rows = (groupBy: UsageGroup, range: { from?: string; to?: string } = {}) =>
+      usageReport(db.sqlite, { groupBy, limit: 100, offset: 0, ...range }, EMBEDDED_PRICES).items.map(({ key, sessions, messages }) => ({ key, sessions, messages }))
+    expect(rows('provider')).toEqual([{ key: 'codex', sessions: 3, messages: 6 }])
+    expect(rows('model')).toEqual([
+      { key: 'gpt-5', sessions: 3, messages: 4 },
+      { key: 'o3', sessions: 1, messages: 2 },
+    ])
+    // Session a's message without a time counts on a's day; c has no time anywhere.
+    expect(rows('day')).toEqual([
+      { key: null, sessions: 1, messages: 1 },
+      { key: '2026-04-01', sessions: 1, messages: 2 },
+      { key: '2026-04-02', sessions: 2, messages: 3 },
+    ])
+    expect(rows('model', { to: '2026-04-01' })).toEqual([
+      { key: 'gpt-5', sessions: 1, messages: 1 },
+      { key: 'o3', sessions: 1, messages: 1 },
     ])
   })
 })

@@ -19,7 +19,7 @@ const UsageQuery = QueryObject({
   offset: IntParam('offset', 0, null, 0, 'rows to skip'),
 })
 
-/** `GET /api/usage`: tokens and cost per day, model, provider, workspace or session (SPEC §12). */
+/** `GET /api/usage`: tokens and cost per day, model, provider, workspace or session (docs/usage.md). */
 export const usageRoutes = ({ chasm, prices }: AppDeps) =>
   new Elysia({ name: 'routes-usage' }).get(
     '/api/usage',

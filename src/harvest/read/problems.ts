@@ -4,7 +4,7 @@ import type { SessionPart } from '../provider'
 export const SHAPES_SHOWN = 10
 
 /**
- * The problem of a source that exists and parses but holds no conversation (SPEC "no silent zero"):
+ * The problem of a source that exists and parses but holds no conversation (docs/providers.md, "No silent zero"):
  * it names the file and why, and lasts until the file changes.
  */
 export const noConversation = (path: string, reason: string): SessionPart => ({

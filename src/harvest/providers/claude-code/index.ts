@@ -160,7 +160,7 @@ async function* readSubagent(path: string, data: Extract<ClaudeSource, { kind: '
     titleRecords: false,
     title: asText(info?.description),
     metadata: (first) => ({
-      // Subagent lines carry the parent's session id (provider-formats §3.3.5).
+      // Subagent lines carry the parent's session id (docs/providers.md).
       parentSessionId: asText(first.sessionId) ?? data.parentSessionId,
       agentId: data.agentId,
       agentType: asText(info?.agentType),
