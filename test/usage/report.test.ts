@@ -160,7 +160,8 @@ describe('usage report', () => {
     )
     const expected = independentTotals()
     expect(Object.keys(expected).sort()).toEqual(['claude-code', 'cline', 'codex', 'copilot-cli', 'cursor', 'gemini-cli', 'opencode'])
-    expect(harvested).toEqual(expected)
+    // Providers this reader does not sum (added since) are checked by their own tests.
+    expect(Object.fromEntries(Object.entries(harvested).filter(([provider]) => provider in expected))).toEqual(expected)
   })
 
   test('every grouping sums to the same totals; days, filters and pages narrow them', async () => {

@@ -15,7 +15,7 @@ import {
 import { openArea, readJsonDocument, type AreaEntry } from '../read/files'
 import { promptTitle, workspaceAt } from '../read/naming'
 import { noConversation } from '../read/problems'
-import { addUsage, tokenCount, usageOf, without } from '../read/usage'
+import { addUsage, tokenCount, tokenUsage, withoutCached } from '../read/usage'
 import { asArray, asRecord, asString, asText, parseJsonText, recordOf, toolOutputText } from '../read/values'
 
 /** VS Code-family products whose user dirs may host these extensions (docs/providers.md). */
@@ -210,8 +210,8 @@ async function* readTask(source: Source): AsyncGenerator<SessionPart> {
   }
   const usageAt = (request: ApiRequest): MessageUsage | null => {
     const promptTotal = PROMPT_TOTAL_PROVIDERS.has(modelAt(request.ts)?.provider ?? '')
-    return usageOf({
-      inputTokens: promptTotal ? without(request.tokensIn, request.cacheReads) : request.tokensIn,
+    return tokenUsage({
+      inputTokens: promptTotal ? withoutCached(request.tokensIn, request.cacheReads) : request.tokensIn,
       outputTokens: request.tokensOut,
       cacheReadTokens: request.cacheReads,
       cacheWrite5mTokens: request.cacheWrites,

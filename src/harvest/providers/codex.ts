@@ -17,7 +17,7 @@ import { readJsonLines } from '../read/jsonl'
 import { lineProblems } from '../read/line-problems'
 import { promptTitle, workspaceAt } from '../read/naming'
 import { noConversation, unknownShapes } from '../read/problems'
-import { addUsage, tokenCount, usageOf, without } from '../read/usage'
+import { addUsage, tokenCount, tokenUsage, withoutCached } from '../read/usage'
 import { asArray, asRecord, asString, asText, parseJsonText, toolOutputText } from '../read/values'
 
 /** What `discover` learned about a rollout file. */
@@ -207,7 +207,7 @@ async function* read(source: Source): AsyncGenerator<SessionPart> {
       else if (summary !== null) yield* system(summary, timestamp)
     } else if (type === 'event_msg') {
       if (payload.type === 'token_count') {
-        const counted = tokenUsage(payload, lastTotal)
+        const counted = callUsage(payload, lastTotal)
         lastTotal = counted.total ?? lastTotal
         if (counted.usage) yield* spent(counted.usage, timestamp)
         continue
@@ -298,7 +298,7 @@ function countsOf(value: unknown) {
  * running total is a repeat, not a new call; events without `last_token_usage` (older rollouts)
  * count the growth of the running total.
  */
-function tokenUsage(payload: Record<string, unknown>, previousTotal: string | null): { usage: MessageUsage | null; total: string | null } {
+function callUsage(payload: Record<string, unknown>, previousTotal: string | null): { usage: MessageUsage | null; total: string | null } {
   const info = asRecord(payload.info)
   const total = countsOf(info?.total_token_usage)
   const key = total ? JSON.stringify(total) : null
@@ -310,7 +310,7 @@ function tokenUsage(payload: Record<string, unknown>, previousTotal: string | nu
     counts = { input: grown(total.input, before?.input), cached: grown(total.cached, before?.cached), output: grown(total.output, before?.output) }
   }
   if (!counts) return { usage: null, total: key }
-  return { usage: usageOf({ inputTokens: without(counts.input, counts.cached), cacheReadTokens: counts.cached, outputTokens: counts.output }), total: key }
+  return { usage: tokenUsage({ inputTokens: withoutCached(counts.input, counts.cached), cacheReadTokens: counts.cached, outputTokens: counts.output }), total: key }
 }
 
 function sessionHeader(meta: Record<string, unknown> | null, data: CodexSource, timestamp: number | null): SessionHeader {

@@ -16,7 +16,7 @@ import { openArea, readJsonDocument, readSmallText, stampOf } from '../read/file
 import { lineProblems } from '../read/line-problems'
 import { promptTitle, workspaceAt } from '../read/naming'
 import { noConversation, unknownShapes } from '../read/problems'
-import { tokenCount, usageOf, without } from '../read/usage'
+import { remainder, tokenCount, tokenUsage } from '../read/usage'
 import { asArray, asRecord, asString, asText, parseJsonText, recordOf, toolOutputText } from '../read/values'
 
 /** What `discover` learned about a session. */
@@ -215,7 +215,7 @@ async function* readEventPass(path: string, pass: EventPass): AsyncGenerator<Ses
         timestamp,
         model: asText(payload.model) ?? model,
         toolInvocations,
-        usage: usageOf({ outputTokens: tokenCount(payload.outputTokens) }),
+        usage: tokenUsage({ outputTokens: tokenCount(payload.outputTokens) }),
         // A call that produced neither text nor tools spent tokens all the same.
         hidden: content === '' && toolInvocations.length === 0,
       }
@@ -264,15 +264,15 @@ function shutdownUsage(payload: Record<string, unknown>, runOutput: Map<string, 
     if (!counts) return []
     const cacheRead = tokenCount(counts.cacheReadTokens)
     const cacheWrite = tokenCount(counts.cacheWriteTokens)
-    const usage = usageOf({
-      inputTokens: without(tokenCount(counts.inputTokens), (cacheRead ?? 0) + (cacheWrite ?? 0)),
-      outputTokens: without(tokenCount(counts.outputTokens), runOutput.get(model) ?? 0),
+    const usage = tokenUsage({
+      inputTokens: remainder(tokenCount(counts.inputTokens), (cacheRead ?? 0) + (cacheWrite ?? 0)),
+      outputTokens: remainder(tokenCount(counts.outputTokens), runOutput.get(model) ?? 0),
       cacheReadTokens: cacheRead,
       cacheWrite5mTokens: cacheWrite,
     })
     if (!usage) return []
     const messageId = id === null ? null : `${id}:${model}`
-    return [{ id: messageId, role: 'assistant', content: '', timestamp, model, hidden: true, usage, metadata: { usageOf: 'session.shutdown' } }]
+    return [{ id: messageId, role: 'assistant', content: '', timestamp, model, hidden: true, usage, metadata: { tokenUsage: 'session.shutdown' } }]
   })
 }
 

@@ -15,7 +15,7 @@ import { openArea, readJsonDocument, readSmallText } from '../read/files'
 import { lineProblems } from '../read/line-problems'
 import { promptTitle, workspaceAt } from '../read/naming'
 import { noConversation, unknownShapes } from '../read/problems'
-import { tokenCount, usageOf, without } from '../read/usage'
+import { sumCounts, tokenUsage, withoutCached } from '../read/usage'
 import { asArray, asRecord, asString, asText, toolOutputText } from '../read/values'
 
 /** What `discover` learned about a chat file. */
@@ -312,13 +312,10 @@ function messageFrom(record: Record<string, unknown>, id: string, shapes: Replay
 function geminiUsage(value: unknown): MessageUsage | null {
   const tokens = asRecord(value)
   if (!tokens) return null
-  const input = tokenCount(tokens.input)
-  const cached = tokenCount(tokens.cached)
-  const output = tokenCount(tokens.output)
-  return usageOf({
-    inputTokens: input === null ? null : (without(input, cached) ?? 0) + (tokenCount(tokens.tool) ?? 0),
-    outputTokens: output === null ? null : output + (tokenCount(tokens.thoughts) ?? 0),
-    cacheReadTokens: cached,
+  return tokenUsage({
+    inputTokens: sumCounts(withoutCached(tokens.input, tokens.cached), tokens.tool),
+    outputTokens: sumCounts(tokens.output, tokens.thoughts),
+    cacheReadTokens: tokens.cached,
   })
 }
 

@@ -4,7 +4,7 @@ import { existing, type MessageInput, type MessageUsage, type Provider, type Pro
 import { openArea, readJsonDocument, type Area } from '../read/files'
 import { workspaceAt } from '../read/naming'
 import { openSqliteSource, readSqliteParts, type SqliteSource } from '../read/sqlite-source'
-import { tokenCount, usageOf } from '../read/usage'
+import { tokenCount, tokenUsage } from '../read/usage'
 import { asRecord, asString, asText, recordOf, toolOutputText } from '../read/values'
 
 /** `${XDG_DATA_HOME:-~/.local/share}/opencode` on every OS (Windows uses `%USERPROFILE%\.local\share`). */
@@ -218,7 +218,7 @@ function openCodeUsage(value: unknown): MessageUsage | null {
   const cache = recordOf(tokens.cache)
   const output = tokenCount(tokens.output)
   const reasoning = tokenCount(tokens.reasoning)
-  return usageOf({
+  return tokenUsage({
     inputTokens: tokenCount(tokens.input),
     outputTokens: output === null && reasoning === null ? null : (output ?? 0) + (reasoning ?? 0),
     cacheReadTokens: tokenCount(cache.read),

@@ -77,15 +77,8 @@ export async function openArea(root: string): Promise<Area | null> {
       return entry?.kind === 'dir' ? entry : null
     },
     async list(dir) {
-      let entries: Dirent[]
-      try {
-        entries = await readdir(dir, { withFileTypes: true })
-      } catch {
-        return []
-      }
-      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       const found = await Promise.all(
-        entries
+        (await sortedEntries(dir))
           .filter((entry) => entry.isFile() || entry.isDirectory() || entry.isSymbolicLink())
           .map((entry) => resolve(entry.name, join(dir, entry.name), entry.isSymbolicLink())),
       )
@@ -100,6 +93,33 @@ export async function openArea(root: string): Promise<Area | null> {
     },
   }
   return area
+}
+
+/** The entries of a directory as `readdir` types them (a symlink is not followed), sorted by name; empty when unreadable. */
+async function sortedEntries(dir: string): Promise<Dirent[]> {
+  try {
+    return (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  } catch {
+    return []
+  }
+}
+
+/**
+ * The regular files and directories in `dir`, sorted by name: the same rule as an area, for
+ * callers that have not opened one, but stricter: symlinks are left out even when they stay inside.
+ */
+export async function listDir(dir: string): Promise<Dirent[]> {
+  return (await sortedEntries(dir)).filter((entry) => entry.isFile() || entry.isDirectory())
+}
+
+/** Every regular file under `root` (depth-first, sorted, at most `maxDepth` levels) whose name `accept`s; symlinks are not followed. */
+export async function* walkFiles(root: string, accept: (name: string) => boolean, maxDepth = 8): AsyncGenerator<string> {
+  for (const entry of await listDir(root)) {
+    const path = join(root, entry.name)
+    if (entry.isDirectory()) {
+      if (maxDepth > 1) yield* walkFiles(path, accept, maxDepth - 1)
+    } else if (accept(entry.name)) yield path
+  }
 }
 
 const lastSegment = (path: string) => path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1)

@@ -1,24 +1,38 @@
 import type { MessageUsage } from '../provider'
 
-const FIELDS = ['inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWrite5mTokens', 'cacheWrite1hTokens'] as const
-
-/** A token count as a provider recorded it: a non-negative integer, else null (not recorded). */
+/** A token count as recorded: a non-negative integer, else null (absent, negative, fractional or not a number). */
 export const tokenCount = (value: unknown): number | null =>
   typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null
 
 /**
- * A message's usage from the counts a provider recorded (`inputTokens` is input NOT read from
- * the cache; `cacheWrite5mTokens` also holds writes of unrecorded duration); null when none is recorded.
+ * Token counts a provider recorded → the usage of one message, or null when it recorded none.
+ * `inputTokens` means input not read from the prompt cache (cache reads are counted apart), so a
+ * provider whose prompt count includes cache reads subtracts them before calling this;
+ * `cacheWrite5mTokens` also holds cache writes whose duration is not recorded.
  */
-export function usageOf(counts: Partial<MessageUsage>): MessageUsage | null {
+export function tokenUsage(counts: { [K in keyof MessageUsage]?: unknown }): MessageUsage | null {
   const usage: MessageUsage = {
-    inputTokens: counts.inputTokens ?? null,
-    outputTokens: counts.outputTokens ?? null,
-    cacheReadTokens: counts.cacheReadTokens ?? null,
-    cacheWrite5mTokens: counts.cacheWrite5mTokens ?? null,
-    cacheWrite1hTokens: counts.cacheWrite1hTokens ?? null,
+    inputTokens: tokenCount(counts.inputTokens),
+    outputTokens: tokenCount(counts.outputTokens),
+    cacheReadTokens: tokenCount(counts.cacheReadTokens),
+    cacheWrite5mTokens: tokenCount(counts.cacheWrite5mTokens),
+    cacheWrite1hTokens: tokenCount(counts.cacheWrite1hTokens),
   }
-  return FIELDS.some((field) => usage[field] !== null) ? usage : null
+  return Object.values(usage).some((value) => value !== null) ? usage : null
+}
+
+/** `a - b` for two recorded counts (a prompt count less its cache reads); the first when the second is missing. */
+export function withoutCached(total: unknown, cached: unknown): number | null {
+  const whole = tokenCount(total)
+  if (whole === null) return null
+  const part = tokenCount(cached) ?? 0
+  return whole >= part ? whole - part : null
+}
+
+/** The sum of recorded counts (output plus reasoning tokens); null when none is recorded. */
+export function sumCounts(...values: unknown[]): number | null {
+  const counts = values.map(tokenCount).filter((value): value is number => value !== null)
+  return counts.length > 0 ? counts.reduce((a, b) => a + b, 0) : null
 }
 
 /** The sum of two usages, field by field (a field is null only when both are). */
@@ -35,6 +49,6 @@ export function addUsage(a: MessageUsage | null, b: MessageUsage | null): Messag
   }
 }
 
-/** `total − part` for counts that include a part recorded apart (e.g. input including cache reads); never below 0. */
-export const without = (total: number | null, part: number | null): number | null =>
+/** What is left of a recorded total once a part of it is counted elsewhere (a run's total less its messages'); never below 0. */
+export const remainder = (total: number | null, part: number | null): number | null =>
   total === null ? null : Math.max(0, total - (part ?? 0))

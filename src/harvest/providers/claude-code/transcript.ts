@@ -3,7 +3,7 @@ import type { MessageInput, MessageUsage, SessionHeader, SessionPart, ToolInvoca
 import { lineProblems } from '../../read/line-problems'
 import { promptTitle, workspaceAt } from '../../read/naming'
 import { unknownShapes } from '../../read/problems'
-import { tokenCount, usageOf } from '../../read/usage'
+import { tokenCount, tokenUsage } from '../../read/usage'
 import { asArray, asRecord, asString, asText, toolOutputText } from '../../read/values'
 
 /** One parsed line of a Claude Code transcript. */
@@ -62,7 +62,7 @@ export function claudeUsage(value: unknown): MessageUsage | null {
   const oneHour = tokenCount(split?.ephemeral_1h_input_tokens)
   const splitKnown = fiveMinutes !== null || oneHour !== null
   const remainder = total === null ? 0 : Math.max(0, total - (fiveMinutes ?? 0) - (oneHour ?? 0))
-  return usageOf({
+  return tokenUsage({
     inputTokens: tokenCount(usage.input_tokens),
     outputTokens: tokenCount(usage.output_tokens),
     cacheReadTokens: tokenCount(usage.cache_read_input_tokens),

@@ -1,6 +1,6 @@
 import { toEpochMs } from '../../../shared/time'
 import type { MessageInput, MessageUsage, ToolInvocationInput } from '../../provider'
-import { tokenCount, usageOf } from '../../read/usage'
+import { tokenCount, tokenUsage } from '../../read/usage'
 import { asArray, asRecord, asString, asText, parseJsonText, recordOf, toolOutputText } from '../../read/values'
 
 /**
@@ -32,7 +32,7 @@ function bubbleUsage(value: unknown): MessageUsage | null {
   const inputTokens = tokenCount(counts.inputTokens)
   const outputTokens = tokenCount(counts.outputTokens)
   if (!inputTokens && !outputTokens) return null
-  return usageOf({ inputTokens, outputTokens })
+  return tokenUsage({ inputTokens, outputTokens })
 }
 
 /** The model a user bubble was sent to (assistant bubbles do not say). */
