@@ -244,13 +244,14 @@ describe('usage report', () => {
     const day = (n: number) => Date.UTC(2026, 3, n, 12)
     session('a', day(1), [message(day(1), 'gpt-5'), message(day(2), 'gpt-5'), message(day(2), 'o3'), message(null, 'o3')])
     session('b', day(2), [message(day(2), 'gpt-5')])
-    session('c', null, [message(null, 'gpt-5')])
+    session('c', null, [message(null, 'local-llm')])
     const rows = (groupBy: UsageGroup, range: { from?: string; to?: string } = {}) =>
       usageReport(db.sqlite, { groupBy, limit: 100, offset: 0, ...range }, EMBEDDED_PRICES).items.map(({ key, sessions, messages }) => ({ key, sessions, messages }))
     expect(rows('provider')).toEqual([{ key: 'codex', sessions: 3, messages: 6 }])
     expect(rows('model')).toEqual([
-      { key: 'gpt-5', sessions: 3, messages: 4 },
+      { key: 'gpt-5', sessions: 2, messages: 3 },
       { key: 'o3', sessions: 1, messages: 2 },
+      { key: 'local-llm', sessions: 1, messages: 1 },
     ])
     // Session a's message without a time counts on a's day; c has no time anywhere.
     expect(rows('day')).toEqual([
@@ -261,6 +262,11 @@ describe('usage report', () => {
     expect(rows('model', { to: '2026-04-01' })).toEqual([
       { key: 'gpt-5', sessions: 1, messages: 1 },
       { key: 'o3', sessions: 1, messages: 1 },
+    ])
+    // No workspace is a group too, and names the model it cannot price.
+    const workspaces = usageReport(db.sqlite, { groupBy: 'workspace', limit: 100, offset: 0 }, EMBEDDED_PRICES).items
+    expect(workspaces.map(({ key, sessions, costUsd, unpricedModels }) => ({ key, sessions, costUsd, unpricedModels }))).toEqual([
+      { key: null, sessions: 3, costUsd: null, unpricedModels: ['local-llm'] },
     ])
   })
 })

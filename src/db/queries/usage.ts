@@ -60,7 +60,7 @@ export interface UsageFilter {
 }
 
 interface RawRow {
-  key: string | number
+  key: string | number | null
   sessions: number
   messages: number
   input: number
@@ -69,58 +69,46 @@ interface RawRow {
   cache_write: number
   cost: number | null
   unpriced: number
-  unpriced_models: string | null
-  total: number
 }
 
 const DAY_MS = 86_400_000
 
-/**
- * The key column of each grouping. `+` keeps SQLite from walking the workspace index to group
- * (one table lookup per row); a scan and a sort of the rows are several times faster.
- */
+/** The column of each grouping. */
 const KEY: Record<UsageGroup, string> = {
   day: 'u.day',
   model: 'u.model',
   provider: 'u.provider',
-  workspace: '+u.workspace_id',
+  workspace: 'u.workspace_id',
   session: 'u.session_pk',
 }
 
 const RATE_COLUMNS = ['model', 'from_day', 'until_day', 'min_band', 'max_band', 'input', 'output', 'cache_read', 'cache_write_5m', 'cache_write_1h']
 
-/** Parameters ?1…?7 of the report queries: rates (or keys), provider, workspace, first and last day, limit, offset. */
-type Params = [string, string | null, string | null, number | null, number | null, number, number]
-
-/** Filters by ?2…?5; a day range leaves out usage whose day is not known (-1). */
-const WHERE = `(?2 IS NULL OR u.provider = ?2) AND (?4 IS NULL OR u.day >= ?4) AND (?5 IS NULL OR (u.day >= 0 AND u.day <= ?5))`
-
 /**
- * One report query over `table` (`usage_daily` or `usage_rollup`, aliased `u`), each row priced by
- * the rate of its model, day and prompt band. `sessions` is the expression counting a group's sessions.
+ * Parameters of the report queries: ?1 rates, ?2 provider, ?3 workspace, ?4 first and ?5 last day,
+ * then ?6 limit and ?7 offset, or (follow-up queries) ?6 the keys of the page and ?7 whether one is null.
  */
-function reportSql(table: string, key: string, sessions: string, order: string, workspace: boolean): string {
-  // Materialized: read once from the JSON and indexed for the join, not re-parsed for every row; `+u.model`
-  // makes the join look rates up by model instead of walking the rollup in model order.
-  return `WITH rates (${RATE_COLUMNS.join(', ')}) AS MATERIALIZED (
-      SELECT ${RATE_COLUMNS.map((_, i) => `value ->> '$[${i}]'`).join(', ')} FROM json_each(?1)
-    )
-    SELECT ${key} AS key, ${sessions} AS sessions, sum(u.messages) AS messages,
-      sum(u.input_tokens) AS input, sum(u.output_tokens) AS output, sum(u.cache_read_tokens) AS cache_read,
-      sum(u.cache_write_5m_tokens + u.cache_write_1h_tokens) AS cache_write,
-      sum((u.input_tokens * p.input + u.output_tokens * p.output + u.cache_read_tokens * p.cache_read
-        + u.cache_write_5m_tokens * p.cache_write_5m + u.cache_write_1h_tokens * p.cache_write_1h) / 1e6) AS cost,
-      sum(p.model IS NULL AND ${TOKENS} > 0) AS unpriced,
-      group_concat(DISTINCT CASE WHEN p.model IS NULL AND ${TOKENS} > 0 THEN u.model END) AS unpriced_models,
-      count(*) OVER () AS total
-    FROM ${table} u LEFT JOIN rates p ON p.model = +u.model
-      AND (p.from_day IS NULL OR u.day >= p.from_day) AND (p.until_day IS NULL OR u.day <= p.until_day)
-      AND u.prompt_band BETWEEN p.min_band AND p.max_band
-    WHERE ${WHERE}${workspace ? ' AND u.workspace_id IS ?3' : ' AND ?3 IS NULL'}
-    GROUP BY key ORDER BY ${order} LIMIT ?6 OFFSET ?7`
-}
+type Filters = [string, string | null, string | null, number | null, number | null]
+type Params = [...Filters, number | string, number]
 
 const TOKENS = '(u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_write_5m_tokens + u.cache_write_1h_tokens)'
+
+// Materialized: read once from the JSON and indexed for the join, not re-parsed for every row; `+u.model`
+// makes the join look rates up by model instead of walking the rollup in model order.
+const RATES = `rates (${RATE_COLUMNS.join(', ')}) AS MATERIALIZED (
+    SELECT ${RATE_COLUMNS.map((_, i) => `value ->> '$[${i}]'`).join(', ')} FROM json_each(?1)
+  )`
+const PRICED = `LEFT JOIN rates p ON p.model = +u.model
+    AND (p.from_day IS NULL OR u.day >= p.from_day) AND (p.until_day IS NULL OR u.day <= p.until_day)
+    AND u.prompt_band BETWEEN p.min_band AND p.max_band`
+const UNPRICED = `p.model IS NULL AND ${TOKENS} > 0`
+
+/** Filters ?2…?5 (?3 only when `workspace`, the rollup having workspaces); a day range leaves out usage whose day is not known (-1). */
+const where = (workspace: boolean) =>
+  `(?2 IS NULL OR u.provider = ?2) AND (?4 IS NULL OR u.day >= ?4) AND (?5 IS NULL OR (u.day >= 0 AND u.day <= ?5))${workspace ? ' AND u.workspace_id IS ?3' : ' AND ?3 IS NULL'}`
+
+/** Rows whose group is one of the page's keys (?6, ?7). */
+const onPage = (group: UsageGroup) => `(${KEY[group]} IN (SELECT value FROM json_each(?6)) OR (?7 AND ${KEY[group]} IS NULL))`
 
 /**
  * Usage summed per group, priced by `rates`. Days, models and providers are summed from
@@ -129,35 +117,61 @@ const TOKENS = '(u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cach
  * run by the ascending key; other groupings by the most tokens first.
  */
 export function usageRows(sqlite: Database, filter: UsageFilter, rates: ModelRate[], page: PageRequest): Page<UsageRow> {
-  const order = filter.groupBy === 'day' ? 'key' : `sum(${TOKENS}) DESC, key`
-  const params: Params = [
+  const group = filter.groupBy
+  const bound: Filters = [
     JSON.stringify(rates.map((r) => [r.model, r.fromDay, r.untilDay, r.minBand, r.maxBand, r.input, r.output, r.cacheRead, r.cacheWrite5m, r.cacheWrite1h])),
     filter.provider ?? null,
     filter.workspace ?? null,
     filter.fromDay ?? null,
     filter.untilDay ?? null,
-    page.limit,
-    page.offset,
   ]
-  const key = KEY[filter.groupBy]
-  const daily = filter.groupBy !== 'workspace' && filter.groupBy !== 'session' && filter.workspace == null
-  const sessions = daily ? '0' : filter.groupBy === 'session' ? '1' : 'count(DISTINCT u.session_pk)'
-  const rows = sqlite.query<RawRow, Params>(reportSql(daily ? 'usage_daily' : 'usage_rollup', key, sessions, order, filter.workspace != null)).all(...params)
+  const daily = group !== 'workspace' && group !== 'session' && filter.workspace == null
+  const table = daily ? 'usage_daily' : 'usage_rollup'
+  const filters = where(filter.workspace != null)
+  // `+` keeps SQLite from walking the workspace index to group (a table lookup per row); scanning and sorting is several times faster.
+  const key = group === 'workspace' ? `+${KEY.workspace}` : KEY[group]
+  const sessions = daily ? '0' : group === 'session' ? '1' : 'count(DISTINCT u.session_pk)'
+  const order = group === 'day' ? 'key' : `sum(${TOKENS}) DESC, key`
+  const rows = sqlite
+    .query<RawRow, Params>(
+      `WITH ${RATES}
+       SELECT ${key} AS key, ${sessions} AS sessions, sum(u.messages) AS messages,
+         sum(u.input_tokens) AS input, sum(u.output_tokens) AS output, sum(u.cache_read_tokens) AS cache_read,
+         sum(u.cache_write_5m_tokens + u.cache_write_1h_tokens) AS cache_write,
+         sum((u.input_tokens * p.input + u.output_tokens * p.output + u.cache_read_tokens * p.cache_read
+           + u.cache_write_5m_tokens * p.cache_write_5m + u.cache_write_1h_tokens * p.cache_write_1h) / 1e6) AS cost,
+         sum(${UNPRICED}) AS unpriced
+       FROM ${table} u ${PRICED}
+       WHERE ${filters}
+       GROUP BY key ORDER BY ${order} LIMIT ?6 OFFSET ?7`,
+    )
+    .all(...bound, page.limit, page.offset)
+  const pageOf = (keys: (string | number | null)[]): Params => [...bound, JSON.stringify(keys), keys.includes(null) ? 1 : 0]
+  const byKey = <T>(found: { key: string | number | null; value: T }[]) => new Map(found.map((row) => [row.key, row.value]))
   if (daily && rows.length > 0) {
     // A session counts once per group however many days, models and bands it has there.
-    const [, provider, workspace, fromDay, untilDay] = params
-    const counts = new Map(
+    const counts = byKey(
       sqlite
-        .query<{ key: string | number; sessions: number }, [string, string | null, string | null, number | null, number | null]>(
-          `SELECT ${key} AS key, count(DISTINCT u.session_pk) AS sessions FROM usage_rollup u
-           WHERE ${WHERE} AND ${key} IN (SELECT value FROM json_each(?1)) GROUP BY key`,
+        .query<{ key: string | number; value: number }, Params>(
+          `SELECT ${KEY[group]} AS key, count(DISTINCT u.session_pk) AS value FROM usage_rollup u
+           WHERE ${filters} AND ${onPage(group)} GROUP BY key`,
         )
-        .all(JSON.stringify(rows.map((row) => row.key)), provider, workspace, fromDay, untilDay)
-        .map((row) => [row.key, row.sessions]),
+        .all(...pageOf(rows.map((row) => row.key))),
     )
     for (const row of rows) row.sessions = counts.get(row.key) ?? 0
   }
-  const labels = labelsOf(sqlite, filter.groupBy, rows.map((row) => row.key))
+  const unpricedRows = rows.filter((row) => row.unpriced > 0)
+  const unpriced = byKey(
+    unpricedRows.length === 0
+      ? []
+      : sqlite
+          .query<{ key: string | number | null; value: string }, Params>(
+            `WITH ${RATES} SELECT ${KEY[group]} AS key, group_concat(DISTINCT u.model) AS value
+             FROM ${table} u ${PRICED} WHERE ${filters} AND ${onPage(group)} AND ${UNPRICED} GROUP BY key`,
+          )
+          .all(...pageOf(unpricedRows.map((row) => row.key))),
+  )
+  const labels = labelsOf(sqlite, group, rows.map((row) => row.key))
   const items = rows.map((row): UsageRow => {
     const { key, label } = labels(row.key)
     return {
@@ -171,17 +185,19 @@ export function usageRows(sqlite: Database, filter: UsageFilter, rates: ModelRat
       cacheWriteTokens: row.cache_write,
       // A row is priced only when all of it is: a partial sum would read as the whole cost.
       costUsd: row.unpriced > 0 || row.cost === null ? null : Math.round(row.cost * 1e6) / 1e6,
-      unpricedModels: row.unpriced_models === null ? [] : row.unpriced_models.split(',').sort(),
+      unpricedModels: unpriced.get(row.key)?.split(',').sort() ?? [],
     }
   })
-  // `total` comes with every row; past the last page there is none to carry it.
-  const total = rows[0]?.total ?? (page.offset > 0 ? countGroups(sqlite, filter) : 0)
+  // A short page tells the total; a full one, or one past the end, asks.
+  const total =
+    rows.length > 0 && rows.length < page.limit
+      ? page.offset + rows.length
+      : rows.length === 0 && page.offset === 0
+        ? 0
+        : sqlite
+            .query<{ n: number }, Filters>(`SELECT count(*) AS n FROM (SELECT 1 FROM ${table} u WHERE ${filters} GROUP BY ${KEY[group]})`)
+            .get(...bound)!.n
   return { items, meta: { total, limit: page.limit, offset: page.offset } }
-}
-
-/** The number of groups, for a page past the last one. */
-function countGroups(sqlite: Database, filter: UsageFilter): number {
-  return usageRows(sqlite, filter, [], { limit: 1, offset: 0 }).meta.total
 }
 
 /** Turns raw keys into public ones (a session's id, a day's date) with labels for people. */
