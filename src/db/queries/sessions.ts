@@ -163,7 +163,7 @@ interface MessageRowView {
 const MESSAGE_COLUMNS = `pk, idx, message_id, role, content, timestamp, model, state, error, hidden, metadata,
   input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens`
 
-function tokenUsage(row: MessageRowView): MessageUsage | null {
+function usageOf(row: MessageRowView): MessageUsage | null {
   const usage = {
     inputTokens: row.input_tokens,
     outputTokens: row.output_tokens,
@@ -231,7 +231,7 @@ export function messagesOf(sqlite: Database, sessionPk: number): Message[] {
     state: row.state,
     error: row.error,
     hidden: row.hidden === 1,
-    usage: tokenUsage(row),
+    usage: usageOf(row),
     metadata: metadataOf(row.metadata),
     toolInvocations: toolsByMessage.get(row.pk) ?? [],
   }))
