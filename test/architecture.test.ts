@@ -35,10 +35,11 @@ describe('dependency rules (README "Architecture")', () => {
   test('modules import each other only in the allowed directions', () => {
     const allowed: Record<string, string[]> = {
       main: ['cli', 'shared'],
-      cli: ['api', 'db', 'harvest', 'search', 'recording', 'agency', 'shared'],
-      api: ['db', 'harvest', 'search', 'recording', 'agency', 'shared', 'web'],
-      web: ['api', 'db', 'harvest', 'search', 'recording', 'agency'],
+      cli: ['api', 'db', 'harvest', 'search', 'recording', 'agency', 'usage', 'shared'],
+      api: ['db', 'harvest', 'search', 'recording', 'agency', 'usage', 'shared', 'web'],
+      web: ['api', 'db', 'harvest', 'search', 'recording', 'agency', 'usage'],
       harvest: ['db', 'shared'],
+      usage: ['db', 'shared'],
       search: ['db', 'shared'],
       recording: ['db', 'shared', 'search'],
       agency: ['db', 'shared', 'recording'],
@@ -67,11 +68,11 @@ describe('dependency rules (README "Architecture")', () => {
     }
   })
 
-  test('other modules enter harvest, search, recording and agency only through index.ts', () => {
+  test('other modules enter harvest, search, recording, agency and usage only through index.ts', () => {
     for (const file of files) {
       for (const target of importsOf(file)) {
         const to = moduleOf(target)
-        if (!['harvest', 'search', 'recording', 'agency'].includes(to) || moduleOf(file) === to) continue
+        if (!['harvest', 'search', 'recording', 'agency', 'usage'].includes(to) || moduleOf(file) === to) continue
         expect({ file, target }).toEqual({ file, target: to })
       }
     }

@@ -9,6 +9,7 @@ import { providerRoutes } from './routes/providers'
 import { recordingRoutes } from './routes/recording'
 import { sessionRoutes } from './routes/sessions'
 import { statsRoutes } from './routes/stats'
+import { usageRoutes } from './routes/usage'
 import { swarmRoutes } from './routes/swarms'
 import { webRoutes } from './routes/web'
 import { workspaceRoutes } from './routes/workspaces'
@@ -27,6 +28,7 @@ export function createApp(deps: AppDeps) {
     .use(workspaceRoutes(deps))
     .use(sessionRoutes(deps))
     .use(statsRoutes(deps))
+    .use(usageRoutes(deps))
     .use(providerRoutes(deps))
     .use(recordingRoutes(deps))
     .use(recordingSocket(deps))

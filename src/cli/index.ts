@@ -30,6 +30,7 @@ import { SwarmRunsCommand } from './commands/swarm/runs'
 import { SwarmShowCommand } from './commands/swarm/show'
 import { SwarmStopCommand } from './commands/swarm/stop'
 import { SwarmUpdateCommand } from './commands/swarm/update'
+import { UsageCommand } from './commands/usage'
 import { BaseCommand, ReportCommand } from './base-command'
 import type { ChasmContext } from './context'
 import { writeJsonLine } from './output'
@@ -45,6 +46,7 @@ export const COMMANDS = [
   ShowSessionCommand,
   SearchCommand,
   StatsCommand,
+  UsageCommand,
   ProvidersCommand,
   AgentsListCommand,
   AgentsCreateCommand,

@@ -9,6 +9,7 @@ import statsIndex from './0006_stats_index.sql' with { type: 'text' }
 import messageStateUsage from './0007_message_state_usage.sql' with { type: 'text' }
 import sessionTitles from './0008_session_titles.sql' with { type: 'text' }
 import sessionsOriginIndex from './0009_sessions_origin_index.sql' with { type: 'text' }
+import usageRollup from './0010_usage_rollup.sql' with { type: 'text' }
 
 /** SQL of every migration by tag, embedded in the binary. Add a line here for each new drizzle-kit migration. */
 const SQL_BY_TAG: Record<string, string> = {
@@ -22,6 +23,7 @@ const SQL_BY_TAG: Record<string, string> = {
   '0007_message_state_usage': messageStateUsage,
   '0008_session_titles': sessionTitles,
   '0009_sessions_origin_index': sessionsOriginIndex,
+  '0010_usage_rollup': usageRollup,
 }
 
 export interface Migration {

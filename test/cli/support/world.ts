@@ -103,6 +103,7 @@ export const SCENARIOS: Record<string, (world: World) => Scenario> = {
   'show session': () => ({ args: ['wide-1'], document: true }),
   search: () => ({ args: ['authentication'] }),
   stats: () => ({ args: [] }),
+  usage: () => ({ args: ['--by', 'model'] }),
   providers: (w) => ({ args: ['--home', w.home] }),
   'agents list': () => ({ args: [] }),
   'agents create': () => ({ args: ['reviewer', '--model', 'claude-sonnet-4-5', '--instruction', 'Review.', '--tool', 'file_read'] }),
