@@ -53,9 +53,8 @@ export function findSecrets(text: string): SecretFinding[] {
 /** The marker that replaces a secret of `kind`. */
 export const redactionMarker = (kind: string) => `[REDACTED:${kind}]`
 
-/** `text` with every secret replaced by `[REDACTED:<kind>]`; the same string when it holds none. */
-export function redactText(text: string): string {
-  const findings = findSecrets(text)
+/** `text` with the given findings replaced by their markers. */
+function replaceFindings(text: string, findings: SecretFinding[]): string {
   if (findings.length === 0) return text
   let out = ''
   let at = 0
@@ -66,16 +65,50 @@ export function redactText(text: string): string {
   return out + text.slice(at)
 }
 
-/** A JSON-like value with every string in it (object keys included) redacted. */
-export function redactDeep<T>(value: T): T {
-  if (typeof value === 'string') return redactText(value) as T
-  if (Array.isArray(value)) return value.map(redactDeep) as T
+/** `text` with every secret replaced by `[REDACTED:<kind>]`; the same string when it holds none. */
+export const redactText = (text: string): string => replaceFindings(text, findSecrets(text))
+
+// Object keys that name a secret: their string values are checked as `key: "value"` assignments too.
+const SECRET_NAME = /pass|secret|token|key|auth|credential/i
+
+/**
+ * The secrets in a string that is the value of object key `key` (or of none): those in the string
+ * itself, else the whole string when `key: "value"` reads as a secret assignment.
+ */
+function findInEntry(key: string | null, value: string): SecretFinding[] {
+  const findings = findSecrets(value)
+  if (findings.length > 0 || key === null || !SECRET_NAME.test(key)) return findings
+  const hit = findSecrets(`${key}: ${JSON.stringify(value)}`).find((finding) => finding.end > key.length + 2)
+  return hit ? [{ kind: hit.kind, start: 0, end: value.length }] : []
+}
+
+/**
+ * A JSON-like value with every string in it redacted, object keys included. A string under a key
+ * that names a secret (a `password` field) is judged with its key, as it would be in text.
+ */
+export function redactDeep<T>(value: T, key: string | null = null): T {
+  if (typeof value === 'string') return replaceFindings(value, findInEntry(key, value)) as T
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item)) as T
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {}
-    for (const [key, item] of Object.entries(value)) out[redactText(key)] = redactDeep(item)
+    for (const [name, item] of Object.entries(value)) out[redactText(name)] = redactDeep(item, name)
     return out as T
   }
   return value
+}
+
+/** Every secret in a JSON-like value (strings, object keys, nested values), judged as `redactDeep` does. */
+export function* secretsIn(value: unknown, key: string | null = null): Generator<{ kind: string; secret: string }> {
+  if (typeof value === 'string') {
+    for (const { kind, start, end } of findInEntry(key, value)) yield { kind, secret: value.slice(start, end) }
+  } else if (Array.isArray(value)) {
+    for (const item of value) yield* secretsIn(item)
+  } else if (value !== null && typeof value === 'object') {
+    for (const [name, item] of Object.entries(value)) {
+      yield* secretsIn(name)
+      yield* secretsIn(item, name)
+    }
+  }
 }
 
 /**

@@ -108,6 +108,19 @@ describe('redactDeep', () => {
       '[REDACTED:stripe-key]': { b: 'x [REDACTED:stripe-key]' },
     })
   })
+
+  test('a value under a key that names a secret is judged with its key', () => {
+    expect(redactDeep({ user: 'ada', password: 'hunter22', headers: { 'X-Api-Key': 'a8f3k29dkq01mzp4x7vb2nq8' } })).toEqual({
+      user: 'ada',
+      password: '[REDACTED:password]',
+      headers: { 'X-Api-Key': '[REDACTED:secret]' },
+    })
+    expect(redactDeep({ password: 'string', token: 'refreshTokenFromCookie', key: 'sessions' })).toEqual({
+      password: 'string',
+      token: 'refreshTokenFromCookie',
+      key: 'sessions',
+    })
+  })
 })
 
 describe('maskSecret and entropy', () => {

@@ -155,19 +155,39 @@ export function findSessionRow(sqlite: Database, id: string): SummaryRow | null 
   return sqlite.query<SummaryRow, [string]>(`SELECT ${SUMMARY_COLUMNS} FROM sessions WHERE id = ?`).get(id)
 }
 
-/** The messages of a session (by pk), in conversation order, with their tool invocations. */
-export function messagesOf(sqlite: Database, sessionPk: number): Message[] {
-  const messageRows = sqlite
-    .query<MessageRowView, [number]>(
-      'SELECT pk, idx, message_id, role, content, timestamp, model FROM messages WHERE session_pk = ? ORDER BY idx',
-    )
-    .all(sessionPk)
-  const toolRows = sqlite
-    .query<ToolRowView, [number]>(
-      `SELECT message_pk, call_id, name, input, output, status FROM tool_invocations
-       WHERE session_pk = ? ORDER BY message_pk, idx`,
-    )
-    .all(sessionPk)
+/** A window of a session's messages: `limit` of them from position `offset` in conversation order. */
+export interface MessageRange {
+  offset: number
+  limit: number
+}
+
+/** The messages of a session (by pk), in conversation order, with their tool invocations; all or a `range`. */
+export function messagesOf(sqlite: Database, sessionPk: number, range?: MessageRange): Message[] {
+  const messageRows = range
+    ? sqlite
+        .query<MessageRowView, [number, number, number]>(
+          'SELECT pk, idx, message_id, role, content, timestamp, model FROM messages WHERE session_pk = ? ORDER BY idx LIMIT ? OFFSET ?',
+        )
+        .all(sessionPk, range.limit, range.offset)
+    : sqlite
+        .query<MessageRowView, [number]>(
+          'SELECT pk, idx, message_id, role, content, timestamp, model FROM messages WHERE session_pk = ? ORDER BY idx',
+        )
+        .all(sessionPk)
+  const toolRows = range
+    ? sqlite
+        .query<ToolRowView, [number, number, number, number]>(
+          `SELECT message_pk, call_id, name, input, output, status FROM tool_invocations
+           WHERE session_pk = ? AND message_pk IN (SELECT pk FROM messages WHERE session_pk = ? ORDER BY idx LIMIT ? OFFSET ?)
+           ORDER BY message_pk, idx`,
+        )
+        .all(sessionPk, sessionPk, range.limit, range.offset)
+    : sqlite
+        .query<ToolRowView, [number]>(
+          `SELECT message_pk, call_id, name, input, output, status FROM tool_invocations
+           WHERE session_pk = ? ORDER BY message_pk, idx`,
+        )
+        .all(sessionPk)
   const toolsByMessage = new Map<number, ToolInvocation[]>()
   for (const tool of toolRows) {
     const list = toolsByMessage.get(tool.message_pk) ?? []

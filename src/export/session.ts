@@ -1,0 +1,42 @@
+import type { Database } from 'bun:sqlite'
+import { messagesOf, type Message } from '../db'
+import type { ExportFormat, ExportHead, RenderOptions } from './head'
+import { htmlDocument } from './html'
+import { jsonDocument } from './json'
+import { markdownDocument } from './markdown'
+import { exportBaseName } from './names'
+import { exportHead } from './store'
+
+const RENDERERS: Record<ExportFormat, (head: ExportHead, messages: Iterable<Message>, options: RenderOptions) => Generator<string>> = {
+  md: markdownDocument,
+  json: jsonDocument,
+  html: htmlDocument,
+}
+
+/** The media type of each format. */
+export const EXPORT_CONTENT_TYPE: Record<ExportFormat, string> = {
+  md: 'text/markdown; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+}
+
+/** A rendered session: its file name, media type and the document in chunks (one per message). */
+export interface SessionExport {
+  fileName: string
+  contentType: string
+  chunks: Generator<string>
+}
+
+/** A session's document in `format`; the messages are read at once (one consistent snapshot), rendered lazily. */
+export function exportSession(sqlite: Database, id: string, format: ExportFormat, options: RenderOptions): SessionExport {
+  const { pk, head } = exportHead(sqlite, id)
+  return {
+    fileName: `${exportBaseName(head)}.${format}`,
+    contentType: EXPORT_CONTENT_TYPE[format],
+    chunks: RENDERERS[format](head, messagesOf(sqlite, pk), options),
+  }
+}
+
+/** Renders a document in `format` from a head and messages already read. */
+export const renderDocument = (format: ExportFormat, head: ExportHead, messages: Iterable<Message>, options: RenderOptions) =>
+  RENDERERS[format](head, messages, options)

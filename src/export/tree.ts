@@ -1,0 +1,160 @@
+import type { Database } from 'bun:sqlite'
+import { closeSync, mkdirSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import { messagesOf, type Message } from '../db'
+import { markdownDocument } from './markdown'
+import { exportBaseName, id8, slug } from './names'
+import { treeCandidates, type TreeFilter } from './store'
+
+/** Bump when the Markdown a session renders to changes, so every file is rewritten once. */
+const RENDER_VERSION = 1
+const MESSAGE_PAGE = 1000
+const WRITE_BUFFER = 64 * 1024
+const HEADER = /^<!-- chasm-export session="([^"]*)" fingerprint="([0-9a-f]+)" -->\n/
+const HEADER_BYTES = 1024
+
+/** What `exportTree` writes and where. */
+export interface TreeOptions extends TreeFilter {
+  /** The folder the tree is written under (created if missing). */
+  out: string
+  redact: boolean
+  /** Rewrite every file, current or not. */
+  force?: boolean
+}
+
+/** What a tree export did. */
+export interface TreeReport {
+  sessions: number
+  written: number
+  unchanged: number
+  /** Files of sessions whose file name changed (a new title), removed after the new file was written. */
+  removed: number
+}
+
+/** The session id and fingerprint in the first line of a file written by a tree export, or null. */
+function readHeader(path: string, buffer: Buffer): { session: string; fingerprint: string } | null {
+  let fd: number
+  try {
+    fd = openSync(path, 'r')
+  } catch {
+    return null
+  }
+  try {
+    const match = HEADER.exec(buffer.toString('utf8', 0, readSync(fd, buffer, 0, HEADER_BYTES, 0)))
+    return match ? { session: decodeURIComponent(match[1]!), fingerprint: match[2]! } : null
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** Writes chunks to `path` through a temporary file, so a reader never sees half a document. */
+function writeAtomically(path: string, chunks: Iterable<string>): void {
+  const temporary = `${path}.tmp-${process.pid}`
+  const fd = openSync(temporary, 'w', 0o644)
+  try {
+    let pending = ''
+    for (const chunk of chunks) {
+      pending += chunk
+      if (pending.length >= WRITE_BUFFER) {
+        writeSync(fd, pending)
+        pending = ''
+      }
+    }
+    if (pending) writeSync(fd, pending)
+  } catch (error) {
+    closeSync(fd)
+    unlinkSync(temporary)
+    throw error
+  }
+  closeSync(fd)
+  renameSync(temporary, path)
+}
+
+function* withFirstLine(line: string, chunks: Iterable<string>): Generator<string> {
+  yield line
+  yield* chunks
+}
+
+/** A session's messages a page at a time: memory holds one page, however long the session. */
+function* messagePages(sqlite: Database, pk: number, count: number): Generator<Message> {
+  if (count <= MESSAGE_PAGE) return yield* messagesOf(sqlite, pk)
+  for (let offset = 0; ; offset += MESSAGE_PAGE) {
+    const page = messagesOf(sqlite, pk, { offset, limit: MESSAGE_PAGE })
+    yield* page
+    if (page.length < MESSAGE_PAGE) return
+  }
+}
+
+/** Directory listings, kept for the few folders being written (the export visits them in order). */
+function listings(capacity = 16) {
+  const cache = new Map<string, string[]>()
+  return (dir: string): string[] => {
+    let names = cache.get(dir)
+    if (!names) {
+      try {
+        names = readdirSync(dir)
+      } catch {
+        names = []
+      }
+      cache.set(dir, names)
+      if (cache.size > capacity) cache.delete(cache.keys().next().value!)
+    }
+    return names
+  }
+}
+
+/**
+ * Exports sessions as Markdown files at `<out>/<provider>/<workspace>/<yyyy-mm-dd>-<title-slug>-<id8>.md`.
+ * Idempotent: each file starts with a hidden header naming its session and a fingerprint of what
+ * the session's document depends on; a file whose fingerprint is current is not read further nor
+ * rewritten. A session whose file name changed (a new title) gets its new file and its old one,
+ * recognised by its header, is removed. Streamed: one session (one page of its messages) in memory.
+ */
+export function exportTree(sqlite: Database, options: TreeOptions, onProgress?: (report: TreeReport) => void): TreeReport {
+  const report: TreeReport = { sessions: 0, written: 0, unchanged: 0, removed: 0 }
+  const header = Buffer.alloc(HEADER_BYTES)
+  const listing = listings()
+  const created = new Set<string>()
+  for (const { pk, head, state } of treeCandidates(sqlite, options)) {
+    report.sessions++
+    const dir = join(options.out, slug(head.provider, 'unknown'), slug(head.workspace?.name ?? null, 'no-workspace'))
+    const fingerprint = Bun.hash(`${RENDER_VERSION}\n${options.redact}\n${state}`).toString(16)
+    const base = exportBaseName(head)
+    let path = join(dir, `${base}.md`)
+    let existing = readHeader(path, header)
+    if (existing && existing.session !== head.id) {
+      // Another session took this name (same day, title and id start): this one gets its full hash.
+      path = join(dir, `${base}-${Bun.hash(head.id).toString(16)}.md`)
+      existing = readHeader(path, header)
+    }
+    if (existing?.fingerprint === fingerprint && !options.force) {
+      report.unchanged++
+    } else {
+      if (!created.has(dir)) {
+        mkdirSync(dir, { recursive: true })
+        created.add(dir)
+      }
+      const line = `<!-- chasm-export session="${encodeURIComponent(head.id)}" fingerprint="${fingerprint}" -->\n`
+      writeAtomically(path, withFirstLine(line, markdownDocument(head, messagePages(sqlite, pk, head.messageCount), options)))
+      report.written++
+      if (!existing) report.removed += removeRenamed(dir, head.id, basename(path), listing, header)
+    }
+    if (onProgress && report.sessions % 1000 === 0) onProgress(report)
+  }
+  return report
+}
+
+/** Removes the files in `dir` that an earlier export wrote for session `id` under another name. */
+function removeRenamed(dir: string, id: string, keep: string, listing: (dir: string) => string[], header: Buffer): number {
+  const tag = `-${id8(id)}`
+  let removed = 0
+  for (const name of listing(dir)) {
+    if (name === keep || !name.endsWith('.md') || !name.includes(tag)) continue
+    const path = join(dir, name)
+    if (readHeader(path, header)?.session === id) {
+      unlinkSync(path)
+      removed++
+    }
+  }
+  return removed
+}
