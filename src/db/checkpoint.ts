@@ -69,15 +69,12 @@ export function startBackgroundCheckpoints(
   })
   const finish = chasm.sqlite.prepare('PRAGMA wal_checkpoint(PASSIVE)')
   let stopped: (() => void) | null = null
-  let failing = false
+  const report = checkpointReporter(log, intervalMs)
   worker.addEventListener('message', ({ data }: MessageEvent<{ type: string; log?: number; message?: string }>) => {
     if (data.type === 'stopped') stopped?.()
-    else if (data.type === 'failed') {
-      if (!failing) log.warn(`background WAL checkpoint failed (${data.message}); retrying every ${intervalMs} ms`)
-      failing = true
-    } else {
-      if (failing) log.info('background WAL checkpoints work again')
-      failing = false
+    else if (data.type === 'failed') report.failed(data.message ?? 'unknown error')
+    else {
+      report.succeeded()
       // The pass just copied almost everything: what is left is small, and once it is copied here,
       // between two commits, the next commit restarts the WAL from its beginning.
       if ((data.log ?? 0) >= restartFrames) {
@@ -102,5 +99,23 @@ export function startBackgroundCheckpoints(
         if (failed) stopped()
         else worker.postMessage({ type: 'stop' })
       }),
+  }
+}
+
+/**
+ * What the log says about background passes: one warning when they start failing (disk full, I/O
+ * error), one line when they work again; the retries in between stay quiet.
+ */
+export function checkpointReporter(log: Logger, intervalMs: number) {
+  let failing = false
+  return {
+    failed(message: string): void {
+      if (!failing) log.warn(`background WAL checkpoint failed (${message}); retrying every ${intervalMs} ms`)
+      failing = true
+    },
+    succeeded(): void {
+      if (failing) log.info('background WAL checkpoints work again')
+      failing = false
+    },
   }
 }

@@ -1,7 +1,7 @@
 export { openDatabase, databaseProbe, FILE_REPLACED, type ChasmDb } from './open'
 export { migrate } from './migrate'
 export { storageProblem } from './storage-errors'
-export { startBackgroundCheckpoints, CHECKPOINT_INTERVAL_MS, type Checkpointer } from './checkpoint'
+export { startBackgroundCheckpoints, checkpointReporter, CHECKPOINT_INTERVAL_MS, type Checkpointer } from './checkpoint'
 export {
   replaceSession,
   replaceSessions,
@@ -15,6 +15,8 @@ export {
   type Stage,
   upsertWorkspace,
   refreshWorkspace,
+  MESSAGE_INSERT_COLUMNS,
+  messageValues,
   type SessionInput,
   type MessageInput,
   type ToolInvocationInput,
@@ -25,3 +27,4 @@ export * from './queries/sessions'
 export * from './queries/workspaces'
 export * from './queries/stats'
 export { isFullTextDeferred, deferFullText, rebuildFullText, messageHighWater } from './fulltext'
+export { MESSAGE_ROLES, MESSAGE_STATES, SESSION_ORIGINS } from './enums'

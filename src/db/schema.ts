@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { MESSAGE_ROLES, MESSAGE_STATES, SESSION_ORIGINS } from './enums'
 
 // Times are epoch milliseconds (UTC) in every table; the API renders them as ISO-8601.
 
@@ -34,7 +35,7 @@ export const sessions = sqliteTable(
     toolInvocationCount: integer('tool_invocation_count').notNull().default(0),
     createdAt: integer('created_at'),
     updatedAt: integer('updated_at'),
-    origin: text('origin', { enum: ['harvest', 'recording', 'agency'] }).notNull(),
+    origin: text('origin', { enum: SESSION_ORIGINS }).notNull(),
     sourcePath: text('source_path'),
     onDisk: integer('on_disk', { mode: 'boolean' }).notNull().default(true),
     incomplete: integer('incomplete', { mode: 'boolean' }).notNull().default(false),
@@ -60,11 +61,22 @@ export const messages = sqliteTable(
       .references(() => sessions.pk, { onDelete: 'cascade' }),
     idx: integer('idx').notNull(),
     messageId: text('message_id').notNull(),
-    role: text('role', { enum: ['user', 'assistant', 'system', 'tool'] }).notNull(),
+    role: text('role', { enum: MESSAGE_ROLES }).notNull(),
     content: text('content').notNull().default(''),
     timestamp: integer('timestamp'),
     model: text('model'),
     metadata: text('metadata'),
+    state: text('state', { enum: MESSAGE_STATES }).notNull().default('complete'),
+    /** Why the turn failed or was cancelled, as the provider recorded it. */
+    error: text('error'),
+    /** Kept but left out of the transcript, as the provider's own view does (e.g. undone turns). */
+    hidden: integer('hidden', { mode: 'boolean' }).notNull().default(false),
+    // Token usage where the provider records it (null = not recorded), counted once per message.
+    inputTokens: integer('input_tokens'),
+    outputTokens: integer('output_tokens'),
+    cacheReadTokens: integer('cache_read_tokens'),
+    cacheWrite5mTokens: integer('cache_write_5m_tokens'),
+    cacheWrite1hTokens: integer('cache_write_1h_tokens'),
   },
   (table) => [
     uniqueIndex('messages_session_idx').on(table.sessionPk, table.idx),

@@ -1,7 +1,7 @@
 import type { Database, SQLQueryBindings } from 'bun:sqlite'
 import { createHash } from 'node:crypto'
 
-import type { MessageRole, SessionOrigin } from './queries/sessions'
+import type { MessageRole, MessageState, MessageUsage, SessionOrigin } from './queries/sessions'
 
 /** A project folder as one provider sees it; `key` is what makes it unique for that provider (usually the path). */
 export interface WorkspaceInput {
@@ -27,6 +27,33 @@ export interface MessageInput {
   model: string | null
   toolInvocations?: ToolInvocationInput[]
   metadata?: Record<string, unknown> | null
+  /** How the turn ended; default `complete`. */
+  state?: MessageState
+  /** Why a failed or cancelled turn ended. */
+  error?: string | null
+  /** Kept but left out of the transcript (see `Message.hidden`). */
+  hidden?: boolean
+  /** Token usage where the provider records it; counts it does not record are null. */
+  usage?: MessageUsage | null
+}
+
+/**
+ * The `messages` columns every writer fills, in order, and the values for one message: the one
+ * place that knows how a message becomes a row (harvest, recording, agency and staging use it).
+ */
+export const MESSAGE_INSERT_COLUMNS = `message_id, role, content, timestamp, model, metadata, state, error, hidden,
+  input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens`
+const MESSAGE_VALUE_SLOTS = '?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?'
+
+/** The values of `MESSAGE_INSERT_COLUMNS` for one message. */
+export function messageValues(message: MessageInput, messageId: string): SQLQueryBindings[] {
+  const usage = message.usage ?? null
+  return [
+    messageId, message.role, wellFormed(message.content), message.timestamp, message.model, jsonOrNull(message.metadata),
+    message.state ?? 'complete', message.error == null ? null : wellFormed(message.error), message.hidden ? 1 : 0,
+    usage?.inputTokens ?? null, usage?.outputTokens ?? null, usage?.cacheReadTokens ?? null,
+    usage?.cacheWrite5mTokens ?? null, usage?.cacheWrite1hTokens ?? null,
+  ]
 }
 
 /** A whole session in the normalized model; times are epoch ms. */
@@ -87,8 +114,7 @@ function prepareStatements(sqlite: Database) {
     ),
     deleteMessages: sqlite.prepare('DELETE FROM messages WHERE session_pk = ?'),
     insertMessage: sqlite.prepare<{ pk: number }, SQLQueryBindings[]>(
-      `INSERT INTO messages (session_pk, idx, message_id, role, content, timestamp, model, metadata)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
+      `INSERT INTO messages (session_pk, idx, ${MESSAGE_INSERT_COLUMNS}) VALUES (?, ?, ${MESSAGE_VALUE_SLOTS}) RETURNING pk`,
     ),
     insertToolInvocation: sqlite.prepare(
       `INSERT INTO tool_invocations (session_pk, message_pk, idx, call_id, name, input, output, status)
@@ -164,10 +190,7 @@ function writeMessages(s: Statements, sessionPk: number, messages: MessageInput[
   messages.forEach((message, offset) => {
     const index = firstIndex + offset
     const messageId = message.id ?? defaultMessageId(index)
-    const messagePk = s.insertMessage.get(
-      sessionPk, index, messageId, message.role, wellFormed(message.content), message.timestamp, message.model,
-      jsonOrNull(message.metadata),
-    )!.pk
+    const messagePk = s.insertMessage.get(sessionPk, index, ...messageValues(message, messageId))!.pk
     message.toolInvocations?.forEach((tool, toolIndex) => {
       s.insertToolInvocation.run(
         sessionPk, messagePk, toolIndex, tool.id ?? `${messageId}#${toolIndex}`, tool.name,
@@ -189,8 +212,7 @@ export interface Stage {
 
 const STAGE_TABLES = [
   `CREATE TEMP TABLE IF NOT EXISTS staged_messages (stage_id INTEGER NOT NULL, idx INTEGER NOT NULL,
-     message_id TEXT NOT NULL, role TEXT NOT NULL, content TEXT NOT NULL, timestamp INTEGER, model TEXT, metadata TEXT,
-     PRIMARY KEY (stage_id, idx))`,
+     ${MESSAGE_INSERT_COLUMNS}, PRIMARY KEY (stage_id, idx))`,
   `CREATE TEMP TABLE IF NOT EXISTS staged_tool_invocations (stage_id INTEGER NOT NULL, message_idx INTEGER NOT NULL,
      idx INTEGER NOT NULL, call_id TEXT NOT NULL, name TEXT NOT NULL, input TEXT, output TEXT, status TEXT)`,
   'CREATE INDEX IF NOT EXISTS temp.staged_tool_call ON staged_tool_invocations (stage_id, call_id)',
@@ -199,8 +221,8 @@ const STAGE_TABLES = [
 function prepareStaging(sqlite: Database) {
   for (const ddl of STAGE_TABLES) sqlite.run(ddl)
   return {
-    insertMessage: sqlite.prepare(
-      'INSERT INTO staged_messages (stage_id, idx, message_id, role, content, timestamp, model, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    insertMessage: sqlite.prepare<never, SQLQueryBindings[]>(
+      `INSERT INTO staged_messages (stage_id, idx, ${MESSAGE_INSERT_COLUMNS}) VALUES (?, ?, ${MESSAGE_VALUE_SLOTS})`,
     ),
     insertTool: sqlite.prepare(
       `INSERT INTO staged_tool_invocations (stage_id, message_idx, idx, call_id, name, input, output, status)
@@ -210,8 +232,8 @@ function prepareStaging(sqlite: Database) {
       'UPDATE staged_tool_invocations SET output = ?, status = coalesce(?, status) WHERE stage_id = ? AND call_id = ?',
     ),
     moveMessages: sqlite.prepare(
-      `INSERT INTO messages (session_pk, idx, message_id, role, content, timestamp, model, metadata)
-       SELECT ?, idx, message_id, role, content, timestamp, model, metadata FROM staged_messages WHERE stage_id = ? ORDER BY idx`,
+      `INSERT INTO messages (session_pk, idx, ${MESSAGE_INSERT_COLUMNS})
+       SELECT ?, idx, ${MESSAGE_INSERT_COLUMNS} FROM staged_messages WHERE stage_id = ? ORDER BY idx`,
     ),
     moveTools: sqlite.prepare(
       `INSERT INTO tool_invocations (session_pk, message_pk, idx, call_id, name, input, output, status)
@@ -245,7 +267,7 @@ export function stageMessages(sqlite: Database, stage: Stage, messages: MessageI
     for (const message of messages) {
       const index = stage.messages++
       const messageId = message.id ?? defaultMessageId(index)
-      s.insertMessage.run(stage.id, index, messageId, message.role, wellFormed(message.content), message.timestamp, message.model, jsonOrNull(message.metadata))
+      s.insertMessage.run(stage.id, index, ...messageValues(message, messageId))
       message.toolInvocations?.forEach((tool, toolIndex) => {
         stage.tools += 1
         s.insertTool.run(stage.id, index, toolIndex, tool.id ?? `${messageId}#${toolIndex}`, tool.name, jsonOrNull(tool.input), tool.output === null ? null : wellFormed(tool.output), tool.status)

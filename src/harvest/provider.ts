@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { MessageInput, ToolInvocationInput } from '../db'
+import type { MessageInput, MessageState, MessageUsage, ToolInvocationInput } from '../db'
 
-export type { MessageInput, ToolInvocationInput }
+export type { MessageInput, MessageState, MessageUsage, ToolInvocationInput }
 
 /** Where a provider looks: the discovery root and the OS conventions to apply under it. */
 export interface ProviderContext {

@@ -9,6 +9,7 @@ import {
   wellFormed,
   workspaceIdFor,
   type MessageInput,
+  type MessageRole,
   type SessionOrigin,
   type SessionSummary,
   type WorkspaceInput,
@@ -312,7 +313,7 @@ class BatchApplier {
     extras: Record<string, unknown> | null,
   ): MessageState {
     const metadata = extras ? JSON.stringify(extras) : null
-    const pk = this.store.insertMessage(state.pk, { idx: state.messageCount, id, role, content: wellFormed(content), timestamp: time, model, metadata })
+    const pk = this.store.insertMessage(state.pk, state.messageCount, id, { role: role as MessageRole, content, timestamp: time, model, metadata: extras })
     const message: MessageState = { pk, role, content, metadata, contentDirty: false, metadataDirty: false, nextToolIndex: 0 }
     state.messages.set(id, message)
     state.messageCount++

@@ -1,5 +1,5 @@
 import type { Database, SQLQueryBindings } from 'bun:sqlite'
-import type { SessionOrigin } from '../db'
+import { MESSAGE_INSERT_COLUMNS, messageValues, type MessageInput, type SessionOrigin } from '../db'
 
 /** A session as the recorder loads it: the session row joined with its recording state (null columns if none). */
 export interface SessionRecord {
@@ -114,8 +114,7 @@ export function recordingStore(sqlite: Database) {
     'SELECT pk, role, content, metadata FROM messages WHERE session_pk = ? AND message_id = ? LIMIT 1',
   )
   const insertMessage = sqlite.prepare<never, SQLQueryBindings[]>(
-    `INSERT INTO messages (session_pk, idx, message_id, role, content, timestamp, model, metadata)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO messages (session_pk, idx, ${MESSAGE_INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const updateContent = sqlite.prepare<never, [string, number]>('UPDATE messages SET content = ? WHERE pk = ?')
   const updateMessageMetadata = sqlite.prepare<never, [string, number]>('UPDATE messages SET metadata = ? WHERE pk = ?')
@@ -179,9 +178,9 @@ export function recordingStore(sqlite: Database) {
       insertEvent.run(pk, seq, eventId, eventType, now).changes === 1,
     eventSeq: (pk: number, eventId: string): number => eventSeq.get(pk, eventId)!.seq,
     findMessage: (sessionPk: number, messageId: string): MessageRecord | null => findMessage.get(sessionPk, messageId),
-    insertMessage(sessionPk: number, m: { idx: number; id: string; role: string; content: string; timestamp: number; model: string | null; metadata: string | null }): number {
+    insertMessage(sessionPk: number, idx: number, id: string, message: MessageInput): number {
       // run() + lastInsertRowid: cheaper than RETURNING on this hot path.
-      return Number(insertMessage.run(sessionPk, m.idx, m.id, m.role, m.content, m.timestamp, m.model, m.metadata).lastInsertRowid)
+      return Number(insertMessage.run(sessionPk, idx, ...messageValues(message, id)).lastInsertRowid)
     },
     updateContent: (pk: number, content: string) => updateContent.run(content, pk),
     updateMessageMetadata: (pk: number, metadata: string) => updateMessageMetadata.run(metadata, pk),

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { replaceSession, workspaceIdFor } from '../../src/db'
 import { testApp } from '../support/app'
-import { sampleSession } from '../support/sessions'
+import { MESSAGE_DEFAULTS, sampleSession } from '../support/sessions'
 
 const error = (code: string, message: string | RegExp) => ({ success: false, error: { code, message: message instanceof RegExp ? expect.stringMatching(message) : message } })
 
@@ -50,6 +50,7 @@ describe('read API', () => {
       content: 'Use a session cookie and rotate the refresh token.',
       timestamp: '2026-01-08T12:00:00.000Z',
       model: 'claude-sonnet-4-5',
+      ...MESSAGE_DEFAULTS,
       toolInvocations: [{ id: 'sess-1-call-1', name: 'Read', input: { path: 'src/auth.ts' }, output: 'export {}', status: 'ok' }],
     })
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { replaceSession } from '../../src/db'
 import { testApp } from '../support/app'
-import { sampleSession } from '../support/sessions'
+import { MESSAGE_DEFAULTS, sampleSession } from '../support/sessions'
 import { dumpTables, event, testClock } from '../recording/support'
 
 const T0 = '2026-01-08T12:00:00.000Z'
@@ -38,7 +38,7 @@ describe('recording REST API', () => {
     expect((await t.json('/api/sessions')).body).toEqual({ success: true, data: [summary], meta: { total: 1, limit: 50, offset: 0 } })
     expect((await t.json('/api/sessions/abc123')).body.data).toEqual({
       ...summary,
-      messages: [{ id: 'msg-0', index: 0, role: 'user', content: 'How do I implement auth?', timestamp: T0, model: null, toolInvocations: [] }],
+      messages: [{ id: 'msg-0', index: 0, role: 'user', content: 'How do I implement auth?', timestamp: T0, model: null, ...MESSAGE_DEFAULTS, toolInvocations: [] }],
     })
     expect((await t.json('/api/sessions/search?q=implement')).body.data.map((r: any) => r.sessionId)).toEqual(['abc123'])
     expect((await t.json('/api/stats')).body.data).toMatchObject({ totalSessions: 1, totalMessages: 1, byProvider: { api: { sessions: 1, messages: 1 } } })

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { statSync } from 'node:fs'
-import { startBackgroundCheckpoints } from '../../src/db'
-import { silentLogger } from '../../src/shared/log'
+import { checkpointReporter, startBackgroundCheckpoints } from '../../src/db'
+import { silentLogger, streamLogger } from '../../src/shared/log'
 import { openTestDb } from '../support/db'
 
 const walBytes = (path: string) => statSync(`${path}-wal`).size
@@ -30,4 +30,20 @@ describe('background WAL checkpoints', () => {
     expect(autocheckpoint(db)).toBe(1000)
   })
 
+  test('a run of failed passes is reported once, and so is the recovery', () => {
+    const lines: string[] = []
+    const report = checkpointReporter(streamLogger((line) => lines.push(line.trim())), 50)
+    report.succeeded()
+    report.failed('database or disk is full')
+    report.failed('database or disk is full')
+    report.failed('disk I/O error')
+    report.succeeded()
+    report.succeeded()
+    report.failed('disk I/O error')
+    expect(lines.map((line) => line.replace(/^\S+ /, ''))).toEqual([
+      'warn background WAL checkpoint failed (database or disk is full); retrying every 50 ms',
+      'info background WAL checkpoints work again',
+      'warn background WAL checkpoint failed (disk I/O error); retrying every 50 ms',
+    ])
+  })
 })

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test'
-import { getSession, getStats, getWorkspace, listSessions, replaceSession, workspaceIdFor, type SessionInput } from '../../src/db'
+import { createStage, getSession, getStats, getWorkspace, listSessions, replaceSession, stageMessages, workspaceIdFor, type SessionInput } from '../../src/db'
 import { openTestDb } from '../support/db'
+import { MESSAGE_DEFAULTS } from '../support/sessions'
 
 const session = (overrides: Partial<SessionInput> = {}): SessionInput => ({
   id: 's-1',
@@ -49,6 +50,7 @@ describe('replaceSession', () => {
           content: 'How do I implement authentication?',
           timestamp: '2026-01-08T10:00:00.000Z',
           model: null,
+          ...MESSAGE_DEFAULTS,
           toolInvocations: [],
         },
         {
@@ -58,11 +60,35 @@ describe('replaceSession', () => {
           content: 'Use a session cookie.',
           timestamp: '2026-01-08T12:00:00.000Z',
           model: 'claude-sonnet-4-5',
+          ...MESSAGE_DEFAULTS,
           toolInvocations: [{ id: 'call-1', name: 'Read', input: { path: 'src/auth.ts' }, output: 'export {}', status: 'ok' }],
         },
       ],
     })
     expect(getWorkspace(db.sqlite, workspaceId)).toMatchObject({ sessions: 1, updated: '2026-01-08T12:00:00.000Z', name: 'app' })
+  })
+
+  test('turn state, error, hidden flag, token usage and metadata read back, through staging too', () => {
+    using db = openTestDb()
+    const failed = {
+      role: 'assistant' as const, content: '', timestamp: null, model: 'gpt-4.1', state: 'failed' as const, error: 'Rate limit exceeded',
+      hidden: true, usage: { inputTokens: 1200, outputTokens: 0, cacheReadTokens: null, cacheWrite5mTokens: 5, cacheWrite1hTokens: 7 },
+      metadata: { mode: 'agent', attachments: ['src/a.ts'] },
+    }
+    const expected = {
+      state: 'failed' as const, error: 'Rate limit exceeded', hidden: true,
+      usage: { inputTokens: 1200, outputTokens: 0, cacheReadTokens: null, cacheWrite5mTokens: 5, cacheWrite1hTokens: 7 },
+      metadata: { mode: 'agent', attachments: ['src/a.ts'] },
+    }
+    replaceSession(db.sqlite, session({ messages: [failed] }))
+    expect(getSession(db.sqlite, 's-1').messages[0]).toMatchObject(expected)
+    const stage = createStage(db.sqlite)
+    stageMessages(db.sqlite, stage, [failed])
+    replaceSession(db.sqlite, session({ id: 's-2', messages: [{ role: 'user', content: 'hi', timestamp: null, model: null }] }), stage)
+    expect(getSession(db.sqlite, 's-2').messages.map(({ state, error, hidden, usage, metadata }) => ({ state, error, hidden, usage, metadata }))).toEqual([
+      expected,
+      { state: 'complete', error: null, hidden: false, usage: null, metadata: null },
+    ])
   })
 
   test('replacing a session swaps its messages and keeps counts right', () => {

@@ -53,3 +53,12 @@ export function smallFilesystem(bytes: number): { path: string; [Symbol.dispose]
     },
   }
 }
+
+/** Why `smallFilesystem` cannot work on this machine, or null when it can (probed once by mounting one). */
+export function smallFilesystemUnavailable(): string | null {
+  if (process.platform !== 'linux') return `tmpfs mounts need Linux (this is ${process.platform})`
+  const probe = smallFilesystem(1024 * 1024)
+  if (probe === null) return 'cannot mount a tmpfs here (needs root, or a container without CAP_SYS_ADMIN)'
+  probe[Symbol.dispose]()
+  return null
+}

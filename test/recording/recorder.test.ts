@@ -3,6 +3,7 @@ import { getSession, getStats, getWorkspace, listSessions, replaceSession, works
 import { createRecorder, EventError, type CommittedEvent } from '../../src/recording'
 import { searchSessions } from '../../src/search'
 import { dumpTables, event, testRecorder } from './support'
+import { MESSAGE_DEFAULTS } from '../support/sessions'
 
 const T0 = '2026-01-08T12:00:00.000Z'
 
@@ -34,7 +35,7 @@ describe('recording events', () => {
       origin: 'recording',
       sourceDeleted: false,
       messages: [
-        { id: 'msg-0', index: 0, role: 'user', content: 'How do I implement auth?', timestamp: T0, model: null, toolInvocations: [] },
+        { id: 'msg-0', index: 0, role: 'user', content: 'How do I implement auth?', timestamp: T0, model: null, ...MESSAGE_DEFAULTS, toolInvocations: [] },
       ],
     })
     expect(listSessions(t.db.sqlite, {}, { limit: 10, offset: 0 }).items.map((s) => s.id)).toEqual(['abc123'])
@@ -75,11 +76,11 @@ describe('recording events', () => {
     const messages = [
       {
         id: 'u1', index: 0, role: 'user', content: 'Why does login fail?', timestamp: '2026-01-08T11:59:00.000Z', model: null,
-        toolInvocations: [{ id: 'c2', name: 'Grep', input: 'cookie', output: '{"hits":2}', status: 'error' }],
+        ...MESSAGE_DEFAULTS, toolInvocations: [{ id: 'c2', name: 'Grep', input: 'cookie', output: '{"hits":2}', status: 'error' }],
       },
       {
         id: 'a1', index: 1, role: 'assistant', content: 'Let me look at the cookie.', timestamp: '2026-01-08T12:00:01.000Z', model: null,
-        toolInvocations: [{ id: 'c1', name: 'Read', input: { path: 'src/auth.ts' }, output: 'export {}', status: 'completed' }],
+        ...MESSAGE_DEFAULTS, metadata: { tokens: 3, duration_ms: 12 }, toolInvocations: [{ id: 'c1', name: 'Read', input: { path: 'src/auth.ts' }, output: 'export {}', status: 'completed' }],
       },
     ]
     expect<unknown>(t.recorder.getSession(s)).toEqual({
@@ -121,10 +122,10 @@ describe('recording events', () => {
       ],
     })
     expect(t.recorder.getSession('s').messages).toEqual([
-      { id: 'msg-0', index: 0, role: 'user', content: 'list files', timestamp: T0, model: null, toolInvocations: [] },
+      { id: 'msg-0', index: 0, role: 'user', content: 'list files', timestamp: T0, model: null, ...MESSAGE_DEFAULTS, toolInvocations: [] },
       {
         id: 'msg-1', index: 1, role: 'assistant', content: '', timestamp: T0, model: null,
-        toolInvocations: [
+        ...MESSAGE_DEFAULTS, toolInvocations: [
           { id: 'c1', name: 'ls', input: {}, output: null, status: 'pending' },
           { id: 'c2', name: 'cat', input: null, output: null, status: 'pending' },
         ],
@@ -351,10 +352,10 @@ describe('snapshots', () => {
     const withoutPks = (d: typeof once) => ({ ...d, messages: d.messages.map((m) => ({ ...(m as object), pk: 0 })), tools: d.tools.map((x) => ({ ...(x as object), pk: 0, message_pk: 0 })) })
     expect(withoutPks(twice)).toEqual(withoutPks(once))
     expect(t.recorder.getSession('s').messages).toEqual([
-      { id: 'msg-0', index: 0, role: 'user', content: 'hi', timestamp: '2026-01-08T11:00:00.000Z', model: null, toolInvocations: [] },
+      { id: 'msg-0', index: 0, role: 'user', content: 'hi', timestamp: '2026-01-08T11:00:00.000Z', model: null, ...MESSAGE_DEFAULTS, toolInvocations: [] },
       {
         id: 'a', index: 1, role: 'assistant', content: 'hello', timestamp: null, model: 'gpt-4o',
-        toolInvocations: [{ id: 'a#0', name: 'ls', input: {}, output: 'a.ts', status: 'completed' }],
+        ...MESSAGE_DEFAULTS, metadata: { mood: 'good' }, toolInvocations: [{ id: 'a#0', name: 'ls', input: {}, output: 'a.ts', status: 'completed' }],
       },
     ])
     // Recording continues after a snapshot: deltas reach snapshot messages, seq goes on.

@@ -1,4 +1,4 @@
-import type { SessionInput } from '../../src/db'
+import type { Message, SessionInput } from '../../src/db'
 
 /** A small realistic session for read-side tests; override any field. */
 export function sampleSession(overrides: Partial<SessionInput> = {}): SessionInput {
@@ -26,3 +26,6 @@ export function sampleSession(overrides: Partial<SessionInput> = {}): SessionInp
     ...overrides,
   }
 }
+
+/** The fields of an API message that most sources leave at their defaults. */
+export const MESSAGE_DEFAULTS = { state: 'complete', error: null, hidden: false, usage: null, metadata: null } as const satisfies Partial<Message>

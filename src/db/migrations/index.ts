@@ -6,6 +6,7 @@ import recording from './0003_recording.sql' with { type: 'text' }
 import ftsDeferred from './0004_fts_deferred.sql' with { type: 'text' }
 import processIds from './0005_process_ids.sql' with { type: 'text' }
 import statsIndex from './0006_stats_index.sql' with { type: 'text' }
+import messageStateUsage from './0007_message_state_usage.sql' with { type: 'text' }
 
 /** SQL of every migration by tag, embedded in the binary. Add a line here for each new drizzle-kit migration. */
 const SQL_BY_TAG: Record<string, string> = {
@@ -16,6 +17,7 @@ const SQL_BY_TAG: Record<string, string> = {
   '0004_fts_deferred': ftsDeferred,
   '0005_process_ids': processIds,
   '0006_stats_index': statsIndex,
+  '0007_message_state_usage': messageStateUsage,
 }
 
 export interface Migration {

@@ -2,20 +2,18 @@ import type { Database } from 'bun:sqlite'
 import { Type, type Static } from '@sinclair/typebox'
 import { notFound } from '../../shared/errors'
 import { toIso } from '../../shared/time'
+import { literalUnion, MESSAGE_ROLES, MESSAGE_STATES, SESSION_ORIGINS } from '../enums'
 import type { Page, PageRequest } from './page'
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
 const IsoTime = Nullable(Type.String({ format: 'date-time' }))
 
-export const SessionOrigin = Type.Union([Type.Literal('harvest'), Type.Literal('recording'), Type.Literal('agency')])
-export const MessageRole = Type.Union([
-  Type.Literal('user'),
-  Type.Literal('assistant'),
-  Type.Literal('system'),
-  Type.Literal('tool'),
-])
+export const SessionOrigin = literalUnion(SESSION_ORIGINS)
+export const MessageRole = literalUnion(MESSAGE_ROLES)
+export const MessageState = literalUnion(MESSAGE_STATES)
 export type MessageRole = Static<typeof MessageRole>
 export type SessionOrigin = Static<typeof SessionOrigin>
+export type MessageState = Static<typeof MessageState>
 
 /** A session without its messages (SPEC §4). */
 export const SessionSummary = Type.Object({
@@ -43,6 +41,20 @@ export const ToolInvocation = Type.Object({
 })
 export type ToolInvocation = Static<typeof ToolInvocation>
 
+const TokenCount = Nullable(Type.Integer({ minimum: 0 }))
+
+/** Tokens one message used, as the provider recorded them; a count it did not record is null. */
+export const MessageUsage = Type.Object({
+  inputTokens: TokenCount,
+  outputTokens: TokenCount,
+  cacheReadTokens: TokenCount,
+  cacheWrite5mTokens: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+    description: 'prompt-cache writes kept 5 minutes (also every cache write whose duration the provider does not record)',
+  }),
+  cacheWrite1hTokens: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'prompt-cache writes kept 1 hour' }),
+})
+export type MessageUsage = Static<typeof MessageUsage>
+
 export const Message = Type.Object({
   id: Type.String(),
   index: Type.Integer({ minimum: 0 }),
@@ -50,6 +62,13 @@ export const Message = Type.Object({
   content: Type.String(),
   timestamp: IsoTime,
   model: Nullable(Type.String()),
+  state: MessageState,
+  error: Type.Union([Type.String(), Type.Null()], { description: 'why a failed or cancelled turn ended, as the provider recorded it' }),
+  hidden: Type.Boolean({ description: "true for turns the provider's own view leaves out (e.g. undone); kept, never shown as ordinary turns" }),
+  usage: Type.Union([MessageUsage, Type.Null()], { description: 'null when the provider recorded no token usage for this message' }),
+  metadata: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], {
+    description: 'what else the source recorded about the message (attachments, agent, mode, …)',
+  }),
   toolInvocations: Type.Array(ToolInvocation),
 })
 export type Message = Static<typeof Message>
@@ -130,6 +149,34 @@ interface MessageRowView {
   content: string
   timestamp: number | null
   model: string | null
+  state: MessageState
+  error: string | null
+  hidden: number
+  metadata: string | null
+  input_tokens: number | null
+  output_tokens: number | null
+  cache_read_tokens: number | null
+  cache_write_5m_tokens: number | null
+  cache_write_1h_tokens: number | null
+}
+
+const MESSAGE_COLUMNS = `pk, idx, message_id, role, content, timestamp, model, state, error, hidden, metadata,
+  input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens`
+
+function usageOf(row: MessageRowView): MessageUsage | null {
+  const usage = {
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    cacheReadTokens: row.cache_read_tokens,
+    cacheWrite5mTokens: row.cache_write_5m_tokens,
+    cacheWrite1hTokens: row.cache_write_1h_tokens,
+  }
+  return Object.values(usage).every((count) => count === null) ? null : usage
+}
+
+const metadataOf = (text: string | null): Record<string, unknown> | null => {
+  const value = parseJson(text)
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null
 }
 
 interface ToolRowView {
@@ -166,13 +213,11 @@ export function messagesOf(sqlite: Database, sessionPk: number, range?: MessageR
   const messageRows = range
     ? sqlite
         .query<MessageRowView, [number, number, number]>(
-          'SELECT pk, idx, message_id, role, content, timestamp, model FROM messages WHERE session_pk = ? ORDER BY idx LIMIT ? OFFSET ?',
+          `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_pk = ? ORDER BY idx LIMIT ? OFFSET ?`,
         )
         .all(sessionPk, range.limit, range.offset)
     : sqlite
-        .query<MessageRowView, [number]>(
-          'SELECT pk, idx, message_id, role, content, timestamp, model FROM messages WHERE session_pk = ? ORDER BY idx',
-        )
+        .query<MessageRowView, [number]>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_pk = ? ORDER BY idx`)
         .all(sessionPk)
   const toolRows = range
     ? sqlite
@@ -201,6 +246,11 @@ export function messagesOf(sqlite: Database, sessionPk: number, range?: MessageR
     content: row.content,
     timestamp: toIso(row.timestamp),
     model: row.model,
+    state: row.state,
+    error: row.error,
+    hidden: row.hidden === 1,
+    usage: usageOf(row),
+    metadata: metadataOf(row.metadata),
     toolInvocations: toolsByMessage.get(row.pk) ?? [],
   }))
 }

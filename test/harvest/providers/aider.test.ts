@@ -8,6 +8,7 @@ import { openTestDb } from '../../support/db'
 import { dumpDb, harvestHome } from '../../support/harvest'
 import { fixtureTree, tempDir, tempHome, touch, type Tree } from '../../support/temp'
 import { providerContract } from '../provider-contract'
+import { MESSAGE_DEFAULTS } from '../../support/sessions'
 
 const HISTORY = '.aider.chat.history.md'
 const TODO = `projects/todo-api/${HISTORY}`
@@ -50,7 +51,7 @@ const message = (index: number, role: Message['role'], content: string, extra: P
   content,
   timestamp: null,
   model: null,
-  toolInvocations: [],
+  ...MESSAGE_DEFAULTS, toolInvocations: [],
   ...extra,
 })
 

@@ -6,6 +6,7 @@ import { openTestDb } from '../../support/db'
 import { dumpDb, harvestHome } from '../../support/harvest'
 import { fixtureTree, tempHome, type Tree } from '../../support/temp'
 import { providerContract } from '../provider-contract'
+import { MESSAGE_DEFAULTS } from '../../support/sessions'
 
 const CLINE_TASKS = ['.config', 'Code', 'User', 'globalStorage', 'saoudrizwan.claude-dev', 'tasks']
 
@@ -54,7 +55,7 @@ const message = (index: number, role: Message['role'], content: string, extra: P
   content,
   timestamp: null,
   model: null,
-  toolInvocations: [],
+  ...MESSAGE_DEFAULTS, toolInvocations: [],
   ...extra,
 })
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -192,6 +193,7 @@ describe('cline harvest', () => {
             timestamp: iso(1768300000000),
           }),
           message(1, 'assistant', 'Let me run the health check.', {
+            metadata: { thinking: 'Probably the upstream timeout.' },
             timestamp: iso(1768300002000),
             model: 'gpt-4.1',
             toolInvocations: [

@@ -9,6 +9,7 @@ import { dumpDb, harvestHome } from '../../support/harvest'
 import { allParts, discoveredPaths, partsOf } from '../../support/parts'
 import { fixtureTree, tempHome, type Tree } from '../../support/temp'
 import { providerContract } from '../provider-contract'
+import { MESSAGE_DEFAULTS } from '../../support/sessions'
 
 const ws = (key: string) => workspaceIdFor('codex', key)
 const HEALTHCHECK = 'sessions/2026/02/10/rollout-2026-02-10T14-02-11-01952f3a-7b6c-7d8e-9f01-23456789abcd.jsonl'
@@ -119,7 +120,7 @@ describe('codex', () => {
               content: "summarise yesterday's changes",
               timestamp: '2025-12-24T17:30:01.000Z',
               model: null,
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'msg-1',
@@ -128,7 +129,7 @@ describe('codex', () => {
               content: 'Yesterday you added a healthcheck route and a failing test for it.',
               timestamp: '2025-12-24T17:30:06.000Z',
               model: 'o4-mini',
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'msg-2',
@@ -137,7 +138,7 @@ describe('codex', () => {
               content: "The user asked for a summary of yesterday's changes; it was given.",
               timestamp: '2025-12-24T17:31:00.000Z',
               model: null,
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'msg-3',
@@ -146,7 +147,7 @@ describe('codex', () => {
               content: 'thanks!',
               timestamp: '2025-12-24T17:31:05.000Z',
               model: null,
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
           ],
         },
@@ -169,7 +170,7 @@ describe('codex', () => {
               content: 'add a healthcheck route',
               timestamp: '2026-02-10T13:02:11.531Z',
               model: null,
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'msg-1',
@@ -178,7 +179,7 @@ describe('codex', () => {
               content: '',
               timestamp: '2026-02-10T13:02:13.100Z',
               model: 'gpt-5-codex',
-              toolInvocations: [
+              ...MESSAGE_DEFAULTS, toolInvocations: [
                 {
                   id: 'call_3Fx',
                   name: 'shell',
@@ -206,7 +207,7 @@ describe('codex', () => {
               content: 'Added `GET /healthz` returning `ok`.',
               timestamp: '2026-02-10T13:02:16.100Z',
               model: 'gpt-5-codex',
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'msg-3',
@@ -215,7 +216,7 @@ describe('codex', () => {
               content: 'now run the tests — and answer in 中文 please',
               timestamp: '2026-02-10T13:05:00.000Z',
               model: null,
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'msg-4',
@@ -224,7 +225,7 @@ describe('codex', () => {
               content: '好的，我来运行测试。',
               timestamp: '2026-02-10T13:05:02.000Z',
               model: 'gpt-5.1-codex-max',
-              toolInvocations: [
+              ...MESSAGE_DEFAULTS, toolInvocations: [
                 {
                   id: 'call_9Z',
                   name: 'shell_command',
@@ -244,7 +245,7 @@ describe('codex', () => {
               content: '测试失败：`/healthz` 还没有注册到应用上。',
               timestamp: '2026-02-10T13:05:12.000Z',
               model: 'gpt-5.1-codex-max',
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
           ],
         },
@@ -267,7 +268,7 @@ describe('codex', () => {
               content: 'why is Render() called twice?',
               timestamp: '2026-03-05T08:14:00.300Z',
               model: null,
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'msg-1',
@@ -276,7 +277,7 @@ describe('codex', () => {
               content: '',
               timestamp: '2026-03-05T08:14:03.000Z',
               model: 'gpt-5-codex',
-              toolInvocations: [
+              ...MESSAGE_DEFAULTS, toolInvocations: [
                 {
                   id: 'call_ls1',
                   name: 'local_shell',
@@ -308,7 +309,7 @@ describe('codex', () => {
               content: '`Render()` runs in both the constructor (line 14) and `OnLoad` (line 31). Remove the constructor call.',
               timestamp: '2026-03-05T08:14:09.000Z',
               model: 'gpt-5-codex',
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
           ],
         },
@@ -402,7 +403,7 @@ describe('codex', () => {
       content: 'add a healthcheck route',
       timestamp: '2026-02-10T13:02:11.531Z',
       model: null,
-      toolInvocations: [],
+      ...MESSAGE_DEFAULTS, toolInvocations: [],
     }
     expect(
       dumpDb(db).sessions.map(({ id, workspaceId, title, model, messages }) => ({ id, workspaceId, title, model, messages })),
@@ -434,7 +435,7 @@ describe('codex', () => {
             content: 'no session_meta before me',
             timestamp: '2026-01-01T00:00:01.000Z',
             model: null,
-            toolInvocations: [],
+            ...MESSAGE_DEFAULTS, toolInvocations: [],
           },
           {
             id: 'msg-1',
@@ -443,7 +444,7 @@ describe('codex', () => {
             content: '',
             timestamp: '2026-01-01T00:00:03.000Z',
             model: null,
-            toolInvocations: [{ id: 'c1', name: 'unknown', input: 'not json', output: 'done', status: 'error' }],
+            ...MESSAGE_DEFAULTS, toolInvocations: [{ id: 'c1', name: 'unknown', input: 'not json', output: 'done', status: 'error' }],
           },
         ],
       },
@@ -506,7 +507,7 @@ describe('codex', () => {
       content: 'danke! 👍',
       timestamp: '2026-03-05T08:20:00.000Z',
       model: null,
-      toolInvocations: [],
+      ...MESSAGE_DEFAULTS, toolInvocations: [],
     })
   })
 

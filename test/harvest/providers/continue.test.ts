@@ -6,6 +6,7 @@ import { openTestDb } from '../../support/db'
 import { dumpDb, harvestHome } from '../../support/harvest'
 import { fixtureTree, tempHome, touch, type Tree } from '../../support/temp'
 import { providerContract } from '../provider-contract'
+import { MESSAGE_DEFAULTS } from '../../support/sessions'
 
 const SESSIONS = ['.continue', 'sessions']
 const MTIME = new Date('2026-01-10T00:00:00.000Z')
@@ -43,7 +44,7 @@ const message = (index: number, role: Message['role'], content: string, extra: P
   content,
   timestamp: null,
   model: null,
-  toolInvocations: [],
+  ...MESSAGE_DEFAULTS, toolInvocations: [],
   ...extra,
 })
 
@@ -94,7 +95,7 @@ describe('continue harvest', () => {
         messages: [
           message(0, 'system', 'You are a careful translator.'),
           message(1, 'user', 'Prüfe bitte alle Strings in de.json 🙏\nund vergleiche mit ja.json', { id: 'u-1' }),
-          message(2, 'assistant', longReply, { id: 'a-1', model: 'GPT-4o' }),
+          message(2, 'assistant', longReply, { id: 'a-1', model: 'GPT-4o', metadata: { thinking: 'The user wants a side-by-side check.' } }),
           message(3, 'user', 'Danke!'),
         ],
       },

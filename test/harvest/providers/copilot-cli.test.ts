@@ -9,6 +9,7 @@ import { dumpDb, harvestHome } from '../../support/harvest'
 import { allParts, discoveredPaths, partsOf } from '../../support/parts'
 import { fixtureTree, tempHome, type Tree } from '../../support/temp'
 import { providerContract } from '../provider-contract'
+import { MESSAGE_DEFAULTS } from '../../support/sessions'
 
 const ws = (key: string) => workspaceIdFor('copilot-cli', key)
 const BUILD_LOG = Array.from({ length: 2500 }, (_, i) => `- step ${i + 1}: \`dotnet build -c Release\` → ✓ (${i + 1} ms)`).join(
@@ -125,7 +126,7 @@ describe('copilot-cli', () => {
               content: 'run the linter',
               timestamp: '2026-04-02T11:00:05.000Z',
               model: null,
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'am-1',
@@ -134,7 +135,7 @@ describe('copilot-cli', () => {
               content: 'Running eslint.',
               timestamp: '2026-04-02T11:00:07.000Z',
               model: 'claude-sonnet-4.5',
-              toolInvocations: [
+              ...MESSAGE_DEFAULTS, toolInvocations: [
                 {
                   id: 't1',
                   name: 'bash',
@@ -154,7 +155,7 @@ describe('copilot-cli', () => {
               content: '',
               timestamp: '2026-04-02T11:00:13.000Z',
               model: 'claude-sonnet-4.5',
-              toolInvocations: [
+              ...MESSAGE_DEFAULTS, toolInvocations: [
                 {
                   id: 't2',
                   name: 'bash',
@@ -183,7 +184,7 @@ describe('copilot-cli', () => {
               content: 'Model changed to gpt-5 — Ünïcödé ✓',
               timestamp: '2026-04-02T11:00:21.000Z',
               model: null,
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'am-3',
@@ -192,7 +193,7 @@ describe('copilot-cli', () => {
               content: '`tsc` reports one error in `src/app.ts` line 3: a string is assigned to a number. 修正しますか？',
               timestamp: '2026-04-02T11:00:25.000Z',
               model: 'gpt-5',
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
           ],
         },
@@ -215,7 +216,7 @@ describe('copilot-cli', () => {
               content: 'Where is the tsconfig strictness set?',
               timestamp: '2026-04-02T11:00:13.300Z',
               model: null,
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'sm-1',
@@ -224,7 +225,7 @@ describe('copilot-cli', () => {
               content: 'In tsconfig.json: `"strict": true` on line 4.',
               timestamp: '2026-04-02T11:00:15.000Z',
               model: 'claude-haiku-4.5',
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
           ],
         },
@@ -247,7 +248,7 @@ describe('copilot-cli', () => {
               content: 'show me the build log for every step',
               timestamp: '2026-05-11T06:30:04.000Z',
               model: null,
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'bm-1',
@@ -256,7 +257,7 @@ describe('copilot-cli', () => {
               content: BUILD_LOG,
               timestamp: '2026-05-11T06:30:09.000Z',
               model: 'gpt-5-mini',
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
           ],
         },
@@ -279,7 +280,7 @@ describe('copilot-cli', () => {
               content: 'please add mcp servers',
               timestamp: null,
               model: null,
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'msg-1',
@@ -288,7 +289,7 @@ describe('copilot-cli', () => {
               content: 'Sure — let me look at the config first.',
               timestamp: null,
               model: null,
-              toolInvocations: [
+              ...MESSAGE_DEFAULTS, toolInvocations: [
                 {
                   id: 'call_a1',
                   name: 'str_replace_editor',
@@ -308,7 +309,7 @@ describe('copilot-cli', () => {
               content: 'The config has no servers yet; I added `github`.',
               timestamp: null,
               model: null,
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'msg-3',
@@ -317,7 +318,7 @@ describe('copilot-cli', () => {
               content: 'thanks',
               timestamp: null,
               model: null,
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
           ],
         },
@@ -386,7 +387,7 @@ describe('copilot-cli', () => {
       content,
       timestamp: second === null ? null : `2026-01-01T00:00:0${second}.000Z`,
       model: null,
-      toolInvocations: [],
+      ...MESSAGE_DEFAULTS, toolInvocations: [],
     })
     expect(dumpDb(db).sessions.map(({ id, workspaceId, title, messages }) => ({ id, workspaceId, title, messages }))).toEqual([
       {
@@ -453,7 +454,7 @@ describe('copilot-cli', () => {
       content: 'merci 🙏',
       timestamp: '2026-05-11T06:31:00.000Z',
       model: null,
-      toolInvocations: [],
+      ...MESSAGE_DEFAULTS, toolInvocations: [],
     })
   })
 

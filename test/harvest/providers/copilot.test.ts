@@ -9,6 +9,7 @@ import { openTestDb } from '../../support/db'
 import { dumpDb, harvestHome } from '../../support/harvest'
 import { fixtureTree, tempHome, touch, type Tree } from '../../support/temp'
 import { providerContract } from '../provider-contract'
+import { MESSAGE_DEFAULTS } from '../../support/sessions'
 
 // The legacy store and the session index live in SQLite `state.vscdb` files, which cannot be
 // hand-written text: they are built here with bun:sqlite and serialized into the fixture tree.
@@ -154,10 +155,10 @@ const KEYS = {
 }
 type Tool = SessionDetail['messages'][number]['toolInvocations'][number]
 const user = (index: number, id: string, content: string, at: number | null) => ({
-  id, index, role: 'user' as const, content, timestamp: at === null ? null : iso(at), model: null, toolInvocations: [] as Tool[],
+  id, index, role: 'user' as const, content, timestamp: at === null ? null : iso(at), model: null, ...MESSAGE_DEFAULTS, toolInvocations: [] as Tool[],
 })
-const assistant = (index: number, id: string, content: string, at: number | null, model: string | null, toolInvocations: Tool[] = []) => ({
-  id, index, role: 'assistant' as const, content, timestamp: at === null ? null : iso(at), model, toolInvocations,
+const assistant = (index: number, id: string, content: string, at: number | null, model: string | null, toolInvocations: Tool[] = [], metadata: Record<string, unknown> | null = null) => ({
+  id, index, role: 'assistant' as const, content, timestamp: at === null ? null : iso(at), model, ...MESSAGE_DEFAULTS, metadata, toolInvocations,
 })
 const session = (id: string, workspace: string, title: string | null, model: string | null, created: number, updated: number, messages: SessionDetail['messages']): SessionDetail => ({
   id, workspaceId: wsId(workspace), provider: 'copilot', title, model, messageCount: messages.length,
@@ -194,7 +195,7 @@ const EXPECTED_SESSIONS: SessionDetail[] = [
     user(0, 'request_a1', 'fix the failing test', 1767700005000),
     assistant(1, 'request_a1:response', 'Let me run the tests first.\n\nThe assertion expects `200`; the handler returns `201`. I updated the test.', 1767700019000, 'copilot/claude-sonnet-4.5', [
       { id: 'call_01', name: 'run_in_terminal', input: { command: 'npm test', language: 'sh' }, output: 'FAIL test/todos.test.ts\n  expected 200, received 201', status: 'error' },
-    ]),
+    ], { editedFiles: ['/home/dev/projects/todo-api/test/todos.test.ts'] }),
     // request_a2 was replaced by request_a3 (a push with `i: 1`).
     user(2, 'request_a3', 'run the linter with --fix', 1767700120000),
     assistant(3, 'request_a3:response', 'Fixed 3 lint errors; issue #12 tracks the CI failure.', 1767700150000, 'copilot/gpt-4.1', [
@@ -203,7 +204,7 @@ const EXPECTED_SESSIONS: SessionDetail[] = [
         output: 'Read [](file:///home/dev/projects/todo-api/eslint.config.js)', status: 'completed',
       },
       { id: 'call_03', name: 'mcp_github_list_issues', input: { repo: 'dev/todo-api', state: 'open' }, output: '#12 Lint errors in CI', status: 'completed' },
-    ]),
+    ], { thinking: 'The user wants lint fixes.' }),
   ]),
   session('9c8b7a65-4321-4fed-8cba-0987654321fe', KEYS.todo, 'Deploy script', 'copilot/gpt-4.1', 1767800000000, 1767800063000, [
     user(0, 'request_d1', 'write a deploy script', 1767800001000),
@@ -302,15 +303,15 @@ describe('copilot: the fixture home', () => {
     )
   })
 
-  test('assistant messages keep thinking, edited files and the response state as metadata', async () => {
+  test('assistant messages keep thinking and edited files as metadata, and their response state', async () => {
     using home = fixtureHome()
     const parts = await partsOf(home.path, '5a1c9e7d-2b3f-4e60-8d7c-1f2e3d4c5b6a')
     const messages = parts.flatMap((part) => (part.kind === 'message' ? [part.message] : []))
-    expect(messages.map((m) => ({ id: m.id, metadata: m.metadata ?? null }))).toEqual([
-      { id: 'request_a1', metadata: null },
-      { id: 'request_a1:response', metadata: { state: 'complete', editedFiles: ['/home/dev/projects/todo-api/test/todos.test.ts'] } },
-      { id: 'request_a3', metadata: null },
-      { id: 'request_a3:response', metadata: { state: 'complete', thinking: 'The user wants lint fixes.' } },
+    expect(messages.map((m) => ({ id: m.id, state: m.state ?? 'complete', metadata: m.metadata ?? null }))).toEqual([
+      { id: 'request_a1', state: 'complete', metadata: null },
+      { id: 'request_a1:response', state: 'complete', metadata: { editedFiles: ['/home/dev/projects/todo-api/test/todos.test.ts'] } },
+      { id: 'request_a3', state: 'complete', metadata: null },
+      { id: 'request_a3:response', state: 'complete', metadata: { thinking: 'The user wants lint fixes.' } },
     ])
     expect(parts[0]).toEqual({
       kind: 'session',

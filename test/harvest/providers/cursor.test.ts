@@ -10,6 +10,7 @@ import { fixtureText, kvStoreBytes, withFiles } from '../../support/fixture-db'
 import { dumpDb, harvestHome } from '../../support/harvest'
 import { fixtureTree, tempHome, type Tree } from '../../support/temp'
 import { providerContract } from '../provider-contract'
+import { MESSAGE_DEFAULTS } from '../../support/sessions'
 
 const USER = '.config/Cursor/User'
 const GLOBAL = `${USER}/globalStorage/state.vscdb`
@@ -65,7 +66,7 @@ const message = (id: string, index: number, role: Message['role'], content: stri
   content,
   timestamp: null,
   model: null,
-  toolInvocations: [],
+  ...MESSAGE_DEFAULTS, toolInvocations: [],
   ...extra,
 })
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -92,6 +93,7 @@ const SESSIONS: SessionDetail[] = [
       message('b-user-1', 0, 'user', 'Replace console.log with our logger in src/', { timestamp: '2026-01-07T15:33:21.000Z' }),
       message('b-ai-1', 1, 'assistant', '', {
         timestamp: '2026-01-07T15:33:40.000Z',
+        metadata: { thinking: 'Three call sites use console.log.' },
         model: 'claude-4.5-sonnet',
         toolInvocations: [
           {

@@ -9,6 +9,7 @@ import { dumpDb, harvestHome } from '../../support/harvest'
 import { allParts, discoveredPaths, partsOf } from '../../support/parts'
 import { fixtureTree, tempHome, type Tree } from '../../support/temp'
 import { providerContract } from '../provider-contract'
+import { MESSAGE_DEFAULTS } from '../../support/sessions'
 
 const ws = (key: string) => workspaceIdFor('gemini-cli', key)
 const NOTES = Array.from({ length: 1200 }, (_, i) => `${i + 1}. メモ ${i + 1}: «résumé» — note ${i + 1}`).join('\n')
@@ -130,7 +131,7 @@ describe('gemini-cli', () => {
               content: 'hello',
               timestamp: '2026-01-15T10:02:01.000Z',
               model: null,
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'x2',
@@ -139,7 +140,7 @@ describe('gemini-cli', () => {
               content: 'Hi! What are we building?',
               timestamp: '2026-01-15T10:02:03.000Z',
               model: 'gemini-2.5-flash',
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
           ],
         },
@@ -162,7 +163,7 @@ describe('gemini-cli', () => {
               content: 'draft an outline',
               timestamp: '2026-04-10T21:05:10.000Z',
               model: null,
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'n-2b',
@@ -171,7 +172,7 @@ describe('gemini-cli', () => {
               content: '# Outline 📝\n\n1. Einführung\n2. 本論\n3. خاتمة',
               timestamp: '2026-04-10T21:05:59.000Z',
               model: 'gemini-2.5-flash',
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'n-3',
@@ -180,7 +181,7 @@ describe('gemini-cli', () => {
               content: '[API Error: 429 Resource exhausted]',
               timestamp: '2026-04-10T21:07:00.000Z',
               model: null,
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'n-4',
@@ -189,7 +190,7 @@ describe('gemini-cli', () => {
               content: 'list every note with its number\n[image/png]',
               timestamp: '2026-04-10T21:07:30.000Z',
               model: null,
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'n-5',
@@ -198,7 +199,7 @@ describe('gemini-cli', () => {
               content: NOTES,
               timestamp: '2026-04-10T21:08:00.000Z',
               model: 'gemini-2.5-pro',
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'n-8',
@@ -207,7 +208,7 @@ describe('gemini-cli', () => {
               content: 'start over: just the first note',
               timestamp: '2026-04-10T21:09:00.000Z',
               model: null,
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'n-9',
@@ -216,7 +217,7 @@ describe('gemini-cli', () => {
               content: '1. メモ 1: «résumé» — note 1',
               timestamp: '2026-04-10T21:09:02.000Z',
               model: 'gemini-2.5-pro',
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
           ],
         },
@@ -239,7 +240,7 @@ describe('gemini-cli', () => {
               content: 'list the routes',
               timestamp: '2026-03-01T08:40:20.500Z',
               model: null,
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'm-2',
@@ -248,7 +249,7 @@ describe('gemini-cli', () => {
               content: 'There are 3 routes: `/todos`, `/todos/:id`, `/healthz`.',
               timestamp: '2026-03-01T08:40:24.100Z',
               model: 'gemini-2.5-pro',
-              toolInvocations: [
+              ...MESSAGE_DEFAULTS, toolInvocations: [
                 {
                   id: 'grep-1',
                   name: 'search_file_content',
@@ -267,7 +268,7 @@ describe('gemini-cli', () => {
               content: 'add a DELETE route for @src/routes.ts',
               timestamp: '2026-03-01T08:42:00.000Z',
               model: null,
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'm-5',
@@ -276,7 +277,7 @@ describe('gemini-cli', () => {
               content: 'Added `DELETE /todos/:id`. The edit to the test file was cancelled.',
               timestamp: '2026-03-01T08:42:09.000Z',
               model: 'gemini-3-pro-preview',
-              toolInvocations: [
+              ...MESSAGE_DEFAULTS, toolInvocations: [
                 {
                   id: 'edit-1',
                   name: 'replace',
@@ -307,7 +308,7 @@ describe('gemini-cli', () => {
               content: 'Request cancelled.',
               timestamp: '2026-03-01T08:42:10.000Z',
               model: null,
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
           ],
         },
@@ -330,7 +331,7 @@ describe('gemini-cli', () => {
               content: 'what does `pnpm why` do?',
               timestamp: '2026-02-01T12:00:01.000Z',
               model: null,
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'p2',
@@ -339,7 +340,7 @@ describe('gemini-cli', () => {
               content: 'It shows why a package is installed.',
               timestamp: '2026-02-01T12:00:04.000Z',
               model: 'gemini-2.5-flash',
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'p3',
@@ -348,7 +349,7 @@ describe('gemini-cli', () => {
               content: 'and `pnpm dedupe`?',
               timestamp: '2026-02-05T09:00:00.000Z',
               model: null,
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'p4',
@@ -357,7 +358,7 @@ describe('gemini-cli', () => {
               content: 'It removes duplicate versions from the lockfile.',
               timestamp: '2026-02-05T09:00:03.000Z',
               model: 'gemini-2.5-flash',
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
           ],
         },
@@ -380,7 +381,7 @@ describe('gemini-cli', () => {
               content: 'Find where routes are registered',
               timestamp: '2026-03-01T08:42:01.000Z',
               model: null,
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'sub-2',
@@ -389,7 +390,7 @@ describe('gemini-cli', () => {
               content: 'Routes are registered in src/app.ts via `app.use(router)`.',
               timestamp: '2026-03-01T08:42:04.000Z',
               model: 'gemini-2.5-flash',
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
           ],
         },
@@ -412,7 +413,7 @@ describe('gemini-cli', () => {
               content: 'what is a monad',
               timestamp: '2025-09-01T07:00:05.000Z',
               model: null,
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
             {
               id: 'h2',
@@ -421,7 +422,7 @@ describe('gemini-cli', () => {
               content: 'A monoid in the category of endofunctors.',
               timestamp: '2025-09-01T07:00:30.000Z',
               model: 'gemini-1.5-pro',
-              toolInvocations: [],
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
             },
           ],
         },
@@ -501,7 +502,7 @@ describe('gemini-cli', () => {
       content,
       timestamp: `2026-01-01T00:00:0${second}.000Z`,
       model: null,
-      toolInvocations: [],
+      ...MESSAGE_DEFAULTS, toolInvocations: [],
     })
     expect(dumpDb(db).sessions.map(({ id, workspaceId, title, messages }) => ({ id, workspaceId, title, messages }))).toEqual([
       { id: 'aaaa0001', workspaceId: broken, title: 'first words', messages: [message('t1', 'first words', 1)] },

@@ -10,6 +10,7 @@ import { fixtureText, sqliteBytes, withFiles } from '../../support/fixture-db'
 import { dumpDb, harvestHome } from '../../support/harvest'
 import { fixtureTree, tempHome, type Tree } from '../../support/temp'
 import { providerContract } from '../provider-contract'
+import { MESSAGE_DEFAULTS } from '../../support/sessions'
 
 const ROOT = '.local/share/opencode'
 const SQL = fixtureText('opencode', 'opencode.sql')
@@ -52,7 +53,7 @@ const message = (id: string, index: number, role: Message['role'], content: stri
   content,
   timestamp: null,
   model: null,
-  toolInvocations: [],
+  ...MESSAGE_DEFAULTS, toolInvocations: [],
   ...extra,
 })
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -80,6 +81,7 @@ const DB_SESSIONS: SessionDetail[] = [
       message('msg_01', 0, 'user', 'log every request with its duration', { timestamp: iso(1768000001000) }),
       message('msg_02', 1, 'assistant', 'Added a `timing` middleware before auth.', {
         timestamp: iso(1768000004000),
+        metadata: { reasoning: 'A middleware before auth can time every request.' },
         model: 'claude-sonnet-4-5',
         toolInvocations: [
           {

@@ -1,6 +1,6 @@
 import { posix } from 'node:path'
 import { toEpochMs } from '../../../shared/time'
-import type { MessageInput, SessionPart, ToolInvocationInput, WorkspaceRef } from '../../provider'
+import type { MessageInput, MessageState, SessionPart, ToolInvocationInput, WorkspaceRef } from '../../provider'
 import { uriComponentsPath } from './workspace'
 import {
   arrayOf,
@@ -28,7 +28,7 @@ export interface SessionOrigin {
 const TITLE_LENGTH = 50
 
 // `modelState.value` of a request (VS Code's ResponseModelState).
-const RESPONSE_STATES = ['pending', 'complete', 'cancelled', 'failed', 'needs-input'] as const
+const RESPONSE_STATES = ['pending', 'complete', 'cancelled', 'failed', 'pending'] as const satisfies readonly MessageState[]
 // `isConfirmed.type` values that mean the tool never ran (VS Code's ToolConfirmKind).
 const TOOL_DENIED = 0
 const TOOL_SKIPPED = 5
@@ -218,10 +218,12 @@ function responseOf(request: JsonRecord, calls: ToolCallData): Response | null {
   return response
 }
 
-function responseState(request: JsonRecord): string | undefined {
+// VS Code's ResponseModelState: Pending, Complete, Cancelled, Failed, NeedsInput (waiting on the user: still pending).
+function responseState(request: JsonRecord): MessageState {
   const value = numberOf(recordOf(request.modelState)?.value)
-  if (value !== undefined) return RESPONSE_STATES[value]
-  return request.isCanceled === true ? 'cancelled' : undefined
+  const state = value === undefined ? undefined : RESPONSE_STATES[value]
+  if (state) return state
+  return request.isCanceled === true ? 'cancelled' : 'complete'
 }
 
 /** The user message and (when there is an answer) the assistant message of one request. */
@@ -246,11 +248,11 @@ function requestMessages(request: JsonRecord): MessageInput[] {
     timestamp: answered,
     model,
     toolInvocations: tools,
+    state: error && responseState(request) === 'complete' ? 'failed' : responseState(request),
+    error: error ?? null,
     metadata: compact({
-      state: responseState(request),
       thinking: thinking.length > 0 ? thinking.join('\n\n') : undefined,
       editedFiles: editedFiles.length > 0 ? editedFiles : undefined,
-      error,
     }),
   })
   return messages

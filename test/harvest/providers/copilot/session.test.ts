@@ -32,7 +32,7 @@ describe('sessionParts', () => {
     expect(parts).toEqual([
       { kind: 'session', session: { id: 'from-file', title: 'hi', model: null, created: null, updated: null, workspace: null, incomplete: false, metadata: { format: 'json' } } },
       { kind: 'message', message: { id: null, role: 'user', content: 'hi', timestamp: null, model: null } },
-      { kind: 'message', message: { id: null, role: 'assistant', content: 'hello **there**', timestamp: null, model: null, toolInvocations: [], metadata: null } },
+      { kind: 'message', message: { id: null, role: 'assistant', content: 'hello **there**', timestamp: null, model: null, toolInvocations: [], state: 'complete', error: null, metadata: null } },
     ])
   })
 
@@ -128,7 +128,7 @@ describe('sessionParts', () => {
     )
     expect(messagesOf(parts)).toEqual([
       { id: 'r1', role: 'user', content: 'a', timestamp: 1000000000000, model: null },
-      { id: 'r1:response', role: 'assistant', content: '', timestamp: 1000000000000, model: null, toolInvocations: [], metadata: { state: 'failed', error: 'Rate limited' } },
+      { id: 'r1:response', role: 'assistant', content: '', timestamp: 1000000000000, model: null, toolInvocations: [], state: 'failed', error: 'Rate limited', metadata: null },
       { id: 'r2', role: 'user', content: 'b', timestamp: 1000000001000, model: null },
     ])
   })
