@@ -38,6 +38,8 @@ const redacting: Cleaner = {
     ...message,
     content: redactText(message.content),
     model: message.model === null ? null : redactText(message.model),
+    error: message.error === null ? null : redactText(message.error),
+    metadata: redactDeep(message.metadata),
     toolInvocations: message.toolInvocations.map((tool) => ({
       ...tool,
       name: redactText(tool.name),

@@ -1,6 +1,6 @@
 import type { Message, ToolInvocation } from '../db'
 import { cleanerFor, type ExportHead, type RenderOptions } from './head'
-import { escapeHtml, readableTime } from './text'
+import { escapeHtml, readableTime, turnNotes } from './text'
 
 /** Nothing may load or run: no script, no fetch, no font, no image; only the inline style below. */
 export const HTML_EXPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'"
@@ -25,6 +25,7 @@ pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6p
 details { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: .5rem .75rem; margin: .5rem 0; }
 details pre { background: var(--bg); }
 summary { cursor: pointer; color: var(--muted); }
+.error { border-left: 3px solid #cf222e; padding: .25rem .75rem; margin: .5rem 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 h3 { font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); margin: .75rem 0 .25rem; }
 `
 
@@ -73,10 +74,14 @@ function htmlTool(tool: ToolInvocation): string {
 }
 
 function htmlMessage(message: Message): string {
-  const meta = [message.model, readableTime(message.timestamp)].filter(Boolean).map((part) => escapeHtml(part!)).join(' · ')
+  const meta = [message.model, readableTime(message.timestamp), ...turnNotes(message)]
+    .filter(Boolean)
+    .map((part) => escapeHtml(part!))
+    .join(' · ')
   return [
     `<article class="message ${message.role}" id="m-${escapeHtml(message.id)}">`,
     `<h2><span class="role">${ROLE_TITLE[message.role]}</span>${meta ? `<span class="meta">${meta}</span>` : ''}</h2>`,
+    message.error ? `<p class="error"><strong>Error:</strong> ${escapeHtml(message.error)}</p>` : '',
     htmlContent(message.content),
     ...message.toolInvocations.map(htmlTool),
     '</article>',

@@ -1,6 +1,6 @@
 import type { Message, ToolInvocation } from '../db'
 import { cleanerFor, type ExportHead, type RenderOptions } from './head'
-import { codeBlock, codeSpan, containMarkdown, escapeHtml, inlineText, readableTime } from './text'
+import { codeBlock, codeSpan, containMarkdown, escapeHtml, inlineText, readableTime, turnNotes } from './text'
 
 const ROLE_TITLE: Record<Message['role'], string> = { user: 'User', assistant: 'Assistant', system: 'System', tool: 'Tool' }
 
@@ -34,10 +34,13 @@ function markdownTool(tool: ToolInvocation): string {
   return parts.join('\n')
 }
 
-/** One message: a heading with role, model and time, its content, then its tool calls. */
+/** One message: a heading with role, model, time and how the turn ended, its content, then its tool calls. */
 function markdownMessage(message: Message): string {
-  const heading = [ROLE_TITLE[message.role], message.model && inlineText(message.model), readableTime(message.timestamp)].filter(Boolean).join(' · ')
+  const heading = [ROLE_TITLE[message.role], message.model && inlineText(message.model), readableTime(message.timestamp), ...turnNotes(message)]
+    .filter(Boolean)
+    .join(' · ')
   const parts = [`### ${heading}`, '']
+  if (message.error) parts.push(`> **Error:** ${inlineText(message.error)}`, '')
   if (message.content.trim() !== '') parts.push(containMarkdown(message.content), '')
   for (const tool of message.toolInvocations) parts.push(markdownTool(tool), '')
   return parts.join('\n')

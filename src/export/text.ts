@@ -1,3 +1,11 @@
+import type { Message } from '../db'
+
+/** What a heading says about how a turn ended, beside role and time: nothing for a complete, visible turn. */
+export const turnNotes = (message: Pick<Message, 'state' | 'hidden'>): string[] => [
+  ...(message.state === 'complete' ? [] : [message.state]),
+  ...(message.hidden ? ['hidden by the provider'] : []),
+]
+
 /** `&`, `<`, `>`, `"` and `'` as HTML entities: text that is safe in element content and attribute values. */
 export const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
@@ -26,12 +34,13 @@ export function codeSpan(text: string): string {
   return `${ticks}${pad}${text}${pad}${ticks}`
 }
 
-/** One line of plain text for a Markdown table cell or heading: whitespace folded, pipes and tags defused. */
+/** One line of plain text for a Markdown table cell or heading: whitespace folded, pipes, tags and emphasis defused. */
 export const inlineText = (text: string): string =>
   text
     .replace(/\s+/g, ' ')
     .trim()
-    .replace(/[\\|<>[\]*_`#]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`))
+    .replace(/[\\|<>[\]*_`]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`))
+    .replace(/^#/, '\\#')
 
 const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})/
 
