@@ -3,6 +3,7 @@ import type { AppDeps } from './deps'
 import { agentRoutes } from './routes/agents'
 import { docs } from './docs'
 import { errorHandling } from './errors'
+import { exportRoutes } from './routes/export'
 import { healthRoutes } from './routes/health'
 import { providerRoutes } from './routes/providers'
 import { recordingRoutes } from './routes/recording'
@@ -24,6 +25,7 @@ export function createApp(deps: AppDeps) {
     .use(healthRoutes(deps))
     .use(workspaceRoutes(deps))
     .use(sessionRoutes(deps))
+    .use(exportRoutes(deps))
     .use(statsRoutes(deps))
     .use(providerRoutes(deps))
     .use(recordingRoutes(deps))

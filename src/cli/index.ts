@@ -8,6 +8,8 @@ import { AgentsDeleteCommand } from './commands/agents/delete'
 import { AgentsListCommand } from './commands/agents/list'
 import { AgentsShowCommand } from './commands/agents/show'
 import { ApiServeCommand } from './commands/api/serve'
+import { ExportAllCommand } from './commands/export/all'
+import { ExportSessionCommand } from './commands/export/session'
 import { HarvestRunCommand } from './commands/harvest/run'
 import { HarvestScanCommand } from './commands/harvest/scan'
 import { HarvestStatusCommand } from './commands/harvest/status'
@@ -15,6 +17,7 @@ import { ListSessionsCommand } from './commands/list/sessions'
 import { ListWorkspacesCommand } from './commands/list/workspaces'
 import { ProvidersCommand } from './commands/providers'
 import { SearchCommand } from './commands/search'
+import { SecretsScanCommand } from './commands/secrets/scan'
 import { ShowSessionCommand } from './commands/show/session'
 import { StatsCommand } from './commands/stats'
 import { SwarmRunCommand } from './commands/swarm/run'
@@ -33,6 +36,9 @@ export const COMMANDS = [
   SearchCommand,
   StatsCommand,
   ProvidersCommand,
+  ExportSessionCommand,
+  ExportAllCommand,
+  SecretsScanCommand,
   AgentsListCommand,
   AgentsCreateCommand,
   AgentsShowCommand,

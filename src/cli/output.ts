@@ -29,3 +29,10 @@ export const writeJson = (stream: Writable, value: unknown) => stream.write(`${J
 
 /** `2026-01-08T12:00:00.000Z` → `2026-01-08 12:00` for tables. */
 export const shortTime = (iso: string | null) => (iso === null ? null : iso.slice(0, 16).replace('T', ' '))
+
+/** Writes chunks to a stream as they come, waiting whenever the stream asks to (a pipe to a slow reader). */
+export async function writeChunks(stream: NodeJS.WritableStream, chunks: Iterable<string>): Promise<void> {
+  for (const chunk of chunks) {
+    if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve))
+  }
+}
