@@ -1,5 +1,6 @@
-import { Type } from '@sinclair/typebox'
+import { Type, type TSchema } from '@sinclair/typebox'
 import { Elysia } from 'elysia'
+import { SessionDetail } from '../../db'
 import { attachment, ExportFormat, exportSession, HTML_EXPORT_CSP } from '../../export'
 import type { AppDeps } from '../deps'
 import { COMMON_ERRORS } from '../envelope'
@@ -11,6 +12,9 @@ const ExportQuery = QueryObject({
     Type.Union([Type.Literal('true'), Type.Literal('false')], { description: 'false keeps secrets in the document (default true: [REDACTED:<kind>])' }),
   ),
 })
+
+/** A TypeBox schema as the plain JSON Schema object OpenAPI documents hold. */
+const plainSchema = (schema: TSchema): Record<string, unknown> => JSON.parse(JSON.stringify(schema))
 
 /** A document rendered one chunk (one message) per pull, so a long session never holds the event loop. */
 function streamOf(chunks: Generator<string>): ReadableStream<Uint8Array> {
@@ -45,7 +49,25 @@ export const exportRoutes = ({ chasm }: AppDeps) =>
     {
       params: Type.Object({ id: Type.String() }),
       query: ExportQuery,
-      response: { 200: Type.String({ description: 'the document (text/markdown, application/json or text/html)' }), ...COMMON_ERRORS },
-      detail: { summary: 'Export a session as a Markdown, JSON or HTML file' },
+      detail: {
+        summary: 'Export a session as a Markdown, JSON or HTML file',
+        // Described by hand: the generator knows one media type per status, this answers three.
+        responses: {
+          200: {
+            description: 'the document, as an attachment named <yyyy-mm-dd>-<title>-<id8>.<format>',
+            content: {
+              'text/markdown': { schema: { type: 'string' } },
+              'application/json': { schema: plainSchema(SessionDetail) },
+              'text/html': { schema: { type: 'string' } },
+            },
+          },
+          ...Object.fromEntries(
+            Object.entries(COMMON_ERRORS).map(([status, schema]) => [
+              status,
+              { description: `error ${status}`, content: { 'application/json': { schema: plainSchema(schema) } } },
+            ]),
+          ),
+        },
+      },
     },
   )
