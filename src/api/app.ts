@@ -5,6 +5,7 @@ import { docs } from './docs'
 import { errorHandling } from './errors'
 import { exportRoutes } from './routes/export'
 import { healthRoutes } from './routes/health'
+import { mcpRoutes } from './routes/mcp'
 import { providerRoutes } from './routes/providers'
 import { recordingRoutes } from './routes/recording'
 import { sessionRoutes } from './routes/sessions'
@@ -32,6 +33,7 @@ export function createApp(deps: AppDeps) {
     .use(recordingSocket(deps))
     .use(agentRoutes(deps))
     .use(swarmRoutes(deps))
+    .use(mcpRoutes(deps))
   methods.register(app.routes)
   return app
 }

@@ -15,6 +15,7 @@ import { HarvestScanCommand } from './commands/harvest/scan'
 import { HarvestStatusCommand } from './commands/harvest/status'
 import { ListSessionsCommand } from './commands/list/sessions'
 import { ListWorkspacesCommand } from './commands/list/workspaces'
+import { McpCommand } from './commands/mcp'
 import { ProvidersCommand } from './commands/providers'
 import { SearchCommand } from './commands/search'
 import { SecretsScanCommand } from './commands/secrets/scan'
@@ -27,6 +28,7 @@ import type { ChasmContext } from './context'
 /** Every command class, registered in this order (it is also the order of `--help`). */
 export const COMMANDS = [
   ApiServeCommand,
+  McpCommand,
   HarvestScanCommand,
   HarvestRunCommand,
   HarvestStatusCommand,

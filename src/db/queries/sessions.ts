@@ -110,11 +110,13 @@ export const summaryFromRow = (row: SummaryRow): SessionSummary => ({
 export interface SessionFilter {
   workspace?: string
   provider?: string
+  /** Only sessions updated at or after this time (epoch ms). */
+  since?: number
 }
 
-function filterClause(filter: SessionFilter): { clause: string; params: string[] } {
+function filterClause(filter: SessionFilter): { clause: string; params: (string | number)[] } {
   const where: string[] = []
-  const params: string[] = []
+  const params: (string | number)[] = []
   if (filter.workspace) {
     where.push('workspace_id = ?')
     params.push(filter.workspace)
@@ -123,13 +125,17 @@ function filterClause(filter: SessionFilter): { clause: string; params: string[]
     where.push('provider = ?')
     params.push(filter.provider)
   }
+  if (filter.since !== undefined) {
+    where.push('updated_at >= ?')
+    params.push(filter.since)
+  }
   return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params }
 }
 
 /** Session summaries, newest `updated` first. Deep offsets stay cheap: the page is chosen on the index alone. */
 export function listSessions(sqlite: Database, filter: SessionFilter, page: PageRequest): Page<SessionSummary> {
   const { clause, params } = filterClause(filter)
-  const total = sqlite.query<{ n: number }, string[]>(`SELECT count(*) AS n FROM sessions ${clause}`).get(...params)!.n
+  const total = sqlite.query<{ n: number }, (string | number)[]>(`SELECT count(*) AS n FROM sessions ${clause}`).get(...params)!.n
   const order = 'ORDER BY updated_at DESC, pk DESC'
   const rows = sqlite
     .query<SummaryRow, (string | number)[]>(

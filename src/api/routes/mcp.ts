@@ -1,0 +1,19 @@
+import { Elysia } from 'elysia'
+import type { AppDeps } from '../deps'
+
+/**
+ * `POST /mcp`: the MCP server over Streamable HTTP (stateless, JSON answers). The body is left to
+ * the MCP transport, which parses JSON-RPC itself; the SDK is loaded on the first request, so the
+ * server starts without it. GET (a server-sent event stream) is not offered: 405.
+ */
+export const mcpRoutes = ({ chasm, version, log }: AppDeps) => {
+  const deps = { sqlite: chasm.sqlite, dbPath: chasm.path, version, log }
+  return new Elysia({ name: 'routes-mcp' }).post(
+    '/mcp',
+    async ({ request }) => {
+      const { handleMcpRequest } = await import('../../mcp')
+      return handleMcpRequest(deps, request)
+    },
+    { parse: 'none', detail: { tags: ['MCP'], summary: 'Model Context Protocol (Streamable HTTP, stateless): JSON-RPC in, JSON-RPC out' } },
+  )
+}
