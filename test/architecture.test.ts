@@ -26,8 +26,11 @@ describe('dependency rules (README "Architecture")', () => {
   test('modules import each other only in the allowed directions', () => {
     const allowed: Record<string, string[]> = {
       main: ['cli', 'shared'],
-      cli: ['api', 'db', 'harvest', 'search', 'recording', 'agency', 'shared'],
-      api: ['db', 'harvest', 'search', 'recording', 'agency', 'shared'],
+      cli: ['api', 'db', 'harvest', 'search', 'recording', 'agency', 'mcp', 'export', 'redact', 'shared'],
+      api: ['db', 'harvest', 'search', 'recording', 'agency', 'mcp', 'export', 'redact', 'shared'],
+      mcp: ['db', 'search', 'export', 'redact', 'shared'],
+      export: ['db', 'redact', 'shared'],
+      redact: ['shared'],
       harvest: ['db', 'shared'],
       search: ['db', 'shared'],
       recording: ['db', 'shared', 'search'],
@@ -46,11 +49,11 @@ describe('dependency rules (README "Architecture")', () => {
     }
   })
 
-  test('other modules enter harvest, search, recording and agency only through index.ts', () => {
+  test('other modules enter harvest, search, recording, agency, mcp, export and redact only through index.ts', () => {
     for (const file of files) {
       for (const target of importsOf(file)) {
         const to = moduleOf(target)
-        if (!['harvest', 'search', 'recording', 'agency'].includes(to) || moduleOf(file) === to) continue
+        if (!['harvest', 'search', 'recording', 'agency', 'mcp', 'export', 'redact'].includes(to) || moduleOf(file) === to) continue
         expect({ file, target }).toEqual({ file, target: to })
       }
     }
