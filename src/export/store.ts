@@ -1,5 +1,5 @@
 import type { Database } from 'bun:sqlite'
-import { findSessionRow, summaryFromRow, SUMMARY_COLUMNS, type SummaryRow } from '../db'
+import { findSessionRow, sessionFilterClause, summaryFromRow, SUMMARY_COLUMNS, type SessionFilter, type SummaryRow } from '../db'
 import { notFound } from '../shared/errors'
 import type { ExportHead } from './head'
 
@@ -15,12 +15,7 @@ export function exportHead(sqlite: Database, id: string): { pk: number; head: Ex
 }
 
 /** Which sessions a tree export covers. */
-export interface TreeFilter {
-  provider?: string
-  workspace?: string
-  /** Only sessions updated at or after this time (epoch ms). */
-  since?: number
-}
+export type TreeFilter = SessionFilter
 
 /** A session to export, with what decides whether its file is still current. */
 export interface TreeCandidate {
@@ -42,37 +37,21 @@ interface CandidateRow extends SummaryRow {
   tool_state: string
 }
 
-const prefixed = SUMMARY_COLUMNS.split(', ')
-  .map((column) => `s.${column}`)
-  .join(', ')
-
 /**
  * The sessions of a tree export, streamed (one row in memory at a time) in workspace order, so
  * the files of one folder are written together.
  */
 export function* treeCandidates(sqlite: Database, filter: TreeFilter): Generator<TreeCandidate> {
-  const where: string[] = []
-  const params: (string | number)[] = []
-  if (filter.provider) {
-    where.push('s.provider = ?')
-    params.push(filter.provider)
-  }
-  if (filter.workspace) {
-    where.push('s.workspace_id = ?')
-    params.push(filter.workspace)
-  }
-  if (filter.since !== undefined) {
-    where.push('s.updated_at >= ?')
-    params.push(filter.since)
-  }
+  const { clause, params } = sessionFilterClause(filter)
   const statement = sqlite.prepare<CandidateRow, (string | number)[]>(
-    `SELECT ${prefixed}, w.name AS workspace_name, w.path AS workspace_path,
+    `SELECT ${SUMMARY_COLUMNS},
+       (SELECT name FROM workspaces w WHERE w.id = workspace_id) AS workspace_name,
+       (SELECT path FROM workspaces w WHERE w.id = workspace_id) AS workspace_path,
        (SELECT count(*) || ':' || coalesce(max(m.pk), 0) || ':' || total(octet_length(m.content))
-          FROM messages m WHERE m.session_pk = s.pk) AS message_state,
-       (SELECT count(*) || ':' || coalesce(max(t.pk), 0) FROM tool_invocations t WHERE t.session_pk = s.pk) AS tool_state
-     FROM sessions s LEFT JOIN workspaces w ON w.id = s.workspace_id
-     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY s.workspace_id, s.updated_at, s.pk`,
+          FROM messages m WHERE m.session_pk = sessions.pk) AS message_state,
+       (SELECT count(*) || ':' || coalesce(max(t.pk), 0) FROM tool_invocations t WHERE t.session_pk = sessions.pk) AS tool_state
+     FROM sessions ${clause}
+     ORDER BY workspace_id, updated_at, pk`,
   )
   try {
     for (const row of statement.iterate(...params)) {

@@ -1,4 +1,5 @@
 import { crc32 } from 'node:zlib'
+import { rng } from '../../scripts/bench/corpus'
 
 /**
  * A corpus of real-shaped FAKE secrets of every kind the detector knows, each inside the kind of
@@ -12,18 +13,6 @@ export interface PlantedSecret {
   text: string
   /** The secret itself (a substring of `text`). */
   secret: string
-}
-
-/** A seeded PRNG (mulberry32). */
-function rng(seed: number) {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'

@@ -114,7 +114,8 @@ export interface SessionFilter {
   since?: number
 }
 
-function filterClause(filter: SessionFilter): { clause: string; params: (string | number)[] } {
+/** The `WHERE` clause (or '') and its parameters for a filter over the `sessions` table. */
+export function sessionFilterClause(filter: SessionFilter): { clause: string; params: (string | number)[] } {
   const where: string[] = []
   const params: (string | number)[] = []
   if (filter.workspace) {
@@ -134,7 +135,7 @@ function filterClause(filter: SessionFilter): { clause: string; params: (string 
 
 /** Session summaries, newest `updated` first. Deep offsets stay cheap: the page is chosen on the index alone. */
 export function listSessions(sqlite: Database, filter: SessionFilter, page: PageRequest): Page<SessionSummary> {
-  const { clause, params } = filterClause(filter)
+  const { clause, params } = sessionFilterClause(filter)
   const total = sqlite.query<{ n: number }, (string | number)[]>(`SELECT count(*) AS n FROM sessions ${clause}`).get(...params)!.n
   const order = 'ORDER BY updated_at DESC, pk DESC'
   const rows = sqlite
