@@ -1,0 +1,29 @@
+import type { Database } from 'bun:sqlite'
+import type { Source } from '../provider'
+import { openSqliteSource, type SqliteSource } from './sqlite-source'
+
+/** What a source that only reports a problem carries in `data`. */
+export interface ProblemSourceData {
+  kind: 'problem'
+  message: string
+}
+
+/** A source whose read yields only `message` as a problem (an unreadable index or database). */
+export const problemSource = (path: string, message: string): Source => ({ key: path, path, data: { kind: 'problem', message } satisfies ProblemSourceData })
+
+/**
+ * The sources of another tool's SQLite file, one per conversation `list` finds in it. A file that
+ * cannot be read, or holds no conversation (`none` says what is missing), is one source reporting why.
+ */
+export function sqliteSources(path: string, list: (db: Database) => Source[], none: string): Source[] {
+  let sqlite: SqliteSource | null = null
+  try {
+    sqlite = openSqliteSource(path)
+    const sources = list(sqlite.db)
+    return sources.length > 0 ? sources : [problemSource(path, `recognised no conversation in this database (${none})`)]
+  } catch (error) {
+    return [problemSource(path, `cannot read database: ${(error as Error).message}`)]
+  } finally {
+    sqlite?.close()
+  }
+}
