@@ -2,6 +2,7 @@ import type { Database } from 'bun:sqlite'
 import { closeSync, mkdirSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { messagesOf, type Message } from '../db'
+import type { ExportHead } from './head'
 import { markdownDocument } from './markdown'
 import { exportBaseName, id8, slug } from './names'
 import { treeCandidates, type TreeFilter } from './store'
@@ -85,6 +86,16 @@ function* messagePages(sqlite: Database, pk: number, count: number): Generator<M
   }
 }
 
+/** The folder of a session's file, `<out>/<provider>/<workspace>`; sessions come by workspace, so the last one is kept. */
+function folders(out: string) {
+  let last: { key: string; dir: string } | null = null
+  return (head: ExportHead): string => {
+    const key = `${head.provider}\0${head.workspace?.name ?? ''}\0${head.workspace === null}`
+    if (last?.key !== key) last = { key, dir: join(out, slug(head.provider, 'unknown'), slug(head.workspace?.name ?? null, 'no-workspace')) }
+    return last.dir
+  }
+}
+
 /** Directory listings, kept for the few folders being written (the export visits them in order). */
 function listings(capacity = 16) {
   const cache = new Map<string, string[]>()
@@ -114,10 +125,13 @@ export function exportTree(sqlite: Database, options: TreeOptions, onProgress?: 
   const report: TreeReport = { sessions: 0, written: 0, unchanged: 0, removed: 0 }
   const header = Buffer.alloc(HEADER_BYTES)
   const listing = listings()
-  const created = new Set<string>()
+  // Folders made by this run: nothing in them predates it, so they hold no renamed session's file.
+  const made = new Set<string>()
+  const ready = new Set<string>()
+  const folderOf = folders(options.out)
   for (const { pk, head, state } of treeCandidates(sqlite, options)) {
     report.sessions++
-    const dir = join(options.out, slug(head.provider, 'unknown'), slug(head.workspace?.name ?? null, 'no-workspace'))
+    const dir = folderOf(head)
     const fingerprint = Bun.hash(`${RENDER_VERSION}\n${options.redact}\n${state}`).toString(16)
     const base = exportBaseName(head)
     let path = join(dir, `${base}.md`)
@@ -130,14 +144,14 @@ export function exportTree(sqlite: Database, options: TreeOptions, onProgress?: 
     if (existing?.fingerprint === fingerprint && !options.force) {
       report.unchanged++
     } else {
-      if (!created.has(dir)) {
-        mkdirSync(dir, { recursive: true })
-        created.add(dir)
+      if (!ready.has(dir)) {
+        if (mkdirSync(dir, { recursive: true }) !== undefined) made.add(dir)
+        ready.add(dir)
       }
       const line = `<!-- chasm-export session="${encodeURIComponent(head.id)}" fingerprint="${fingerprint}" -->\n`
       writeAtomically(path, withFirstLine(line, markdownDocument(head, messagePages(sqlite, pk, head.messageCount), options)))
       report.written++
-      if (!existing) report.removed += removeRenamed(dir, head.id, basename(path), listing, header)
+      if (!existing && !made.has(dir)) report.removed += removeRenamed(dir, head.id, basename(path), listing, header)
     }
     if (onProgress && report.sessions % 1000 === 0) onProgress(report)
   }

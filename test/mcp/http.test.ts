@@ -37,17 +37,21 @@ mcpContract('Streamable HTTP from api serve', async (dbPath) => {
 })
 
 describe('/mcp behind the API security', () => {
+  // One server per database: the token-mode server gets a database of its own.
   let db: ReturnType<typeof seededDatabase>
+  let tokenDb: ReturnType<typeof seededDatabase>
   let open: ServedBinary
   let guarded: ServedBinary
   beforeAll(async () => {
     db = seededDatabase()
+    tokenDb = seededDatabase()
     open = await serveBinary(binary, ['--db', db.path, '--no-harvest'], { HOME: '/nonexistent' })
   })
   afterAll(async () => {
     await open?.[Symbol.asyncDispose]()
     await guarded?.[Symbol.asyncDispose]()
     db?.[Symbol.dispose]()
+    tokenDb?.[Symbol.dispose]()
   })
 
   test('a request from a foreign web page (Origin) is refused before the server sees it', async () => {
@@ -67,16 +71,20 @@ describe('/mcp behind the API security', () => {
     expect(response.headers.get('allow')).toBe('POST')
   })
 
-  test('malformed JSON-RPC gets a JSON-RPC error, not a crash', async () => {
-    const response = await fetch(`${open.url}/mcp`, { method: 'POST', headers: MCP_HEADERS, body: '{"jsonrpc": "2.0", "id": 1, "method":' })
-    expect(response.status).toBe(400)
-    expect(await response.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32700 } })
-    const health = await fetch(`${open.url}/api/health`)
-    expect(health.status).toBe(200)
+  test('malformed JSON is the API error envelope; JSON that is no JSON-RPC a JSON-RPC error; never a crash', async () => {
+    const malformed = await fetch(`${open.url}/mcp`, { method: 'POST', headers: MCP_HEADERS, body: '{"jsonrpc": "2.0", "id": 1, "method":' })
+    expect(malformed.status).toBe(400)
+    expect(await malformed.json()).toEqual({ success: false, error: { code: 'BAD_REQUEST', message: 'Malformed JSON in request body' } })
+    const notRpc = await fetch(`${open.url}/mcp`, { method: 'POST', headers: MCP_HEADERS, body: '{"hello": "world"}' })
+    expect(notRpc.status).toBe(400)
+    expect(await notRpc.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32700 } })
+    const form = await fetch(`${open.url}/mcp`, { method: 'POST', headers: { ...MCP_HEADERS, 'content-type': 'text/plain' }, body: '{}' })
+    expect(form.status).toBe(415)
+    expect((await fetch(`${open.url}/api/health`)).status).toBe(200)
   })
 
   test('with a token, /mcp needs it: 401 without, the full protocol with it', async () => {
-    guarded = await serveBinary(binary, ['--db', db.path, '--no-harvest', '--token', TOKEN, '--port', '0'], { HOME: '/nonexistent' })
+    guarded = await serveBinary(binary, ['--db', tokenDb.path, '--no-harvest', '--token', TOKEN], { HOME: '/nonexistent' })
     const anonymous = await fetch(`${guarded.url}/mcp`, { method: 'POST', headers: MCP_HEADERS, body: JSON.stringify(INITIALIZE) })
     expect(anonymous.status).toBe(401)
     await expect(connect(guarded.url)).rejects.toThrow()
