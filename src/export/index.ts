@@ -1,5 +1,5 @@
 export { ExportFormat, type ExportHead, type RenderOptions } from './head'
-export { exportSession, renderDocument, EXPORT_CONTENT_TYPE, type SessionExport } from './session'
+export { exportSession, type SessionExport } from './session'
 export { exportTree, type TreeOptions, type TreeReport } from './tree'
 export { exportHead } from './store'
 export { attachment, exportBaseName, slug } from './names'

@@ -14,7 +14,7 @@ const RENDERERS: Record<ExportFormat, (head: ExportHead, messages: Iterable<Mess
 }
 
 /** The media type of each format. */
-export const EXPORT_CONTENT_TYPE: Record<ExportFormat, string> = {
+const CONTENT_TYPE: Record<ExportFormat, string> = {
   md: 'text/markdown; charset=utf-8',
   json: 'application/json; charset=utf-8',
   html: 'text/html; charset=utf-8',
@@ -32,11 +32,7 @@ export function exportSession(sqlite: Database, id: string, format: ExportFormat
   const { pk, head } = exportHead(sqlite, id)
   return {
     fileName: `${exportBaseName(head)}.${format}`,
-    contentType: EXPORT_CONTENT_TYPE[format],
+    contentType: CONTENT_TYPE[format],
     chunks: RENDERERS[format](head, messagesOf(sqlite, pk), options),
   }
 }
-
-/** Renders a document in `format` from a head and messages already read. */
-export const renderDocument = (format: ExportFormat, head: ExportHead, messages: Iterable<Message>, options: RenderOptions) =>
-  RENDERERS[format](head, messages, options)

@@ -1,6 +1,3 @@
 export { createMcpServer, type McpDeps } from './server'
 export { serveStdio } from './stdio'
 export { handleMcpRequest } from './http'
-export { MCP_TOOLS } from './tools'
-export { MCP_INSTRUCTIONS } from './instructions'
-export { SESSION_TEMPLATE, sessionUri } from './resources'

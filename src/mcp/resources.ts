@@ -13,7 +13,7 @@ const PAGE = 100
 const MAX_RESOURCE_CHARS = 4 * 1024 * 1024
 
 /** The URI of a session's resource. */
-export const sessionUri = (id: string) => `${PREFIX}${encodeURIComponent(id)}`
+const sessionUri = (id: string) => `${PREFIX}${encodeURIComponent(id)}`
 
 /** One page of sessions as resources, newest first; `cursor` is where the page starts. */
 export function listSessionResources({ sqlite }: McpContext, cursor: string | undefined) {

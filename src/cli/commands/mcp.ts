@@ -25,6 +25,9 @@ export class McpCommand extends BaseCommand {
 
   harvest = Option.Boolean('--harvest', true, { description: 'Harvest in the background at start (--no-harvest skips it)' })
 
+  // An MCP client may start chasm before anything was harvested: it creates the database and fills it.
+  protected override readonly missingDatabase = 'create' as const
+
   override async execute(): Promise<number> {
     const { stdin, stdout, stderr } = this.context
     const log = streamLogger((line) => stderr.write(line))
