@@ -20,6 +20,21 @@ const CONTENT_TYPE: Record<ExportFormat, string> = {
   html: 'text/html; charset=utf-8',
 }
 
+const MESSAGE_PAGE = 500
+
+/**
+ * A session's messages read a page at a time as they are rendered: memory holds one page however
+ * long the session, and no single read holds the event loop for long.
+ */
+export function* messagePages(sqlite: Database, pk: number, count: number): Generator<Message> {
+  if (count <= MESSAGE_PAGE) return yield* messagesOf(sqlite, pk)
+  for (let offset = 0; ; offset += MESSAGE_PAGE) {
+    const page = messagesOf(sqlite, pk, { offset, limit: MESSAGE_PAGE })
+    yield* page
+    if (page.length < MESSAGE_PAGE) return
+  }
+}
+
 /** A rendered session: its file name, media type and the document in chunks (one per message). */
 export interface SessionExport {
   fileName: string
@@ -27,12 +42,12 @@ export interface SessionExport {
   chunks: Generator<string>
 }
 
-/** A session's document in `format`; the messages are read at once (one consistent snapshot), rendered lazily. */
+/** A session's document in `format`, rendered lazily, one message (and one page of reading) at a time. */
 export function exportSession(sqlite: Database, id: string, format: ExportFormat, options: RenderOptions): SessionExport {
   const { pk, head } = exportHead(sqlite, id)
   return {
     fileName: `${exportBaseName(head)}.${format}`,
     contentType: CONTENT_TYPE[format],
-    chunks: RENDERERS[format](head, messagesOf(sqlite, pk), options),
+    chunks: RENDERERS[format](head, messagePages(sqlite, pk, head.messageCount), options),
   }
 }

@@ -1,15 +1,14 @@
 import type { Database } from 'bun:sqlite'
 import { closeSync, mkdirSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs'
 import { basename, join } from 'node:path'
-import { messagesOf, type Message } from '../db'
 import type { ExportHead } from './head'
 import { markdownDocument } from './markdown'
 import { exportBaseName, id8, slug } from './names'
+import { messagePages } from './session'
 import { treeCandidates, type TreeFilter } from './store'
 
 /** Bump when the Markdown a session renders to changes, so every file is rewritten once. */
 const RENDER_VERSION = 1
-const MESSAGE_PAGE = 1000
 const WRITE_BUFFER = 64 * 1024
 const HEADER = /^<!-- chasm-export session="([^"]*)" fingerprint="([0-9a-f]+)" -->\n/
 const HEADER_BYTES = 1024
@@ -74,16 +73,6 @@ function writeAtomically(path: string, chunks: Iterable<string>): void {
 function* withFirstLine(line: string, chunks: Iterable<string>): Generator<string> {
   yield line
   yield* chunks
-}
-
-/** A session's messages a page at a time: memory holds one page, however long the session. */
-function* messagePages(sqlite: Database, pk: number, count: number): Generator<Message> {
-  if (count <= MESSAGE_PAGE) return yield* messagesOf(sqlite, pk)
-  for (let offset = 0; ; offset += MESSAGE_PAGE) {
-    const page = messagesOf(sqlite, pk, { offset, limit: MESSAGE_PAGE })
-    yield* page
-    if (page.length < MESSAGE_PAGE) return
-  }
 }
 
 /** The folder of a session's file, `<out>/<provider>/<workspace>`; sessions come by workspace, so the last one is kept. */

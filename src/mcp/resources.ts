@@ -9,8 +9,10 @@ import type { McpContext } from './tools'
 export const SESSION_TEMPLATE = 'chasm://session/{id}'
 const PREFIX = 'chasm://session/'
 const PAGE = 100
-// A resource is one text; past this a client is better served by get_session's pages.
-const MAX_RESOURCE_CHARS = 4 * 1024 * 1024
+// A resource is one text; past this (about 250k tokens) a client is better served by get_session's pages.
+const MAX_RESOURCE_CHARS = 1024 * 1024
+// Rendering pauses for other requests after each this many characters.
+const SLICE_CHARS = 64 * 1024
 
 /** The URI of a session's resource. */
 const sessionUri = (id: string) => `${PREFIX}${encodeURIComponent(id)}`
@@ -32,8 +34,8 @@ export function listSessionResources({ sqlite }: McpContext, cursor: string | un
   }
 }
 
-/** A session as Markdown (secrets redacted), by its resource URI. */
-export function readSessionResource({ sqlite }: McpContext, uri: string) {
+/** A session as Markdown (secrets redacted), by its resource URI; rendered in slices, letting other requests in between. */
+export async function readSessionResource({ sqlite }: McpContext, uri: string) {
   if (!uri.startsWith(PREFIX) || uri.length === PREFIX.length) throw new ProtocolError(ErrorCode.InvalidParams, `Not a chasm session URI: ${uri} (expected ${SESSION_TEMPLATE})`)
   let id: string
   try {
@@ -42,9 +44,14 @@ export function readSessionResource({ sqlite }: McpContext, uri: string) {
     throw new ProtocolError(ErrorCode.InvalidParams, `Malformed session id in ${uri}`)
   }
   let text = ''
+  let pause = SLICE_CHARS
   try {
     for (const chunk of exportSession(sqlite, id, 'md', { redact: true }).chunks) {
       text += chunk
+      if (text.length >= pause) {
+        pause += SLICE_CHARS
+        await new Promise((resolve) => setImmediate(resolve))
+      }
       if (text.length > MAX_RESOURCE_CHARS) {
         text = `${text.slice(0, MAX_RESOURCE_CHARS)}\n\n… [cut at ${MAX_RESOURCE_CHARS} characters: read the rest with the get_session tool and an offset]\n`
         break

@@ -49,6 +49,17 @@ describe('redaction', () => {
     expect(text).toBe(`${JSON.stringify(getSession(db.sqlite, ID), null, 2)}\n`)
   })
 
+  test('a session longer than a page of reading exports whole and in order', () => {
+    using db = openTestDb()
+    const messages = Array.from({ length: 1234 }, (_, i) => ({ id: `m${i}`, role: i % 2 ? ('assistant' as const) : ('user' as const), content: `message ${i}`, timestamp: null, model: null }))
+    replaceSession(db.sqlite, exportFixture({ id: 'long-one', messages }))
+    const text = [...exportSession(db.sqlite, 'long-one', 'json', { redact: false }).chunks].join('')
+    expect(text).toBe(`${JSON.stringify(getSession(db.sqlite, 'long-one'), null, 2)}\n`)
+    const md = [...exportSession(db.sqlite, 'long-one', 'md', { redact: true }).chunks]
+    expect(md).toHaveLength(1 + 1234)
+    expect(md.at(-1)).toContain('message 1233')
+  })
+
   test('a session without messages is still one valid JSON object', () => {
     const text = render('json', true, exportFixture({ messages: [] })).text
     expect(JSON.parse(text)).toMatchObject({ id: ID, messages: [] })
