@@ -43,9 +43,10 @@ export const SECRET_KINDS: readonly SecretKind[] = [
     kind: 'private-key',
     hint: /PRIVATE KEY/,
     // The whole block; a block cut short (no END line) is redacted as far as its base64 runs, and
-    // a bare BEGIN line (code that looks for one) is no key.
+    // a bare BEGIN line (code that looks for one) is no key. The search for END stops at the next
+    // BEGIN, so text full of BEGIN lines costs time in proportion to its length.
     pattern: re(
-      String.raw`-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]{0,32768}?-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|(?=(?:\s|\\[nr])*[A-Za-z0-9+/]{20})(?:[A-Za-z0-9+/=:,.\r\n-]|\\[nr]|: )*)`,
+      String.raw`-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?:(?:(?!-----BEGIN)[\s\S]){0,32768}?-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|(?=(?:\s|\\[nr])*[A-Za-z0-9+/]{20})(?:[A-Za-z0-9+/=:,.\r\n-]|\\[nr]|: )*)`,
     ),
   },
   { kind: 'anthropic-api-key', hint: /sk-ant-/, pattern: re(String.raw`${START}sk-ant-[a-z]{2,8}\d{2}-[A-Za-z0-9_-]{32,200}${END}`) },

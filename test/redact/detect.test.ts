@@ -140,3 +140,24 @@ describe('maskSecret and entropy', () => {
     expect(shannonEntropy('0123456789abcdef')).toBe(4)
   })
 })
+
+describe('hostile text', () => {
+  // A harvested file is untrusted: no input may make detection take more than linear time.
+  // Each case is ~200 KB; linear work takes milliseconds, the bound only catches a blow-up.
+  const cases: Record<string, string> = {
+    'BEGIN lines without END': '-----BEGIN PRIVATE KEY-----\nabc\n'.repeat(6000),
+    'JWT-looking runs': 'eyJabcdefghij.'.repeat(15000),
+    'one long identifier before a key name': `${'a-'.repeat(100000)}password: "x"`,
+    'password= over and over': 'password='.repeat(25000),
+    'token: over and over': 'token: '.repeat(30000),
+    'Slack-like digits and dashes': `xoxb-${'1-'.repeat(100000)}!`,
+    'URLs that never reach @': 'http://a:'.repeat(25000),
+  }
+  for (const [name, text] of Object.entries(cases)) {
+    test(name, () => {
+      const started = performance.now()
+      findSecrets(text)
+      expect(performance.now() - started).toBeLessThan(2000)
+    })
+  }
+})
