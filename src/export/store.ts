@@ -38,8 +38,10 @@ interface CandidateRow extends SummaryRow {
 }
 
 /**
- * The sessions of a tree export, streamed (one row in memory at a time) in workspace order, so
- * the files of one folder are written together.
+ * The sessions of a tree export, streamed (one row in memory at a time) in storage order: a
+ * session's messages were written together, so reading sessions in the order they were stored
+ * reads the database file front to back instead of jumping about it (several times faster on a
+ * large database than reading them folder by folder).
  */
 export function* treeCandidates(sqlite: Database, filter: TreeFilter): Generator<TreeCandidate> {
   const { clause, params } = sessionFilterClause(filter)
@@ -51,7 +53,7 @@ export function* treeCandidates(sqlite: Database, filter: TreeFilter): Generator
           FROM messages m WHERE m.session_pk = sessions.pk) AS message_state,
        (SELECT count(*) || ':' || coalesce(max(t.pk), 0) FROM tool_invocations t WHERE t.session_pk = sessions.pk) AS tool_state
      FROM sessions ${clause}
-     ORDER BY workspace_id, updated_at, pk`,
+     ORDER BY pk`,
   )
   try {
     for (const row of statement.iterate(...params)) {

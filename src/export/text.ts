@@ -43,6 +43,7 @@ export const inlineText = (text: string): string =>
     .replace(/^#/, '\\#')
 
 const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})/
+const FENCE_LINES = /^ {0,3}(?:`{3,}|~{3,}).*$/gm
 
 /**
  * Message content (Markdown as the provider wrote it) made safe to embed in a Markdown document:
@@ -51,7 +52,12 @@ const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})/
  * is closed at the end, so it cannot swallow the messages after it.
  */
 export function containMarkdown(content: string): string {
-  if (!content.includes('<') && !content.includes('`') && !content.includes('~')) return content
+  if (!content.includes('<')) {
+    if (!content.includes('`') && !content.includes('~')) return content
+    // Nothing to escape: only whether a code block is left open matters.
+    const open = openFenceAtEnd(content.match(FENCE_LINES) ?? [])
+    return open === null ? content : `${content}\n${open}`
+  }
   const lines = content.split('\n')
   let openFence: string | null = null
   for (let i = 0; i < lines.length; i++) {
@@ -71,6 +77,17 @@ export function containMarkdown(content: string): string {
   }
   const body = lines.join('\n')
   return openFence === null ? body : `${body}\n${openFence}`
+}
+
+/** The fence still open after these fence lines (in order), or null. */
+function openFenceAtEnd(fenceLines: string[]): string | null {
+  let open: string | null = null
+  for (const line of fenceLines) {
+    const fence = FENCE_LINE.exec(line)![1]!
+    if (open === null) open = fence
+    else if (fence[0] === open[0] && fence.length >= open.length && line.trim() === fence) open = null
+  }
+  return open
 }
 
 /** `<` → `&lt;` everywhere on a line except inside inline code spans. */

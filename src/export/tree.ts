@@ -11,6 +11,8 @@ import { treeCandidates, type TreeFilter } from './store'
 const RENDER_VERSION = 1
 const WRITE_BUFFER = 64 * 1024
 const HEADER = /^<!-- chasm-export session="([^"]*)" fingerprint="([0-9a-f]+)" -->\n/
+// What a new file's header holds in place of its fingerprint until the document is complete.
+const UNSEALED = '-'.repeat(16)
 const HEADER_BYTES = 1024
 
 /** What `exportTree` writes and where. */
@@ -47,20 +49,26 @@ function readHeader(path: string, buffer: Buffer): { session: string; fingerprin
   }
 }
 
-/** Writes chunks to `path` through a temporary file, so a reader never sees half a document. */
-function writeAtomically(path: string, chunks: Iterable<string>): void {
+/** Writes chunks to an open file descriptor, in writes of about 64 KiB. */
+function writeChunks(fd: number, chunks: Iterable<string>): void {
+  let pending = ''
+  for (const chunk of chunks) {
+    pending += chunk
+    if (pending.length >= WRITE_BUFFER) {
+      writeSync(fd, pending)
+      pending = ''
+    }
+  }
+  if (pending) writeSync(fd, pending)
+}
+
+/** Replaces the file at `path` through a temporary file, so a reader never sees half a document. */
+function replaceFile(path: string, first: string, chunks: Iterable<string>): void {
   const temporary = `${path}.tmp-${process.pid}`
   const fd = openSync(temporary, 'w', 0o644)
   try {
-    let pending = ''
-    for (const chunk of chunks) {
-      pending += chunk
-      if (pending.length >= WRITE_BUFFER) {
-        writeSync(fd, pending)
-        pending = ''
-      }
-    }
-    if (pending) writeSync(fd, pending)
+    writeSync(fd, first)
+    writeChunks(fd, chunks)
   } catch (error) {
     closeSync(fd)
     unlinkSync(temporary)
@@ -70,12 +78,33 @@ function writeAtomically(path: string, chunks: Iterable<string>): void {
   renameSync(temporary, path)
 }
 
-function* withFirstLine(line: string, chunks: Iterable<string>): Generator<string> {
-  yield line
-  yield* chunks
+/**
+ * Writes a file that does not exist yet, in place (creating a file is the dear part; a rename would
+ * add to it): its header first with the fingerprint left blank, the fingerprint last. A run cut off
+ * halfway leaves a file whose header does not read as current, so the next run rewrites it.
+ * Returns false when the file exists after all.
+ */
+function createFile(path: string, first: string, fingerprint: string, chunks: Iterable<string>): boolean {
+  let fd: number
+  try {
+    fd = openSync(path, 'wx', 0o644)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
+    throw error
+  }
+  try {
+    // The header line is ASCII (the session id is percent-encoded): character and byte offsets agree.
+    const at = first.lastIndexOf(fingerprint)
+    writeSync(fd, `${first.slice(0, at)}${UNSEALED}${first.slice(at + fingerprint.length)}`)
+    writeChunks(fd, chunks)
+    writeSync(fd, fingerprint, at)
+  } finally {
+    closeSync(fd)
+  }
+  return true
 }
 
-/** The folder of a session's file, `<out>/<provider>/<workspace>`; sessions come by workspace, so the last one is kept. */
+/** The folder of a session's file, `<out>/<provider>/<workspace>`; the last one is kept (a session often follows one of its workspace). */
 function folders(out: string) {
   let last: { key: string; dir: string } | null = null
   return (head: ExportHead): string => {
@@ -85,7 +114,7 @@ function folders(out: string) {
   }
 }
 
-/** Directory listings, kept for the few folders being written (the export visits them in order). */
+/** Directory listings, kept for the few folders last looked into. */
 function listings(capacity = 16) {
   const cache = new Map<string, string[]>()
   return (dir: string): string[] => {
@@ -121,7 +150,7 @@ export function exportTree(sqlite: Database, options: TreeOptions, onProgress?: 
   for (const { pk, head, state } of treeCandidates(sqlite, options)) {
     report.sessions++
     const dir = folderOf(head)
-    const fingerprint = Bun.hash(`${RENDER_VERSION}\n${options.redact}\n${state}`).toString(16)
+    const fingerprint = Bun.hash(`${RENDER_VERSION}\n${options.redact}\n${state}`).toString(16).padStart(16, '0')
     const base = exportBaseName(head)
     let path = join(dir, `${base}.md`)
     let existing = readHeader(path, header)
@@ -138,7 +167,8 @@ export function exportTree(sqlite: Database, options: TreeOptions, onProgress?: 
         ready.add(dir)
       }
       const line = `<!-- chasm-export session="${encodeURIComponent(head.id)}" fingerprint="${fingerprint}" -->\n`
-      writeAtomically(path, withFirstLine(line, markdownDocument(head, messagePages(sqlite, pk, head.messageCount), options)))
+      const document = markdownDocument(head, messagePages(sqlite, pk, head.messageCount), options)
+      if (existing || !createFile(path, line, fingerprint, document)) replaceFile(path, line, document)
       report.written++
       if (!existing && !made.has(dir)) report.removed += removeRenamed(dir, head.id, basename(path), listing, header)
     }

@@ -71,6 +71,17 @@ describe('exportTree', () => {
     expect(readFileSync(join(out.path, 'claude-code/app/2026-01-08-grüße-köln-bonn-6f1c2d3e.md'), 'utf8')).toContain('with passkeys?')
   })
 
+  test('a file a run left half-written (its fingerprint not yet sealed) is written again', () => {
+    using db = seeded()
+    using out = tempDir()
+    exportTree(db.sqlite, { out: out.path, redact: true })
+    const file = join(out.path, 'claude-code/app/2026-01-08-grüße-köln-bonn-6f1c2d3e.md')
+    const whole = readFileSync(file, 'utf8')
+    writeFileSync(file, whole.replace(/fingerprint="[0-9a-f]+"/, `fingerprint="${'-'.repeat(16)}"`).slice(0, 200))
+    expect(exportTree(db.sqlite, { out: out.path, redact: true })).toEqual({ sessions: 3, written: 1, unchanged: 2, removed: 0 })
+    expect(readFileSync(file, 'utf8')).toBe(whole)
+  })
+
   test('a retitled session moves to its new name and its old file goes', () => {
     using db = seeded()
     using out = tempDir()
