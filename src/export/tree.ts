@@ -1,13 +1,14 @@
 import type { Database } from 'bun:sqlite'
 import { closeSync, mkdirSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs'
 import { basename, join } from 'node:path'
+import { DETECTOR_SIGNATURE } from '../redact'
 import type { ExportHead } from './head'
 import { markdownDocument } from './markdown'
 import { exportBaseName, id8, slug } from './names'
 import { messagePages } from './session'
 import { treeCandidates, type TreeFilter } from './store'
 
-/** Bump when the Markdown a session renders to changes, so every file is rewritten once. */
+/** Bump when the Markdown a session renders to (or a detector check) changes, so every file is rewritten once. */
 const RENDER_VERSION = 1
 const WRITE_BUFFER = 64 * 1024
 const HEADER = /^<!-- chasm-export session="([^"]*)" fingerprint="([0-9a-f]+)" -->\n/
@@ -150,7 +151,7 @@ export function exportTree(sqlite: Database, options: TreeOptions, onProgress?: 
   for (const { pk, head, state } of treeCandidates(sqlite, options)) {
     report.sessions++
     const dir = folderOf(head)
-    const fingerprint = Bun.hash(`${RENDER_VERSION}\n${options.redact}\n${state}`).toString(16).padStart(16, '0')
+    const fingerprint = Bun.hash(`${RENDER_VERSION}\n${options.redact && DETECTOR_SIGNATURE}\n${state}`).toString(16).padStart(16, '0')
     const base = exportBaseName(head)
     let path = join(dir, `${base}.md`)
     let existing = readHeader(path, header)

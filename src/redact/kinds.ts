@@ -161,3 +161,9 @@ export const SECRET_KINDS: readonly SecretKind[] = [
     valid: (value) => validGenericSecret(value),
   },
 ]
+
+/**
+ * Changes whenever a kind's pattern or hint changes, so what was redacted with an older table can
+ * be told apart (exports rewrite their files). Changes to a check's code alone do not show here.
+ */
+export const DETECTOR_SIGNATURE = Bun.hash(SECRET_KINDS.map((k) => `${k.kind} ${k.hint.source} ${k.pattern.source} ${k.groups ?? ''}`).join('\n')).toString(16)
