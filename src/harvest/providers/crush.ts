@@ -108,8 +108,7 @@ function discoverDatabase(project: Project): Source[] {
           fingerprint: `crush:${session.updated_at ?? 0}:${messages.get(session.id) ?? '-'}`,
           data: { kind: 'session', project: project.path, sessionId: session.id } satisfies CrushSource,
         }))
-    },
-    'no sessions',
+    }
   )
 }
 

@@ -93,8 +93,7 @@ function discoverDb(path: string): Source[] {
         .query<{ id: string; updated_at: unknown }, []>('SELECT id, updated_at FROM sessions ORDER BY created_at, id')
         .all()
         .map((row) => ({ key: `${path}#${row.id}`, path, fingerprint: `goose:${String(row.updated_at)}:${stats.get(row.id) ?? '-'}`, data: { kind: 'db', sessionId: row.id } satisfies GooseSource }))
-    },
-    'no sessions',
+    }
   )
 }
 

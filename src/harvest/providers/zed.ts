@@ -66,8 +66,7 @@ function discoverDb(path: string): Source[] {
       db
         .query<{ id: string; updated_at: string; size: number }, []>('SELECT id, updated_at, length(data) AS size FROM threads ORDER BY updated_at, id')
         .all()
-        .map((row) => ({ key: `${path}#${row.id}`, path, fingerprint: `zed:${row.updated_at}:${row.size}`, data: { kind: 'thread', id: row.id } satisfies ZedSource })),
-    'no threads',
+        .map((row) => ({ key: `${path}#${row.id}`, path, fingerprint: `zed:${row.updated_at}:${row.size}`, data: { kind: 'thread', id: row.id } satisfies ZedSource }))
   )
 }
 

@@ -13,14 +13,15 @@ export const problemSource = (path: string, message: string): Source => ({ key: 
 
 /**
  * The sources of another tool's SQLite file, one per conversation `list` finds in it. A file that
- * cannot be read, or holds no conversation (`none` says what is missing), is one source reporting why.
+ * cannot be read, or whose tables are not the ones `list` expects (the tool changed its format), is
+ * one source reporting why. The expected tables with no rows are an empty history, not a problem:
+ * these tools create their database on first launch, before any chat.
  */
-export function sqliteSources(path: string, list: (db: Database) => Source[], none: string): Source[] {
+export function sqliteSources(path: string, list: (db: Database) => Source[]): Source[] {
   let sqlite: SqliteSource | null = null
   try {
     sqlite = openSqliteSource(path)
-    const sources = list(sqlite.db)
-    return sources.length > 0 ? sources : [problemSource(path, `recognised no conversation in this database (${none})`)]
+    return list(sqlite.db)
   } catch (error) {
     return [problemSource(path, `cannot read database: ${(error as Error).message}`)]
   } finally {

@@ -212,11 +212,16 @@ describe('zed', () => {
     expect(dumpDb(db).sessions.find((s) => s.id === LEGACY)!.title).toBe('Borrow error in the cache')
   })
 
-  test('a database without threads is reported, not silently empty', async () => {
+  test('a database with the threads table but no rows is an empty history; one without it (a changed format) is reported', async () => {
     using home = tempHome(withFiles({}, { [LINUX_DB]: threadsDb([]) }))
     using db = openTestDb()
-    const summary = await harvestHome(db, [zed], home.path)
-    expect(summary.providers[0]!.problems.map((p) => p.message)).toEqual(['recognised no conversation in this database (no threads)'])
+    expect((await harvestHome(db, [zed], home.path)).providers[0]).toMatchObject({ sources: 0, harvested: 0, problems: [] })
+    const drifted = new Database(':memory:')
+    drifted.run('CREATE TABLE conversations (id TEXT)')
+    using changed = tempHome(withFiles({}, { [LINUX_DB]: new Uint8Array(drifted.serialize()) }))
+    drifted.close()
+    const summary = await harvestHome(db, [zed], changed.path)
+    expect(summary.providers[0]!.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^cannot read database: no such table: threads/)])
   })
 
   test('a threads.db that is a symbolic link is not opened', async () => {
