@@ -35,9 +35,12 @@ describe('dependency rules (README "Architecture")', () => {
   test('modules import each other only in the allowed directions', () => {
     const allowed: Record<string, string[]> = {
       main: ['cli', 'shared'],
-      cli: ['api', 'db', 'harvest', 'search', 'recording', 'agency', 'usage', 'shared'],
-      api: ['db', 'harvest', 'search', 'recording', 'agency', 'usage', 'shared', 'web'],
+      cli: ['api', 'db', 'harvest', 'search', 'recording', 'agency', 'usage', 'mcp', 'export', 'redact', 'shared'],
+      api: ['db', 'harvest', 'search', 'recording', 'agency', 'usage', 'mcp', 'export', 'redact', 'shared', 'web'],
       web: ['api', 'db', 'harvest', 'search', 'recording', 'agency', 'usage'],
+      mcp: ['db', 'search', 'export', 'redact', 'shared'],
+      export: ['db', 'redact', 'shared'],
+      redact: ['shared'],
       harvest: ['db', 'shared'],
       usage: ['db', 'shared'],
       search: ['db', 'shared'],
@@ -68,11 +71,11 @@ describe('dependency rules (README "Architecture")', () => {
     }
   })
 
-  test('other modules enter harvest, search, recording, agency and usage only through index.ts', () => {
+  test('other modules enter harvest, search, recording, agency, usage, mcp, export and redact only through index.ts', () => {
     for (const file of files) {
       for (const target of importsOf(file)) {
         const to = moduleOf(target)
-        if (!['harvest', 'search', 'recording', 'agency', 'usage'].includes(to) || moduleOf(file) === to) continue
+        if (!['harvest', 'search', 'recording', 'agency', 'usage', 'mcp', 'export', 'redact'].includes(to) || moduleOf(file) === to) continue
         expect({ file, target }).toEqual({ file, target: to })
       }
     }

@@ -4,7 +4,9 @@ import type { AppDeps } from './deps'
 import { agentRoutes } from './routes/agents'
 import { docs } from './docs'
 import { errorHandling } from './errors'
+import { exportRoutes } from './routes/export'
 import { healthRoutes } from './routes/health'
+import { mcpRoutes } from './routes/mcp'
 import { providerRoutes } from './routes/providers'
 import { recordingRoutes } from './routes/recording'
 import { sessionRoutes } from './routes/sessions'
@@ -27,6 +29,7 @@ export function createApp(deps: AppDeps) {
     .use(healthRoutes(deps))
     .use(workspaceRoutes(deps))
     .use(sessionRoutes(deps))
+    .use(exportRoutes(deps))
     .use(statsRoutes(deps))
     .use(usageRoutes(deps))
     .use(providerRoutes(deps))
@@ -34,6 +37,7 @@ export function createApp(deps: AppDeps) {
     .use(recordingSocket(deps))
     .use(agentRoutes(deps))
     .use(swarmRoutes(deps))
+    .use(mcpRoutes(deps))
     .use(webRoutes())
   methods.register(app.routes)
   return app
