@@ -1,6 +1,6 @@
 export { ExportFormat, type ExportHead, type RenderOptions } from './head'
 export { exportSession, type SessionExport } from './session'
-export { exportTree, type TreeOptions, type TreeReport } from './tree'
+export { exportTree, TreeReport, type TreeOptions } from './tree'
 export { exportHead } from './store'
 export { attachment, exportBaseName, slug } from './names'
 export { HTML_EXPORT_CSP } from './html'

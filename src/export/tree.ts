@@ -1,4 +1,5 @@
 import type { Database } from 'bun:sqlite'
+import { Type, type Static } from '@sinclair/typebox'
 import { closeSync, mkdirSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { DETECTOR_SIGNATURE } from '../redact'
@@ -26,13 +27,15 @@ export interface TreeOptions extends TreeFilter {
 }
 
 /** What a tree export did. */
-export interface TreeReport {
-  sessions: number
-  written: number
-  unchanged: number
-  /** Files of sessions whose file name changed (a new title), removed after the new file was written. */
-  removed: number
-}
+/** What a tree export did (also `chasm export --all --json`). */
+export const TreeReport = Type.Object({
+  out: Type.String({ description: 'the folder the tree was written under' }),
+  sessions: Type.Integer({ minimum: 0 }),
+  written: Type.Integer({ minimum: 0 }),
+  unchanged: Type.Integer({ minimum: 0 }),
+  removed: Type.Integer({ minimum: 0, description: 'files of sessions whose file name changed (a new title), removed after the new file was written' }),
+})
+export type TreeReport = Static<typeof TreeReport>
 
 /** The session id and fingerprint in the first line of a file written by a tree export, or null. */
 function readHeader(path: string, buffer: Buffer): { session: string; fingerprint: string } | null {
@@ -141,7 +144,7 @@ function listings(capacity = 16) {
  * recognised by its header, is removed. Streamed: one session (one page of its messages) in memory.
  */
 export function exportTree(sqlite: Database, options: TreeOptions, onProgress?: (report: TreeReport) => void): TreeReport {
-  const report: TreeReport = { sessions: 0, written: 0, unchanged: 0, removed: 0 }
+  const report: TreeReport = { out: options.out, sessions: 0, written: 0, unchanged: 0, removed: 0 }
   const header = Buffer.alloc(HEADER_BYTES)
   const listing = listings()
   // Folders made by this run: nothing in them predates it, so they hold no renamed session's file.

@@ -43,10 +43,10 @@ describe('chasm export --all', () => {
     using s = seeded()
     const out = join(s.dir, 'tree')
     const first = await runChasm(['export', '--all', '--out', out, '--db', s.db, '--json'])
-    expect(JSON.parse(first.stdout)).toEqual({ out, sessions: 1, written: 1, unchanged: 0, removed: 0 })
-    const second = await runChasm(['export', '--all', '--out', out, '--db', s.db])
+    expect(JSON.parse(first.stdout)).toEqual({ success: true, data: { out, sessions: 1, written: 1, unchanged: 0, removed: 0 } })
+    const second = await runChasm(['export', '--all', '--out', out, '--db', s.db], { COLUMNS: '300' })
     expect(second.code).toBe(0)
-    expect(second.stdout).toMatch(new RegExp(`^1 session\\(s\\) → ${out}: 0 written, 1 unchanged \\(\\d+\\.\\d s\\)\\n$`))
+    expect(second.stdout).toMatch(new RegExp(`^1 session\\(s\\): 0 written, 1 unchanged \\(\\d+\\.\\d s\\)\\ninto ${out}\\n$`))
   })
 
   test('usage errors: no --all, no --out, a date that is not one', async () => {
@@ -65,7 +65,7 @@ describe('chasm secrets scan', () => {
     expect(human.code).toBe(0)
     expect(human.stdout.split('\n')[0]).toMatch(/^KIND\s+SESSION\s+MESSAGE\s+WHERE\s+PREVIEW$/)
     expect(human.stdout).toContain('7 secret(s) in 1 session(s)')
-    const json = JSON.parse((await runChasm(['secrets', 'scan', '--json', '--db', s.db])).stdout)
+    const json = JSON.parse((await runChasm(['secrets', 'scan', '--json', '--db', s.db])).stdout).data
     expect(json).toHaveLength(7)
     expect(json[0]).toEqual({ kind: 'url-password', sessionId: 'export-fixture-0001', messageId: 'm-user-1', where: 'content', preview: 'S… (13 chars)' })
     for (const secret of Object.values(PLANTED)) expect(human.stdout + JSON.stringify(json)).not.toContain(secret.split('\n')[1] ?? secret)

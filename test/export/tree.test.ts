@@ -39,7 +39,7 @@ describe('exportTree', () => {
     using db = seeded()
     using out = tempDir()
     const report = exportTree(db.sqlite, { out: out.path, redact: true })
-    expect(report).toEqual({ sessions: 3, written: 3, unchanged: 0, removed: 0 })
+    expect(report).toEqual({ out: out.path, sessions: 3, written: 3, unchanged: 0, removed: 0 })
     expect(filesUnder(out.path)).toEqual([
       'claude-code/app/2026-01-08-grüße-köln-bonn-6f1c2d3e.md',
       'claude-code/shop/2026-01-08-fix-script-alert-1-script-login-quotes-ticks-etc-e5ca4b55.md',
@@ -56,7 +56,7 @@ describe('exportTree', () => {
     using out = tempDir()
     exportTree(db.sqlite, { out: out.path, redact: true })
     const before = filesUnder(out.path).map((file) => ({ file, ...pick(statSync(join(out.path, file))) }))
-    expect(exportTree(db.sqlite, { out: out.path, redact: true })).toEqual({ sessions: 3, written: 0, unchanged: 3, removed: 0 })
+    expect(exportTree(db.sqlite, { out: out.path, redact: true })).toEqual({ out: out.path, sessions: 3, written: 0, unchanged: 3, removed: 0 })
     expect(filesUnder(out.path).map((file) => ({ file, ...pick(statSync(join(out.path, file))) }))).toEqual(before)
   })
 
@@ -67,7 +67,7 @@ describe('exportTree', () => {
     const session = sampleSession({ id: '6f1c2d3e-aaaa-bbbb-cccc-1234567890ab', title: 'Grüße: Köln/Bonn' })
     session.messages[0]!.content = 'How do I implement authentication with passkeys?'
     replaceSession(db.sqlite, session)
-    expect(exportTree(db.sqlite, { out: out.path, redact: true })).toEqual({ sessions: 3, written: 1, unchanged: 2, removed: 0 })
+    expect(exportTree(db.sqlite, { out: out.path, redact: true })).toEqual({ out: out.path, sessions: 3, written: 1, unchanged: 2, removed: 0 })
     expect(readFileSync(join(out.path, 'claude-code/app/2026-01-08-grüße-köln-bonn-6f1c2d3e.md'), 'utf8')).toContain('with passkeys?')
   })
 
@@ -78,7 +78,7 @@ describe('exportTree', () => {
     const file = join(out.path, 'claude-code/app/2026-01-08-grüße-köln-bonn-6f1c2d3e.md')
     const whole = readFileSync(file, 'utf8')
     writeFileSync(file, whole.replace(/fingerprint="[0-9a-f]+"/, `fingerprint="${'-'.repeat(16)}"`).slice(0, 200))
-    expect(exportTree(db.sqlite, { out: out.path, redact: true })).toEqual({ sessions: 3, written: 1, unchanged: 2, removed: 0 })
+    expect(exportTree(db.sqlite, { out: out.path, redact: true })).toEqual({ out: out.path, sessions: 3, written: 1, unchanged: 2, removed: 0 })
     expect(readFileSync(file, 'utf8')).toBe(whole)
   })
 
@@ -88,7 +88,7 @@ describe('exportTree', () => {
     exportTree(db.sqlite, { out: out.path, redact: true })
     writeFileSync(join(out.path, 'claude-code/app/notes-6f1c2d3e.md'), 'my own file that happens to share the id start\n')
     replaceSession(db.sqlite, sampleSession({ id: '6f1c2d3e-aaaa-bbbb-cccc-1234567890ab', title: 'Passkeys instead' }))
-    expect(exportTree(db.sqlite, { out: out.path, redact: true })).toEqual({ sessions: 3, written: 1, unchanged: 2, removed: 1 })
+    expect(exportTree(db.sqlite, { out: out.path, redact: true })).toEqual({ out: out.path, sessions: 3, written: 1, unchanged: 2, removed: 1 })
     expect(filesUnder(join(out.path, 'claude-code/app'))).toEqual(['2026-01-08-passkeys-instead-6f1c2d3e.md', 'notes-6f1c2d3e.md'])
   })
 

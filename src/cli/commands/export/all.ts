@@ -1,10 +1,13 @@
 import { Command, Option, UsageError } from 'clipanion'
 import { resolve } from 'node:path'
-import { exportTree, type TreeReport } from '../../../export'
+import { exportTree, TreeReport } from '../../../export'
 import { ReportCommand } from '../../base-command'
+import { dataOutput } from '../../json-output'
+import { clipStart } from '../../output'
 
 export class ExportAllCommand extends ReportCommand {
   static override paths = [['export']]
+  static override jsonOutput = dataOutput(TreeReport)
   static override usage = Command.Usage({
     category: 'Export',
     description: 'Export every session as Markdown files in a folder tree, rewriting only what changed',
@@ -40,11 +43,12 @@ export class ExportAllCommand extends ReportCommand {
       exportTree(sqlite, { out, redact: this.redact, force: this.force, provider: this.provider, workspace: this.workspace, since }, progress),
     )
     if (progress) this.context.stderr.write('\r\x1b[2K')
-    if (this.json) return this.printJson({ out, ...report })
+    if (this.json) return this.printJson(report)
     const seconds = ((performance.now() - started) / 1000).toFixed(1)
-    this.print(
-      `${report.sessions} session(s) → ${out}: ${report.written} written, ${report.unchanged} unchanged` +
-        `${report.removed ? `, ${report.removed} old file(s) of renamed sessions removed` : ''} (${seconds} s)\n`,
+    this.printFitted(
+      `${report.sessions} session(s): ${report.written} written, ${report.unchanged} unchanged` +
+        `${report.removed ? `, ${report.removed} old file(s) of renamed sessions removed` : ''} (${seconds} s)\n` +
+        `into ${clipStart(out, this.width - 5)}`,
     )
   }
 }
