@@ -3,6 +3,7 @@ import type { ChasmDb } from '../db'
 import type { HarvestScheduler } from '../harvest'
 import type { Recorder } from '../recording'
 import type { SearchOptions, SearchResult } from '../search'
+import type { PriceTable } from '../usage'
 import type { Logger } from '../shared/log'
 import type { Clock } from '../shared/time'
 import type { PeerAddress, SecurityConfig } from './security'
@@ -24,4 +25,6 @@ export interface AppDeps {
   search: (q: string, options: SearchOptions) => Promise<SearchResult[]>
   recorder: Recorder
   agency: Agency
+  /** The price table of `/api/usage` (`--prices FILE`); the embedded one when absent. */
+  prices?: PriceTable
 }

@@ -1,37 +1,12 @@
 import type { ChasmDb } from '../db'
-import { systemClock, type Clock } from '../shared/time'
+import { systemClock, toIso, type Clock } from '../shared/time'
 import { bulkIndexing } from './bulk-indexing'
 import { cursorHolds } from './cursor'
 import { fingerprintOf, isUnchanged } from './fingerprint'
 import type { Provider, ProviderContext, Source } from './provider'
 import { readSource, type SourceOutcome, type WrittenSession } from './source-reader'
 import { harvestStore, INTERRUPTED, type HarvestStore, type SourceRecord } from './store'
-
-/** A problem met while harvesting one source. */
-export interface HarvestProblem {
-  source: string
-  message: string
-}
-
-/** What one provider's part of a harvest did. */
-export interface ProviderSummary {
-  provider: string
-  sources: number
-  harvested: number
-  skipped: number
-  sessions: number
-  messages: number
-  workspaces: number
-  gone: number
-  problems: HarvestProblem[]
-}
-
-export interface HarvestSummary {
-  startedAt: number
-  endedAt: number
-  providers: ProviderSummary[]
-  problemCount: number
-}
+import type { HarvestSummary, ProviderSummary } from './summary'
 
 /** Progress after each source: which provider, how far through its sources. */
 export interface HarvestProgress {
@@ -95,8 +70,8 @@ export async function runHarvest(
     if (!options.signal?.aborted) await indexing.finish()
     const endedAt = clock()
     const summary: HarvestSummary = {
-      startedAt,
-      endedAt,
+      startedAt: toIso(startedAt)!,
+      endedAt: toIso(endedAt)!,
       providers: summaries,
       problemCount: summaries.reduce((n, s) => n + s.problems.length, 0),
     }
@@ -184,7 +159,7 @@ async function harvestProvider(
       written.push(...outcome.written)
       indexing?.wrote(outcome.messages)
       for (const key of outcome.workspaces) workspaces.add(key)
-      for (const message of problems) summary.problems.push({ source: source.path, message })
+      for (const message of [...problems, ...outcome.lasting]) summary.problems.push({ source: source.path, message })
       await indexing?.step()
     }
     options.onProgress?.({ provider: provider.id, done: done + 1, total: sources.length })

@@ -1,10 +1,11 @@
 import type { ChasmDb } from '../db'
 import type { Logger } from '../shared/log'
 import { systemClock, type Clock } from '../shared/time'
-import { runHarvest, type HarvestHooks, type HarvestSummary } from './engine'
+import { runHarvest, type HarvestHooks } from './engine'
 import { createLiveHarvest, type LiveHarvest, type LiveMessage, type LiveState, type LiveTiming } from './live/live-harvest'
 import type { WatchFunction } from './live/roots'
 import type { Provider, ProviderContext } from './provider'
+import type { HarvestSummary } from './summary'
 
 /** What `/api/health` reports about harvesting. */
 export interface HarvestState {

@@ -29,7 +29,10 @@ export interface SourceOutcome {
   sessionIds: string[]
   messages: number
   workspaces: string[]
+  /** Problems a later read of the same bytes may not have (the source is retried). */
   problems: string[]
+  /** Problems of the content itself (reported now; the source is read again only once it changes). */
+  lasting: string[]
   written: WrittenSession[]
   /** Where the next read of the source can continue; null when it must read the source whole. */
   cursor: SourceCursor | null
@@ -47,6 +50,7 @@ export interface SourceCursor {
 export interface EngineResume {
   sessionIds: string[]
   problems: string[]
+  lasting: string[]
   session: OpenSessionState | null
 }
 
@@ -99,6 +103,7 @@ export async function readSource(
     messages: 0,
     workspaces: [],
     problems: [...(resume?.problems ?? [])],
+    lasting: [...(resume?.lasting ?? [])],
     written: [],
     cursor: null,
     reread: false,
@@ -154,14 +159,15 @@ export async function readSource(
         if (first && resume) return { ...outcome, reread: true }
         outcome.problems.push('reread part after the start of a read ignored')
       } else if (part.kind === 'checkpoint') {
-        cursor = { point: part.at, engine: { sessionIds: [...outcome.sessionIds], problems: [...outcome.problems], session: current?.snapshot() ?? null } }
+        const engine = { sessionIds: [...outcome.sessionIds], problems: [...outcome.problems], lasting: [...outcome.lasting], session: current?.snapshot() ?? null }
+        cursor = { point: part.at, engine }
       } else if (part.kind === 'session') {
         if (current) {
           await options.beforeWrite?.()
           finish()
         }
         current = new OpenSession(sqlite, providerId, source, part.session)
-      } else if (part.kind === 'problem') outcome.problems.push(part.message)
+      } else if (part.kind === 'problem') (part.lasting ? outcome.lasting : outcome.problems).push(part.message)
       else if (!current) outcome.problems.push(`${part.kind} before any session ignored`)
       else current.accept(part)
       first = false

@@ -110,26 +110,37 @@ export const summaryFromRow = (row: SummaryRow): SessionSummary => ({
 export interface SessionFilter {
   workspace?: string
   provider?: string
+  origin?: SessionOrigin
+  /** Only sessions updated at or after this time (epoch ms). */
+  from?: number
+  /** Only sessions updated before this time (epoch ms). */
+  to?: number
+  /** Only sessions updated at or after this time (epoch ms); the MCP tools' and export's name for `from`. */
+  since?: number
 }
 
-function filterClause(filter: SessionFilter): { clause: string; params: string[] } {
+/** The `WHERE` clause (or '') and its parameters for a filter over the `sessions` table. */
+export function sessionFilterClause(filter: SessionFilter): { clause: string; params: (string | number)[] } {
   const where: string[] = []
-  const params: string[] = []
-  if (filter.workspace) {
-    where.push('workspace_id = ?')
-    params.push(filter.workspace)
+  const params: (string | number)[] = []
+  const add = (condition: string, value: string | number | undefined) => {
+    if (value === undefined || value === '') return
+    where.push(condition)
+    params.push(value)
   }
-  if (filter.provider) {
-    where.push('provider = ?')
-    params.push(filter.provider)
-  }
+  add('workspace_id = ?', filter.workspace)
+  add('provider = ?', filter.provider)
+  add('origin = ?', filter.origin)
+  add('updated_at >= ?', filter.from)
+  add('updated_at < ?', filter.to)
+  add('updated_at >= ?', filter.since)
   return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params }
 }
 
 /** Session summaries, newest `updated` first. Deep offsets stay cheap: the page is chosen on the index alone. */
 export function listSessions(sqlite: Database, filter: SessionFilter, page: PageRequest): Page<SessionSummary> {
-  const { clause, params } = filterClause(filter)
-  const total = sqlite.query<{ n: number }, string[]>(`SELECT count(*) AS n FROM sessions ${clause}`).get(...params)!.n
+  const { clause, params } = sessionFilterClause(filter)
+  const total = sqlite.query<{ n: number }, (string | number)[]>(`SELECT count(*) AS n FROM sessions ${clause}`).get(...params)!.n
   const order = 'ORDER BY updated_at DESC, pk DESC'
   const rows = sqlite
     .query<SummaryRow, (string | number)[]>(
@@ -202,29 +213,37 @@ export function findSessionRow(sqlite: Database, id: string): SummaryRow | null 
   return sqlite.query<SummaryRow, [string]>(`SELECT ${SUMMARY_COLUMNS} FROM sessions WHERE id = ?`).get(id)
 }
 
-/** The messages of a session (by pk) from `fromIndex` on, in conversation order, with their tool invocations. */
-export function messagesOf(sqlite: Database, sessionPk: number, fromIndex = 0): Message[] {
-  const messageRows = sqlite
-    .query<MessageRowView, [number, number]>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_pk = ? AND idx >= ? ORDER BY idx`,
-    )
-    .all(sessionPk, fromIndex)
-  // The whole session's tools without a join: the common case, and the hot one (session detail).
-  const toolRows =
-    fromIndex === 0
-      ? sqlite
-          .query<ToolRowView, [number]>(
-            `SELECT message_pk, call_id, name, input, output, status FROM tool_invocations
-             WHERE session_pk = ? ORDER BY message_pk, idx`,
-          )
-          .all(sessionPk)
-      : sqlite
-          .query<ToolRowView, [number, number]>(
-            `SELECT t.message_pk, t.call_id, t.name, t.input, t.output, t.status FROM tool_invocations t
-             JOIN messages m ON m.pk = t.message_pk
-             WHERE t.session_pk = ? AND m.idx >= ? ORDER BY t.message_pk, t.idx`,
-          )
-          .all(sessionPk, fromIndex)
+/** A window of a session's messages: `limit` of them from position `offset` in conversation order. */
+export interface MessageRange {
+  offset: number
+  limit: number
+}
+
+/** The messages of a session (by pk), in conversation order, with their tool invocations; all or a `range`. */
+export function messagesOf(sqlite: Database, sessionPk: number, range?: MessageRange): Message[] {
+  const messageRows = range
+    ? sqlite
+        .query<MessageRowView, [number, number, number]>(
+          `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_pk = ? ORDER BY idx LIMIT ? OFFSET ?`,
+        )
+        .all(sessionPk, range.limit, range.offset)
+    : sqlite
+        .query<MessageRowView, [number]>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_pk = ? ORDER BY idx`)
+        .all(sessionPk)
+  const toolRows = range
+    ? sqlite
+        .query<ToolRowView, [number, number, number, number]>(
+          `SELECT message_pk, call_id, name, input, output, status FROM tool_invocations
+           WHERE session_pk = ? AND message_pk IN (SELECT pk FROM messages WHERE session_pk = ? ORDER BY idx LIMIT ? OFFSET ?)
+           ORDER BY message_pk, idx`,
+        )
+        .all(sessionPk, sessionPk, range.limit, range.offset)
+    : sqlite
+        .query<ToolRowView, [number]>(
+          `SELECT message_pk, call_id, name, input, output, status FROM tool_invocations
+           WHERE session_pk = ? ORDER BY message_pk, idx`,
+        )
+        .all(sessionPk)
   const toolsByMessage = new Map<number, ToolInvocation[]>()
   for (const tool of toolRows) {
     const list = toolsByMessage.get(tool.message_pk) ?? []
@@ -252,4 +271,11 @@ export function getSession(sqlite: Database, id: string): SessionDetail {
   const row = findSessionRow(sqlite, id)
   if (!row) throw notFound('Session', id)
   return { ...summaryFromRow(row), messages: messagesOf(sqlite, row.pk) }
+}
+
+/** How many of a session's messages its provider's own view leaves out (`hidden`). */
+export function hiddenCount(sqlite: Database, id: string): number {
+  return sqlite
+    .query<{ n: number }, [string]>('SELECT count(*) AS n FROM messages m JOIN sessions s ON s.pk = m.session_pk WHERE s.id = ? AND m.hidden = 1')
+    .get(id)!.n
 }

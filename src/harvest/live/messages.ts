@@ -19,7 +19,7 @@ export function liveMessages(sqlite: Database, changed: ChangedSessions): LiveMe
     if (!place) continue
     const from = Math.max(written.from, place.message_count - LIVE_MESSAGES_PER_SESSION)
     const before = new Map(written.replaced.map((message) => [message.index, message]))
-    for (const message of messagesOf(sqlite, place.pk, from)) {
+    for (const message of messagesOf(sqlite, place.pk, { offset: from, limit: place.message_count - from })) {
       const previous = before.get(message.index)
       if (previous && previous.messageId === message.id && previous.content === message.content) continue
       out.push({ sessionId: written.id, provider: changed.provider, workspace: place.workspace, kind: previous?.messageId === message.id ? 'message_update' : 'message', message })

@@ -55,5 +55,9 @@ export function lineProblems(saved: LineCounts = { lines: 0, bad: 0 }) {
     get incomplete() {
       return incomplete
     },
+    /** True when the file had lines and every one parsed with the right shape (so an empty result is the content's doing). */
+    get clean() {
+      return lines > 0 && bad === 0 && !incomplete
+    },
   }
 }

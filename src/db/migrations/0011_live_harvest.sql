@@ -1,6 +1,7 @@
 ALTER TABLE `harvest_sources` ADD `read_offset` integer;--> statement-breakpoint
 ALTER TABLE `harvest_sources` ADD `head_hash` text;--> statement-breakpoint
-ALTER TABLE `harvest_sources` ADD `resume_state` text;--> statement-breakpoint
+ALTER TABLE `harvest_sources` ADD `resume_state` text;
+--> statement-breakpoint
 -- The full-text index is built in slices after a bulk harvest (src/db/fulltext.ts): the `meta` rows
 -- 'fts_deferred' (messages) and 'fts_deferred_sessions' (titles) hold a high-water pk. Rows up to it
 -- are indexed and kept in sync by the triggers; rows above it wait for the next slice. A value that
