@@ -59,7 +59,7 @@ const CASES = await Promise.all(CONTINUABLE.map(async (provider) => ({ provider,
 
 describe('continued reads equal whole reads (issue 12)', () => {
   test('the JSONL providers continue reads', () => {
-    expect(CONTINUABLE.map((p) => p.id).sort()).toEqual(['claude-code', 'codex', 'pi', 'qwen-code'])
+    expect(CONTINUABLE.map((p) => p.id).sort()).toEqual(['claude-code', 'codex', 'copilot-cli', 'gemini-cli', 'pi', 'qwen-code'])
   })
 
   for (const { provider: base, files } of CASES) {

@@ -6,6 +6,7 @@ import {
   type MessageUsage,
   type Provider,
   type ProviderContext,
+  type ReadPoint,
   type SessionHeader,
   type SessionPart,
   type Source,
@@ -13,9 +14,10 @@ import {
   type WorkspaceRef,
 } from '../provider'
 import { openArea, readJsonDocument, readSmallText, stampOf } from '../read/files'
-import { lineProblems } from '../read/line-problems'
+import { lineProblems, type LineCounts } from '../read/line-problems'
 import { promptTitle, workspaceAt } from '../read/naming'
-import { noConversation, unknownShapes } from '../read/problems'
+import { noConversation, unknownShapes, type ShapeCounts } from '../read/problems'
+import { checkpointPart, isCheckpoint, resumableLines } from '../read/resumable'
 import { remainder, tokenCount, tokenUsage } from '../read/usage'
 import { asArray, asRecord, asString, asText, parseJsonText, recordOf, toolOutputText } from '../read/values'
 
@@ -63,9 +65,9 @@ async function* discover(ctx: ProviderContext): AsyncGenerator<Source> {
   }
 }
 
-function read(source: Source): AsyncGenerator<SessionPart> {
+function read(source: Source, from: ReadPoint | null = null): AsyncGenerator<SessionPart> {
   const data = source.data as CopilotSource
-  return data.kind === 'legacy' ? readLegacy(source.path) : readEvents(source.path, data)
+  return data.kind === 'legacy' ? readLegacy(source.path) : readEvents(source.path, data, from)
 }
 
 /**
@@ -92,18 +94,36 @@ export function parseFlatYaml(text: string): Record<string, string> {
  * One `events.jsonl` log: the main conversation, then one session per subagent (events carrying an
  * `agentId`), each read in its own pass so no more than one message is held at a time.
  */
-async function* readEvents(path: string, data: Extract<CopilotSource, { kind: 'events' }>): AsyncGenerator<SessionPart> {
+/** An events log's state at a checkpoint: its main pass's, what `workspace.yaml` said, whether subagents came before it. */
+interface EventsState {
+  main: EventPassState
+  title: string | null
+  cwd: string | null
+  agents: boolean
+}
+
+/**
+ * The events log of one session: its main conversation, continued from a checkpoint while the
+ * `workspace.yaml` it was read with is unchanged and no subagent came before it (subagent sessions
+ * are read from the whole file, by passes of their own after the main one).
+ */
+async function* readEvents(path: string, data: Extract<CopilotSource, { kind: 'events' }>, from: ReadPoint | null): AsyncGenerator<SessionPart> {
+  const saved = from?.state as EventsState | undefined
   const yaml = parseFlatYaml((data.workspaceFile ? await readSmallText(data.workspaceFile) : null) ?? '')
   const cwd = asText(yaml.cwd)
+  const title = asText(yaml.name) ?? asText(yaml.summary)
+  if (saved && (saved.agents || saved.title !== title || saved.cwd !== cwd)) return yield { kind: 'reread' }
   const workspace = cwd !== null ? workspaceAt(cwd) : null
   const agents = new Set<string>()
-  yield* readEventPass(path, {
-    id: data.sessionId,
-    agentId: null,
-    title: asText(yaml.name) ?? asText(yaml.summary),
-    workspace,
-    onAgent: (agentId) => agents.add(agentId),
-  })
+  const main = readEventPass(
+    path,
+    { id: data.sessionId, agentId: null, title, workspace, onAgent: (agentId) => agents.add(agentId) },
+    { from: saved && from ? { ...from, state: saved.main } : null },
+  )
+  for await (const part of main) {
+    if (part.kind !== 'checkpoint') yield part
+    else yield { kind: 'checkpoint', at: { ...part.at, state: { main: part.at.state as EventPassState, title, cwd, agents: agents.size > 0 } satisfies EventsState } }
+  }
   for (const agentId of agents) {
     yield* readEventPass(path, { id: `${data.sessionId}:${agentId}`, agentId, title: null, workspace, parentSessionId: data.sessionId })
   }
@@ -126,21 +146,47 @@ interface EventPass {
  * run's usage from `modelMetrics` (its `inputTokens` include cache reads and writes), so a session's
  * usage adds up to what the CLI reported, and a run still going counts its output tokens only.
  */
-async function* readEventPass(path: string, pass: EventPass): AsyncGenerator<SessionPart> {
-  const problems = lineProblems()
-  const shapes = unknownShapes()
+/** What one pass over an events log knows at a line end: enough to continue from there (`Provider.resume`). */
+interface EventPassState {
+  lines: LineCounts
+  shapes: ShapeCounts
+  runOutput: [string, number][]
+  header: SessionHeader | null
+  model: string | null
+  lastModel: string | null
+  firstPrompt: string | null
+  workspace: WorkspaceRef | null
+  created: number | null
+  metadata: Record<string, unknown> | null
+}
+
+async function* readEventPass(path: string, pass: EventPass, resumable?: { from: ReadPoint | null }): AsyncGenerator<SessionPart> {
+  const saved = resumable?.from?.state as EventPassState | undefined
+  const problems = lineProblems(saved?.lines)
+  const shapes = unknownShapes(saved?.shapes)
   const report = pass.agentId === null
   /** Output tokens already on messages (of every agent) since the run started, by model. */
-  const runOutput = new Map<string, number>()
-  let header: SessionHeader | null = null
-  let model: string | null = null
-  let lastModel: string | null = null
-  let firstPrompt: string | null = null
-  let workspace = pass.workspace
-  let created: number | null = null
-  let metadata: Record<string, unknown> | null = pass.parentSessionId ? { parentSessionId: pass.parentSessionId, agentId: pass.agentId } : null
+  const runOutput = new Map<string, number>(saved?.runOutput)
+  let header: SessionHeader | null = saved?.header ?? null
+  let model: string | null = saved?.model ?? null
+  let lastModel: string | null = saved?.lastModel ?? null
+  let firstPrompt: string | null = saved?.firstPrompt ?? null
+  let workspace = saved ? saved.workspace : pass.workspace
+  let created: number | null = saved?.created ?? null
+  let metadata: Record<string, unknown> | null = saved
+    ? saved.metadata
+    : pass.parentSessionId
+      ? { parentSessionId: pass.parentSessionId, agentId: pass.agentId }
+      : null
 
-  for await (const line of problems.read(path)) {
+  for await (const line of problems.count(resumableLines(path, resumable?.from ?? null))) {
+    if (isCheckpoint(line)) {
+      if (resumable) {
+        const state: EventPassState = { lines: problems.save(), shapes: shapes.save(), runOutput: [...runOutput], header, model, lastModel, firstPrompt, workspace, created, metadata }
+        yield checkpointPart(line, state)
+      }
+      continue
+    }
     if ('error' in line) {
       const problem = problems.add(line)
       if (problem && report) yield problem
@@ -424,5 +470,6 @@ export const copilotCli: Provider = {
   kind: 'harvest',
   locate: (ctx) => existing(copilotRoots(ctx).flatMap((root) => [join(root, 'session-state'), join(root, 'history-session-state')])),
   discover,
-  read,
+  read: (source) => read(source),
+  resume: (source, _ctx, from) => read(source, from),
 }

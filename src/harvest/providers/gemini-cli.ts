@@ -6,15 +6,17 @@ import {
   type MessageUsage,
   type Provider,
   type ProviderContext,
+  type ReadPoint,
   type SessionPart,
   type Source,
   type ToolInvocationInput,
   type WorkspaceRef,
 } from '../provider'
 import { openArea, readJsonDocument, readSmallText } from '../read/files'
-import { lineProblems } from '../read/line-problems'
+import { lineProblems, type LineCounts } from '../read/line-problems'
 import { promptTitle, workspaceAt } from '../read/naming'
-import { noConversation, unknownShapes } from '../read/problems'
+import { noConversation, unknownShapes, type ShapeCounts } from '../read/problems'
+import { checkpointPart, isCheckpoint, resumableLines } from '../read/resumable'
 import { sumCounts, tokenUsage, withoutCached } from '../read/usage'
 import { asArray, asRecord, asString, asText, toolOutputText } from '../read/values'
 
@@ -99,9 +101,22 @@ async function* discover(ctx: ProviderContext): AsyncGenerator<Source> {
   }
 }
 
-async function* read(source: Source): AsyncGenerator<SessionPart> {
+/**
+ * What replaying a chat log knows at a line end: enough to continue from there (`Provider.resume`).
+ * Any later record may change any message (an upsert by id, a rewind), so the session is written
+ * whole from the replay each time; only the lines before the checkpoint are not read again.
+ */
+interface GeminiState {
+  meta: Record<string, unknown>
+  messages: [string, MessageInput][]
+  shapes: ShapeCounts
+  lines: LineCounts
+}
+
+async function* read(source: Source, from: ReadPoint | null = null): AsyncGenerator<SessionPart> {
   const data = source.data as GeminiSource
-  const replay: Replay = { meta: {}, messages: new Map(), shapes: unknownShapes() }
+  const saved = from?.state as GeminiState | undefined
+  const replay: Replay = { meta: saved?.meta ?? {}, messages: new Map(saved?.messages), shapes: unknownShapes(saved?.shapes) }
   let incomplete = false
   let recognised = true
   if (data.legacy) {
@@ -120,8 +135,13 @@ async function* read(source: Source): AsyncGenerator<SessionPart> {
       return
     } else recognised = false
   } else {
-    const problems = lineProblems()
-    for await (const line of problems.read(source.path)) {
+    const problems = lineProblems(saved?.lines)
+    for await (const line of problems.count(resumableLines(source.path, from))) {
+      if (isCheckpoint(line)) {
+        const state: GeminiState = { meta: replay.meta, messages: [...replay.messages], shapes: replay.shapes.save(), lines: problems.save() }
+        yield checkpointPart(line, state)
+        continue
+      }
       const record = 'value' in line ? asRecord(line.value) : null
       const issues = 'error' in line ? [problems.add(line)] : record ? applyRecord(replay, record, line.line) : [problems.shape(line.line, 'not a JSON object')]
       for (const problem of issues) if (problem) yield problem
@@ -358,5 +378,6 @@ export const geminiCli: Provider = {
   kind: 'harvest',
   locate: (ctx) => existing(geminiRoots(ctx).map((root) => join(root, 'tmp'))),
   discover,
-  read,
+  read: (source) => read(source),
+  resume: (source, _ctx, from) => read(source, from),
 }
