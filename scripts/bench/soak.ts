@@ -7,7 +7,7 @@
  * stop), every subscriber received every event of its session, and the server's RSS grew ≤ 20 %
  * between the 20th second and the end.
  *   bun scripts/bench/soak.ts [--seconds 60] [--max-ops 20000000] [--readers 6] [--searchers 1]
- *                             [--rest 2] [--sockets 3] [--subscribers 3]
+ *                             [--rest 2] [--sockets 3] [--subscribers 3] [--binary PATH]
  */
 import { Database } from 'bun:sqlite'
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
@@ -27,6 +27,8 @@ const { values } = parseArgs({
     rest: { type: 'string', default: '2' },
     sockets: { type: 'string', default: '3' },
     subscribers: { type: 'string', default: '3' },
+    /** Another build (e.g. main's) to soak instead of this one's, for figures measured beside it. */
+    binary: { type: 'string' },
   },
 })
 const seconds = Number(values.seconds)
@@ -52,8 +54,8 @@ const ids = (() => {
   return { sessions: rows, workspaces }
 })()
 
-const binary = outfileFor(null)
-await build(null)
+const binary = values.binary ?? outfileFor(null)
+if (!values.binary) await build(null)
 const server = Bun.spawn([binary, 'api', 'serve', '--port', '0', '--db', dbPath, '--no-harvest'], { stdout: 'pipe', stderr: 'pipe' })
 let serverErr = ''
 void (async () => {
