@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import type { Page } from 'playwright-core'
-import { browserAndServer, noBrowser, openPage, overflowsSideways } from './support/browser'
+import { browserAndServer, noBrowser, openPage, overflowsSideways } from '../support/browser'
 import { HOSTILE_PAYLOADS, hostileId, hostileSession } from './support/data'
 import { serveSeeded } from './support/served'
 

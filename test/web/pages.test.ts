@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { launch, noBrowser, openPage, overflowsSideways } from './support/browser'
+import { launch, noBrowser, openPage, overflowsSideways } from '../support/browser'
 import { populatedServer } from './support/world'
 
 /** Set CHASM_SCREENSHOTS=docs/screenshots to save a picture of every page in every variant. */
