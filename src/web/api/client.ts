@@ -62,21 +62,5 @@ export async function call<T>(send: () => Promise<Answer<T>>): Promise<T> {
   }
 }
 
-/** A plain GET for a route the server may not have yet (answers `null` on 404); same token handling as `call`. */
-export async function getOptional<T>(path: string): Promise<T | null> {
-  for (;;) {
-    const token = storedToken()
-    const response = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} })
-    if (response.status === 401) {
-      await askForToken(token)
-      continue
-    }
-    if (response.status === 404) return null
-    const body: unknown = await response.json().catch(() => null)
-    if (!response.ok) throw envelopeError(response.status, body)
-    return body as T
-  }
-}
-
 /** A path parameter for an Eden call: Eden joins parameters into the path as they are, so ids are encoded here. */
 export const segment = (value: string): string => encodeURIComponent(value)

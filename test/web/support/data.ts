@@ -16,6 +16,15 @@ const message = (id: string, role: MessageInput['role'], content: string, at: nu
   ...extra,
 })
 
+/** Token usage as an assistant records it (counts not recorded are null). */
+const tokens = (input: number, output: number, cacheRead: number | null = null, cacheWrite: number | null = null): MessageInput['usage'] => ({
+  inputTokens: input,
+  outputTokens: output,
+  cacheReadTokens: cacheRead,
+  cacheWrite5mTokens: cacheWrite,
+  cacheWrite1hTokens: null,
+})
+
 /** A few realistic conversations across assistants: Markdown, code, tool calls, RTL and CJK. */
 export function demoSessions(): SessionInput[] {
   const t = BASE - 2 * HOUR
@@ -37,6 +46,7 @@ export function demoSessions(): SessionInput[] {
           'Two concurrent requests both see an expired token and both call the refresh endpoint; the second refresh invalidates the first token.\n\nThe fix: share one in-flight refresh.\n\n```ts\nlet pending: Promise<Token> | null = null\n\nexport function refresh(): Promise<Token> {\n  pending ??= fetchToken().finally(() => (pending = null))\n  return pending\n}\n```\n\n| before | after |\n|---|---|\n| 2 refresh calls | 1 refresh call |',
           t + 60_000,
           {
+            usage: tokens(12, 486, 18_240, 2_310),
             toolInvocations: [
               { id: 'c1', name: 'Read', input: { file_path: 'src/auth/refresh.ts' }, output: 'export async function refresh() {\n  return fetchToken()\n}', status: 'completed' },
               { id: 'c2', name: 'Edit', input: { file_path: 'src/auth/refresh.ts', old_string: 'return fetchToken()', new_string: 'pending ??= fetchToken()' }, output: 'The file was updated.', status: 'completed' },
@@ -45,6 +55,7 @@ export function demoSessions(): SessionInput[] {
         ),
         message('a3', 'user', 'Run the tests please.', t + 5 * 60_000),
         message('a4', 'assistant', 'All 214 tests pass:\n\n```bash\n$ bun test\n 214 pass\n 0 fail\n```', t + 6 * 60_000, {
+          usage: tokens(8, 95, 20_550, 410),
           toolInvocations: [{ id: 'c3', name: 'Bash', input: { command: 'bun test' }, output: '214 pass\n0 fail', status: 'completed' }],
         }),
       ],
@@ -60,7 +71,7 @@ export function demoSessions(): SessionInput[] {
       workspace: workspace('copilot', 'storefront'),
       messages: [
         message('i1', 'user', 'Translate the checkout button into Arabic and Chinese.', t - 26 * HOUR),
-        message('i2', 'assistant', 'Arabic (right to left):\n\nإتمام الشراء\n\nChinese:\n\n结账\n\n```json\n{ "ar": "إتمام الشراء", "zh": "结账" }\n```', t - 26 * HOUR + 30_000, { model: 'gpt-4o' }),
+        message('i2', 'assistant', 'Arabic (right to left):\n\nإتمام الشراء\n\nChinese:\n\n结账\n\n```json\n{ "ar": "إتمام الشراء", "zh": "结账" }\n```', t - 26 * HOUR + 30_000, { model: 'gpt-4o', usage: tokens(1_204, 88) }),
       ],
     },
     {
@@ -74,7 +85,7 @@ export function demoSessions(): SessionInput[] {
       workspace: workspace('codex', 'data-pipeline'),
       messages: [
         message('p1', 'user', 'The import takes 40 s for 1M rows.', t - 50 * HOUR),
-        message('p2', 'assistant', 'Read in chunks and insert in one transaction:\n\n```python\nwith conn:\n    for chunk in pd.read_csv(path, chunksize=50_000):\n        chunk.to_sql("rows", conn, if_exists="append")\n```', t - 50 * HOUR + 20_000, { model: 'gpt-5-codex' }),
+        message('p2', 'assistant', 'Read in chunks and insert in one transaction:\n\n```python\nwith conn:\n    for chunk in pd.read_csv(path, chunksize=50_000):\n        chunk.to_sql("rows", conn, if_exists="append")\n```', t - 50 * HOUR + 20_000, { model: 'gpt-5-codex', usage: tokens(3_180, 412, 9_984) }),
       ],
     },
     {
@@ -88,7 +99,7 @@ export function demoSessions(): SessionInput[] {
       workspace: workspace('gemini-cli', 'storefront'),
       messages: [
         message('g1', 'user', 'What does `.github/workflows/release.yml` do?', t - 80 * HOUR),
-        message('g2', 'assistant', 'It builds on every tag:\n\n1. checks out the tag\n2. runs `bun run build:all`\n3. uploads the archives and `SHA256SUMS`', t - 80 * HOUR + 10_000, { model: 'gemini-2.5-pro' }),
+        message('g2', 'assistant', 'It builds on every tag:\n\n1. checks out the tag\n2. runs `bun run build:all`\n3. uploads the archives and `SHA256SUMS`', t - 80 * HOUR + 10_000, { model: 'gemini-2.5-pro', usage: tokens(2_240, 131, 0) }),
       ],
     },
   ]
