@@ -5,6 +5,7 @@ import { agentRoutes } from './routes/agents'
 import { docs } from './docs'
 import { errorHandling } from './errors'
 import { exportRoutes } from './routes/export'
+import { harvestRoutes } from './routes/harvest'
 import { healthRoutes } from './routes/health'
 import { mcpRoutes } from './routes/mcp'
 import { providerRoutes } from './routes/providers'
@@ -27,6 +28,7 @@ export function createApp(deps: AppDeps) {
     .use(errorHandling(deps.log, methods.forPath))
     .use(docs(deps.version))
     .use(healthRoutes(deps))
+    .use(harvestRoutes(deps))
     .use(workspaceRoutes(deps))
     .use(sessionRoutes(deps))
     .use(exportRoutes(deps))

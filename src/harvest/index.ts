@@ -7,4 +7,4 @@ export type { Provider, ProviderContext, Source, SessionPart, SessionHeader, Wor
 export { createHarvestScheduler, type HarvestScheduler, type HarvestState } from './scheduler'
 export { listProviders, ProviderInfo } from './report'
 export { scanHarvest, ScanEntry } from './scan'
-export { harvestStatus, HarvestStatus } from './status'
+export { harvestStatus, HarvestStatus, PROBLEMS_PER_RUN } from './status'

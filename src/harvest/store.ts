@@ -15,6 +15,17 @@ export interface SourceRecord {
 
 export type HarvestStore = ReturnType<typeof harvestStore>
 
+/** A harvest run as status reports it: `first_problems` is a JSON array of `{provider, source, message}`. */
+export interface RunRow {
+  pk: number
+  started_at: number
+  ended_at: number | null
+  status: string
+  error: string | null
+  problem_count: number
+  first_problems: string
+}
+
 /** The harvest's reads and writes of its own bookkeeping tables; session rows go through `db.replaceSession`. */
 export function harvestStore(sqlite: Database) {
   const sourcesOf = sqlite.prepare<{ key: string; fingerprint: string; session_ids: string; problems: string }, [string]>(
@@ -38,8 +49,14 @@ export function harvestStore(sqlite: Database) {
   const runningRuns = sqlite.prepare<{ pk: number; pid: number | null }, []>("SELECT pk, pid FROM harvest_runs WHERE status = 'running'")
   const endRun = sqlite.prepare('UPDATE harvest_runs SET ended_at = ?, status = ?, summary = ?, error = ? WHERE pk = ?')
 
-  const recentRuns = sqlite.prepare<{ pk: number; started_at: number; ended_at: number | null; status: string; summary: string | null; error: string | null }, [number]>(
-    'SELECT pk, started_at, ended_at, status, summary, error FROM harvest_runs ORDER BY pk DESC LIMIT ?',
+  // The summary can hold thousands of problems: SQLite picks out the count and the first few, so
+  // a status request never parses a whole summary on the event loop.
+  const recentRuns = sqlite.prepare<RunRow, [number, number]>(
+    `SELECT pk, started_at, ended_at, status, error, coalesce(summary ->> '$.problemCount', 0) AS problem_count,
+       (SELECT json_group_array(json_object('provider', provider, 'source', source, 'message', message)) FROM (
+          SELECT p.value ->> '$.provider' AS provider, q.value ->> '$.source' AS source, q.value ->> '$.message' AS message
+          FROM json_each(summary, '$.providers') p, json_each(p.value, '$.problems') q LIMIT ?2)) AS first_problems
+     FROM harvest_runs ORDER BY pk DESC LIMIT ?1`,
   )
   const sourceCounts = sqlite.prepare<{ provider: string; sources: number; with_problems: number; last: number }, []>(
     `SELECT provider, count(*) AS sources, sum(problems != '[]') AS with_problems, max(harvested_at) AS last
@@ -47,8 +64,8 @@ export function harvestStore(sqlite: Database) {
   )
 
   return {
-    /** The newest harvest runs. */
-    recentRuns: (limit: number) => recentRuns.all(limit),
+    /** The newest harvest runs, each with its first `problems` problems. */
+    recentRuns: (limit: number, problems: number) => recentRuns.all(limit, problems),
     /** Per provider: sources known, sources whose last read had problems, last harvest time. */
     sourceCounts: () => sourceCounts.all(),
     /** Every source recorded for a provider, by key. */

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import type { SessionInput } from '../../../src/db'
 import { compiledBinary, serveBinary, type ServedBinary } from '../../support/binary'
 import { allFixturesHome } from '../../support/fixture-home'
-import { tempDir } from '../../support/temp'
+import { tempDir, writeTree, type Tree } from '../../support/temp'
 import { seedDatabase } from './data'
 
 type Served = ServedBinary & { dir: string }
@@ -32,16 +32,17 @@ async function serveFrom(prepare: (dir: string, binary: string) => string, args:
 export const serveSeeded = (sessions: SessionInput[], args: string[] = [], env: Record<string, string> = {}): Promise<Served> =>
   serveFrom((dir) => seedDatabase(dir, sessions), args, env)
 
-/** The compiled binary serving what `chasm harvest run` (the binary too) read from every provider's fixture home. */
-export const serveHarvestedFixtures = (args: string[] = []): Promise<Served> =>
+/** The compiled binary serving what `chasm harvest run` (the binary too) read from every provider's fixture home, plus `extra` files. */
+export const serveHarvestedFixtures = (extra: Tree = {}): Promise<Served> =>
   serveFrom(
     (dir, binary) => {
       using home = allFixturesHome()
+      writeTree(home.path, extra)
       const db = join(dir, 'chasm.db')
       const harvest = Bun.spawnSync([binary, 'harvest', 'run', '--home', home.path, '--db', db])
       if (harvest.exitCode !== 0) throw new Error(`harvest run failed (${harvest.exitCode}): ${harvest.stderr}`)
       return db
     },
-    args,
+    [],
     {},
   )
