@@ -62,5 +62,22 @@ export async function call<T>(send: () => Promise<Answer<T>>): Promise<T> {
   }
 }
 
+/**
+ * The text of a GET whose answer is a file, not JSON (a session's export), with the same token
+ * handling as `call`. Eden types such a route's answer as a `Response`, so it is fetched plainly.
+ */
+export async function getText(path: string): Promise<string> {
+  for (;;) {
+    const token = storedToken()
+    const response = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} })
+    if (response.status === 401) {
+      await askForToken(token)
+      continue
+    }
+    if (!response.ok) throw envelopeError(response.status, await response.json().catch(() => null))
+    return response.text()
+  }
+}
+
 /** A path parameter for an Eden call: Eden joins parameters into the path as they are, so ids are encoded here. */
 export const segment = (value: string): string => encodeURIComponent(value)

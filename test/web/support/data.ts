@@ -25,7 +25,7 @@ const tokens = (input: number, output: number, cacheRead: number | null = null, 
   cacheWrite1hTokens: null,
 })
 
-/** A few realistic conversations across assistants: Markdown, code, tool calls, RTL and CJK. */
+/** A few realistic conversations across assistants: Markdown, code, tool calls, RTL and CJK, a Copilot conversation with every turn state. */
 export function demoSessions(): SessionInput[] {
   const t = BASE - 2 * HOUR
   return [
@@ -102,7 +102,64 @@ export function demoSessions(): SessionInput[] {
         message('g2', 'assistant', 'It builds on every tag:\n\n1. checks out the tag\n2. runs `bun run build:all`\n3. uploads the archives and `SHA256SUMS`', t - 80 * HOUR + 10_000, { model: 'gemini-2.5-pro', usage: tokens(2_240, 131, 0) }),
       ],
     },
+    copilotSession(),
   ]
+}
+
+/** An Anthropic-shaped key (fake) that the export's detector replaces with `[REDACTED:anthropic-api-key]`. */
+export const DEMO_SECRET = `sk-ant-api03-${'Zq3xV9mK2pL7wR4tY8uB1nC6dF0gH5jE'.repeat(3).slice(0, 93)}AA`
+
+const STOREFRONT = '/home/dev/storefront/src/CheckoutForm.tsx'
+
+/**
+ * A Copilot conversation as the harvester keeps one (src/harvest/providers/copilot/request.ts):
+ * attachments and mode on requests, the participant and slash command on responses, an undone
+ * turn (hidden), a failed and a cancelled response, token usage, and a key pasted by the user.
+ */
+export function copilotSession(): SessionInput {
+  const t = BASE - 100 * HOUR
+  const copilot = { participant: 'GitHub Copilot', agentId: 'github.copilot.editsAgent' }
+  return {
+    id: 'demo-copilot',
+    provider: 'copilot',
+    origin: 'harvest',
+    title: 'Make the checkout form accessible',
+    model: 'gpt-4.1',
+    created: t,
+    updated: t + 20 * 60_000,
+    workspace: workspace('copilot', 'storefront'),
+    messages: [
+      message('c1', 'user', 'Add labels to the checkout form fields.', t, {
+        metadata: {
+          attachments: [
+            { kind: 'file', name: 'CheckoutForm.tsx', path: STOREFRONT },
+            { kind: 'implicit', name: 'selection', path: STOREFRONT, lines: '12-30' },
+          ],
+          mode: 'agent',
+        },
+      }),
+      message('c2', 'assistant', 'Each input now has a `<label htmlFor>`; the card number field also gets `autocomplete="cc-number"`.', t + 40_000, {
+        model: 'gpt-4.1',
+        usage: tokens(2_410, 380),
+        metadata: { ...copilot, editedFiles: [STOREFRONT] },
+      }),
+      message('c3', 'user', 'Also rename every field to camelCase.', t + 2 * 60_000, { hidden: true, metadata: { mode: 'agent', hiddenReason: 'undone' } }),
+      message('c4', 'assistant', 'Renamed 14 fields to camelCase.', t + 3 * 60_000, { model: 'gpt-4.1', hidden: true, metadata: { ...copilot, hiddenReason: 'undone' } }),
+      message('c5', 'user', '/tests cover the new labels', t + 5 * 60_000, { metadata: { mode: 'ask' } }),
+      message('c6', 'assistant', '', t + 5 * 60_000 + 4_000, {
+        model: 'gpt-4.1',
+        state: 'failed',
+        error: 'Sorry, your request failed. Please try again. Reason: rate limited.',
+        metadata: { ...copilot, command: 'tests', errorCode: 'rateLimited' },
+      }),
+      message('c7', 'user', `Try again, please. The staging key for the payment sandbox is ${DEMO_SECRET} if the tests need it.`, t + 8 * 60_000, { metadata: { mode: 'ask' } }),
+      message('c8', 'assistant', 'Writing the tests for the label association', t + 8 * 60_000 + 9_000, {
+        model: 'gpt-4.1',
+        state: 'cancelled',
+        metadata: { ...copilot, command: 'tests' },
+      }),
+    ],
+  }
 }
 
 /** Markup and payloads a hostile file could put in a conversation; each would set the title or open a dialog if it ran. */
@@ -139,6 +196,15 @@ export function hostileSession(): SessionInput {
     if (hostile) {
       messages.push(message(hostile.id, i % 2 ? 'assistant' : 'user', `Payload ${hostile.id}:\n\n${hostile.payload}`, time, {
         model: '<img src=x onerror=alert("model")>',
+        // Metadata is whatever the file held: every field the page shows carries the payload.
+        metadata: {
+          agent: hostile.payload,
+          to: hostile.payload,
+          participant: hostile.payload,
+          command: hostile.payload,
+          mode: hostile.payload,
+          attachments: [{ kind: hostile.payload, name: hostile.payload, path: hostile.payload, lines: hostile.payload }, '<b>not an object</b>', null],
+        },
         toolInvocations: i % 2
           ? [{ id: `tool-${hostile.id}`, name: '<script>alert("tool")</script>', input: { html: hostile.payload }, output: hostile.payload, status: '<b>done</b>' }]
           : [],
