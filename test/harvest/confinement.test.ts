@@ -7,6 +7,7 @@ import { claudeCode } from '../../src/harvest/providers/claude-code'
 import { cline } from '../../src/harvest/providers/cline'
 import { codex } from '../../src/harvest/providers/codex'
 import { continueDev } from '../../src/harvest/providers/continue'
+import { copilotProvider } from '../../src/harvest/providers/copilot'
 import { copilotCli } from '../../src/harvest/providers/copilot-cli'
 import { cursor } from '../../src/harvest/providers/cursor'
 import { geminiCli } from '../../src/harvest/providers/gemini-cli'
@@ -38,6 +39,7 @@ const FORMATS = {
   continueSession: JSON.stringify({ sessionId: 'outside', title: CANARY, history: [{ message: { role: 'user', content: CANARY } }] }),
   continueIndex: JSON.stringify([{ sessionId: 'aaaa0003', title: CANARY, dateCreated: '1767900000000' }]),
   cursorWorkspace: JSON.stringify({ folder: `file:///${CANARY}` }),
+  vscodeSession: JSON.stringify({ version: 3, sessionId: 'outside', requests: [{ requestId: 'r', message: { text: CANARY }, response: [{ value: CANARY }] }] }),
 }
 
 const hasMkfifo = Bun.spawnSync(['sh', '-c', 'command -v mkfifo']).exitCode === 0
@@ -107,6 +109,23 @@ const TRAPS: [Provider, (home: string, out: Outside) => void][] = [
       link(join(state, 'aaaa0003-0000-4000-8000-000000000000'), out.dir)
       link(join(home, '.copilot', 'history-session-state', 'session_x_1.json'), out.copilotLegacy)
       fifo(join(state, 'aaaa0004-0000-4000-8000-000000000000', 'events.jsonl'))
+    },
+  ],
+  [
+    copilotProvider,
+    (home, out) => {
+      const user = join(home, '.config', 'Code', 'User')
+      const storage = join(user, 'workspaceStorage')
+      link(join(storage, 'aaaa', 'chatSessions', 'aaaa0001-0000-4000-8000-000000000000.json'), out.vscodeSession)
+      link(join(storage, 'aaaa', 'workspace.json'), out.shadow)
+      link(join(storage, 'aaaa', 'state.vscdb'), out.cursorDb)
+      link(join(storage, 'bbbb', 'chatSessions'), join(out.dir, 'chatSessions'))
+      link(join(storage, 'cccc'), join(out.dir))
+      link(join(user, 'globalStorage', 'emptyWindowChatSessions'), join(out.dir, 'chatSessions'))
+      mkdirSync(join(storage, 'dddd', 'chatSessions'), { recursive: true })
+      writeFileSync(join(storage, 'dddd', 'workspace.json'), JSON.stringify({ folder: 'file:///home/dev/inside' }))
+      writeFileSync(join(storage, 'dddd', 'chatSessions', 'aaaa0002-0000-4000-8000-000000000000.json'), FORMATS.vscodeSession.replace(new RegExp(CANARY, 'g'), 'inside').replace('outside', 'aaaa0002'))
+      fifo(join(storage, 'dddd', 'chatSessions', 'aaaa0003-0000-4000-8000-000000000000.json'))
     },
   ],
   [
@@ -180,6 +199,7 @@ function outsideFiles(root: string): Outside {
   inDir('rollout-2026-02-01T00-00-00-01950000-0000-7000-8000-000000000003.jsonl', FORMATS.codex)
   inDir('chats/session-2026-01-01T00-00-aaaa0004.json', FORMATS.gemini)
   inDir('events.jsonl', FORMATS.copilotEvents)
+  inDir('chatSessions/aaaa0004-0000-4000-8000-000000000000.json', FORMATS.vscodeSession)
   inDir('api_conversation_history.json', FORMATS.cline)
   inDir('.aider.chat.history.md', `# aider chat started at 2026-01-01 10:00:00\n\n#### ${CANARY}  \n`)
   writeFileSync(

@@ -26,7 +26,7 @@ export interface Area {
   file(path: string): Promise<AreaEntry | null>
   /** The directory at `path` (as `at`), or null. */
   dir(path: string): Promise<AreaEntry | null>
-  /** The entries of a directory of the area, sorted by name; empty when it is missing or unreadable. */
+  /** The entries of a directory of the area, sorted by name; empty when it is missing, unreadable or resolves outside. */
   list(dir: string): Promise<AreaEntry[]>
   /** Every file under `dir` (depth-first, sorted, at most `maxDepth` levels) whose name `accept`s. */
   walk(dir: string, accept: (name: string) => boolean, maxDepth?: number): AsyncGenerator<AreaEntry>
@@ -77,6 +77,8 @@ export async function openArea(root: string): Promise<Area | null> {
       return entry?.kind === 'dir' ? entry : null
     },
     async list(dir) {
+      // The folder itself may be a link: its entries count only when it resolves inside the area.
+      if (dir !== root && !(await area.dir(dir))) return []
       const found = await Promise.all(
         (await sortedEntries(dir))
           .filter((entry) => entry.isFile() || entry.isDirectory() || entry.isSymbolicLink())
