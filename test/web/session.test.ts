@@ -78,10 +78,11 @@ describe.skipIf(noBrowser !== null)('a session shows every message field: state 
     await context.close()
   })
 
-  test('"Copy as Markdown" copies the export\'s Markdown, secrets redacted; "Copy with secrets" copies them too', async () => {
+  test('"Copy as Markdown" copies the export\'s Markdown of what is shown, secrets redacted; "Copy with secrets" copies them too', async () => {
     const { context, page, trouble } = await openPage(at.browser)
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: at.server.app.url })
-    const exported = (redact: boolean) => fetch(`${at.server.app.url}/api/sessions/demo-copilot/export?format=md${redact ? '' : '&redact=false'}`).then((r) => r.text())
+    const exported = (redact: boolean, includeHidden = false) =>
+      fetch(`${at.server.app.url}/api/sessions/demo-copilot/export?format=md&redact=${redact}&includeHidden=${includeHidden}`).then((r) => r.text())
     await page.goto(`${at.server.app.url}/sessions/demo-copilot`)
     await page.getByRole('button', { name: 'Copy as Markdown' }).click()
     await page.getByText('Copied with secrets replaced by').waitFor()
@@ -93,12 +94,18 @@ describe.skipIf(noBrowser !== null)('a session shows every message field: state 
     await page.getByRole('button', { name: 'Copy with secrets' }).click()
     await page.waitForFunction((secret) => navigator.clipboard.readText().then((text) => text.includes(secret)), DEMO_SECRET)
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await exported(false))
+    // What is copied is what is shown: the hidden turns only once they are shown.
+    expect(await exported(false)).not.toContain('Renamed 14 fields')
+    await page.getByRole('button', { name: '2 hidden turns — show' }).click()
+    await page.getByRole('button', { name: 'Copy as Markdown' }).click()
+    await page.waitForFunction(() => navigator.clipboard.readText().then((text) => text.includes('Renamed 14 fields')))
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await exported(true, true))
 
     // A session without secrets is copied as it is, with nothing more to offer.
     await page.goto(`${at.server.app.url}/sessions/demo-auth`)
     await page.getByRole('button', { name: 'Copy as Markdown' }).click()
     await page.getByText('Copied', { exact: true }).waitFor()
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await fetch(`${at.server.app.url}/api/sessions/demo-auth/export?format=md`).then((r) => r.text()))
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await fetch(`${at.server.app.url}/api/sessions/demo-auth/export?format=md&includeHidden=false`).then((r) => r.text()))
     expect(await page.getByRole('button', { name: 'Copy with secrets' }).count()).toBe(0)
     expect(trouble).toEqual({ dialogs: [], consoleErrors: [], pageErrors: [] })
     await context.close()

@@ -15,8 +15,12 @@ import { useTitle } from './title'
 /** Reloads caused by live events come at most this often. */
 const RELOAD_GAP_MS = 1000
 
-/** The session as Markdown, rendered by the server's export (the one renderer): secrets redacted unless `redact` is false. */
-const exportedMarkdown = (id: string, redact: boolean) => getText(`/api/sessions/${segment(id)}/export?format=md${redact ? '' : '&redact=false'}`)
+/**
+ * The session as Markdown, rendered by the server's export (the one renderer): secrets redacted
+ * unless `redact` is false, hidden turns only when the page shows them.
+ */
+const exportedMarkdown = (id: string, redact: boolean, withHidden: boolean) =>
+  getText(`/api/sessions/${segment(id)}/export?${new URLSearchParams({ format: 'md', redact: String(redact), includeHidden: String(withHidden) })}`)
 
 /** The mark export puts where it removed a secret (src/redact). */
 const REDACTED = '[REDACTED:'
@@ -110,13 +114,13 @@ export function SessionPage({ id }: { id: string }) {
             <div class="actions">
               <CopyButton
                 label="Copy as Markdown"
-                text={() => exportedMarkdown(id, true)}
+                text={() => exportedMarkdown(id, true, withHidden)}
                 done={(copied) =>
                   copied.includes(REDACTED) && (
                     <>
                       {' '}
                       with secrets replaced by <code>[REDACTED:…]</code>.{' '}
-                      <CopyButton label="Copy with secrets" text={() => exportedMarkdown(id, false)} />
+                      <CopyButton label="Copy with secrets" text={() => exportedMarkdown(id, false, withHidden)} />
                     </>
                   )
                 }
