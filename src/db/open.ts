@@ -99,15 +99,28 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
   }
 }
 
-/** A cheap check that the database still answers and was not found replaced (for `/api/health`). */
-export function databaseProbe(chasm: ChasmDb): () => boolean {
+/** How long a probe's answer stands: health checks may come thousands of times a second. */
+const PROBE_TTL_MS = 1000
+
+/**
+ * A cheap check that the database still answers and was not found replaced (for `/api/health`);
+ * the connection is asked at most once per second, the replaced flag every time.
+ */
+export function databaseProbe(chasm: ChasmDb, clock: () => number = Date.now): () => boolean {
   const probe = chasm.sqlite.prepare('SELECT 1')
+  let answers = true
+  let askedAt = -Infinity
   return () => {
-    try {
-      probe.get()
-      return !chasm.replaced
-    } catch {
-      return false
+    const now = clock()
+    if (now - askedAt >= PROBE_TTL_MS) {
+      askedAt = now
+      try {
+        probe.get()
+        answers = true
+      } catch {
+        answers = false
+      }
     }
+    return answers && !chasm.replaced
   }
 }
