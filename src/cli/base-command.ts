@@ -1,6 +1,6 @@
-import { Command, Option } from 'clipanion'
+import { Command, Option, UsageError } from 'clipanion'
 import { dirname } from 'node:path'
-import { openDatabase, type ChasmDb } from '../db'
+import { BUSY_TIMEOUT_MS, openDatabase, type ChasmDb } from '../db'
 import { providerContext, type ProviderContext } from '../harvest'
 import { dataDir, resolveDbPath, resolveHome } from '../shared/paths'
 import type { ChasmContext } from './context'
@@ -32,7 +32,16 @@ export abstract class BaseCommand extends Command<ChasmContext> {
   }
 
   protected openDb(): ChasmDb {
-    return openDatabase(this.dbPath)
+    return openDatabase(this.dbPath, { busyTimeoutMs: this.busyTimeoutMs() })
+  }
+
+  /** `CHASM_BUSY_TIMEOUT_MS`: how long a write waits for another process's lock (default 5 s). */
+  private busyTimeoutMs(): number {
+    const text = this.context.runtime.env.CHASM_BUSY_TIMEOUT_MS
+    if (text === undefined || text === '') return BUSY_TIMEOUT_MS
+    const ms = Number(text)
+    if (!/^\d+$/.test(text) || ms > 600_000) throw new UsageError(`Invalid CHASM_BUSY_TIMEOUT_MS: must be an integer from 0 to 600000 (got ${JSON.stringify(text)})`)
+    return ms
   }
 
   protected providerContext(): ProviderContext {

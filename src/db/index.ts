@@ -1,4 +1,4 @@
-export { openDatabase, databaseProbe, FILE_REPLACED, type ChasmDb } from './open'
+export { openDatabase, databaseProbe, FILE_REPLACED, BUSY_TIMEOUT_MS, type ChasmDb } from './open'
 export { migrate } from './migrate'
 export { storageProblem } from './storage-errors'
 export { startBackgroundCheckpoints, checkpointReporter, CHECKPOINT_INTERVAL_MS, type Checkpointer } from './checkpoint'

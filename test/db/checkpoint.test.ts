@@ -1,8 +1,12 @@
 import { describe, expect, test } from 'bun:test'
-import { statSync } from 'node:fs'
-import { checkpointReporter, startBackgroundCheckpoints } from '../../src/db'
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { checkpointReporter, getSession, openDatabase, replaceSession, startBackgroundCheckpoints } from '../../src/db'
 import { silentLogger, streamLogger } from '../../src/shared/log'
+import { fileHash } from '../faults/support'
 import { openTestDb } from '../support/db'
+import { sampleSession } from '../support/sessions'
+import { until } from '../support/wait'
 
 const walBytes = (path: string) => statSync(`${path}-wal`).size
 const autocheckpoint = (db: ReturnType<typeof openTestDb>) =>
@@ -46,4 +50,31 @@ describe('background WAL checkpoints', () => {
       'warn background WAL checkpoint failed (disk I/O error); retrying every 50 ms',
     ])
   })
+
+  // The thread opens the file by path, after the server did: a file put at the path in between (a
+  // restored backup) would get a connection that reads our -wal and -shm and checkpoints our pages into it.
+  for (const how of ['replaced by a backup', 'deleted'] as const) {
+    test(`database ${how} before the thread opened it: the thread never touches what is at the path`, async () => {
+      using db = openTestDb()
+      replaceSession(db.sqlite, sampleSession({ id: 'ours' }))
+      expect(statSync(`${db.path}-wal`).size).toBeGreaterThan(0)
+      const backup = join(db.dir, 'backup.db')
+      const other = openDatabase(backup)
+      replaceSession(other.sqlite, sampleSession({ id: 'theirs' }))
+      other.close()
+      if (how === 'deleted') for (const suffix of ['', '-wal', '-shm']) rmSync(db.path + suffix)
+      else renameSync(backup, db.path)
+      const before = how === 'deleted' ? null : fileHash(db.path)
+
+      const lines: string[] = []
+      const checkpoints = startBackgroundCheckpoints(db, streamLogger((line) => lines.push(line)), { intervalMs: 5 })
+      await until(() => lines.some((line) => line.includes('background WAL checkpoints not started')), 'the thread to refuse the file')
+      await checkpoints.stop()
+
+      if (before === null) expect([existsSync(db.path), existsSync(`${db.path}-wal`), existsSync(`${db.path}-shm`)]).toEqual([false, false, false])
+      else expect(fileHash(db.path)).toBe(before)
+      // The server's own connection still reads its own data.
+      expect(getSession(db.sqlite, 'ours').id).toBe('ours')
+    })
+  }
 })
