@@ -4,8 +4,9 @@ import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSy
 import { join } from 'node:path'
 import { FILE_REPLACED, openDatabase, replaceSession } from '../../src/db'
 import { latch, scriptByModel, startFakeModels } from '../agency/support/fake-models'
-import { compiledBinary, serveBinary } from '../support/binary'
+import { childEnv, compiledBinary, serveBinary } from '../support/binary'
 import { sampleSession } from '../support/sessions'
+import { NO_RENAME_OPEN_FILE, skipIf } from '../support/os'
 import { tempDir } from '../support/temp'
 import { until } from '../support/wait'
 import { fileHash, getJson, postJson } from './support'
@@ -25,13 +26,13 @@ const replaced = { success: false, error: { code: 'INTERNAL_ERROR', message: FIL
 
 /** Runs the compiled binary to completion with a clean environment. */
 function runBinary(args: string[], env: Record<string, string> = {}) {
-  const proc = Bun.spawnSync([binary, ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdout: 'pipe', stderr: 'pipe' })
+  const proc = Bun.spawnSync([binary, ...args], { env: childEnv(env), stdout: 'pipe', stderr: 'pipe' })
   return { code: proc.exitCode, stdout: proc.stdout.toString(), stderr: proc.stderr.toString() }
 }
 
 describe('the database file replaced or deleted by another process while the server runs', () => {
   for (const how of ['replaced by a backup', 'deleted'] as const) {
-    test(`${how}: writes are refused with a clear error, never acknowledged; after a crash the file at the path is intact`, async () => {
+    skipIf(NO_RENAME_OPEN_FILE)(`${how}: writes are refused with a clear error, never acknowledged; after a crash the file at the path is intact`, async () => {
       using dir = tempDir()
       const db = join(dir.path, 'chasm.db')
       // The "backup": another chasm database with a session of its own.
@@ -207,7 +208,7 @@ describe('port in use', () => {
     const run = (await postJson(`${first.url}/api/v1/swarms/${swarm.id}/start`, { prompt: 'Go' })).body.data
     await fake.received(2)
 
-    const second = Bun.spawn([binary, 'api', 'serve', '--port', port, '--db', db, '--no-harvest'], { env: { PATH: process.env.PATH ?? '', ...env }, stdout: 'pipe', stderr: 'pipe' })
+    const second = Bun.spawn([binary, 'api', 'serve', '--port', port, '--db', db, '--no-harvest'], { env: childEnv(env), stdout: 'pipe', stderr: 'pipe' })
     const timeout = setTimeout(() => second.kill('SIGKILL'), 10_000)
     expect({ code: await second.exited, stderr: await new Response(second.stderr).text() }).toEqual({ code: 1, stderr: `chasm: port ${port} on 127.0.0.1 is already in use\n` })
     clearTimeout(timeout)
