@@ -18,7 +18,7 @@ import { recordingSocket } from './ws/recording'
 export function createApp(deps: AppDeps) {
   const methods = routeMethods()
   const app = new Elysia({ normalize: false })
-    .use(security(deps.security, deps.peerAddress))
+    .use(security(deps.security, deps.peerAddress, deps.ownPort))
     .use(errorHandling(deps.log, methods.forPath))
     .use(docs(deps.version))
     .use(healthRoutes(deps))

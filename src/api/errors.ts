@@ -76,6 +76,9 @@ function expectation(schema: SchemaFacts | undefined, value: unknown): string | 
   if (schema.type === 'string' && schema.minLength && typeof value === 'string' && value.trim() === '') return 'must not be empty'
   // A patterned string's description says what it must be (e.g. agent names).
   if (schema.type === 'string' && schema.pattern && schema.description) return `must be ${schema.description}`
+  if (schema.type === 'string' && schema.maxLength !== undefined && typeof value === 'string' && value.length > schema.maxLength) {
+    return `must be at most ${schema.maxLength} characters`
+  }
   if (schema.type === 'string' && schema.minLength) return 'must not be empty'
   if (schema.type === 'array' && schema.minItems && Array.isArray(value) && value.length < schema.minItems) {
     return `must have at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}`

@@ -1,7 +1,9 @@
 import { Command, Option, UsageError } from 'clipanion'
+import { existsSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { BUSY_TIMEOUT_MS, openDatabase, type ChasmDb } from '../db'
 import { providerContext, type ProviderContext } from '../harvest'
+import { ChasmError } from '../shared/errors'
 import { dataDir, resolveDbPath, resolveHome } from '../shared/paths'
 import type { ChasmContext } from './context'
 import { styler, writeJson } from './output'
@@ -31,8 +33,20 @@ export abstract class BaseCommand extends Command<ChasmContext> {
     return this.db || this.context.runtime.env.CHASM_DB ? dirname(this.dbPath) : dataDir(this.context.runtime)
   }
 
+  /**
+   * What a command does when the database file does not exist yet: `create` it (commands that
+   * write), read an `empty` in-memory one (commands that only look around, e.g. `harvest scan`), or
+   * `refuse` (commands that read history: nothing to show, and no folders or files left behind).
+   */
+  protected readonly missingDatabase: 'create' | 'empty' | 'refuse' = 'refuse'
+
   protected openDb(): ChasmDb {
-    return openDatabase(this.dbPath, { busyTimeoutMs: this.busyTimeoutMs() })
+    const path = this.dbPath
+    if (this.missingDatabase !== 'create' && !existsSync(path)) {
+      if (this.missingDatabase === 'empty') return openDatabase(':memory:')
+      throw new ChasmError('NOT_FOUND', `no database at ${path}; run \`chasm harvest run\` first (or pass --db)`)
+    }
+    return openDatabase(path, { busyTimeoutMs: this.busyTimeoutMs() })
   }
 
   /** `CHASM_BUSY_TIMEOUT_MS`: how long a write waits for another process's lock (default 5 s). */

@@ -3,6 +3,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { MessageRole } from '../db'
 import { toIso } from '../shared/time'
 import { toFtsQuery } from './fts-query'
+import { checkQueryShape } from './query-shape'
 
 /** One search result: a session and up to three of its best-matching messages (SPEC §4). */
 export const SearchResult = Type.Object({
@@ -149,6 +150,7 @@ function rankedSessions(s: Statements, expression: string, options: SearchOption
  * Any input is safe: it is translated by `toFtsQuery`, never passed to FTS5 as syntax.
  */
 export function searchSessions(sqlite: Database, q: string, options: SearchOptions): SearchResult[] {
+  checkQueryShape(q)
   const query = toFtsQuery(q)
   if (!query) return []
   const s = statementsFor(sqlite)

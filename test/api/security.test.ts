@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'bun:test'
-import { guardRequest, hostName } from '../../src/api/security'
+import { OriginPolicy } from '../../src/api/origins'
+import { hostName } from '../../src/api/request-target'
+import { guardRequest, type Guard } from '../../src/api/security'
 import { isLoopbackAddress } from '../../src/shared/net'
 import { DEFAULT_SECURITY, testApp } from '../support/app'
 
@@ -52,11 +54,15 @@ describe('bearer token', () => {
   })
 
   test('WebSocket upgrades may pass the token as ?token=', () => {
-    const config = { ...DEFAULT_SECURITY, token: TOKEN }
+    const guard: Guard = {
+      config: { ...DEFAULT_SECURITY, token: TOKEN },
+      origins: () => new OriginPolicy({ port: 80, bindHost: null, allowHosts: [], corsOrigins: [] }),
+      peer: () => '127.0.0.1',
+    }
     const upgrade = (url: string) => new Request(url, { headers: { upgrade: 'websocket', host: 'localhost' } })
-    expect(guardRequest(config, upgrade(`http://localhost/ws/recording?token=${TOKEN}`), () => '127.0.0.1')).toBeNull()
-    expect(guardRequest(config, upgrade('http://localhost/ws/recording?token=nope'), () => '127.0.0.1')?.status).toBe(401)
-    expect(guardRequest(config, new Request(`http://localhost/api/stats?token=${TOKEN}`), () => '127.0.0.1')?.status).toBe(401)
+    expect(guardRequest(guard, upgrade(`http://localhost/ws/recording?token=${TOKEN}`))).toBeNull()
+    expect(guardRequest(guard, upgrade('http://localhost/ws/recording?token=nope'))?.status).toBe(401)
+    expect(guardRequest(guard, new Request(`http://localhost/api/stats?token=${TOKEN}`))?.status).toBe(401)
   })
 })
 
@@ -85,7 +91,7 @@ test('bodies over the limit get 413 in the envelope', async () => {
   using t = testApp({ security: { maxBodyBytes: 1024 } })
   expect(await t.json('/api/stats', { method: 'POST', body: 'x'.repeat(2048), headers: { 'content-type': 'application/json', 'content-length': '2048' } })).toMatchObject({
     status: 413,
-    body: { success: false, error: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body exceeds 1024 bytes' } },
+    body: { success: false, error: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body exceeds 1024 bytes; send less per request' } },
   })
 })
 
