@@ -1,77 +1,50 @@
 import { describe, expect, test } from 'bun:test'
-import { readFileSync } from 'node:fs'
-import { join, relative, dirname } from 'node:path'
+import { join } from 'node:path'
+import { checkArchitecture } from './support/architecture'
+import { tempDir, writeTree } from './support/temp'
 
 const root = join(import.meta.dir, '..')
-const files = [...new Bun.Glob('src/**/*.ts').scanSync({ cwd: root })].filter((f) => !f.endsWith('.d.ts'))
-
-/** Every import specifier of a file, resolved to a src-relative module path or kept as a package name. */
-function importsOf(file: string): string[] {
-  const text = readFileSync(join(root, file), 'utf8')
-  const specifiers = [...text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]!)
-  return specifiers.map((s) => (s.startsWith('.') ? relative(join(root, 'src'), join(root, dirname(file), s)) : s))
-}
-
-const moduleOf = (path: string) => path.replace(/^src\//, '').split('/')[0]!.replace(/\.ts$/, '')
 
 describe('dependency rules (README "Architecture")', () => {
-  test('only src/api imports elysia; only src/cli imports clipanion', () => {
-    for (const file of files) {
-      const imports = importsOf(file)
-      if (!file.startsWith('src/api/')) expect({ file, elysia: imports.some((i) => i.startsWith('elysia') || i.startsWith('@elysiajs')) }).toEqual({ file, elysia: false })
-      if (!file.startsWith('src/cli/')) expect({ file, clipanion: imports.some((i) => i === 'clipanion' || i === 'typanion') }).toEqual({ file, clipanion: false })
-    }
+  test('src/ keeps every rule: elysia only in api, clipanion only in cli, allowed directions, one door per module, providers, SQL', () => {
+    expect(checkArchitecture(root)).toEqual([])
+  })
+})
+
+// The rules run over a small fake tree with one broken rule each: a rule that cannot fail checks nothing.
+describe('the rules catch what they forbid', () => {
+  const base = {
+    'src/shared/time.ts': 'export const now = () => 0\n',
+    'src/db/index.ts': "export * from './open'\n",
+    'src/db/open.ts': "import { now } from '../shared/time'\nexport const open = now\n",
+    'src/recording/index.ts': "export { store } from './store'\n",
+    'src/recording/store.ts': "export const store = (sqlite: any) => sqlite.prepare('SELECT 1')\n",
+    'src/api/index.ts': "import { Elysia } from 'elysia'\nimport { open } from '../db'\nimport { store } from '../recording'\nexport type App = Elysia\nexport { open, store }\n",
+    'src/cli/index.ts': "import { Cli } from 'clipanion'\nexport const load = () => import('../api')\nexport type C = Cli\n",
+    'src/harvest/provider.ts': 'export interface Provider {}\n',
+    'src/harvest/providers/demo.ts': "import type { Provider } from '../provider'\nexport const demo: Provider = {}\n",
+  }
+  const violationsWith = (files: Record<string, string>) => {
+    using dir = tempDir('chasm-arch-')
+    writeTree(dir.path, { ...base, ...files })
+    return checkArchitecture(dir.path)
+  }
+
+  test('the fake tree itself is clean', () => {
+    expect(violationsWith({})).toEqual([])
   })
 
-  test('modules import each other only in the allowed directions', () => {
-    const allowed: Record<string, string[]> = {
-      main: ['cli', 'shared'],
-      cli: ['api', 'db', 'harvest', 'search', 'recording', 'agency', 'shared'],
-      api: ['db', 'harvest', 'search', 'recording', 'agency', 'shared'],
-      harvest: ['db', 'shared'],
-      search: ['db', 'shared'],
-      recording: ['db', 'shared', 'search'],
-      agency: ['db', 'shared', 'recording'],
-      db: ['shared'],
-      shared: [],
-    }
-    for (const file of files) {
-      const from = moduleOf(file)
-      for (const target of importsOf(file).filter((i) => !i.startsWith('@') && !i.includes(':') && i.includes('/') || i.endsWith('.json'))) {
-        if (target.startsWith('..')) continue
-        const to = moduleOf(target)
-        if (to === from || !(to in allowed)) continue
-        expect({ file, imports: to, allowed: allowed[from]!.includes(to) }).toEqual({ file, imports: to, allowed: true })
-      }
-    }
-  })
-
-  test('other modules enter harvest, search, recording and agency only through index.ts', () => {
-    for (const file of files) {
-      for (const target of importsOf(file)) {
-        const to = moduleOf(target)
-        if (!['harvest', 'search', 'recording', 'agency'].includes(to) || moduleOf(file) === to) continue
-        expect({ file, target }).toEqual({ file, target: to })
-      }
-    }
-  })
-
-  test('providers import only the provider contract, readers and shared code', () => {
-    for (const file of files.filter((f) => f.startsWith('src/harvest/providers/'))) {
-      for (const target of importsOf(file).filter((t) => t.startsWith('harvest/') || t.startsWith('db') || t.startsWith('shared') || t.startsWith('api') || t.startsWith('cli'))) {
-        const ok = target === 'harvest/provider' || target.startsWith('harvest/read/') || target.startsWith('harvest/providers/') || target.startsWith('shared/')
-        expect({ file, target, ok }).toEqual({ file, target, ok: true })
-      }
-    }
-  })
-
-  // Providers read other tools' SQLite files; chasm's own database is queried only in db/ and store.ts files.
-  test('SQL lives in src/db and in store.ts files', () => {
-    const sqlCall = /\.(prepare|query|run|exec)\(\s*[`'"](\s*)(SELECT|INSERT|UPDATE|DELETE|CREATE|PRAGMA|BEGIN)/i
-    for (const file of files) {
-      if (file.startsWith('src/db/') || file.endsWith('store.ts') || /^src\/harvest\/(read|providers)\//.test(file)) continue
-      const text = readFileSync(join(root, file), 'utf8')
-      expect({ file, sql: sqlCall.test(text) }).toEqual({ file, sql: false })
-    }
+  test.each([
+    ['a type-only import of a module index against the direction', { 'src/db/open.ts': "import type { App } from '../api'\nexport type A = App\n" }, [{ rule: 'direction', file: 'src/db/open.ts', target: 'api/index' }]],
+    ['an import of another module index against the direction', { 'src/db/open.ts': "import { load } from '../cli'\nexport const l = load\n" }, [{ rule: 'direction', file: 'src/db/open.ts', target: 'cli/index' }]],
+    ['an import over several lines', { 'src/db/open.ts': "import {\n  store,\n} from '../recording'\nexport const s = store\n" }, [{ rule: 'direction', file: 'src/db/open.ts', target: 'recording/index' }]],
+    ['a dynamic import against the direction', { 'src/db/open.ts': "export const later = () => import('../api')\n" }, [{ rule: 'direction', file: 'src/db/open.ts', target: 'api/index' }]],
+    ['an import past the door', { 'src/api/index.ts': "import { store } from '../recording/store'\nexport { store }\n" }, [{ rule: 'door', file: 'src/api/index.ts', target: 'recording/store' }]],
+    ['elysia outside api', { 'src/db/open.ts': "import { t } from 'elysia'\nexport const x = t\n" }, [{ rule: 'elysia', file: 'src/db/open.ts', target: 'elysia' }]],
+    ['clipanion outside cli', { 'src/api/index.ts': "import { Command } from 'clipanion'\nexport const c = Command\n" }, [{ rule: 'clipanion', file: 'src/api/index.ts', target: 'clipanion' }]],
+    ['a provider importing db', { 'src/harvest/providers/demo.ts': "import { open } from '../../db'\nexport const o = open\n" }, [{ rule: 'provider', file: 'src/harvest/providers/demo.ts', target: 'db/index' }]],
+    ['SQL outside db and store.ts', { 'src/recording/apply.ts': "export const apply = (sqlite: any) => sqlite.run('UPDATE sessions SET title = 1')\n" }, [{ rule: 'sql', file: 'src/recording/apply.ts', target: 'sql' }]],
+  ] as const)('%s is a violation', (_, files, expected) => {
+    expect(violationsWith(files)).toEqual([...expected])
   })
 })

@@ -1,5 +1,6 @@
 import type { ChasmDb } from '../db'
 import { toIso } from '../shared/time'
+import type { HarvestSummary } from './engine'
 import { harvestStore } from './store'
 
 /** The state of harvesting as recorded in the database. */
@@ -16,7 +17,7 @@ export function harvestStatus(chasm: ChasmDb, runs = 5): HarvestStatus {
       startedAt: toIso(run.started_at),
       endedAt: toIso(run.ended_at),
       status: run.status,
-      problems: run.summary ? ((JSON.parse(run.summary) as { problemCount?: number }).problemCount ?? 0) : 0,
+      problems: run.summary === null ? 0 : (JSON.parse(run.summary) as HarvestSummary).problemCount,
       error: run.error,
     })),
     providers: store.sourceCounts().map((row) => ({
@@ -27,3 +28,4 @@ export function harvestStatus(chasm: ChasmDb, runs = 5): HarvestStatus {
     })),
   }
 }
+

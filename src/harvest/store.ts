@@ -1,6 +1,7 @@
 import type { Database } from 'bun:sqlite'
 import { replaceSession, type SessionInput, type Stage } from '../db'
 import { isOtherLiveProcess } from '../shared/process'
+import type { HarvestSummary } from './engine'
 
 /** The error of a run that stopped before its end; the next run reads what it did not. */
 export const INTERRUPTED = 'interrupted before the end; the next harvest continues where it stopped'
@@ -94,7 +95,7 @@ export function harvestStore(sqlite: Database) {
       for (const run of abandoned) endRun.run(now, 'failed', null, INTERRUPTED, run.pk)
       return abandoned.length
     },
-    endRun(pk: number, now: number, status: 'completed' | 'failed', summary: unknown, error: string | null) {
+    endRun(pk: number, now: number, status: 'completed' | 'failed', summary: HarvestSummary, error: string | null) {
       endRun.run(now, status, JSON.stringify(summary), error, pk)
     },
   }

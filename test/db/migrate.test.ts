@@ -25,6 +25,24 @@ describe('migrations', () => {
     chasm.close()
   })
 
+  test("0008: a failed run's summary stored as a bare array gets the run summary's shape", () => {
+    using dir = tempDir()
+    const path = join(dir.path, 'old.db')
+    const old = new Database(path)
+    migrate(old, MIGRATIONS.filter((m) => m.tag < '0008'))
+    const providers = [{ provider: 'copilot', problems: [{ source: 'a', message: 'x' }, { source: 'b', message: 'y' }] }, { provider: 'codex', problems: [] }]
+    old.run("INSERT INTO harvest_runs (started_at, ended_at, status, summary, error) VALUES (1000, 2000, 'failed', ?, 'disk full')", [JSON.stringify(providers)])
+    old.run("INSERT INTO harvest_runs (started_at, ended_at, status, summary) VALUES (3000, 4000, 'completed', ?)", [JSON.stringify({ startedAt: 3000, endedAt: 4000, providers: [], problemCount: 0 })])
+    old.close()
+    const chasm = openDatabase(path)
+    const summaries = chasm.sqlite.query<{ summary: string }, []>('SELECT summary FROM harvest_runs ORDER BY pk').all().map((row) => JSON.parse(row.summary))
+    expect(summaries).toEqual([
+      { startedAt: 1000, endedAt: 2000, providers, problemCount: 2 },
+      { startedAt: 3000, endedAt: 4000, providers: [], problemCount: 0 },
+    ])
+    chasm.close()
+  })
+
   test('a database from a newer chasm is refused, not changed', () => {
     using dir = tempDir()
     const path = join(dir.path, 'new.db')
