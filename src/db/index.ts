@@ -27,5 +27,19 @@ export * from './queries/sessions'
 export * from './queries/workspaces'
 export * from './queries/stats'
 export { isFullTextDeferred, deferFullText, rebuildFullText, messageHighWater } from './fulltext'
-export { MESSAGE_ROLES, MESSAGE_STATES, SESSION_ORIGINS } from './enums'
+export {
+  AGENT_ROLES,
+  HARVEST_RUN_STATUSES,
+  literalUnion,
+  MESSAGE_ROLES,
+  MESSAGE_STATES,
+  MODEL_PROVIDERS,
+  RECORDING_STATUSES,
+  RUN_STATUSES,
+  SESSION_ORIGINS,
+  STEP_KINDS,
+  STEP_STATUSES,
+  SWARM_STATUSES,
+} from './enums'
+export { IsoTime, Nullable } from './shapes'
 export { acquireServerLock, serverLockPath, type ServerLock } from './server-lock'

@@ -1,5 +1,6 @@
 import { Type, type TProperties } from '@sinclair/typebox'
 import { t } from 'elysia'
+import type { PageRequest, PageSize } from '../../db'
 import { ChasmError } from '../../shared/errors'
 
 const range = (min: number, max: number | null) => (max === null ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`)
@@ -24,6 +25,21 @@ export const IntParam = (name: string, min: number, max: number | null, fallback
       .Encode((value) => value),
   )
 }
+
+/** `limit` (1..max, default as given) for lists that return their best results without an offset. */
+export const LimitParam = (size: PageSize) => IntParam('limit', 1, size.max, size.default, `how many to return (1..${size.max}, default ${size.default})`)
+
+/** `limit` and `offset` of a paged list, with that list's page sizes. */
+export const PageParams = (size: PageSize) => ({
+  limit: IntParam('limit', 1, size.max, size.default, `page size (1..${size.max}, default ${size.default})`),
+  offset: IntParam('offset', 0, null, 0, 'items to skip'),
+})
+
+/** The page a validated query asks for. */
+export const pageOf = (query: { limit?: number; offset?: number }, size: PageSize): PageRequest => ({
+  limit: query.limit ?? size.default,
+  offset: query.offset ?? 0,
+})
 
 /** A non-empty string query parameter. */
 export const TextParam = (description: string) => t.Optional(t.String({ minLength: 1, description }))

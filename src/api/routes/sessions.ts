@@ -1,16 +1,15 @@
 import { Type } from '@sinclair/typebox'
 import { Elysia } from 'elysia'
-import { getSession, listSessions, SessionDetail, SessionSummary } from '../../db'
+import { getSession, listSessions, PAGE_SIZES, SessionDetail, SessionSummary } from '../../db'
 import { MAX_QUERY_CHARS, MAX_QUERY_TERMS, SearchResult, searchSessions } from '../../search'
 import type { AppDeps } from '../deps'
 import { COMMON_ERRORS, Ok, ok, Paged, paged } from '../envelope'
-import { IntParam, QueryObject, TextParam } from './query'
+import { LimitParam, pageOf, PageParams, QueryObject, TextParam } from './query'
 
 const SessionQuery = QueryObject({
   workspace: TextParam('only sessions of this workspace id'),
   provider: TextParam('only sessions of this provider'),
-  limit: IntParam('limit', 1, 500, 50, 'page size (1..500)'),
-  offset: IntParam('offset', 0, null, 0, 'items to skip'),
+  ...PageParams(PAGE_SIZES.sessions),
 })
 
 const SearchQuery = QueryObject({
@@ -20,7 +19,7 @@ const SearchQuery = QueryObject({
     pattern: '\\S',
     description: `words (all must match), "exact phrase", prefix*; case- and accent-insensitive; at most ${MAX_QUERY_CHARS} characters and ${MAX_QUERY_TERMS} terms`,
   }),
-  limit: IntParam('limit', 1, 100, 20, 'sessions to return (1..100)'),
+  limit: LimitParam(PAGE_SIZES.search),
   workspace: TextParam('only sessions of this workspace id'),
   provider: TextParam('only sessions of this provider'),
 })
@@ -32,14 +31,14 @@ export const sessionRoutes = ({ chasm }: AppDeps) =>
       '',
       ({ query }) =>
         paged(
-          listSessions(chasm.sqlite, { workspace: query.workspace, provider: query.provider }, { limit: query.limit ?? 50, offset: query.offset ?? 0 }),
+          listSessions(chasm.sqlite, { workspace: query.workspace, provider: query.provider }, pageOf(query, PAGE_SIZES.sessions)),
         ),
       { query: SessionQuery, response: { 200: Paged(SessionSummary), ...COMMON_ERRORS }, detail: { summary: 'List sessions, newest first' } },
     )
     .get(
       '/search',
       ({ query }) =>
-        ok(searchSessions(chasm.sqlite, query.q, { limit: query.limit ?? 20, workspace: query.workspace, provider: query.provider })),
+        ok(searchSessions(chasm.sqlite, query.q, { limit: query.limit ?? PAGE_SIZES.search.default, workspace: query.workspace, provider: query.provider })),
       {
         query: SearchQuery,
         response: { 200: Ok(Type.Array(SearchResult)), ...COMMON_ERRORS },

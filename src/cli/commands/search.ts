@@ -1,5 +1,6 @@
 import { Command, Option } from 'clipanion'
 import * as t from 'typanion'
+import { PAGE_SIZES } from '../../db'
 import { searchSessions } from '../../search'
 import { ReportCommand } from '../base-command'
 import { shortTime } from '../output'
@@ -17,7 +18,7 @@ export class SearchCommand extends ReportCommand {
   })
 
   query = Option.Rest({ required: 1, name: 'query' })
-  limit = limitOption(20, 100)
+  limit = limitOption(PAGE_SIZES.search)
   workspace = Option.String('--workspace', { description: 'Only this workspace id' })
   provider = Option.String('--provider', { description: 'Only this provider' })
 

@@ -3,10 +3,8 @@ import { Type, type Static } from '@sinclair/typebox'
 import { notFound } from '../../shared/errors'
 import { toIso } from '../../shared/time'
 import { literalUnion, MESSAGE_ROLES, MESSAGE_STATES, SESSION_ORIGINS } from '../enums'
+import { IsoTime, Nullable } from '../shapes'
 import type { Page, PageRequest } from './page'
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
-const IsoTime = Nullable(Type.String({ format: 'date-time' }))
 
 export const SessionOrigin = literalUnion(SESSION_ORIGINS)
 export const MessageRole = literalUnion(MESSAGE_ROLES)
@@ -23,8 +21,8 @@ export const SessionSummary = Type.Object({
   title: Nullable(Type.String()),
   model: Nullable(Type.String()),
   messageCount: Type.Integer({ minimum: 0 }),
-  created: IsoTime,
-  updated: IsoTime,
+  created: Nullable(IsoTime),
+  updated: Nullable(IsoTime),
   origin: SessionOrigin,
   sourceDeleted: Type.Boolean({
     description: 'true when the provider has deleted the file this session was harvested from; chasm keeps it',
@@ -48,10 +46,10 @@ export const MessageUsage = Type.Object({
   inputTokens: TokenCount,
   outputTokens: TokenCount,
   cacheReadTokens: TokenCount,
-  cacheWrite5mTokens: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+  cacheWrite5mTokens: Nullable(Type.Integer({ minimum: 0 }), {
     description: 'prompt-cache writes kept 5 minutes (also every cache write whose duration the provider does not record)',
   }),
-  cacheWrite1hTokens: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'prompt-cache writes kept 1 hour' }),
+  cacheWrite1hTokens: Nullable(Type.Integer({ minimum: 0 }), { description: 'prompt-cache writes kept 1 hour' }),
 })
 export type MessageUsage = Static<typeof MessageUsage>
 
@@ -60,13 +58,13 @@ export const Message = Type.Object({
   index: Type.Integer({ minimum: 0 }),
   role: MessageRole,
   content: Type.String(),
-  timestamp: IsoTime,
+  timestamp: Nullable(IsoTime),
   model: Nullable(Type.String()),
   state: MessageState,
-  error: Type.Union([Type.String(), Type.Null()], { description: 'why a failed or cancelled turn ended, as the provider recorded it' }),
+  error: Nullable(Type.String(), { description: 'why a failed or cancelled turn ended, as the provider recorded it' }),
   hidden: Type.Boolean({ description: "true for turns the provider's own view leaves out (e.g. undone); kept, never shown as ordinary turns" }),
-  usage: Type.Union([MessageUsage, Type.Null()], { description: 'null when the provider recorded no token usage for this message' }),
-  metadata: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], {
+  usage: Nullable(MessageUsage, { description: 'null when the provider recorded no token usage for this message' }),
+  metadata: Nullable(Type.Record(Type.String(), Type.Unknown()), {
     description: 'what else the source recorded about the message (attachments, agent, mode, …)',
   }),
   toolInvocations: Type.Array(ToolInvocation),

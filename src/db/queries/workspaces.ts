@@ -2,6 +2,7 @@ import type { Database } from 'bun:sqlite'
 import { Type, type Static } from '@sinclair/typebox'
 import { notFound } from '../../shared/errors'
 import { toIso } from '../../shared/time'
+import { IsoTime, Nullable } from '../shapes'
 import { likeContains, type Page, type PageRequest } from './page'
 import { SessionSummary, summaryFromRow, SUMMARY_COLUMNS, type SummaryRow } from './sessions'
 
@@ -10,9 +11,9 @@ export const Workspace = Type.Object({
   id: Type.String(),
   name: Type.String(),
   provider: Type.String(),
-  path: Type.Union([Type.String(), Type.Null()]),
+  path: Nullable(Type.String()),
   sessions: Type.Integer({ minimum: 0, description: 'number of sessions' }),
-  updated: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  updated: Nullable(IsoTime),
 })
 export type Workspace = Static<typeof Workspace>
 

@@ -1,5 +1,6 @@
 import { Command, Option } from 'clipanion'
 import { AgencyCommand } from '../../agency-command'
+import { PAGE_SIZES } from '../../../db'
 import { table } from '../../output'
 import { limitOption, offsetOption } from '../../options'
 
@@ -14,7 +15,7 @@ export class AgentsListCommand extends AgencyCommand {
     ],
   })
 
-  limit = limitOption(50, 500)
+  limit = limitOption(PAGE_SIZES.agents)
   offset = offsetOption()
 
   override async execute() {

@@ -1,5 +1,5 @@
 import { Command, Option } from 'clipanion'
-import { listSessions } from '../../../db'
+import { listSessions, PAGE_SIZES } from '../../../db'
 import { ReportCommand } from '../../base-command'
 import { shortTime, table, truncate } from '../../output'
 import { limitOption, offsetOption } from '../../options'
@@ -17,7 +17,7 @@ export class ListSessionsCommand extends ReportCommand {
 
   workspace = Option.String('--workspace', { description: 'Only this workspace id' })
   provider = Option.String('--provider', { description: 'Only this provider' })
-  limit = limitOption(50, 500)
+  limit = limitOption(PAGE_SIZES.sessions)
   offset = offsetOption()
 
   override async execute() {
