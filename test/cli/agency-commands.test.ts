@@ -57,7 +57,7 @@ describe('chasm agents', () => {
       code: 2, stdout: '', stderr: `chasm: Invalid <name>: must be 1 to 64 letters, digits, '-', '_' or '.' (got "bad name")\n`,
     })
     expect(await runChasm(['agents', 'create', 'x', '--db', db, '--model', 'gpt-4o', '--instruction', 'y', '--tool', 'rm'])).toEqual({
-      code: 2, stdout: '', stderr: 'chasm: Invalid --tool: must be one of file_read, file_write, terminal, code_search, http_request, calculator (got "rm")\n',
+      code: 2, stdout: '', stderr: 'chasm: Invalid --tool: must be one of "file_read", "file_write", "terminal", "code_search", "http_request", "calculator" (got "rm")\n',
     })
     expect(await runChasm(['agents', 'create', 'x', '--db', db, '--instruction', 'y'])).toMatchObject({ code: 2 })
     expect(await runChasm(['agents', 'create', 'tech-lead', '--db', db, '--model', 'gpt-4o', '--instruction', 'y'])).toEqual({

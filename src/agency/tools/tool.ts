@@ -1,5 +1,6 @@
 import type { Static, TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { describeValueError, fieldPath } from '../../shared/validation'
 import type { ToolName } from '../model'
 import type { Fetch } from '../models/http'
 
@@ -45,8 +46,8 @@ export const defineTool = <P extends TSchema>(tool: Tool<P>): Tool => tool as un
 export async function runTool(tool: Tool, args: unknown, context: ToolContext): Promise<ToolOutcome> {
   if (!Value.Check(tool.parameters, args)) {
     const first = Value.Errors(tool.parameters, args).First()
-    const where = first?.path ? ` at ${first.path}` : ''
-    return { ok: false, output: `invalid arguments for ${tool.name}${where}: ${first?.message ?? 'does not match the schema'}` }
+    const problem = first ? `'${fieldPath(first.path) || 'arguments'}' ${describeValueError(first)}` : 'they do not match the schema'
+    return { ok: false, output: `invalid arguments for ${tool.name}: ${problem}` }
   }
   try {
     return { ok: true, output: await tool.run(args, context) }

@@ -26,7 +26,7 @@ describe('file_read', () => {
       { ok: false, output: 'no such file: missing.md' },
       { ok: false, output: 'binary file (4 bytes): image.bin' },
       { ok: false, output: "path '../etc/passwd' leaves the workspace" },
-      { ok: false, output: "invalid arguments for file_read at /path: Expected required property" },
+      { ok: false, output: "invalid arguments for file_read: 'path' is required" },
     ])
   })
 

@@ -1,8 +1,8 @@
-import type { TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { Command, Option, UsageError } from 'clipanion'
 import * as t from 'typanion'
 import { AgentCreate } from '../../../agency'
+import { describeValueError } from '../../../shared/validation'
 import { AgencyCommand } from '../../agency-command'
 import { printAgent } from './show'
 
@@ -10,14 +10,6 @@ import { printAgent } from './show'
 const OPTION_OF: Record<string, string> = {
   name: '<name>', description: '--description', instruction: '--instruction', role: '--role', model: '--model',
   provider: '--provider', temperature: '--temperature', maxTokens: '--max-tokens', tools: '--tool',
-}
-
-/** What a failing value must be, from its schema: the choices of a union, a pattern's description, else TypeBox's words. */
-function expectation(schema: TSchema, message: string): string {
-  const choices = (schema.anyOf as Array<{ const?: unknown }> | undefined)?.map((option) => option.const)
-  if (choices?.every((choice) => typeof choice === 'string')) return `must be one of ${choices.join(', ')}`
-  if (typeof schema.pattern === 'string' && typeof schema.description === 'string') return `must be ${schema.description}`
-  return message.toLowerCase()
 }
 
 export class AgentsCreateCommand extends AgencyCommand {
@@ -70,7 +62,7 @@ export class AgentsCreateCommand extends AgencyCommand {
     const problem = Value.Errors(AgentCreate, body).First()
     if (problem) {
       const field = problem.path.split('/')[1] ?? ''
-      throw new UsageError(`Invalid ${OPTION_OF[field] ?? field}: ${expectation(problem.schema, problem.message)} (got ${JSON.stringify(problem.value)})`)
+      throw new UsageError(`Invalid ${OPTION_OF[field] ?? field}: ${describeValueError(problem)} (got ${JSON.stringify(problem.value)})`)
     }
     return body as AgentCreate
   }
