@@ -43,7 +43,7 @@ describe('the rules catch what they forbid', () => {
     ['elysia outside api', { 'src/db/open.ts': "import { t } from 'elysia'\nexport const x = t\n" }, [{ rule: 'elysia', file: 'src/db/open.ts', target: 'elysia' }]],
     ['clipanion outside cli', { 'src/api/index.ts': "import { Command } from 'clipanion'\nexport const c = Command\n" }, [{ rule: 'clipanion', file: 'src/api/index.ts', target: 'clipanion' }]],
     ['a provider importing db', { 'src/harvest/providers/demo.ts': "import { open } from '../../db'\nexport const o = open\n" }, [{ rule: 'provider', file: 'src/harvest/providers/demo.ts', target: 'db/index' }]],
-    ['SQL outside db and store.ts', { 'src/recording/apply.ts': "export const apply = (sqlite: any) => sqlite.run('UPDATE sessions SET title = 1')\n" }, [{ rule: 'sql', file: 'src/recording/apply.ts', target: 'sql' }]],
+    ['SQL outside db and store.ts', { 'src/recording/handlers.ts': "export const apply = (sqlite: any) => sqlite.run('UPDATE sessions SET title = 1')\n" }, [{ rule: 'sql', file: 'src/recording/handlers.ts', target: 'sql' }]],
   ] as const)('%s is a violation', (_, files, expected) => {
     expect(violationsWith(files)).toEqual([...expected])
   })

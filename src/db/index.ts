@@ -15,8 +15,11 @@ export {
   type Stage,
   upsertWorkspace,
   refreshWorkspace,
-  MESSAGE_INSERT_COLUMNS,
-  messageValues,
+  sessionWriter,
+  markSessionsGone,
+  defaultToolCallId,
+  type SessionWriter,
+  type SessionChange,
   type SessionInput,
   type MessageInput,
   type ToolInvocationInput,
@@ -42,4 +45,15 @@ export {
   SWARM_STATUSES,
 } from './enums'
 export { IsoTime, Nullable } from './shapes'
+export { columnList, type Joined, type StoredRow } from './rows'
+export type {
+  HarvestRunRow,
+  HarvestSourceRow,
+  MessageRow,
+  RecordingEventRow,
+  RecordingSessionRow,
+  SessionRow,
+  ToolInvocationRow,
+  WorkspaceRow,
+} from './schema'
 export { acquireServerLock, serverLockPath, type ServerLock } from './server-lock'

@@ -13,6 +13,7 @@ import {
   STEP_STATUSES,
   SWARM_STATUSES,
 } from './enums'
+import type { StoredRow } from './rows'
 
 // Times are epoch milliseconds (UTC) in every table; the API renders them as ISO-8601.
 
@@ -295,13 +296,16 @@ export const recordingEvents = sqliteTable(
   ],
 )
 
-export type WorkspaceRow = typeof workspaces.$inferSelect
-export type SessionRow = typeof sessions.$inferSelect
-export type MessageRow = typeof messages.$inferSelect
-export type ToolInvocationRow = typeof toolInvocations.$inferSelect
-export type AgentRow = typeof agents.$inferSelect
-export type SwarmRow = typeof swarms.$inferSelect
-export type SwarmRunRow = typeof swarmRuns.$inferSelect
-export type RunStepRow = typeof runSteps.$inferSelect
-export type RecordingSessionRow = typeof recordingSessions.$inferSelect
-export type RecordingEventRow = typeof recordingEvents.$inferSelect
+// Rows as raw SQL returns them (snake_case columns, booleans as 0/1), derived from the tables above.
+export type WorkspaceRow = StoredRow<typeof workspaces>
+export type SessionRow = StoredRow<typeof sessions>
+export type MessageRow = StoredRow<typeof messages>
+export type ToolInvocationRow = StoredRow<typeof toolInvocations>
+export type HarvestSourceRow = StoredRow<typeof harvestSources>
+export type HarvestRunRow = StoredRow<typeof harvestRuns>
+export type AgentRow = StoredRow<typeof agents>
+export type SwarmRow = StoredRow<typeof swarms>
+export type SwarmRunRow = StoredRow<typeof swarmRuns>
+export type RunStepRow = StoredRow<typeof runSteps>
+export type RecordingSessionRow = StoredRow<typeof recordingSessions>
+export type RecordingEventRow = StoredRow<typeof recordingEvents>

@@ -3,7 +3,7 @@ import { messagesOf, PAGE_SIZES, type ChasmDb, type Page, type SessionOrigin, ty
 import { notFound } from '../shared/errors'
 import { silentLogger, type Logger } from '../shared/log'
 import { systemClock, toIso, type Clock } from '../shared/time'
-import { applyEvents, applyGroup, applySnapshot, type GroupItem } from './apply'
+import { applyEvents, applyGroup, type GroupItem } from './group-commit'
 import { parseEventsBody, parseSnapshot } from './events'
 import { createHub, type EventListener } from './hub'
 import type {
@@ -16,6 +16,7 @@ import type {
   RecoveryEntry,
 } from './model'
 import { openConnection, type ConnectionTransport, type RecordingConnection } from './protocol'
+import { applySnapshot } from './snapshot'
 import { recordingStore, type RecordedRow, type StateQuery } from './store'
 
 export * from './events'
@@ -137,7 +138,7 @@ export function createRecorder(chasm: ChasmDb, options: RecorderOptions = {}): R
     const valid = items.flatMap((item) => (item.parsed ? [item.parsed] : []))
     let outcomes
     try {
-      outcomes = valid.length === 0 ? [] : applyGroup(sqlite, store, valid, clock())
+      outcomes = valid.length === 0 ? [] : applyGroup(store, valid, clock())
       // Checked after the commit: a file replaced before or during it means these events went to a file
       // nobody will open again, so they must not be acknowledged.
       if (valid.length > 0) chasm.checkFile()
@@ -180,7 +181,7 @@ export function createRecorder(chasm: ChasmDb, options: RecorderOptions = {}): R
     apply(body, applyOptions = {}) {
       flushQueue()
       const parsed = parseEventsBody(body)
-      const { result, committed } = applyEvents(sqlite, store, parsed, applyOptions.origin ?? 'recording', clock())
+      const { result, committed } = applyEvents(store, parsed, applyOptions.origin ?? 'recording', clock())
       chasm.checkFile()
       eventsReceived += result.acks.length
       hub.publish(committed)
@@ -193,7 +194,7 @@ export function createRecorder(chasm: ChasmDb, options: RecorderOptions = {}): R
     },
     snapshot(body) {
       flushQueue()
-      const summary = applySnapshot(sqlite, store, parseSnapshot(body), clock())
+      const summary = applySnapshot(store, parseSnapshot(body), clock())
       chasm.checkFile()
       return summary
     },

@@ -3,6 +3,8 @@ import { Type, type Static } from '@sinclair/typebox'
 import { notFound } from '../../shared/errors'
 import { toIso } from '../../shared/time'
 import { literalUnion, MESSAGE_ROLES, MESSAGE_STATES, SESSION_ORIGINS } from '../enums'
+import { columnList } from '../rows'
+import type { MessageRow, SessionRow, ToolInvocationRow } from '../schema'
 import { IsoTime, Nullable } from '../shapes'
 import type { Page, PageRequest } from './page'
 
@@ -74,23 +76,11 @@ export type Message = Static<typeof Message>
 export const SessionDetail = Type.Composite([SessionSummary, Type.Object({ messages: Type.Array(Message) })])
 export type SessionDetail = Static<typeof SessionDetail>
 
-/** The columns `summaryFromRow` needs, for queries in other read models. */
-export const SUMMARY_COLUMNS =
-  'pk, id, workspace_id, provider, title, model, message_count, created_at, updated_at, origin, on_disk'
+const SUMMARY_KEYS = ['pk', 'id', 'workspace_id', 'provider', 'title', 'model', 'message_count', 'created_at', 'updated_at', 'origin', 'on_disk'] as const
 
-export interface SummaryRow {
-  pk: number
-  id: string
-  workspace_id: string | null
-  provider: string
-  title: string | null
-  model: string | null
-  message_count: number
-  created_at: number | null
-  updated_at: number | null
-  origin: SessionSummary['origin']
-  on_disk: number
-}
+/** The columns `summaryFromRow` needs, for queries in other read models. */
+export const SUMMARY_COLUMNS = columnList(SUMMARY_KEYS)
+export type SummaryRow = Pick<SessionRow, (typeof SUMMARY_KEYS)[number]>
 
 export const summaryFromRow = (row: SummaryRow): SessionSummary => ({
   id: row.id,
@@ -139,27 +129,12 @@ export function listSessions(sqlite: Database, filter: SessionFilter, page: Page
   return { items: rows.map(summaryFromRow), meta: { total, ...page } }
 }
 
-interface MessageRowView {
-  pk: number
-  idx: number
-  message_id: string
-  role: Message['role']
-  content: string
-  timestamp: number | null
-  model: string | null
-  state: MessageState
-  error: string | null
-  hidden: number
-  metadata: string | null
-  input_tokens: number | null
-  output_tokens: number | null
-  cache_read_tokens: number | null
-  cache_write_5m_tokens: number | null
-  cache_write_1h_tokens: number | null
-}
-
-const MESSAGE_COLUMNS = `pk, idx, message_id, role, content, timestamp, model, state, error, hidden, metadata,
-  input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens`
+const MESSAGE_KEYS = [
+  'pk', 'idx', 'message_id', 'role', 'content', 'timestamp', 'model', 'state', 'error', 'hidden', 'metadata',
+  'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens',
+] as const
+const MESSAGE_COLUMNS = columnList(MESSAGE_KEYS)
+type MessageRowView = Pick<MessageRow, (typeof MESSAGE_KEYS)[number]>
 
 function usageOf(row: MessageRowView): MessageUsage | null {
   const usage = {
@@ -177,14 +152,8 @@ const metadataOf = (text: string | null): Record<string, unknown> | null => {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null
 }
 
-interface ToolRowView {
-  message_pk: number
-  call_id: string
-  name: string
-  input: string | null
-  output: string | null
-  status: string | null
-}
+const TOOL_KEYS = ['message_pk', 'call_id', 'name', 'input', 'output', 'status'] as const
+type ToolRowView = Pick<ToolInvocationRow, (typeof TOOL_KEYS)[number]>
 
 const parseJson = (text: string | null): unknown => {
   if (text === null) return null
@@ -209,8 +178,7 @@ export function messagesOf(sqlite: Database, sessionPk: number): Message[] {
     .all(sessionPk)
   const toolRows = sqlite
     .query<ToolRowView, [number]>(
-      `SELECT message_pk, call_id, name, input, output, status FROM tool_invocations
-       WHERE session_pk = ? ORDER BY message_pk, idx`,
+      `SELECT ${columnList(TOOL_KEYS)} FROM tool_invocations WHERE session_pk = ? ORDER BY message_pk, idx`,
     )
     .all(sessionPk)
   const toolsByMessage = new Map<number, ToolInvocation[]>()
