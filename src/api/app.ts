@@ -1,4 +1,5 @@
 import { Elysia } from 'elysia'
+import './minified-names'
 import type { AppDeps } from './deps'
 import { agentRoutes } from './routes/agents'
 import { docs } from './docs'

@@ -42,7 +42,11 @@ export const errorHandling = (log: Logger, methodsForPath: (path: string) => str
   new Elysia({ name: 'chasm-errors' }).onError({ as: 'global' }, ({ error, code, request }) => {
     if (error instanceof ChasmError) return errorResponse(error.code, error.message)
     if (error instanceof ValidationError) return errorResponse('BAD_REQUEST', describeValidation(error))
-    if (code === 'PARSE') return errorResponse('BAD_REQUEST', 'Malformed JSON in request body')
+    if (code === 'PARSE') {
+      // Elysia wraps what the body parser threw (size and depth limits) in its own ParseError.
+      const cause = (error as Error).cause
+      return cause instanceof ChasmError ? errorResponse(cause.code, cause.message) : errorResponse('BAD_REQUEST', 'Malformed JSON in request body')
+    }
     if (code === 'NOT_FOUND') {
       const path = new URL(request.url).pathname
       const allowed = methodsForPath(path)

@@ -1,6 +1,5 @@
 import { Command, Option, UsageError } from 'clipanion'
 import { existsSync } from 'node:fs'
-import { dirname } from 'node:path'
 import { BUSY_TIMEOUT_MS, openDatabase, type ChasmDb } from '../db'
 import { providerContext, type ProviderContext } from '../harvest'
 import { ChasmError } from '../shared/errors'
@@ -28,9 +27,13 @@ export abstract class BaseCommand extends Command<ChasmContext> {
     return resolveDbPath(this.context.runtime, this.db)
   }
 
-  /** chasm's data directory: beside an explicit database, else the OS default. */
+  /**
+   * The data directory of the database in use: the OS default for the default database; for one given
+   * with --db or CHASM_DB, its own `<database>-data` folder beside it (the folder holding the file may be
+   * shared, like /tmp or a project, and must not become chasm's).
+   */
   protected get dataDirectory(): string {
-    return this.db || this.context.runtime.env.CHASM_DB ? dirname(this.dbPath) : dataDir(this.context.runtime)
+    return this.db || this.context.runtime.env.CHASM_DB ? `${this.dbPath}-data` : dataDir(this.context.runtime)
   }
 
   /**

@@ -41,9 +41,12 @@ export function expectation(schema: TSchema, value: unknown): string | null {
   // A string rule speaks only about strings; for another kind of value TypeBox's "expected string" is plainer.
   if (schema.type === 'string' && typeof value === 'string') {
     if (schema.minLength && value.trim() === '') return 'must not be empty'
+    // Too long: said plainly, unless the string's own description already states the limit (agent names).
+    if (schema.maxLength !== undefined && value.length > schema.maxLength && !schema.description?.includes(String(schema.maxLength))) {
+      return `must be at most ${schema.maxLength} characters`
+    }
     // A patterned string's description says what it must be (e.g. agent names).
     if (schema.pattern && schema.description) return `must be ${schema.description}`
-    if (schema.maxLength !== undefined && value.length > schema.maxLength) return `must be at most ${schema.maxLength} characters`
     if (schema.minLength) return 'must not be empty'
   }
   if (schema.type === 'array' && schema.minItems && Array.isArray(value) && value.length < schema.minItems) {

@@ -17,7 +17,7 @@ const SearchQuery = QueryObject({
     minLength: 1,
     maxLength: MAX_QUERY_CHARS,
     pattern: '\\S',
-    description: `words (all must match), "exact phrase", prefix*; case- and accent-insensitive; at most ${MAX_QUERY_CHARS} characters and ${MAX_QUERY_TERMS} terms`,
+    description: `words (all must match), "exact phrase", prefix*; case- and accent-insensitive; at most ${MAX_QUERY_TERMS} terms`,
   }),
   limit: LimitParam(PAGE_SIZES.search),
   workspace: TextParam('only sessions of this workspace id'),

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path'
 import * as t from 'typanion'
 import { isLoopbackHost } from '../../../shared/net'
-import { createAgency } from '../../../agency'
+import { createAgency, withdrawSecrets, workspaceRoot } from '../../../agency'
 import { createHarvestScheduler, PROVIDERS } from '../../../harvest'
 import { acquireServerLock, startBackgroundCheckpoints, type ChasmDb, type ServerLock } from '../../../db'
 import { createRecorder, DEFAULT_IDLE_SECONDS } from '../../../recording'
@@ -41,7 +41,8 @@ export class ApiServeCommand extends BaseCommand {
   allowHost = Option.Array('--allow-host', { description: 'Accept this Host header from clients without a token (repeatable)' })
   noHarvest = Option.Boolean('--no-harvest', false, { description: 'Do not harvest in the background' })
   allowTerminal = Option.Boolean('--allow-terminal', false, { description: "Let agents' terminal tool run shell commands in a run's workspace" })
-  allowHttpTool = Option.Boolean('--allow-http-tool', false, { description: "Let agents' http_request tool make HTTP requests" })
+  allowHttpTool = Option.Boolean('--allow-http-tool', false, { description: "Let agents' http_request tool make HTTP requests (public addresses only)" })
+  workspaceRoot = Option.String('--workspace-root', { description: 'Workspaces given to a swarm run must lie inside this folder' })
   harvestInterval = Option.String('--harvest-interval', '300', {
     validator: t.cascade(t.isNumber(), [t.isInteger(), t.isAtLeast(0)]),
     description: 'Seconds between background harvests (default 300; 0 = only at start)',
@@ -56,6 +57,7 @@ export class ApiServeCommand extends BaseCommand {
     const log = streamLogger((line) => stderr.write(line))
     const port = Number(this.port)
     const { token, generated } = this.resolveToken()
+    const root = this.workspaceRoot === undefined ? null : workspaceRoot(this.workspaceRoot)
     const chasm = this.openDb()
     let lock: ServerLock
     try {
@@ -75,14 +77,18 @@ export class ApiServeCommand extends BaseCommand {
     })
     const agency = createAgency({
       sqlite: chasm.sqlite,
-      env: this.context.runtime.env,
+      // Credentials leave the process environment here; the agency keeps its copy (docs/security.md).
+      env: withdrawSecrets(this.context.runtime.env),
+      secrets: token ? [token] : [],
       dataDir: this.dataDirectory,
+      workspaceRoot: root,
       // A run's conversation is recorded as it happens (origin "agency"), watchable over /ws/recording.
       recorder: { record: (events) => recorder.submit({ events }, { origin: 'agency' }) },
       log,
       allowTerminal: this.allowTerminal,
       allowHttpTool: this.allowHttpTool,
     })
+    if (this.allowTerminal && this.token) log.warn('--token is readable in the process list, by terminal commands too; prefer --token-file or CHASM_API_TOKEN')
     // Loaded here so other commands never pay for the HTTP stack at startup.
     const { listen } = await import('../../../api')
     let server
