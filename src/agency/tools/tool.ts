@@ -46,8 +46,9 @@ export const defineTool = <P extends TSchema>(tool: Tool<P>): Tool => tool as un
 export async function runTool(tool: Tool, args: unknown, context: ToolContext): Promise<ToolOutcome> {
   if (!Value.Check(tool.parameters, args)) {
     const first = Value.Errors(tool.parameters, args).First()
-    const problem = first ? `'${fieldPath(first.path) || 'arguments'}' ${describeValueError(first)}` : 'they do not match the schema'
-    return { ok: false, output: `invalid arguments for ${tool.name}: ${problem}` }
+    const field = first ? fieldPath(first.path) : ''
+    const problem = first ? describeValueError(first) : 'does not match the schema'
+    return { ok: false, output: field ? `invalid argument '${field}' for ${tool.name}: ${problem}` : `invalid arguments for ${tool.name}: ${problem}` }
   }
   try {
     return { ok: true, output: context.redact(await tool.run(args, context)) }
