@@ -35,7 +35,7 @@ export function describeValidation(error: ValidationError): string {
 
 /**
  * The one error handler: ChasmError, validation and parse failures, unknown routes and wrong
- * methods become the SPEC §3 envelope. A failure of the database file (disk full, locked, replaced,
+ * methods become the error envelope (docs/api.md, "Errors"). A failure of the database file (disk full, locked, replaced,
  * damaged) is a 500 that says so; anything else is logged and answered with a generic 500.
  */
 export const errorHandling = (log: Logger, methodsForPath: (path: string) => string[]) =>

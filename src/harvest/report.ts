@@ -4,7 +4,7 @@ import { toIso } from '../shared/time'
 import { detectProviders } from './detect'
 import type { Provider, ProviderContext } from './provider'
 
-/** A supported provider, its detection on this machine and what the database holds of it (SPEC §4). */
+/** A supported provider, its detection on this machine and what the database holds of it (docs/api.md, "Reads"). */
 export const ProviderInfo = Type.Object({
   id: Type.String(),
   name: Type.String(),

@@ -61,7 +61,7 @@ export const ToolResultData = Type.Object({
 export const SessionUpdateData = Type.Object({ title: Type.Optional(NullableText), model: Type.Optional(NullableText) })
 export const EmptyData = Type.Object({})
 
-/** The `data` schema of every event type (SPEC §6). */
+/** The `data` schema of every event type (docs/api.md, "Recording"). */
 export const EVENT_DATA = {
   session_start: SessionStartData,
   message: MessageData,

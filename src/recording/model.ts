@@ -29,7 +29,7 @@ export const ApplyResult = Type.Object({
 })
 export type ApplyResult = Static<typeof ApplyResult>
 
-/** A recorded session in the recording list (SPEC §6). */
+/** A recorded session in the recording list (docs/api.md, "Recording"). */
 export const RecordingSession = Type.Object({
   id: Type.String(),
   provider: Type.String(),

@@ -5,7 +5,7 @@ import { toIso } from '../shared/time'
 import { toFtsQuery } from './fts-query'
 import { checkQueryShape } from './query-shape'
 
-/** One search result: a session and up to three of its best-matching messages (SPEC §4). */
+/** One search result: a session and up to three of its best-matching messages (docs/api.md, "Reads"). */
 export const SearchResult = Type.Object({
   sessionId: Type.String(),
   workspaceId: Type.Union([Type.String(), Type.Null()]),

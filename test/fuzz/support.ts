@@ -67,7 +67,7 @@ export const hostileJson = (): fc.Arbitrary<unknown> =>
 
 const ERROR_CODES = Object.keys(ERROR_STATUS)
 
-/** Asserts an HTTP answer is the SPEC §3 JSON envelope (success, or an error whose code matches the status) and not a 500. */
+/** Asserts an HTTP answer is the JSON envelope (docs/api.md, "Envelope") (success, or an error whose code matches the status) and not a 500. */
 export function expectEnvelope(status: number, body: unknown, context: string): void {
   if (status >= 500) throw new Error(`${context} → ${status} ${JSON.stringify(body)}`)
   const envelope = body as { success?: unknown; data?: unknown; error?: { code?: unknown; message?: unknown } }

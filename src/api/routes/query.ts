@@ -44,5 +44,5 @@ export const pageOf = (query: { limit?: number; offset?: number }, size: PageSiz
 /** A non-empty string query parameter. */
 export const TextParam = (description: string) => t.Optional(t.String({ minLength: 1, description }))
 
-/** A route's query schema: its own parameters are checked, any others are ignored (SPEC §3). */
+/** A route's query schema: its own parameters are checked, any others are ignored (docs/api.md, "Parameters and bodies"). */
 export const QueryObject = <T extends TProperties>(properties: T) => Type.Object(properties, { additionalProperties: true })

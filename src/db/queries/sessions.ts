@@ -15,7 +15,7 @@ export type MessageRole = Static<typeof MessageRole>
 export type SessionOrigin = Static<typeof SessionOrigin>
 export type MessageState = Static<typeof MessageState>
 
-/** A session without its messages (SPEC §4). */
+/** A session without its messages (docs/api.md, "Reads"). */
 export const SessionSummary = Type.Object({
   id: Type.String(),
   workspaceId: Nullable(Type.String()),

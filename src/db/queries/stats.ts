@@ -11,7 +11,7 @@ export const ProviderTotals = Type.Object({
 })
 export type ProviderTotals = Static<typeof ProviderTotals>
 
-/** Aggregate figures over the whole database (SPEC §4). */
+/** Aggregate figures over the whole database (docs/api.md, "Reads"). */
 export const Stats = Type.Object({
   totalSessions: Type.Integer({ minimum: 0 }),
   totalMessages: Type.Integer({ minimum: 0 }),

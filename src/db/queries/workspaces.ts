@@ -8,7 +8,7 @@ import { IsoTime, Nullable } from '../shapes'
 import { likeContains, type Page, type PageRequest } from './page'
 import { SessionSummary, summaryFromRow, SUMMARY_COLUMNS, type SummaryRow } from './sessions'
 
-/** A workspace as the API and CLI show it (SPEC §4). */
+/** A workspace as the API and CLI show it (docs/api.md, "Reads"). */
 export const Workspace = Type.Object({
   id: Type.String(),
   name: Type.String(),

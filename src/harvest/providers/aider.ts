@@ -9,7 +9,7 @@ const HISTORY = '.aider.chat.history.md'
 const INPUT_HISTORY = '.aider.input.history'
 
 /**
- * Aider keeps its history inside each project, with no global index (provider-formats §3.8), so the
+ * Aider keeps its history inside each project, with no global index (docs/providers.md, Aider), so the
  * home is walked breadth-first. Bounds: 5 levels below the home (deep enough for
  * `~/go/src/github.com/org/repo`), at most 10,000 directories (well under a second of `readdir`;
  * shallow levels come first, so a cut only loses the deepest ones), never into hidden directories,
@@ -53,7 +53,7 @@ interface HistorySource {
 }
 
 /**
- * Aider (provider-formats §3.8): `.aider.chat.history.md` in each project folder, one session per
+ * Aider (docs/providers.md, Aider): `.aider.chat.history.md` in each project folder, one session per
  * `# aider chat started at` block. User inputs are `#### ` lines, tool and UI output `> ` lines,
  * everything else is the assistant's reply (SEARCH/REPLACE blocks become `edit` tool invocations).
  * User messages get their time from `.aider.input.history` when it has the same input.

@@ -17,7 +17,7 @@ import { readJsonDocument } from '../read/files'
 import { promptTitle, workspaceAt } from '../read/naming'
 import { asArray, asRecord, asString, asText, recordOf, toolOutputText } from '../read/values'
 
-/** VS Code-family products whose user dirs may host these extensions (provider-formats §1.2). */
+/** VS Code-family products whose user dirs may host these extensions (docs/providers.md, copilot: the VS Code-family layout). */
 const PRODUCTS = [
   'Code', 'Code - Insiders', 'Code - OSS', 'VSCodium', 'VSCodium - Insiders', 'Cursor', 'Windsurf',
   'Windsurf - Next', 'Trae', 'Kiro', 'Void', 'Positron',
@@ -71,7 +71,7 @@ function extensionDirs(ctx: ProviderContext): { dir: string; extension: string }
 }
 
 /**
- * Cline, Roo Code and Kilo Code (provider-formats §3.11), in every VS Code-family product: one
+ * Cline, Roo Code and Kilo Code (docs/providers.md, Cline), in every VS Code-family product: one
  * folder per task with the model conversation (`api_conversation_history.json`), the UI event log
  * (`ui_messages.json`, where the timestamps are) and `task_metadata.json` (models used). The task
  * folders are enumerated directly; the task index only adds the working directory when it has one.

@@ -27,7 +27,7 @@ interface CodexSource {
 
 const ROLLOUT = /^rollout-.*\.jsonl$/
 const FILE_ID = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/i
-/** Text Codex injects as user messages that the user never typed (provider-formats §3.4.4). */
+/** Text Codex injects as user messages that the user never typed (docs/providers.md, Codex). */
 const INJECTED_PREFIXES = ['<environment_context>', '<user_instructions>', '# AGENTS.md instructions', '<permissions instructions>']
 /** The IDE extension wraps the real prompt in editor context and puts it after this marker. */
 const IDE_REQUEST_MARKER = '## My request for Codex:'

@@ -18,7 +18,7 @@ type ContinueSource =
   | { kind: 'session'; created: number | null; mtime: number }
 
 /**
- * Continue.dev (provider-formats §3.7): `~/.continue/sessions/<id>.json`, one per chat, plus a
+ * Continue.dev (docs/providers.md, Continue): `~/.continue/sessions/<id>.json`, one per chat, plus a
  * `sessions.json` index that only contributes creation dates. Session files are enumerated
  * directly because the index can be corrupt or incomplete; `config.json`/`config.yaml` (API keys)
  * are never read.

@@ -42,7 +42,7 @@ async function* discover(ctx: ProviderContext): AsyncGenerator<Source> {
       const fingerprint = `${events}:${(await statStamp(workspaceFile)) ?? 'none'}`
       yield { key: path, path, fingerprint, data: { kind: 'events', sessionId: entry.name, workspaceFile } satisfies CopilotSource }
     }
-    // Older releases wrote one JSON document per session here (provider-formats §3.6).
+    // Older releases wrote one JSON document per session here (docs/providers.md, Copilot CLI).
     const legacy = join(root, 'history-session-state')
     for (const entry of await listDir(legacy)) {
       if (!entry.isFile() || !entry.name.endsWith('.json')) continue

@@ -143,7 +143,7 @@ const projectWorkspace = (data: GeminiSource): WorkspaceRef =>
   data.projectPath !== null ? workspaceAt(data.projectPath) : { key: data.slug, name: data.slug, path: null }
 
 /**
- * Applies one record of the chat log (provider-formats §3.5.4): a message upserts by id (keeping
+ * Applies one record of the chat log (docs/providers.md, Gemini CLI): a message upserts by id (keeping
  * its first position), `$set` merges metadata (its `messages` rebuild the list: a checkpoint),
  * `$rewindTo` drops a message and all after it, and a metadata record merges. Returns the problems.
  */

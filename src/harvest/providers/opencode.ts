@@ -25,7 +25,7 @@ async function databases(ctx: ProviderContext): Promise<string[]> {
 }
 
 /**
- * OpenCode (provider-formats §3.10): the SQLite store of v1.2+ (`session`, `message`, `part`
+ * OpenCode (docs/providers.md, OpenCode): the SQLite store of v1.2+ (`session`, `message`, `part`
  * tables; one source per session, fingerprinted by its rows' ids and update times) and, only when
  * no database exists, the legacy JSON tree under `storage/`. `auth.json`/`mcp-auth.json` are never read.
  */

@@ -44,7 +44,7 @@ async function* discover(ctx: ProviderContext): AsyncGenerator<Source> {
         if (entry.isFile() && entry.name.endsWith('.jsonl')) {
           const stem = entry.name.slice(0, -'.jsonl'.length)
           const agent = AGENT_FILE.exec(entry.name)
-          // Other names (workflow journals) are not sessions (provider-formats §3.3.5).
+          // Other names (workflow journals) are not sessions (docs/providers.md, Claude Code).
           if (UUID.test(stem)) yield source(path, { kind: 'session', slug, sessionId: stem })
           else if (agent) yield source(path, { kind: 'subagent', slug, agentId: agent[1]!, parentSessionId: null, metaPath: null })
         } else if (entry.isDirectory() && UUID.test(entry.name)) {
@@ -105,7 +105,7 @@ async function* readSubagent(path: string, data: Extract<ClaudeSource, { kind: '
     titleRecords: false,
     title: asText(info?.description),
     metadata: (first) => ({
-      // Subagent lines carry the parent's session id (provider-formats §3.3.5).
+      // Subagent lines carry the parent's session id (docs/providers.md, Claude Code).
       parentSessionId: asText(first.sessionId) ?? data.parentSessionId,
       agentId: data.agentId,
       agentType: asText(info?.agentType),

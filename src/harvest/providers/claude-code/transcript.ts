@@ -27,7 +27,7 @@ export interface TranscriptPass {
 
 const CONVERSATIONAL = new Set(['user', 'assistant', 'system'])
 
-/** Title sources, weakest first (provider-formats §3.3.4: custom-title → ai-title → summary → first prompt). */
+/** Title sources, weakest first (docs/providers.md, Claude Code: custom-title → ai-title → summary → first prompt). */
 const TITLE_RANK = { none: -1, prompt: 0, description: 1, summary: 2, ai: 3, custom: 4 } as const
 type TitleRank = (typeof TITLE_RANK)[keyof typeof TITLE_RANK]
 

@@ -11,11 +11,11 @@ type CursorSource =
   | { kind: 'broken'; problem: string }
 
 const userDirs = (ctx: ProviderContext) => configRoots(ctx).map((root) => join(root, 'Cursor', 'User'))
-/** Composers no workspace lists: named by the provider's label, as chats with no folder are (SPEC §4). */
+/** Composers no workspace lists: named by the provider's label, as chats with no folder are (docs/api.md, "Reads"). */
 const NO_FOLDER: WorkspaceRef = { key: '(no folder)', name: 'Cursor', path: null }
 
 /**
- * Cursor (provider-formats §3.2): composer/agent chats in the global `state.vscdb` (`cursorDiskKV`,
+ * Cursor (docs/providers.md, Cursor): composer/agent chats in the global `state.vscdb` (`cursorDiskKV`,
  * one source per composer, read lazily), attributed to projects through each workspace's
  * `composer.composerData` index; plus the old per-workspace Chat panel and inline composers.
  * `cursorAuth/*` and other ItemTable keys of the global database are never read.

@@ -8,7 +8,7 @@ import { openSqliteSource } from '../../read/sqlite-source'
 import { asArray, asString, asText, recordOf } from '../../read/values'
 import { kvReader } from './kv'
 
-/** ItemTable key of the pre-composer "Chat" panel (provider-formats §3.2.5). */
+/** ItemTable key of the pre-composer "Chat" panel (docs/providers.md, Cursor). */
 export const AICHAT_KEY = 'workbench.panel.aichat.view.aichat.chatdata'
 /** ItemTable key listing the workspace's composers (and, in old versions, holding them inline). */
 export const COMPOSER_INDEX_KEY = 'composer.composerData'
