@@ -30,7 +30,7 @@ for ((run = 1; run <= runs; run++)); do
     echo "run $run of $runs: green — $summary ($((SECONDS - started)) s)"
   else
     echo "run $run of $runs: RED (exit $status) — $summary ($((SECONDS - started)) s); failures:"
-    grep -E '^\(fail\)|error TS' "$log" | head -20 | sed 's/^/  /'
+    grep -E '^\(fail\)|error TS|timed out' "$log" | awk '!seen[$0]++' | head -20 | sed 's/^/  /'
   fi
   rm -rf "$clone"
 done

@@ -95,10 +95,11 @@ const runsOf = (db: string) => {
 
 describe('killed during a harvest', () => {
   let home: ReturnType<typeof tempDir>
+  // 2,000 files: seconds on a busy machine.
   beforeAll(() => {
     home = tempDir('chasm-kill-home-')
     claudeHome(home.path)
-  })
+  }, 60_000)
   afterAll(() => home[Symbol.dispose]())
 
   for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
@@ -145,14 +146,10 @@ describe('killed during a harvest', () => {
       {
         const first = await serveBinary(binary, args)
         await untilSessions(db, SESSIONS / 10)
-        const stopping = performance.now()
         first.proc.kill(signal)
         const code = await first.proc.exited
-        if (signal === 'SIGTERM') {
-          // A clean stop that does not wait for the harvest to finish.
-          expect(code).toBe(0)
-          expect(performance.now() - stopping).toBeLessThan(5000)
-        }
+        // A clean stop; that it did not wait for the harvest to finish is the count below, not a clock.
+        if (signal === 'SIGTERM') expect(code).toBe(0)
       }
       expect(sessionCount(db)).toBeLessThan(SESSIONS)
       await using second = await serveBinary(binary, args)
