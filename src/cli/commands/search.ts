@@ -1,5 +1,4 @@
 import { Command, Option } from 'clipanion'
-import * as t from 'typanion'
 import { PAGE_SIZES } from '../../db'
 import { searchSessions } from '../../search'
 import { ReportCommand } from '../base-command'

@@ -1,4 +1,4 @@
-import { Command, Option } from 'clipanion'
+import { Command } from 'clipanion'
 import { AgencyCommand } from '../../agency-command'
 import { PAGE_SIZES } from '../../../db'
 import { table } from '../../output'
