@@ -5,9 +5,9 @@ import type { ChasmDb } from './open'
 export const CHECKPOINT_INTERVAL_MS = 50
 
 /**
- * WAL size (frames, i.e. pages) above which the main connection finishes the job itself: under
- * steady writes no background pass ever ends at a moment when a write begins, which is when
- * SQLite restarts the WAL, so it would only grow.
+ * WAL size (frames, i.e. pages) above which the main connection finishes the job itself, the thread
+ * pausing until it has: under steady writes no background pass ever ends at a moment when a write
+ * begins, which is when SQLite restarts the WAL, so it would only grow.
  */
 export const RESTART_FRAMES = 16_384
 
@@ -17,6 +17,9 @@ import { Database } from 'bun:sqlite'
 import { statSync } from 'node:fs'
 let db = null
 let timer = null
+// Set after a pass that leaves the rest to the main connection, until it says it is done: its
+// checkpoint must not meet one of ours (the second checkpointer gets SQLITE_BUSY and copies nothing).
+let waiting = false
 const same = (path, expected) => {
   const now = statSync(path, { throwIfNoEntry: false })
   return now !== undefined && expected !== null && now.dev === expected.dev && now.ino === expected.ino && now.birthtimeMs === expected.birthtimeMs
@@ -44,13 +47,18 @@ self.onmessage = ({ data }) => {
     // get(), not run(): the statement must be reset after its step, or it pins a read snapshot.
     const passive = db.prepare('PRAGMA wal_checkpoint(PASSIVE)')
     timer = setInterval(() => {
+      if (waiting) return
       // A failed pass (disk full, I/O error) is reported and retried at the next tick.
       try {
-        postMessage({ type: 'checkpointed', log: passive.get().log })
+        const log = passive.get().log
+        waiting = log >= data.restartFrames
+        postMessage({ type: 'checkpointed', log })
       } catch (error) {
         postMessage({ type: 'failed', message: String(error?.message ?? error) })
       }
     }, data.intervalMs)
+  } else if (data.type === 'finished') {
+    waiting = false
   } else if (data.type === 'stop') {
     clearInterval(timer)
     db?.close(false)
@@ -100,17 +108,19 @@ export function startBackgroundCheckpoints(
     else {
       report.succeeded()
       // The pass just copied almost everything: what is left is small, and once it is copied here,
-      // between two commits, the next commit restarts the WAL from its beginning.
+      // between two commits, the next commit restarts the WAL from its beginning. The thread waits
+      // for this (`finished`), so the two checkpoints never meet, however late this message runs.
       if ((data.log ?? 0) >= restartFrames) {
         try {
           finish.get()
         } catch (error) {
           log.warn(`WAL checkpoint failed (${(error as Error).message}); retrying after the next pass`)
         }
+        worker.postMessage({ type: 'finished' })
       }
     }
   })
-  worker.postMessage({ type: 'start', path: chasm.path, files: chasm.files, intervalMs, busyTimeoutMs: chasm.busyTimeoutMs })
+  worker.postMessage({ type: 'start', path: chasm.path, files: chasm.files, intervalMs, restartFrames, busyTimeoutMs: chasm.busyTimeoutMs })
   return {
     stop: () =>
       new Promise<void>((resolve) => {

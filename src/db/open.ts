@@ -106,14 +106,9 @@ export function openDatabase(path: string, options: { readonly?: boolean; busyTi
       if (!replaced) {
         if (sameFile(fileIdentity(path), db)) return
         replaced = true
-        try {
-          // The WAL file is still the one at `<path>-wal`: empty it (its frames go into our old file), so
-          // whoever opens the new file never replays frames of ours onto it, even if we crash.
-          sqlite.run('PRAGMA wal_checkpoint(TRUNCATE)')
-        } catch {
-          // Busy or failing: query_only below still keeps any new frame out of it.
-        }
+        // No new frame from here on; then the WAL, still the one at `<path>-wal`, is emptied.
         sqlite.run('PRAGMA query_only = ON')
+        emptyWal(sqlite)
       }
       throw new ChasmError('INTERNAL_ERROR', FILE_REPLACED)
     },
@@ -130,6 +125,28 @@ export function openDatabase(path: string, options: { readonly?: boolean; busyTi
       }
       sqlite.close()
     },
+  }
+}
+
+/**
+ * Checkpoints the WAL into the file this connection opened and truncates it, so that whoever opens
+ * the file now at the path never replays frames of ours onto it, even if we crash. While the
+ * background thread runs a pass it holds the checkpoint lock, and SQLite refuses a second
+ * checkpoint at once (busy timeout or not): so this retries, for at most a second, once in the life
+ * of a server. A checkpoint that cannot finish in that time (another process reading the old file)
+ * leaves the WAL as it is; query_only still keeps any new frame out of it.
+ */
+function emptyWal(sqlite: Database): void {
+  const checkpoint = sqlite.query<{ busy: number }, []>('PRAGMA wal_checkpoint(TRUNCATE)')
+  const deadline = performance.now() + 1000
+  for (;;) {
+    try {
+      if (checkpoint.get()?.busy === 0) return
+    } catch {
+      // SQLITE_BUSY: the background thread's pass holds the checkpoint lock.
+    }
+    if (performance.now() > deadline) return
+    Bun.sleepSync(2)
   }
 }
 
