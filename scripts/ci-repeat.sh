@@ -29,7 +29,9 @@ for ((run = 1; run <= runs; run++)); do
     green=$((green + 1))
     echo "run $run of $runs: green — $summary ($((SECONDS - started)) s)"
   else
-    echo "run $run of $runs: RED (exit $status) — $summary ($((SECONDS - started)) s); failures:"
+    kept="${TMPDIR:-/tmp}/chasm-ci-repeat-${commit:0:12}-run-$run.log"
+    cp "$log" "$kept"
+    echo "run $run of $runs: RED (exit $status) — $summary ($((SECONDS - started)) s); log: $kept; failures:"
     grep -E '^\(fail\)|error TS|timed out' "$log" | awk '!seen[$0]++' | head -20 | sed 's/^/  /'
   fi
   rm -rf "$clone"
