@@ -23,6 +23,9 @@ describe('the rules catch what they forbid', () => {
     'src/cli/index.ts': "import { Cli } from 'clipanion'\nexport const load = () => import('../api')\nexport type C = Cli\n",
     'src/harvest/provider.ts': 'export interface Provider {}\n',
     'src/harvest/providers/demo.ts': "import type { Provider } from '../provider'\nexport const demo: Provider = {}\n",
+    'src/web/index.html': '<!doctype html>\n',
+    'src/web/app.tsx': "import type { App } from '../api'\nimport { treaty } from '@elysiajs/eden'\nexport const client = (url: string) => treaty<App>(url)\n",
+    'src/api/web-assets.ts': "import page from '../web/index.html' with { type: 'file' }\nexport { page }\n",
   }
   const violationsWith = (files: Record<string, string>) => {
     using dir = tempDir('chasm-arch-')
@@ -43,6 +46,8 @@ describe('the rules catch what they forbid', () => {
     ['elysia outside api', { 'src/db/open.ts': "import { t } from 'elysia'\nexport const x = t\n" }, [{ rule: 'elysia', file: 'src/db/open.ts', target: 'elysia' }]],
     ['clipanion outside cli', { 'src/api/index.ts': "import { Command } from 'clipanion'\nexport const c = Command\n" }, [{ rule: 'clipanion', file: 'src/api/index.ts', target: 'clipanion' }]],
     ['a provider importing db', { 'src/harvest/providers/demo.ts': "import { open } from '../../db'\nexport const o = open\n" }, [{ rule: 'provider', file: 'src/harvest/providers/demo.ts', target: 'db/index' }]],
+    ['a value (not a type) the web app takes from the server', { 'src/web/app.tsx': "import { open } from '../db'\nexport const o = open\n" }, [{ rule: 'web', file: 'src/web/app.tsx', target: 'db/index' }]],
+    ['the web app imported by anything but its assets loader', { 'src/web/app.tsx': 'export const app = 1\n', 'src/api/index.ts': "import { app } from '../web/app'\nexport { app }\n" }, [{ rule: 'web', file: 'src/api/index.ts', target: 'web/app' }]],
     ['SQL outside db and store.ts', { 'src/recording/handlers.ts': "export const apply = (sqlite: any) => sqlite.run('UPDATE sessions SET title = 1')\n" }, [{ rule: 'sql', file: 'src/recording/handlers.ts', target: 'sql' }]],
   ] as const)('%s is a violation', (_, files, expected) => {
     expect(violationsWith(files)).toEqual([...expected])

@@ -29,6 +29,7 @@ export * from './queries/page'
 export * from './queries/sessions'
 export * from './queries/workspaces'
 export * from './queries/stats'
+export { sessionTitle, storedPromptTitle } from './title'
 export { isFullTextDeferred, deferFullText, rebuildFullText, messageHighWater } from './fulltext'
 export {
   AGENT_ROLES,

@@ -1,4 +1,4 @@
-import { defaultMessageId, workspaceIdFor, type MessageRole, type SessionOrigin, type WorkspaceInput } from '../db'
+import { defaultMessageId, storedPromptTitle, workspaceIdFor, type MessageRole, type SessionOrigin, type WorkspaceInput } from '../db'
 import { toEpochMs } from '../shared/time'
 import { EventError, eventPath, joinPath, type ParsedEvents, type RecordingEvent } from './events'
 import { handleEvent } from './handlers'
@@ -274,6 +274,12 @@ export class BatchApplier {
     for (const message of state.messages.values()) {
       if (message.contentDirty) writer.changeContent(message.pk, message.content)
       if (message.metadataDirty) writer.changeMessageMetadata(message.pk, message.metadata!)
+    }
+    // No title from session_start or session_update: the first user message gives one (docs/cli.md, "Session titles").
+    // Looked up only when this request touched a user message or the title, not on every assistant delta.
+    if (state.title === null && (state.titleDirty || [...state.messages.values()].some((message) => message.role === 'user'))) {
+      state.title = storedPromptTitle(this.store.sqlite, state.pk)
+      if (state.title !== null) writer.changeTitle(state.pk, state.title)
     }
     if (moved) {
       if (workspaceId !== null) writer.refreshWorkspace(workspaceId)

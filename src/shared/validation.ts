@@ -30,7 +30,10 @@ export function expectation(schema: TSchema, value: unknown): string | null {
   const options = (schema.anyOf as TSchema[] | undefined) ?? []
   // Query integers are unions of a numeric string and the number itself: the number says it.
   const numeric = options.find((option) => option.type === 'integer' || option.type === 'number')
-  if (numeric) return expectation(numeric, value)
+  if (numeric) {
+    const text = expectation(numeric, value)
+    return options.some((option) => option.type === 'null') ? `${text} or null` : text
+  }
   if (schema.type === 'integer' || schema.type === 'number') {
     const kind = schema.type === 'integer' ? 'an integer' : 'a number'
     if (schema.minimum !== undefined && schema.maximum !== undefined) return `must be ${kind} from ${schema.minimum} to ${schema.maximum}`

@@ -3,7 +3,7 @@ import { dirname, join, relative, sep } from 'node:path'
 
 /** One broken dependency rule: which rule, in which file, about which import (or `sql`). */
 export interface Violation {
-  rule: 'elysia' | 'clipanion' | 'direction' | 'door' | 'provider' | 'sql'
+  rule: 'elysia' | 'clipanion' | 'direction' | 'door' | 'provider' | 'sql' | 'web'
   file: string
   target: string
 }
@@ -12,7 +12,9 @@ export interface Violation {
 export const ALLOWED: Record<string, readonly string[]> = {
   main: ['cli', 'shared'],
   cli: ['api', 'db', 'harvest', 'search', 'recording', 'agency', 'shared'],
-  api: ['db', 'harvest', 'search', 'recording', 'agency', 'shared'],
+  api: ['db', 'harvest', 'search', 'recording', 'agency', 'shared', 'web'],
+  // The web app is a leaf: it takes only types from the server (see the 'web' rule).
+  web: ['api', 'db', 'harvest', 'search', 'recording', 'agency'],
   harvest: ['db', 'shared'],
   search: ['db', 'shared'],
   recording: ['db', 'shared', 'search'],
@@ -24,25 +26,34 @@ export const ALLOWED: Record<string, readonly string[]> = {
 /** Modules with one door: other modules import their `index.ts` and nothing else. */
 const DOORS = ['db', 'harvest', 'search', 'recording', 'agency', 'api']
 
-/** An import of a file: the specifier as written, and for a relative one the src-relative path it names (`db/open`, `api/index`). */
+/**
+ * An import of a file: the specifier as written, for a relative one the src-relative path it names
+ * (`db/open`, `api/index`, `web/index.html`), and whether it brings types only (`import type`).
+ */
 interface Import {
   specifier: string
   path: string | null
+  typeOnly: boolean
 }
 
-// Static imports and re-exports (`import type` too, over several lines), side-effect imports, dynamic imports.
-const IMPORT_PATTERNS = [/^\s*(?:import|export)\s[^'"]*?\sfrom\s+['"]([^'"]+)['"]/gm, /^\s*import\s+['"]([^'"]+)['"]/gm, /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g]
+// Static imports and re-exports (`import type` too, over several lines), side-effect imports, dynamic
+// imports; group 1 is `type` when the whole statement imports types, group 2 the specifier.
+const IMPORT_PATTERNS = [
+  /^\s*(?:import|export)\s(type\s)?[^'"]*?\sfrom\s+['"]([^'"]+)['"]/gm,
+  /^\s*import\s()['"]([^'"]+)['"]/gm,
+  /\bimport\(()\s*['"]([^'"]+)['"]\s*\)/g,
+]
 
 /** Every import of `file` (a path relative to `root`, under `src/`). */
 export function importsOf(root: string, file: string): Import[] {
   const text = readFileSync(join(root, file), 'utf8')
-  const specifiers = IMPORT_PATTERNS.flatMap((pattern) => [...text.matchAll(pattern)].map((match) => match[1]!))
-  return specifiers.map((specifier) => {
-    if (!specifier.startsWith('.')) return { specifier, path: null }
+  const found = IMPORT_PATTERNS.flatMap((pattern) => [...text.matchAll(pattern)].map((match) => ({ specifier: match[2]!, typeOnly: Boolean(match[1]) })))
+  return found.map(({ specifier, typeOnly }) => {
+    if (!specifier.startsWith('.')) return { specifier, path: null, typeOnly }
     const absolute = join(root, dirname(file), specifier)
     // `../api` is the folder's door, `../db/open` (or `../db/open.ts`) a file inside it.
-    const target = existsSync(join(absolute, 'index.ts')) ? join(absolute, 'index') : absolute.replace(/\.ts$/, '')
-    return { specifier, path: relative(join(root, 'src'), target).split(sep).join('/') }
+    const target = existsSync(join(absolute, 'index.ts')) ? join(absolute, 'index') : absolute.replace(/\.tsx?$/, '')
+    return { specifier, path: relative(join(root, 'src'), target).split(sep).join('/'), typeOnly }
   })
 }
 
@@ -51,14 +62,16 @@ export const moduleOf = (path: string): string => path.split('/')[0]!
 
 /** Every violation of the dependency rules in the `src/` tree under `root`. */
 export function checkArchitecture(root: string): Violation[] {
-  const files = [...new Bun.Glob('src/**/*.ts').scanSync({ cwd: root })].map((f) => f.split(sep).join('/')).filter((f) => !f.endsWith('.d.ts')).sort()
+  const files = [...new Bun.Glob('src/**/*.{ts,tsx}').scanSync({ cwd: root })].map((f) => f.split(sep).join('/')).filter((f) => !f.endsWith('.d.ts')).sort()
   const violations: Violation[] = []
   for (const file of files) {
-    const own = file.slice('src/'.length).replace(/\.ts$/, '')
+    const own = file.slice('src/'.length).replace(/\.tsx?$/, '')
     const from = moduleOf(own)
-    for (const { specifier, path } of importsOf(root, file)) {
+    for (const { specifier, path, typeOnly } of importsOf(root, file)) {
       if (path === null) {
-        if ((specifier.startsWith('elysia') || specifier.startsWith('@elysiajs')) && from !== 'api') violations.push({ rule: 'elysia', file, target: specifier })
+        // The web app talks to the API through Eden, Elysia's typed client (a browser library).
+        const eden = from === 'web' && specifier === '@elysiajs/eden'
+        if ((specifier.startsWith('elysia') || specifier.startsWith('@elysiajs')) && from !== 'api' && !eden) violations.push({ rule: 'elysia', file, target: specifier })
         if ((specifier === 'clipanion' || specifier === 'typanion') && from !== 'cli') violations.push({ rule: 'clipanion', file, target: specifier })
         continue
       }
@@ -68,6 +81,9 @@ export function checkArchitecture(root: string): Violation[] {
       if (to === from) continue
       if (from in ALLOWED && to in ALLOWED && !ALLOWED[from]!.includes(to)) violations.push({ rule: 'direction', file, target: path })
       if (DOORS.includes(to) && path !== `${to}/index`) violations.push({ rule: 'door', file, target: path })
+      // The web app is a leaf: it takes only types from the server, and only the assets loader imports it (its page).
+      if (from === 'web' && to in ALLOWED && !typeOnly) violations.push({ rule: 'web', file, target: path })
+      if (to === 'web' && !(own === 'api/web-assets' && path === 'web/index.html')) violations.push({ rule: 'web', file, target: path })
     }
     if (own.startsWith('harvest/providers/')) {
       for (const { path } of importsOf(root, file)) {

@@ -1,14 +1,17 @@
 import { Type } from '@sinclair/typebox'
 import { Elysia } from 'elysia'
-import { getSession, listSessions, PAGE_SIZES, SessionDetail, SessionSummary } from '../../db'
+import { getSession, listSessions, PAGE_SIZES, SessionDetail, SessionOrigin, SessionSummary } from '../../db'
 import { MAX_QUERY_CHARS, MAX_QUERY_TERMS, SearchResult, searchSessions } from '../../search'
 import type { AppDeps } from '../deps'
 import { COMMON_ERRORS, Ok, ok, Paged, paged } from '../envelope'
-import { LimitParam, pageOf, PageParams, QueryObject, TextParam } from './query'
+import { LimitParam, pageOf, PageParams, QueryObject, TextParam, TimeParam } from './query'
 
 const SessionQuery = QueryObject({
   workspace: TextParam('only sessions of this workspace id'),
   provider: TextParam('only sessions of this provider'),
+  origin: Type.Optional(SessionOrigin),
+  from: TimeParam('from', 'only sessions updated at or after this time (ISO-8601 or epoch ms)'),
+  to: TimeParam('to', 'only sessions updated before this time (ISO-8601 or epoch ms)'),
   ...PageParams(PAGE_SIZES.sessions),
 })
 
@@ -31,7 +34,11 @@ export const sessionRoutes = ({ chasm }: AppDeps) =>
       '',
       ({ query }) =>
         paged(
-          listSessions(chasm.sqlite, { workspace: query.workspace, provider: query.provider }, pageOf(query, PAGE_SIZES.sessions)),
+          listSessions(
+            chasm.sqlite,
+            { workspace: query.workspace, provider: query.provider, origin: query.origin, from: query.from, to: query.to },
+            pageOf(query, PAGE_SIZES.sessions),
+          ),
         ),
       { query: SessionQuery, response: { 200: Paged(SessionSummary), ...COMMON_ERRORS }, detail: { summary: 'List sessions, newest first' } },
     )
