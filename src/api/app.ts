@@ -4,11 +4,14 @@ import type { AppDeps } from './deps'
 import { agentRoutes } from './routes/agents'
 import { docs } from './docs'
 import { errorHandling } from './errors'
+import { exportRoutes } from './routes/export'
 import { healthRoutes } from './routes/health'
+import { mcpRoutes } from './routes/mcp'
 import { providerRoutes } from './routes/providers'
 import { recordingRoutes } from './routes/recording'
 import { sessionRoutes } from './routes/sessions'
 import { statsRoutes } from './routes/stats'
+import { usageRoutes } from './routes/usage'
 import { swarmRoutes } from './routes/swarms'
 import { webRoutes } from './routes/web'
 import { workspaceRoutes } from './routes/workspaces'
@@ -26,12 +29,15 @@ export function createApp(deps: AppDeps) {
     .use(healthRoutes(deps))
     .use(workspaceRoutes(deps))
     .use(sessionRoutes(deps))
+    .use(exportRoutes(deps))
     .use(statsRoutes(deps))
+    .use(usageRoutes(deps))
     .use(providerRoutes(deps))
     .use(recordingRoutes(deps))
     .use(recordingSocket(deps))
     .use(agentRoutes(deps))
     .use(swarmRoutes(deps))
+    .use(mcpRoutes(deps))
     .use(webRoutes())
   methods.register(app.routes)
   return app

@@ -30,6 +30,7 @@ export * from './queries/sessions'
 export * from './queries/workspaces'
 export * from './queries/stats'
 export { sessionTitle, storedPromptTitle } from './title'
+export * from './queries/usage'
 export { isFullTextDeferred, deferFullText, rebuildFullText, messageHighWater } from './fulltext'
 export {
   AGENT_ROLES,

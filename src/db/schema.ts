@@ -99,6 +99,67 @@ export const messages = sqliteTable(
   ],
 )
 
+/** The token sums every usage table keeps. */
+const usageSums = () => ({
+  messages: integer('messages').notNull(),
+  inputTokens: integer('input_tokens').notNull(),
+  outputTokens: integer('output_tokens').notNull(),
+  cacheReadTokens: integer('cache_read_tokens').notNull(),
+  cacheWrite5mTokens: integer('cache_write_5m_tokens').notNull(),
+  cacheWrite1hTokens: integer('cache_write_1h_tokens').notNull(),
+})
+
+/**
+ * Token usage of the messages that record some, summed per session, UTC day, model and prompt-size
+ * band, and kept in step with `messages` by triggers (migration `usage_rollup`), so usage reports
+ * read one row per session-day instead of every message. `provider` and `workspace_id` repeat the
+ * session's, for filters and grouping without a join.
+ */
+export const usageRollup = sqliteTable(
+  'usage_rollup',
+  {
+    sessionPk: integer('session_pk')
+      .notNull()
+      .references(() => sessions.pk, { onDelete: 'cascade' }),
+    /** Days since 1970-01-01 (UTC) of the message time, or of the session's time for messages without one; -1 when neither is known. */
+    day: integer('day').notNull(),
+    /** 1 for messages without a time of their own: their day follows the session's when it changes. */
+    untimed: integer('untimed').notNull(),
+    /** The message's model; '' when it records none. */
+    model: text('model').notNull(),
+    /** Prompt size (input + cache reads + cache writes): 0 up to 100k tokens, 1 up to 200k, 2 up to 272k, 3 above. */
+    promptBand: integer('prompt_band').notNull(),
+    provider: text('provider').notNull(),
+    workspaceId: text('workspace_id'),
+    ...usageSums(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.sessionPk, table.day, table.untimed, table.model, table.promptBand] }),
+    // One per grouping, each carrying what counting a group's sessions reads (filters and session), so that count reads one index.
+    index('usage_rollup_day').on(table.day, table.provider, table.sessionPk),
+    index('usage_rollup_model').on(table.model, table.provider, table.sessionPk, table.day),
+    index('usage_rollup_provider').on(table.provider, table.sessionPk, table.day),
+    index('usage_rollup_workspace').on(table.workspaceId, table.provider, table.sessionPk, table.day),
+  ],
+)
+
+/**
+ * `usage_rollup` summed over sessions and workspaces, kept in step with it by triggers: what reports
+ * by day, model or provider read (a few rows per day, however many sessions). WITHOUT ROWID (declared
+ * in the migration: drizzle cannot say it).
+ */
+export const usageDaily = sqliteTable(
+  'usage_daily',
+  {
+    day: integer('day').notNull(),
+    model: text('model').notNull(),
+    promptBand: integer('prompt_band').notNull(),
+    provider: text('provider').notNull(),
+    ...usageSums(),
+  },
+  (table) => [primaryKey({ columns: [table.day, table.model, table.promptBand, table.provider] })],
+)
+
 /** A tool/function call made by the assistant within a message. */
 export const toolInvocations = sqliteTable(
   'tool_invocations',
@@ -303,6 +364,7 @@ export type WorkspaceRow = StoredRow<typeof workspaces>
 export type SessionRow = StoredRow<typeof sessions>
 export type MessageRow = StoredRow<typeof messages>
 export type ToolInvocationRow = StoredRow<typeof toolInvocations>
+export type UsageRollupRow = StoredRow<typeof usageRollup>
 export type HarvestSourceRow = StoredRow<typeof harvestSources>
 export type HarvestRunRow = StoredRow<typeof harvestRuns>
 export type AgentRow = StoredRow<typeof agents>

@@ -118,7 +118,7 @@ async function harvestProvider(
       summary.messages += outcome.messages
       indexing.wrote(outcome.messages)
       for (const key of outcome.workspaces) workspaces.add(key)
-      for (const message of problems) summary.problems.push({ source: source.path, message })
+      for (const message of [...problems, ...outcome.lasting]) summary.problems.push({ source: source.path, message })
     }
     options.onProgress?.({ provider: provider.id, done: done + 1, total: sources.length })
     if (done % 64 === 63) await yieldToEventLoop()

@@ -25,11 +25,11 @@ describe('migrations', () => {
     chasm.close()
   })
 
-  test("0010: a failed run's summary stored as a bare array gets the run summary's shape", () => {
+  test("0011: a failed run's summary stored as a bare array gets the run summary's shape", () => {
     using dir = tempDir()
     const path = join(dir.path, 'old.db')
     const old = new Database(path)
-    migrate(old, MIGRATIONS.filter((m) => m.tag !== '0010_harvest_run_summary'))
+    migrate(old, MIGRATIONS.filter((m) => m.tag !== '0011_harvest_run_summary'))
     const providers = [{ provider: 'copilot', problems: [{ source: 'a', message: 'x' }, { source: 'b', message: 'y' }] }, { provider: 'codex', problems: [] }]
     old.run("INSERT INTO harvest_runs (started_at, ended_at, status, summary, error) VALUES (1000, 2000, 'failed', ?, 'disk full')", [JSON.stringify(providers)])
     const finished = { startedAt: '1970-01-01T00:00:03.000Z', endedAt: '1970-01-01T00:00:04.000Z', providers: [], problemCount: 0 }

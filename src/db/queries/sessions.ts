@@ -103,9 +103,12 @@ export interface SessionFilter {
   from?: number
   /** Only sessions updated before this time (epoch ms). */
   to?: number
+  /** Only sessions updated at or after this time (epoch ms); the MCP tools' and export's name for `from`. */
+  since?: number
 }
 
-function filterClause(filter: SessionFilter): { clause: string; params: (string | number)[] } {
+/** The `WHERE` clause (or '') and its parameters for a filter over the `sessions` table. */
+export function sessionFilterClause(filter: SessionFilter): { clause: string; params: (string | number)[] } {
   const where: string[] = []
   const params: (string | number)[] = []
   const add = (condition: string, value: string | number | undefined) => {
@@ -118,12 +121,13 @@ function filterClause(filter: SessionFilter): { clause: string; params: (string 
   add('origin = ?', filter.origin)
   add('updated_at >= ?', filter.from)
   add('updated_at < ?', filter.to)
+  add('updated_at >= ?', filter.since)
   return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params }
 }
 
 /** Session summaries, newest `updated` first. Deep offsets stay cheap: the page is chosen on the index alone. */
 export function listSessions(sqlite: Database, filter: SessionFilter, page: PageRequest): Page<SessionSummary> {
-  const { clause, params } = filterClause(filter)
+  const { clause, params } = sessionFilterClause(filter)
   const total = sqlite.query<{ n: number }, (string | number)[]>(`SELECT count(*) AS n FROM sessions ${clause}`).get(...params)!.n
   const order = 'ORDER BY updated_at DESC, pk DESC'
   const rows = sqlite
@@ -176,18 +180,36 @@ export function findSessionRow(sqlite: Database, id: string): SummaryRow | null 
   return sqlite.query<SummaryRow, [string]>(`SELECT ${SUMMARY_COLUMNS} FROM sessions WHERE id = ?`).get(id)
 }
 
-/** The messages of a session (by pk), in conversation order, with their tool invocations. */
-export function messagesOf(sqlite: Database, sessionPk: number): Message[] {
-  const messageRows = sqlite
-    .query<MessageRowView, [number]>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_pk = ? ORDER BY idx`,
-    )
-    .all(sessionPk)
-  const toolRows = sqlite
-    .query<ToolRowView, [number]>(
-      `SELECT ${columnList(TOOL_KEYS)} FROM tool_invocations WHERE session_pk = ? ORDER BY message_pk, idx`,
-    )
-    .all(sessionPk)
+/** A window of a session's messages: `limit` of them from position `offset` in conversation order. */
+export interface MessageRange {
+  offset: number
+  limit: number
+}
+
+/** The messages of a session (by pk), in conversation order, with their tool invocations; all or a `range`. */
+export function messagesOf(sqlite: Database, sessionPk: number, range?: MessageRange): Message[] {
+  const messageRows = range
+    ? sqlite
+        .query<MessageRowView, [number, number, number]>(
+          `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_pk = ? ORDER BY idx LIMIT ? OFFSET ?`,
+        )
+        .all(sessionPk, range.limit, range.offset)
+    : sqlite
+        .query<MessageRowView, [number]>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_pk = ? ORDER BY idx`)
+        .all(sessionPk)
+  const toolRows = range
+    ? sqlite
+        .query<ToolRowView, [number, number, number, number]>(
+          `SELECT ${columnList(TOOL_KEYS)} FROM tool_invocations
+           WHERE session_pk = ? AND message_pk IN (SELECT pk FROM messages WHERE session_pk = ? ORDER BY idx LIMIT ? OFFSET ?)
+           ORDER BY message_pk, idx`,
+        )
+        .all(sessionPk, sessionPk, range.limit, range.offset)
+    : sqlite
+        .query<ToolRowView, [number]>(
+          `SELECT ${columnList(TOOL_KEYS)} FROM tool_invocations WHERE session_pk = ? ORDER BY message_pk, idx`,
+        )
+        .all(sessionPk)
   const toolsByMessage = new Map<number, ToolInvocation[]>()
   for (const tool of toolRows) {
     const list = toolsByMessage.get(tool.message_pk) ?? []
