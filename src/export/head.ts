@@ -17,6 +17,11 @@ export interface ExportHead extends SessionSummary {
 export interface RenderOptions {
   /** Replace secrets with `[REDACTED:<kind>]` (the default everywhere; stored data never changes). */
   redact: boolean
+  /**
+   * Keep the turns the provider's own view leaves out (undone, system-initiated), marked as hidden.
+   * Default true: an export loses nothing. `chasm show session` reads like the assistant's view.
+   */
+  includeHidden?: boolean
 }
 
 /** The redaction a renderer applies to what it shows of a session: secrets replaced, or nothing. */

@@ -45,9 +45,15 @@ export interface SessionExport {
 /** A session's document in `format`, rendered lazily, one message (and one page of reading) at a time. */
 export function exportSession(sqlite: Database, id: string, format: ExportFormat, options: RenderOptions): SessionExport {
   const { pk, head } = exportHead(sqlite, id)
+  const messages = messagePages(sqlite, pk, head.messageCount)
   return {
     fileName: `${exportBaseName(head)}.${format}`,
     contentType: CONTENT_TYPE[format],
-    chunks: RENDERERS[format](head, messagePages(sqlite, pk, head.messageCount), options),
+    chunks: RENDERERS[format](head, options.includeHidden === false ? shown(messages) : messages, options),
   }
+}
+
+/** The messages the provider's own view shows. */
+function* shown(messages: Iterable<Message>): Generator<Message> {
+  for (const message of messages) if (!message.hidden) yield message
 }

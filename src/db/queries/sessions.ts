@@ -238,3 +238,10 @@ export function getSession(sqlite: Database, id: string): SessionDetail {
   if (!row) throw notFound('Session', id)
   return { ...summaryFromRow(row), messages: messagesOf(sqlite, row.pk) }
 }
+
+/** How many of a session's messages its provider's own view leaves out (`hidden`). */
+export function hiddenCount(sqlite: Database, id: string): number {
+  return sqlite
+    .query<{ n: number }, [string]>('SELECT count(*) AS n FROM messages m JOIN sessions s ON s.pk = m.session_pk WHERE s.id = ? AND m.hidden = 1')
+    .get(id)!.n
+}
