@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { Elysia } from 'elysia'
-import { databaseProbe } from '../../db'
+import { databaseProbe, IsoTime, Nullable } from '../../db'
 import { toIso } from '../../shared/time'
 import type { AppDeps } from '../deps'
 import { Ok, ok } from '../envelope'
@@ -13,7 +13,7 @@ export const Health = Type.Object({
   database: Type.Union([Type.Literal('ok'), Type.Literal('error')]),
   harvest: Type.Object({
     state: Type.Union([Type.Literal('idle'), Type.Literal('running')]),
-    lastRunAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    lastRunAt: Nullable(IsoTime),
     lastError: Type.Union([Type.String(), Type.Null()]),
   }),
 })
