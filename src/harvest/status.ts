@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import type { ChasmDb } from '../db'
+import { HARVEST_RUN_STATUSES, IsoTime, literalUnion, Nullable, type ChasmDb } from '../db'
 import { toIso } from '../shared/time'
 import { harvestStore } from './store'
 import { HarvestProblem } from './summary'
@@ -7,20 +7,18 @@ import { HarvestProblem } from './summary'
 /** How many problems of each run the status lists; `problems` counts them all. */
 export const PROBLEMS_PER_RUN = 20
 
-const IsoTime = Type.Union([Type.String({ format: 'date-time' }), Type.Null()])
-
 /** The state of harvesting as recorded in the database: recent runs, newest first, and sources per provider. */
 export const HarvestStatus = Type.Object({
   runs: Type.Array(
     Type.Object({
-      startedAt: IsoTime,
-      endedAt: IsoTime,
-      status: Type.String({ description: 'running, completed or failed' }),
+      startedAt: Nullable(IsoTime),
+      endedAt: Nullable(IsoTime),
+      status: literalUnion(HARVEST_RUN_STATUSES),
       problems: Type.Integer({ minimum: 0, description: 'how many problems the run reported' }),
       problemList: Type.Array(Type.Composite([Type.Object({ provider: Type.String() }), HarvestProblem]), {
         description: `the run's first ${PROBLEMS_PER_RUN} problems: the provider, the source (file or database key) and what was wrong`,
       }),
-      error: Type.Union([Type.String(), Type.Null()]),
+      error: Nullable(Type.String()),
     }),
   ),
   providers: Type.Array(
@@ -28,7 +26,7 @@ export const HarvestStatus = Type.Object({
       provider: Type.String(),
       sources: Type.Integer({ minimum: 0 }),
       sourcesWithProblems: Type.Integer({ minimum: 0 }),
-      lastHarvestAt: IsoTime,
+      lastHarvestAt: Nullable(IsoTime),
     }),
   ),
 })
@@ -54,3 +52,4 @@ export function harvestStatus(chasm: ChasmDb, runs = 5): HarvestStatus {
     })),
   }
 }
+
