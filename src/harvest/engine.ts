@@ -69,18 +69,15 @@ export async function runHarvest(
     // An aborted run (server shutdown) leaves the deferred rows for the next run to index.
     if (!options.signal?.aborted) await indexing.finish()
     const endedAt = clock()
-    const summary: HarvestSummary = {
-      startedAt: toIso(startedAt)!,
-      endedAt: toIso(endedAt)!,
-      providers: summaries,
-      problemCount: summaries.reduce((n, s) => n + s.problems.length, 0),
-    }
+    const summary = summarize(startedAt, endedAt, summaries)
     // Stopped early (shutdown, Ctrl-C): recorded as such; sources not reached are read next time.
     if (options.signal?.aborted) store.endRun(run, endedAt, 'failed', summary, INTERRUPTED)
     else store.endRun(run, endedAt, 'completed', summary, null)
     return summary
   } catch (error) {
-    store.endRun(run, clock(), 'failed', summaries, (error as Error).message)
+    // What the providers before the failure did, in the same shape as a finished run's.
+    const endedAt = clock()
+    store.endRun(run, endedAt, 'failed', summarize(startedAt, endedAt, summaries), (error as Error).message)
     throw error
   }
 }
@@ -100,6 +97,13 @@ export async function harvestChanges(
   const { summary, written } = await harvestProvider(chasm, provider, ctx, harvestStore(chasm.sqlite), hooks, sources, null)
   return { provider: provider.id, sessions: written, summary }
 }
+
+const summarize = (startedAt: number, endedAt: number, providers: ProviderSummary[]): HarvestSummary => ({
+  startedAt: toIso(startedAt)!,
+  endedAt: toIso(endedAt)!,
+  providers,
+  problemCount: providers.reduce((n, s) => n + s.problems.length, 0),
+})
 
 async function harvestProvider(
   chasm: ChasmDb,

@@ -9,4 +9,4 @@ export { DEFAULT_LIVE_TIMING, type LiveMessage, type LiveState, type LiveTiming 
 export type { WatchFunction, WatchMode } from './live/roots'
 export { listProviders, ProviderInfo } from './report'
 export { scanHarvest, ScanEntry } from './scan'
-export { harvestStatus, HarvestStatus } from './status'
+export { harvestStatus, HarvestStatus, PROBLEMS_PER_RUN } from './status'

@@ -101,7 +101,7 @@ export interface Provider {
 }
 
 /**
- * Parent directories of Electron apps' user data (provider-formats §1.1): `~/.config` (or
+ * Parent directories of Electron apps' user data (docs/architecture.md, "Harvest rules"): `~/.config` (or
  * `XDG_CONFIG_HOME`), `~/Library/Application Support`, `%APPDATA%`. Under an overridden home every
  * OS layout is returned, so a backup of another machine's home can be harvested.
  */

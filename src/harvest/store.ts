@@ -1,7 +1,8 @@
 import type { Database } from 'bun:sqlite'
-import { replaceSession, type SessionInput, type Stage } from '../db'
+import { markSessionsGone, replaceSession, type HarvestRunRow, type HarvestSourceRow, type SessionInput, type SessionRow, type Stage } from '../db'
 import { isOtherLiveProcess } from '../shared/process'
 import type { EngineResume, SourceCursor } from './source-reader'
+import type { HarvestSummary } from './summary'
 
 /** The error of a run that stopped before its end; the next run reads what it did not. */
 export const INTERRUPTED = 'interrupted before the end; the next harvest continues where it stopped'
@@ -16,12 +17,10 @@ export interface SourceRecord {
 
 export type HarvestStore = ReturnType<typeof harvestStore>
 
-interface SourceRow {
-  key: string
-  fingerprint: string
-  session_ids: string
-  problems: string
-}
+/** A harvest run as status reports it: `first_problems` is a JSON array of `{provider, source, message}`. */
+export type RunRow = Pick<HarvestRunRow, 'pk' | 'started_at' | 'ended_at' | 'status' | 'error'> & { problem_count: number; first_problems: string }
+
+type SourceRow = Pick<HarvestSourceRow, 'key' | 'fingerprint' | 'session_ids' | 'problems'>
 
 const recordOf = (row: SourceRow): SourceRecord => ({
   key: row.key,
@@ -42,12 +41,11 @@ export function harvestStore(sqlite: Database) {
        seen_at = excluded.seen_at, read_offset = excluded.read_offset, head_hash = excluded.head_hash,
        resume_state = excluded.resume_state`,
   )
-  const cursorOf = sqlite.prepare<{ read_offset: number | null; head_hash: string | null; resume_state: string | null }, [string]>(
+  const cursorOf = sqlite.prepare<Pick<HarvestSourceRow, 'read_offset' | 'head_hash' | 'resume_state'>, [string]>(
     'SELECT read_offset, head_hash, resume_state FROM harvest_sources WHERE key = ?',
   )
   const deleteSource = sqlite.prepare('DELETE FROM harvest_sources WHERE key = ?')
-  const markGone = sqlite.prepare("UPDATE sessions SET on_disk = 0 WHERE id = ? AND origin = 'harvest'")
-  const storedSession = sqlite.prepare<{ message_count: number; origin: string }, [string]>(
+  const storedSession = sqlite.prepare<Pick<SessionRow, 'message_count' | 'origin'>, [string]>(
     'SELECT message_count, origin FROM sessions WHERE id = ?',
   )
   const sessionPlace = sqlite.prepare<{ pk: number; message_count: number; workspace: string | null }, [string]>(
@@ -57,11 +55,17 @@ export function harvestStore(sqlite: Database) {
   const startRun = sqlite.prepare<{ pk: number }, [number, number]>(
     "INSERT INTO harvest_runs (started_at, status, pid) VALUES (?, 'running', ?) RETURNING pk",
   )
-  const runningRuns = sqlite.prepare<{ pk: number; pid: number | null }, []>("SELECT pk, pid FROM harvest_runs WHERE status = 'running'")
+  const runningRuns = sqlite.prepare<Pick<HarvestRunRow, 'pk' | 'pid'>, []>("SELECT pk, pid FROM harvest_runs WHERE status = 'running'")
   const endRun = sqlite.prepare('UPDATE harvest_runs SET ended_at = ?, status = ?, summary = ?, error = ? WHERE pk = ?')
 
-  const recentRuns = sqlite.prepare<{ pk: number; started_at: number; ended_at: number | null; status: string; summary: string | null; error: string | null }, [number]>(
-    'SELECT pk, started_at, ended_at, status, summary, error FROM harvest_runs ORDER BY pk DESC LIMIT ?',
+  // The summary can hold thousands of problems: SQLite picks out the count and the first few, so
+  // a status request never parses a whole summary on the event loop.
+  const recentRuns = sqlite.prepare<RunRow, [number, number]>(
+    `SELECT pk, started_at, ended_at, status, error, coalesce(summary ->> '$.problemCount', 0) AS problem_count,
+       (SELECT json_group_array(json_object('provider', provider, 'source', source, 'message', message)) FROM (
+          SELECT p.value ->> '$.provider' AS provider, q.value ->> '$.source' AS source, q.value ->> '$.message' AS message
+          FROM json_each(summary, '$.providers') p, json_each(p.value, '$.problems') q LIMIT ?2)) AS first_problems
+     FROM harvest_runs ORDER BY pk DESC LIMIT ?1`,
   )
   const sourceCounts = sqlite.prepare<{ provider: string; sources: number; with_problems: number; last: number }, []>(
     `SELECT provider, count(*) AS sources, sum(problems != '[]') AS with_problems, max(harvested_at) AS last
@@ -69,8 +73,8 @@ export function harvestStore(sqlite: Database) {
   )
 
   return {
-    /** The newest harvest runs. */
-    recentRuns: (limit: number) => recentRuns.all(limit),
+    /** The newest harvest runs, each with its first `problems` problems. */
+    recentRuns: (limit: number, problems: number) => recentRuns.all(limit, problems),
     /** Per provider: sources known, sources whose last read had problems, last harvest time. */
     sourceCounts: () => sourceCounts.all(),
     /** Every source recorded for a provider, by key. */
@@ -83,7 +87,7 @@ export function harvestStore(sqlite: Database) {
       return row ? recordOf(row) : null
     },
     /** What the database holds for a session id: its message count and who produced it. */
-    storedSession(id: string): { messages: number; origin: string } | null {
+    storedSession(id: string): { messages: number; origin: SessionRow['origin'] } | null {
       const row = storedSession.get(id)
       return row ? { messages: row.message_count, origin: row.origin } : null
     },
@@ -113,7 +117,7 @@ export function harvestStore(sqlite: Database) {
       if (records.length === 0) return
       sqlite.transaction(() => {
         for (const record of records) {
-          for (const id of record.sessionIds) markGone.run(id)
+          markSessionsGone(sqlite, record.sessionIds)
           deleteSource.run(record.key)
         }
       }).immediate()
@@ -125,7 +129,7 @@ export function harvestStore(sqlite: Database) {
       for (const run of abandoned) endRun.run(now, 'failed', null, INTERRUPTED, run.pk)
       return abandoned.length
     },
-    endRun(pk: number, now: number, status: 'completed' | 'failed', summary: unknown, error: string | null) {
+    endRun(pk: number, now: number, status: 'completed' | 'failed', summary: HarvestSummary, error: string | null) {
       endRun.run(now, status, JSON.stringify(summary), error, pk)
     },
   }

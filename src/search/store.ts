@@ -1,17 +1,17 @@
 import type { Database, Statement } from 'bun:sqlite'
 import { Type, type Static } from '@sinclair/typebox'
-import { MessageRole } from '../db'
+import { IsoTime, MessageRole, Nullable } from '../db'
 import { toIso } from '../shared/time'
 import { toFtsQuery } from './fts-query'
 import { checkQueryShape } from './query-shape'
 
-/** One search result: a session and up to three of its best-matching messages (SPEC §4). */
+/** One search result: a session and up to three of its best-matching messages (docs/api.md, "Reads"). */
 export const SearchResult = Type.Object({
   sessionId: Type.String(),
   workspaceId: Type.Union([Type.String(), Type.Null()]),
   provider: Type.String(),
   title: Type.Union([Type.String(), Type.Null()]),
-  updated: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  updated: Nullable(IsoTime),
   score: Type.Number({ description: 'BM25 relevance, higher is better' }),
   matches: Type.Array(
     Type.Object({

@@ -41,6 +41,17 @@ describe('GET /api/sessions/:id/export', () => {
     expect(raw).toContain(PLANTED.anthropicKey)
   })
 
+  test('includeHidden=false leaves the hidden turns out, as the provider shows the session', async () => {
+    await using app = seeded()
+    const hidden = exportFixture().messages.filter((m) => m.hidden)
+    expect(hidden.length).toBeGreaterThan(0)
+    const all = await (await app.request(`${PATH}?format=json`)).json()
+    const shown = await (await app.request(`${PATH}?format=json&includeHidden=false`)).json()
+    expect(shown.messages.map((m: { id: string }) => m.id)).toEqual(all.messages.filter((m: { hidden: boolean }) => !m.hidden).map((m: { id: string }) => m.id))
+    expect(await (await app.request(`${PATH}?includeHidden=true`)).text()).toBe(readFileSync(join(GOLDEN, 'session.md'), 'utf8'))
+    expect((await app.json(`${PATH}?includeHidden=0`)).body.error.message).toContain("'includeHidden'")
+  })
+
   test('a bad format or redact value is a 400 naming it; an unknown session a 404', async () => {
     await using app = seeded()
     const format = await app.json(`${PATH}?format=pdf`)

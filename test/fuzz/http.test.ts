@@ -88,18 +88,20 @@ describe('HTTP fuzzing: every route, hostile paths, queries, headers and bodies'
   })
 
   for (const route of routes) {
-    test(`${route.method} ${route.path}: never a 500, always the envelope, a refused request changes nothing`, async () => {
-      await fc.assert(fc.asyncProperty(requestFor(route, ids), (request) => checkOne(request, `${route.method} ${route.path}`)), fuzzParams())
+    const name = `${route.method} ${route.path}: never a 500, always the envelope, a refused request changes nothing`
+    test(name, async () => {
+      await fc.assert(fc.asyncProperty(requestFor(route, ids), (request) => checkOne(request, `${route.method} ${route.path}`)), fuzzParams(name))
     })
   }
 
-  test('mixed sequences across all routes: writes never break later reads', async () => {
+  const mixed = 'mixed sequences across all routes: writes never break later reads'
+  test(mixed, async () => {
     const anyRequest = fc.constantFrom(...routes).chain((route) => requestFor(route, ids))
     await fc.assert(
       fc.asyncProperty(fc.array(anyRequest, { minLength: 1, maxLength: 12 }), async (requests) => {
         for (const request of requests) await checkOne(request, 'mixed')
       }),
-      fuzzParams(Math.max(1, Math.round(FUZZ_RUNS / 4))),
+      fuzzParams(mixed, Math.max(1, Math.round(FUZZ_RUNS / 4))),
     )
   })
 

@@ -64,7 +64,8 @@ describe('continued reads equal whole reads (issue 12)', () => {
 
   for (const { provider: base, files } of CASES) {
     for (const file of files) {
-      test(`${base.id}: ${file} harvested as it grows, cut anywhere, equals harvesting it whole`, async () => {
+      const name = `${base.id}: ${file} harvested as it grows, cut anywhere, equals harvesting it whole`
+      test(name, async () => {
         const content = new Uint8Array(readFileSync(join(FIXTURES, base.id, 'home', file)))
         await fc.assert(
           fc.asyncProperty(fc.uniqueArray(fc.integer({ min: 1, max: content.length - 1 }), { minLength: 1, maxLength: 8 }), async (cuts) => {
@@ -90,7 +91,7 @@ describe('continued reads equal whole reads (issue 12)', () => {
             // Every growth of a file read with a checkpoint was offered to `resume` (which may read it whole instead).
             expect(counts.continued + counts.reread).toBe(offered)
           }),
-          fuzzParams(RUNS),
+          fuzzParams(name, RUNS),
         )
       }, RUNS * 2_000)
     }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import type { Page } from 'playwright-core'
-import { browserAndServer, noBrowser, openPage, overflowsSideways } from './support/browser'
+import { browserAndServer, noBrowser, openPage, overflowsSideways } from '../support/browser'
 import { HOSTILE_PAYLOADS, hostileId, hostileSession } from './support/data'
 import { serveSeeded } from './support/served'
 
@@ -53,6 +53,11 @@ describe.skipIf(noBrowser !== null)('a hostile conversation (5,000 messages of s
         const box = page.locator(`[id="m-${hostileId(i)}"]`)
         // The payload is shown as the text it is.
         expect(await box.textContent()).toContain(`Payload ${hostileId(i)}:`)
+        // So is the metadata: the agent, the attachment, the participant, command and mode.
+        const payload = HOSTILE_PAYLOADS[i]!
+        expect(await box.locator('.agent').textContent()).toBe(`${payload} → ${payload}`)
+        expect(await box.locator('.attachments li').allTextContents()).toEqual([`${payload}${payload}:${payload}`])
+        expect(await box.locator('.message-head').textContent()).toContain(`${payload} mode`)
         for (const tool of await box.locator('details.tool > summary').all()) await tool.click()
         expect({ payload: i, ...(await dangerous(page)) }).toEqual({ payload: i, ...NOTHING })
         expect({ payload: i, sideways: await overflowsSideways(page), fits: await boxesFit(page) }).toEqual({ payload: i, sideways: false, fits: true })

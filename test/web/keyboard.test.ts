@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import type { Page } from 'playwright-core'
-import { browserAndServer, noBrowser, openPage } from './support/browser'
+import { browserAndServer, noBrowser, openPage } from '../support/browser'
 import { demoSessions } from './support/data'
 import { serveSeeded } from './support/served'
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { browserAndServer, noBrowser, openPage } from './support/browser'
+import { browserAndServer, noBrowser, openPage } from '../support/browser'
 import { demoSessions } from './support/data'
 import { serveSeeded } from './support/served'
 import { record } from './support/world'
@@ -46,18 +46,4 @@ describe.skipIf(noBrowser !== null)('live: a recording appears and streams in wi
     expect(trouble).toEqual({ dialogs: [], consoleErrors: [], pageErrors: [] })
     await context.close()
   }, 60_000)
-
-  test('copy as Markdown puts the whole conversation on the clipboard', async () => {
-    const { context, page } = await openPage(at.browser)
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: at.server.url })
-    await page.goto(`${at.server.url}/sessions/demo-auth`)
-    await page.getByRole('button', { name: 'Copy as Markdown' }).click()
-    await page.getByText('Copied').waitFor()
-    const text = await page.evaluate(() => navigator.clipboard.readText())
-    expect(text).toStartWith('# Fix the token refresh race in the auth middleware\n')
-    expect(text).toContain('## assistant (claude-sonnet-4-5, 2026-01-08T10:01:00.000Z)')
-    expect(text).toContain('```ts\nlet pending: Promise<Token> | null = null')
-    expect(text).toContain('**Tool Edit** (completed)')
-    await context.close()
-  })
 })

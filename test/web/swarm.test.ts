@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { Browser } from 'playwright-core'
 import { latch, scriptByModel, startFakeModels, type FakeModels } from '../agency/support/fake-models'
-import { launch, noBrowser, openPage } from './support/browser'
+import { launch, noBrowser, openPage } from '../support/browser'
 import { serveSeeded } from './support/served'
 import { api } from './support/world'
 

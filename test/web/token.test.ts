@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { browserAndServer, noBrowser, openPage } from './support/browser'
+import { browserAndServer, noBrowser, openPage } from '../support/browser'
 import { demoSessions } from './support/data'
 import { serveSeeded } from './support/served'
 import { record } from './support/world'

@@ -11,6 +11,11 @@ const ExportQuery = QueryObject({
   redact: Type.Optional(
     Type.Union([Type.Literal('true'), Type.Literal('false')], { description: 'false keeps secrets in the document (default true: [REDACTED:<kind>])' }),
   ),
+  includeHidden: Type.Optional(
+    Type.Union([Type.Literal('true'), Type.Literal('false')], {
+      description: "false leaves out the turns the provider's own view hides (undone, system-initiated); default true: kept, marked as hidden",
+    }),
+  ),
 })
 
 /** A TypeBox schema as the plain JSON Schema object OpenAPI documents hold. */
@@ -37,7 +42,7 @@ export const exportRoutes = ({ chasm }: AppDeps) =>
     '/:id/export',
     ({ params, query }) => {
       const format = query.format ?? 'md'
-      const exported = exportSession(chasm.sqlite, params.id, format, { redact: query.redact !== 'false' })
+      const exported = exportSession(chasm.sqlite, params.id, format, { redact: query.redact !== 'false', includeHidden: query.includeHidden !== 'false' })
       const headers: Record<string, string> = {
         'content-type': exported.contentType,
         'content-disposition': attachment(exported.fileName),

@@ -10,7 +10,8 @@ import messageStateUsage from './0007_message_state_usage.sql' with { type: 'tex
 import sessionTitles from './0008_session_titles.sql' with { type: 'text' }
 import sessionsOriginIndex from './0009_sessions_origin_index.sql' with { type: 'text' }
 import usageRollup from './0010_usage_rollup.sql' with { type: 'text' }
-import liveHarvest from './0011_live_harvest.sql' with { type: 'text' }
+import harvestRunSummary from './0011_harvest_run_summary.sql' with { type: 'text' }
+import liveHarvest from './0012_live_harvest.sql' with { type: 'text' }
 
 /** SQL of every migration by tag, embedded in the binary. Add a line here for each new drizzle-kit migration. */
 const SQL_BY_TAG: Record<string, string> = {
@@ -25,7 +26,8 @@ const SQL_BY_TAG: Record<string, string> = {
   '0008_session_titles': sessionTitles,
   '0009_sessions_origin_index': sessionsOriginIndex,
   '0010_usage_rollup': usageRollup,
-  '0011_live_harvest': liveHarvest,
+  '0011_harvest_run_summary': harvestRunSummary,
+  '0012_live_harvest': liveHarvest,
 }
 
 export interface Migration {

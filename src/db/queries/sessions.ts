@@ -3,10 +3,10 @@ import { Type, type Static } from '@sinclair/typebox'
 import { notFound } from '../../shared/errors'
 import { toIso } from '../../shared/time'
 import { literalUnion, MESSAGE_ROLES, MESSAGE_STATES, SESSION_ORIGINS } from '../enums'
+import { columnList } from '../rows'
+import type { MessageRow, SessionRow, ToolInvocationRow } from '../schema'
+import { IsoTime, Nullable } from '../shapes'
 import type { Page, PageRequest } from './page'
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
-const IsoTime = Nullable(Type.String({ format: 'date-time' }))
 
 export const SessionOrigin = literalUnion(SESSION_ORIGINS)
 export const MessageRole = literalUnion(MESSAGE_ROLES)
@@ -15,7 +15,7 @@ export type MessageRole = Static<typeof MessageRole>
 export type SessionOrigin = Static<typeof SessionOrigin>
 export type MessageState = Static<typeof MessageState>
 
-/** A session without its messages (SPEC §4). */
+/** A session without its messages (docs/api.md, "Reads"). */
 export const SessionSummary = Type.Object({
   id: Type.String(),
   workspaceId: Nullable(Type.String()),
@@ -23,8 +23,8 @@ export const SessionSummary = Type.Object({
   title: Nullable(Type.String()),
   model: Nullable(Type.String()),
   messageCount: Type.Integer({ minimum: 0 }),
-  created: IsoTime,
-  updated: IsoTime,
+  created: Nullable(IsoTime),
+  updated: Nullable(IsoTime),
   origin: SessionOrigin,
   sourceDeleted: Type.Boolean({
     description: 'true when the provider has deleted the file this session was harvested from; chasm keeps it',
@@ -48,10 +48,10 @@ export const MessageUsage = Type.Object({
   inputTokens: TokenCount,
   outputTokens: TokenCount,
   cacheReadTokens: TokenCount,
-  cacheWrite5mTokens: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+  cacheWrite5mTokens: Nullable(Type.Integer({ minimum: 0 }), {
     description: 'prompt-cache writes kept 5 minutes (also every cache write whose duration the provider does not record)',
   }),
-  cacheWrite1hTokens: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'prompt-cache writes kept 1 hour' }),
+  cacheWrite1hTokens: Nullable(Type.Integer({ minimum: 0 }), { description: 'prompt-cache writes kept 1 hour' }),
 })
 export type MessageUsage = Static<typeof MessageUsage>
 
@@ -60,13 +60,13 @@ export const Message = Type.Object({
   index: Type.Integer({ minimum: 0 }),
   role: MessageRole,
   content: Type.String(),
-  timestamp: IsoTime,
+  timestamp: Nullable(IsoTime),
   model: Nullable(Type.String()),
   state: MessageState,
-  error: Type.Union([Type.String(), Type.Null()], { description: 'why a failed or cancelled turn ended, as the provider recorded it' }),
+  error: Nullable(Type.String(), { description: 'why a failed or cancelled turn ended, as the provider recorded it' }),
   hidden: Type.Boolean({ description: "true for turns the provider's own view leaves out (e.g. undone); kept, never shown as ordinary turns" }),
-  usage: Type.Union([MessageUsage, Type.Null()], { description: 'null when the provider recorded no token usage for this message' }),
-  metadata: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], {
+  usage: Nullable(MessageUsage, { description: 'null when the provider recorded no token usage for this message' }),
+  metadata: Nullable(Type.Record(Type.String(), Type.Unknown()), {
     description: 'what else the source recorded about the message (attachments, agent, mode, …)',
   }),
   toolInvocations: Type.Array(ToolInvocation),
@@ -76,23 +76,11 @@ export type Message = Static<typeof Message>
 export const SessionDetail = Type.Composite([SessionSummary, Type.Object({ messages: Type.Array(Message) })])
 export type SessionDetail = Static<typeof SessionDetail>
 
-/** The columns `summaryFromRow` needs, for queries in other read models. */
-export const SUMMARY_COLUMNS =
-  'pk, id, workspace_id, provider, title, model, message_count, created_at, updated_at, origin, on_disk'
+const SUMMARY_KEYS = ['pk', 'id', 'workspace_id', 'provider', 'title', 'model', 'message_count', 'created_at', 'updated_at', 'origin', 'on_disk'] as const
 
-export interface SummaryRow {
-  pk: number
-  id: string
-  workspace_id: string | null
-  provider: string
-  title: string | null
-  model: string | null
-  message_count: number
-  created_at: number | null
-  updated_at: number | null
-  origin: SessionSummary['origin']
-  on_disk: number
-}
+/** The columns `summaryFromRow` needs, for queries in other read models. */
+export const SUMMARY_COLUMNS = columnList(SUMMARY_KEYS)
+export type SummaryRow = Pick<SessionRow, (typeof SUMMARY_KEYS)[number]>
 
 export const summaryFromRow = (row: SummaryRow): SessionSummary => ({
   id: row.id,
@@ -152,27 +140,12 @@ export function listSessions(sqlite: Database, filter: SessionFilter, page: Page
   return { items: rows.map(summaryFromRow), meta: { total, ...page } }
 }
 
-interface MessageRowView {
-  pk: number
-  idx: number
-  message_id: string
-  role: Message['role']
-  content: string
-  timestamp: number | null
-  model: string | null
-  state: MessageState
-  error: string | null
-  hidden: number
-  metadata: string | null
-  input_tokens: number | null
-  output_tokens: number | null
-  cache_read_tokens: number | null
-  cache_write_5m_tokens: number | null
-  cache_write_1h_tokens: number | null
-}
-
-const MESSAGE_COLUMNS = `pk, idx, message_id, role, content, timestamp, model, state, error, hidden, metadata,
-  input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens`
+const MESSAGE_KEYS = [
+  'pk', 'idx', 'message_id', 'role', 'content', 'timestamp', 'model', 'state', 'error', 'hidden', 'metadata',
+  'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens',
+] as const
+const MESSAGE_COLUMNS = columnList(MESSAGE_KEYS)
+type MessageRowView = Pick<MessageRow, (typeof MESSAGE_KEYS)[number]>
 
 function usageOf(row: MessageRowView): MessageUsage | null {
   const usage = {
@@ -190,14 +163,8 @@ const metadataOf = (text: string | null): Record<string, unknown> | null => {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null
 }
 
-interface ToolRowView {
-  message_pk: number
-  call_id: string
-  name: string
-  input: string | null
-  output: string | null
-  status: string | null
-}
+const TOOL_KEYS = ['message_pk', 'call_id', 'name', 'input', 'output', 'status'] as const
+type ToolRowView = Pick<ToolInvocationRow, (typeof TOOL_KEYS)[number]>
 
 const parseJson = (text: string | null): unknown => {
   if (text === null) return null
@@ -233,15 +200,14 @@ export function messagesOf(sqlite: Database, sessionPk: number, range?: MessageR
   const toolRows = range
     ? sqlite
         .query<ToolRowView, [number, number, number, number]>(
-          `SELECT message_pk, call_id, name, input, output, status FROM tool_invocations
+          `SELECT ${columnList(TOOL_KEYS)} FROM tool_invocations
            WHERE session_pk = ? AND message_pk IN (SELECT pk FROM messages WHERE session_pk = ? ORDER BY idx LIMIT ? OFFSET ?)
            ORDER BY message_pk, idx`,
         )
         .all(sessionPk, sessionPk, range.limit, range.offset)
     : sqlite
         .query<ToolRowView, [number]>(
-          `SELECT message_pk, call_id, name, input, output, status FROM tool_invocations
-           WHERE session_pk = ? ORDER BY message_pk, idx`,
+          `SELECT ${columnList(TOOL_KEYS)} FROM tool_invocations WHERE session_pk = ? ORDER BY message_pk, idx`,
         )
         .all(sessionPk)
   const toolsByMessage = new Map<number, ToolInvocation[]>()

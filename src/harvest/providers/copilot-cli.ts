@@ -70,24 +70,16 @@ function read(source: Source, from: ReadPoint | null = null): AsyncGenerator<Ses
   return data.kind === 'legacy' ? readLegacy(source.path) : readEvents(source.path, data, from)
 }
 
-/**
- * `workspace.yaml`'s top-level scalars (`cwd`, `summary`, `name`, …). The file is a flat mapping,
- * so a line reader is enough; nested and list lines are ignored.
- */
-export function parseFlatYaml(text: string): Record<string, string> {
-  const fields: Record<string, string> = {}
-  for (const line of text.split(/\r?\n/)) {
-    const match = /^([A-Za-z_][\w-]*):[ \t]*(.*)$/.exec(line)
-    if (!match) continue
-    const raw = match[2]!.trim()
-    if (raw === '' || raw === '|' || raw === '>') continue
-    if (raw.startsWith('"')) {
-      const parsed = parseJsonText(raw)
-      if (typeof parsed === 'string') fields[match[1]!] = parsed
-    } else if (raw.startsWith("'")) fields[match[1]!] = raw.replace(/^'|'$/g, '').replaceAll("''", "'")
-    else fields[match[1]!] = raw.replace(/\s+#.*$/, '')
+/** `workspace.yaml`'s top-level fields (`cwd`, `summary`, `name`, …), or the reason it cannot be read. */
+export function workspaceFields(text: string): { fields: Record<string, unknown>; problem: string | null } {
+  try {
+    const value: unknown = Bun.YAML.parse(text)
+    if (value === null || value === undefined) return { fields: {}, problem: null }
+    const fields = asRecord(value)
+    return fields ? { fields, problem: null } : { fields: {}, problem: 'workspace.yaml is not a mapping' }
+  } catch (error) {
+    return { fields: {}, problem: `workspace.yaml: ${(error as Error).message}` }
   }
-  return fields
 }
 
 /**
@@ -109,7 +101,8 @@ interface EventsState {
  */
 async function* readEvents(path: string, data: Extract<CopilotSource, { kind: 'events' }>, from: ReadPoint | null): AsyncGenerator<SessionPart> {
   const saved = from?.state as EventsState | undefined
-  const yaml = parseFlatYaml((data.workspaceFile ? await readSmallText(data.workspaceFile) : null) ?? '')
+  const { fields: yaml, problem } = workspaceFields((data.workspaceFile ? await readSmallText(data.workspaceFile) : null) ?? '')
+  if (problem) yield { kind: 'problem', message: problem }
   const cwd = asText(yaml.cwd)
   const title = asText(yaml.name) ?? asText(yaml.summary)
   if (saved && (saved.agents || saved.title !== title || saved.cwd !== cwd)) return yield { kind: 'reread' }

@@ -62,8 +62,11 @@ export async function call<T>(send: () => Promise<Answer<T>>): Promise<T> {
   }
 }
 
-/** A plain GET for a route the server may not have yet (answers `null` on 404); same token handling as `call`. */
-export async function getOptional<T>(path: string): Promise<T | null> {
+/**
+ * The text of a GET whose answer is a file, not JSON (a session's export), with the same token
+ * handling as `call`. Eden types such a route's answer as a `Response`, so it is fetched plainly.
+ */
+export async function getText(path: string): Promise<string> {
   for (;;) {
     const token = storedToken()
     const response = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} })
@@ -71,10 +74,8 @@ export async function getOptional<T>(path: string): Promise<T | null> {
       await askForToken(token)
       continue
     }
-    if (response.status === 404) return null
-    const body: unknown = await response.json().catch(() => null)
-    if (!response.ok) throw envelopeError(response.status, body)
-    return body as T
+    if (!response.ok) throw envelopeError(response.status, await response.json().catch(() => null))
+    return response.text()
   }
 }
 

@@ -11,6 +11,10 @@ export interface ChartSeries {
 // Distinguishable in light and dark themes.
 const PALETTE = ['#4c6ef5', '#f08c00', '#2f9e44', '#e03131', '#7048e8', '#1098ad', '#d6336c', '#5c940d', '#f59f00', '#868e96', '#0b7285']
 
+const DAY = 86_400
+/** Tick steps of the time axis: whole days and up (uPlot reads 30 and 365 days as a month and a year). */
+const DAY_STEPS = [1, 2, 3, 7, 14, 30, 60, 90, 180, 365, 730, 1825].map((days) => days * DAY)
+
 const themeColor = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888'
 
 /** A line chart over days (uPlot, drawn on a canvas), as wide as its container. */
@@ -30,8 +34,10 @@ export function DayChart({ label, days, series, unit }: { label: string; days: n
           {},
           ...series.map((s, i) => ({ label: s.label, stroke: PALETTE[i % PALETTE.length], width: 2, points: { show: days.length < 60 }, value: (_: uPlot, v: number | null) => (v === null ? '—' : unit(v)) })),
         ],
-        axes: [axis, { ...axis, values: (_: uPlot, ticks: number[]) => ticks.map(unit), size: 70 }],
+        axes: [{ ...axis, incrs: DAY_STEPS }, { ...axis, values: (_: uPlot, ticks: number[]) => ticks.map(unit), size: 70 }],
         scales: { x: { time: true } },
+        // Days are UTC days (docs/usage.md): ticks and labels in UTC, so a day is never drawn as the evening before.
+        tzDate: (seconds: number) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'),
       },
       [days, ...series.map((s) => s.values)],
       element,

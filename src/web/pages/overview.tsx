@@ -1,3 +1,4 @@
+import type { HarvestStatus } from '../../harvest'
 import { api, call } from '../api/client'
 import { useLoad } from '../components/load'
 import { SessionRow } from '../components/session-row'
@@ -5,11 +6,85 @@ import { Empty, Status } from '../components/status'
 import { formatAgo, formatBytes, formatCount, formatDateTime } from '../render/format'
 import { useTitle } from './title'
 
+type HarvestRun = HarvestStatus['runs'][number]
+
+/** The problems of one run: where (provider, file) and what, as text. */
+function RunProblems({ run, open }: { run: HarvestRun; open: boolean }) {
+  const more = run.problems - run.problemList.length
+  return (
+    <details class="run-problems" open={open}>
+      <summary>
+        {formatCount(run.problems)} problem{run.problems === 1 ? '' : 's'} in the harvest of {formatDateTime(run.startedAt)}
+      </summary>
+      <ul>
+        {run.problemList.map((problem, i) => (
+          <li key={i}>
+            <span class="tag soft">{problem.provider}</span> <span class="path">{problem.source}</span>
+            <div dir="auto">{problem.message}</div>
+          </li>
+        ))}
+      </ul>
+      {more > 0 && (
+        <p class="hint">
+          and {formatCount(more)} more: <code>chasm harvest run --json</code> lists them all.
+        </p>
+      )}
+    </details>
+  )
+}
+
+/** The recent harvest runs, newest first, with their problems (the newest run's unfolded). */
+function HarvestRuns({ runs }: { runs: HarvestRun[] }) {
+  if (runs.length === 0) return <p class="note">No harvest has run yet.</p>
+  const [last] = runs
+  const lastAt = last!.endedAt ?? last!.startedAt
+  return (
+    <>
+      <p>
+        Last harvest: <time dateTime={lastAt ?? undefined}>{formatAgo(lastAt)}</time>
+        {lastAt && ` (${formatDateTime(lastAt)})`}.
+      </p>
+      <div class="table-wrap">
+        <table aria-label="Recent harvests">
+          <thead>
+            <tr>
+              <th scope="col">Started</th>
+              <th scope="col">Status</th>
+              <th scope="col" class="num">Problems</th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((run, i) => (
+              <tr key={i}>
+                <td>
+                  <time dateTime={run.startedAt ?? undefined}>{formatDateTime(run.startedAt)}</time>
+                </td>
+                <td>
+                  <span class={`tag status-${run.status}`}>{run.status}</span>
+                  {run.error && <div class="note error">{run.error}</div>}
+                </td>
+                <td class="num">{formatCount(run.problems)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {last!.problems === 0 && <p class="note">No problems reported by the last harvest.</p>}
+      {runs
+        .filter((run) => run.problems > 0)
+        .map((run, i) => (
+          <RunProblems key={i} run={run} open={run === last} />
+        ))}
+    </>
+  )
+}
+
 /** `/`: totals, providers on this machine, the harvest's state and problems, recent sessions. */
 export function OverviewPage() {
   useTitle('Overview')
   const stats = useLoad(() => call(() => api.api.stats.get()), [])
   const health = useLoad(() => call(() => api.api.health.get()), [])
+  const runs = useLoad(() => call(() => api.api.harvest.status.get()), [])
   const providers = useLoad(() => call(() => api.api.providers.get()), [])
   const recent = useLoad(() => call(() => api.api.sessions.get({ query: { limit: 8 } })), [])
   return (
@@ -49,18 +124,18 @@ export function OverviewPage() {
               <div class="panel">
                 <p>
                   {data.harvest.state === 'running' ? <strong>Harvesting now. </strong> : null}
-                  Last harvest: <time dateTime={data.harvest.lastRunAt ?? undefined}>{formatAgo(data.harvest.lastRunAt)}</time>
-                  {data.harvest.lastRunAt && ` (${formatDateTime(data.harvest.lastRunAt)})`}. chasm {data.version}, database {data.database}.
+                  chasm {data.version}, database {data.database}.
                 </p>
-                {data.harvest.lastError ? (
+                {data.harvest.lastError && (
                   <p class="note error" role="alert">
-                    Last harvest problem: {data.harvest.lastError}
+                    Last harvest error: {data.harvest.lastError}
                   </p>
-                ) : (
-                  <p class="note">No problems reported by the last harvest.</p>
                 )}
               </div>
             )}
+          </Status>
+          <Status of={runs} what="the recent harvests">
+            {({ data }) => <HarvestRuns runs={data.runs} />}
           </Status>
           <h2 id="providers-title">Assistants on this machine</h2>
           <Status of={providers} what="providers">

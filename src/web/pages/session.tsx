@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type { Message, SessionDetail } from '../../db'
-import { api, ApiError, call, segment } from '../api/client'
+import { api, ApiError, call, getText, segment } from '../api/client'
 import { socketOpen, watchSession } from '../api/socket'
 import { CopyButton } from '../components/copy-button'
 import { useLoad } from '../components/load'
@@ -9,12 +9,21 @@ import { Status } from '../components/status'
 import { VirtualList } from '../components/virtual-list'
 import { applyEvent, sessionChanges } from '../live-events'
 import { formatCount, formatDateTime } from '../render/format'
-import { sessionMarkdown } from '../render/session-markdown'
 import { href, place } from '../router'
 import { useTitle } from './title'
 
 /** Reloads caused by live events come at most this often. */
 const RELOAD_GAP_MS = 1000
+
+/**
+ * The session as Markdown, rendered by the server's export (the one renderer): secrets redacted
+ * unless `redact` is false, hidden turns only when the page shows them.
+ */
+const exportedMarkdown = (id: string, redact: boolean, withHidden: boolean) =>
+  getText(`/api/sessions/${segment(id)}/export?${new URLSearchParams({ format: 'md', redact: String(redact), includeHidden: String(withHidden) })}`)
+
+/** The mark export puts where it removed a secret (src/redact). */
+const REDACTED = '[REDACTED:'
 
 /** The message a `#m-<id>` address names, if any. */
 const anchoredMessage = (hash: string): string | null => {
@@ -31,6 +40,8 @@ export function SessionPage({ id }: { id: string }) {
   const session = useLoad(() => call(() => api.api.sessions({ id: segment(id) }).get()), [id])
   const [live, setLive] = useState<{ messages: Message[]; header: Partial<SessionDetail> } | null>(null)
   const [streamed, setStreamed] = useState(0)
+  // Null until the reader chooses: then hidden turns show only when the address links to one.
+  const [showHidden, setShowHidden] = useState<boolean | null>(null)
   const lastReload = useRef(0)
   const reloadTimer = useRef<ReturnType<typeof setTimeout> | null>(null)
   const detail = session.data?.data
@@ -78,7 +89,11 @@ export function SessionPage({ id }: { id: string }) {
   }, [detail !== undefined])
 
   const anchored = anchoredMessage(place.value.hash)
-  const reveal = anchored === null ? null : messages.findIndex((m) => m.id === anchored)
+  const hiddenCount = messages.reduce((n, m) => n + (m.hidden ? 1 : 0), 0)
+  // Hidden turns are left out as the assistant's own view does, unless asked for or linked to.
+  const withHidden = showHidden ?? messages.some((m) => m.hidden && m.id === anchored)
+  const shown = withHidden || hiddenCount === 0 ? messages : messages.filter((m) => !m.hidden)
+  const reveal = anchored === null ? null : shown.findIndex((m) => m.id === anchored)
 
   if (session.error instanceof ApiError && session.error.status === 404 && !detail) {
     return (
@@ -97,14 +112,26 @@ export function SessionPage({ id }: { id: string }) {
           <div class="page-head">
             <h1 dir="auto">{header.title || 'Untitled session'}</h1>
             <div class="actions">
-              <CopyButton label="Copy as Markdown" text={() => sessionMarkdown({ id, title: header.title ?? null, provider: header.provider ?? '' }, messages)} />
+              <CopyButton
+                label="Copy as Markdown"
+                text={() => exportedMarkdown(id, true, withHidden)}
+                done={(copied) =>
+                  copied.includes(REDACTED) && (
+                    <>
+                      {' '}
+                      with secrets replaced by <code>[REDACTED:…]</code>.{' '}
+                      <CopyButton label="Copy with secrets" text={() => exportedMarkdown(id, false, withHidden)} />
+                    </>
+                  )
+                }
+              />
             </div>
           </div>
           <p class="item-meta session-meta">
             <span class="tag">{header.provider}</span>
             <span class="tag soft">{header.origin}</span>
             {header.model && <span class="model">{header.model}</span>}
-            <span>{formatCount(messages.length)} messages</span>
+            <span>{formatCount(messages.length - hiddenCount)} messages</span>
             <span>
               {formatDateTime(header.created)} – {formatDateTime(header.updated)}
             </span>
@@ -115,9 +142,17 @@ export function SessionPage({ id }: { id: string }) {
             </span>
           </p>
           {reveal === -1 && <p class="note">Message {anchored} is not in this session.</p>}
+          {hiddenCount > 0 && (
+            <p class="hidden-turns">
+              <button type="button" aria-pressed={withHidden} onClick={() => setShowHidden(!withHidden)}>
+                {formatCount(hiddenCount)} hidden turn{hiddenCount === 1 ? '' : 's'} — {withHidden ? 'hide' : 'show'}
+              </button>{' '}
+              <span class="hint">turns the assistant itself no longer shows (undone, or sent by it rather than by you)</span>
+            </p>
+          )}
           <VirtualList
             label="Messages"
-            items={messages}
+            items={shown}
             estimateSize={180}
             itemKey={(m) => m.id}
             render={(m) => <MessageView message={m} />}

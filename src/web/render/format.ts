@@ -12,8 +12,8 @@ export const formatTime = (iso: string | null | undefined): string => (iso ? tim
 /** A whole number with the reader's grouping. */
 export const formatCount = (n: number): string => integer.format(n)
 
-/** US dollars; '—' when the server does not know the cost. */
-export const formatCost = (usd: number | null): string => (usd === null ? '—' : money.format(usd))
+/** US dollars, to a hundredth of a cent. */
+export const formatCost = (usd: number): string => money.format(usd)
 
 /** A byte count in B, KB, MB or GB. */
 export function formatBytes(bytes: number): string {

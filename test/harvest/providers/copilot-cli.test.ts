@@ -3,7 +3,7 @@ import { appendFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { getSession, workspaceIdFor, type Message } from '../../../src/db'
 import type { ProviderContext } from '../../../src/harvest'
-import { copilotCli, parseFlatYaml } from '../../../src/harvest/providers/copilot-cli'
+import { copilotCli, workspaceFields } from '../../../src/harvest/providers/copilot-cli'
 import { openTestDb } from '../../support/db'
 import { dumpDb, harvestHome } from '../../support/harvest'
 import { allParts, discoveredPaths, partsOf } from '../../support/parts'
@@ -547,9 +547,9 @@ describe('copilot-cli', () => {
     expect(await copilotCli.locate({ ...real, homeOverridden: true })).toEqual([])
   })
 
-  test('workspace.yaml scalars are read; nested, list and comment lines are ignored', () => {
+  test('workspace.yaml is read as YAML (quoting, comments, nested keys); an unreadable one is a problem, not a crash', () => {
     expect(
-      parseFlatYaml(
+      workspaceFields(
         [
           'id: 4c3b2a19',
           "cwd: 'C:\\Users\\it''s here'",
@@ -557,11 +557,12 @@ describe('copilot-cli', () => {
           'branch: main # the default',
           'git:',
           '  remote: origin',
-          '- listed',
-          'empty:',
           '# comment: no',
         ].join('\r\n'),
       ),
-    ).toEqual({ id: '4c3b2a19', cwd: "C:\\Users\\it's here", summary: 'Fix "quoted" title ✓', branch: 'main' })
+    ).toEqual({ fields: { id: '4c3b2a19', cwd: "C:\\Users\\it's here", summary: 'Fix "quoted" title ✓', branch: 'main', git: { remote: 'origin' } }, problem: null })
+    expect(workspaceFields('')).toEqual({ fields: {}, problem: null })
+    expect(workspaceFields('- a list\n- of items')).toEqual({ fields: {}, problem: 'workspace.yaml is not a mapping' })
+    expect(workspaceFields('cwd: /a\n- listed')).toEqual({ fields: {}, problem: expect.stringMatching(/^workspace\.yaml: /) })
   })
 })

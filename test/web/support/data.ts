@@ -16,7 +16,16 @@ const message = (id: string, role: MessageInput['role'], content: string, at: nu
   ...extra,
 })
 
-/** A few realistic conversations across assistants: Markdown, code, tool calls, RTL and CJK. */
+/** Token usage as an assistant records it (counts not recorded are null). */
+const tokens = (input: number, output: number, cacheRead: number | null = null, cacheWrite: number | null = null): MessageInput['usage'] => ({
+  inputTokens: input,
+  outputTokens: output,
+  cacheReadTokens: cacheRead,
+  cacheWrite5mTokens: cacheWrite,
+  cacheWrite1hTokens: null,
+})
+
+/** A few realistic conversations across assistants: Markdown, code, tool calls, RTL and CJK, a Copilot conversation with every turn state. */
 export function demoSessions(): SessionInput[] {
   const t = BASE - 2 * HOUR
   return [
@@ -37,6 +46,7 @@ export function demoSessions(): SessionInput[] {
           'Two concurrent requests both see an expired token and both call the refresh endpoint; the second refresh invalidates the first token.\n\nThe fix: share one in-flight refresh.\n\n```ts\nlet pending: Promise<Token> | null = null\n\nexport function refresh(): Promise<Token> {\n  pending ??= fetchToken().finally(() => (pending = null))\n  return pending\n}\n```\n\n| before | after |\n|---|---|\n| 2 refresh calls | 1 refresh call |',
           t + 60_000,
           {
+            usage: tokens(12, 486, 18_240, 2_310),
             toolInvocations: [
               { id: 'c1', name: 'Read', input: { file_path: 'src/auth/refresh.ts' }, output: 'export async function refresh() {\n  return fetchToken()\n}', status: 'completed' },
               { id: 'c2', name: 'Edit', input: { file_path: 'src/auth/refresh.ts', old_string: 'return fetchToken()', new_string: 'pending ??= fetchToken()' }, output: 'The file was updated.', status: 'completed' },
@@ -45,6 +55,7 @@ export function demoSessions(): SessionInput[] {
         ),
         message('a3', 'user', 'Run the tests please.', t + 5 * 60_000),
         message('a4', 'assistant', 'All 214 tests pass:\n\n```bash\n$ bun test\n 214 pass\n 0 fail\n```', t + 6 * 60_000, {
+          usage: tokens(8, 95, 20_550, 410),
           toolInvocations: [{ id: 'c3', name: 'Bash', input: { command: 'bun test' }, output: '214 pass\n0 fail', status: 'completed' }],
         }),
       ],
@@ -60,7 +71,7 @@ export function demoSessions(): SessionInput[] {
       workspace: workspace('copilot', 'storefront'),
       messages: [
         message('i1', 'user', 'Translate the checkout button into Arabic and Chinese.', t - 26 * HOUR),
-        message('i2', 'assistant', 'Arabic (right to left):\n\nإتمام الشراء\n\nChinese:\n\n结账\n\n```json\n{ "ar": "إتمام الشراء", "zh": "结账" }\n```', t - 26 * HOUR + 30_000, { model: 'gpt-4o' }),
+        message('i2', 'assistant', 'Arabic (right to left):\n\nإتمام الشراء\n\nChinese:\n\n结账\n\n```json\n{ "ar": "إتمام الشراء", "zh": "结账" }\n```', t - 26 * HOUR + 30_000, { model: 'gpt-4o', usage: tokens(1_204, 88) }),
       ],
     },
     {
@@ -74,7 +85,7 @@ export function demoSessions(): SessionInput[] {
       workspace: workspace('codex', 'data-pipeline'),
       messages: [
         message('p1', 'user', 'The import takes 40 s for 1M rows.', t - 50 * HOUR),
-        message('p2', 'assistant', 'Read in chunks and insert in one transaction:\n\n```python\nwith conn:\n    for chunk in pd.read_csv(path, chunksize=50_000):\n        chunk.to_sql("rows", conn, if_exists="append")\n```', t - 50 * HOUR + 20_000, { model: 'gpt-5-codex' }),
+        message('p2', 'assistant', 'Read in chunks and insert in one transaction:\n\n```python\nwith conn:\n    for chunk in pd.read_csv(path, chunksize=50_000):\n        chunk.to_sql("rows", conn, if_exists="append")\n```', t - 50 * HOUR + 20_000, { model: 'gpt-5-codex', usage: tokens(3_180, 412, 9_984) }),
       ],
     },
     {
@@ -88,10 +99,67 @@ export function demoSessions(): SessionInput[] {
       workspace: workspace('gemini-cli', 'storefront'),
       messages: [
         message('g1', 'user', 'What does `.github/workflows/release.yml` do?', t - 80 * HOUR),
-        message('g2', 'assistant', 'It builds on every tag:\n\n1. checks out the tag\n2. runs `bun run build:all`\n3. uploads the archives and `SHA256SUMS`', t - 80 * HOUR + 10_000, { model: 'gemini-2.5-pro' }),
+        message('g2', 'assistant', 'It builds on every tag:\n\n1. checks out the tag\n2. runs `bun run build:all`\n3. uploads the archives and `SHA256SUMS`', t - 80 * HOUR + 10_000, { model: 'gemini-2.5-pro', usage: tokens(2_240, 131, 0) }),
       ],
     },
+    copilotSession(),
   ]
+}
+
+/** An Anthropic-shaped key (fake) that the export's detector replaces with `[REDACTED:anthropic-api-key]`. */
+export const DEMO_SECRET = `sk-ant-api03-${'Zq3xV9mK2pL7wR4tY8uB1nC6dF0gH5jE'.repeat(3).slice(0, 93)}AA`
+
+const STOREFRONT = '/home/dev/storefront/src/CheckoutForm.tsx'
+
+/**
+ * A Copilot conversation as the harvester keeps one (src/harvest/providers/copilot/request.ts):
+ * attachments and mode on requests, the participant and slash command on responses, an undone
+ * turn (hidden), a failed and a cancelled response, token usage, and a key pasted by the user.
+ */
+export function copilotSession(): SessionInput {
+  const t = BASE - 100 * HOUR
+  const copilot = { participant: 'GitHub Copilot', agentId: 'github.copilot.editsAgent' }
+  return {
+    id: 'demo-copilot',
+    provider: 'copilot',
+    origin: 'harvest',
+    title: 'Make the checkout form accessible',
+    model: 'gpt-4.1',
+    created: t,
+    updated: t + 20 * 60_000,
+    workspace: workspace('copilot', 'storefront'),
+    messages: [
+      message('c1', 'user', 'Add labels to the checkout form fields.', t, {
+        metadata: {
+          attachments: [
+            { kind: 'file', name: 'CheckoutForm.tsx', path: STOREFRONT },
+            { kind: 'implicit', name: 'selection', path: STOREFRONT, lines: '12-30' },
+          ],
+          mode: 'agent',
+        },
+      }),
+      message('c2', 'assistant', 'Each input now has a `<label htmlFor>`; the card number field also gets `autocomplete="cc-number"`.', t + 40_000, {
+        model: 'gpt-4.1',
+        usage: tokens(2_410, 380),
+        metadata: { ...copilot, editedFiles: [STOREFRONT] },
+      }),
+      message('c3', 'user', 'Also rename every field to camelCase.', t + 2 * 60_000, { hidden: true, metadata: { mode: 'agent', hiddenReason: 'undone' } }),
+      message('c4', 'assistant', 'Renamed 14 fields to camelCase.', t + 3 * 60_000, { model: 'gpt-4.1', hidden: true, metadata: { ...copilot, hiddenReason: 'undone' } }),
+      message('c5', 'user', '/tests cover the new labels', t + 5 * 60_000, { metadata: { mode: 'ask' } }),
+      message('c6', 'assistant', '', t + 5 * 60_000 + 4_000, {
+        model: 'gpt-4.1',
+        state: 'failed',
+        error: 'Sorry, your request failed. Please try again. Reason: rate limited.',
+        metadata: { ...copilot, command: 'tests', errorCode: 'rateLimited' },
+      }),
+      message('c7', 'user', `Try again, please. The staging key for the payment sandbox is ${DEMO_SECRET} if the tests need it.`, t + 8 * 60_000, { metadata: { mode: 'ask' } }),
+      message('c8', 'assistant', 'Writing the tests for the label association', t + 8 * 60_000 + 9_000, {
+        model: 'gpt-4.1',
+        state: 'cancelled',
+        metadata: { ...copilot, command: 'tests' },
+      }),
+    ],
+  }
 }
 
 /** Markup and payloads a hostile file could put in a conversation; each would set the title or open a dialog if it ran. */
@@ -128,6 +196,15 @@ export function hostileSession(): SessionInput {
     if (hostile) {
       messages.push(message(hostile.id, i % 2 ? 'assistant' : 'user', `Payload ${hostile.id}:\n\n${hostile.payload}`, time, {
         model: '<img src=x onerror=alert("model")>',
+        // Metadata is whatever the file held: every field the page shows carries the payload.
+        metadata: {
+          agent: hostile.payload,
+          to: hostile.payload,
+          participant: hostile.payload,
+          command: hostile.payload,
+          mode: hostile.payload,
+          attachments: [{ kind: hostile.payload, name: hostile.payload, path: hostile.payload, lines: hostile.payload }, '<b>not an object</b>', null],
+        },
         toolInvocations: i % 2
           ? [{ id: `tool-${hostile.id}`, name: '<script>alert("tool")</script>', input: { html: hostile.payload }, output: hostile.payload, status: '<b>done</b>' }]
           : [],

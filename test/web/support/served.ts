@@ -1,14 +1,19 @@
+import { join } from 'node:path'
 import type { SessionInput } from '../../../src/db'
 import { compiledBinary, serveBinary, type ServedBinary } from '../../support/binary'
-import { tempDir } from '../../support/temp'
+import { allFixturesHome } from '../../support/fixture-home'
+import { tempDir, writeTree, type Tree } from '../../support/temp'
 import { seedDatabase } from './data'
 
-/** The compiled binary serving a fresh database seeded with `sessions`; everything is removed on dispose. */
-export async function serveSeeded(sessions: SessionInput[], args: string[] = [], env: Record<string, string> = {}): Promise<ServedBinary & { dir: string }> {
+type Served = ServedBinary & { dir: string }
+
+/** The compiled binary serving the database that `prepare(dir, binary)` makes in a fresh folder; everything is removed on dispose. */
+async function serveFrom(prepare: (dir: string, binary: string) => string, args: string[], env: Record<string, string>): Promise<Served> {
   const dir = tempDir('chasm-web-')
-  const db = seedDatabase(dir.path, sessions)
   try {
-    const served = await serveBinary(await compiledBinary(), ['--db', db, '--no-harvest', ...args], { XDG_DATA_HOME: dir.path, ...env })
+    const binary = await compiledBinary()
+    const db = prepare(dir.path, binary)
+    const served = await serveBinary(binary, ['--db', db, '--no-harvest', ...args], { XDG_DATA_HOME: dir.path, ...env })
     return Object.assign(served, {
       dir: dir.path,
       async [Symbol.asyncDispose]() {
@@ -22,3 +27,22 @@ export async function serveSeeded(sessions: SessionInput[], args: string[] = [],
     throw error
   }
 }
+
+/** The compiled binary serving a fresh database seeded with `sessions`. */
+export const serveSeeded = (sessions: SessionInput[], args: string[] = [], env: Record<string, string> = {}): Promise<Served> =>
+  serveFrom((dir) => seedDatabase(dir, sessions), args, env)
+
+/** The compiled binary serving what `chasm harvest run` (the binary too) read from every provider's fixture home, plus `extra` files. */
+export const serveHarvestedFixtures = (extra: Tree = {}): Promise<Served> =>
+  serveFrom(
+    (dir, binary) => {
+      using home = allFixturesHome()
+      writeTree(home.path, extra)
+      const db = join(dir, 'chasm.db')
+      const harvest = Bun.spawnSync([binary, 'harvest', 'run', '--home', home.path, '--db', db])
+      if (harvest.exitCode !== 0) throw new Error(`harvest run failed (${harvest.exitCode}): ${harvest.stderr}`)
+      return db
+    },
+    [],
+    {},
+  )

@@ -19,6 +19,13 @@ export class HarvestStatusCommand extends ReportCommand {
     if (status.runs.length === 0) return this.print('No harvest has run yet. Run: chasm harvest run\n')
     this.print(table([{ header: 'STARTED', cut: false }, { header: 'ENDED', cut: false, drop: 3 }, { header: 'STATUS', drop: 0 }, { header: 'PROBLEMS', drop: 2 }, { header: 'ERROR', drop: 1 }], status.runs.map((r) => [shortTime(r.startedAt), shortTime(r.endedAt), r.status, r.problems, r.error])))
     this.print('\n')
+    const [last] = status.runs
+    if (last && last.problemList.length > 0) {
+      const more = last.problems - last.problemList.length
+      this.print(`Problems of the last run${more > 0 ? ` (the first ${last.problemList.length} of ${last.problems})` : ''}:\n`)
+      this.print(table([{ header: 'PROVIDER', drop: 0 }, { header: 'SOURCE', keep: 'end', drop: 1 }, { header: 'PROBLEM', min: 20, drop: 0 }], last.problemList.map((p) => [p.provider, p.source, p.message])))
+      this.print('\n')
+    }
     this.print(
       table(
         [{ header: 'PROVIDER', cut: false }, 'SOURCES', 'WITH PROBLEMS', { header: 'LAST HARVEST', cut: false }],
