@@ -16,6 +16,7 @@ export {
   upsertWorkspace,
   refreshWorkspace,
   MESSAGE_INSERT_COLUMNS,
+  MESSAGE_VALUE_SLOTS,
   messageValues,
   type SessionInput,
   type MessageInput,
@@ -26,5 +27,6 @@ export * from './queries/page'
 export * from './queries/sessions'
 export * from './queries/workspaces'
 export * from './queries/stats'
-export { isFullTextDeferred, deferFullText, rebuildFullText, messageHighWater } from './fulltext'
+export { isFullTextDeferred, deferFullText, rebuildFullText, messageHighWater, backfillSearchText } from './fulltext'
+export { searchTextFor, hasUnspacedScript, WORD_BREAK, END_TOKEN } from './search-text'
 export { MESSAGE_ROLES, MESSAGE_STATES, SESSION_ORIGINS } from './enums'

@@ -2,6 +2,7 @@ import type { Database, SQLQueryBindings } from 'bun:sqlite'
 import { createHash } from 'node:crypto'
 
 import type { MessageRole, MessageState, MessageUsage, SessionOrigin } from './queries/sessions'
+import { searchTextFor } from './search-text'
 
 /** A project folder as one provider sees it; `key` is what makes it unique for that provider (usually the path). */
 export interface WorkspaceInput {
@@ -42,17 +43,19 @@ export interface MessageInput {
  * place that knows how a message becomes a row (harvest, recording, agency and staging use it).
  */
 export const MESSAGE_INSERT_COLUMNS = `message_id, role, content, timestamp, model, metadata, state, error, hidden,
-  input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens`
-const MESSAGE_VALUE_SLOTS = '?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?'
+  input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, search_text`
+/** One `?` per column of `MESSAGE_INSERT_COLUMNS`. */
+export const MESSAGE_VALUE_SLOTS = '?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?'
 
 /** The values of `MESSAGE_INSERT_COLUMNS` for one message. */
 export function messageValues(message: MessageInput, messageId: string): SQLQueryBindings[] {
   const usage = message.usage ?? null
+  const content = wellFormed(message.content)
   return [
-    messageId, message.role, wellFormed(message.content), message.timestamp, message.model, jsonOrNull(message.metadata),
+    messageId, message.role, content, message.timestamp, message.model, jsonOrNull(message.metadata),
     message.state ?? 'complete', message.error == null ? null : wellFormed(message.error), message.hidden ? 1 : 0,
     usage?.inputTokens ?? null, usage?.outputTokens ?? null, usage?.cacheReadTokens ?? null,
-    usage?.cacheWrite5mTokens ?? null, usage?.cacheWrite1hTokens ?? null,
+    usage?.cacheWrite5mTokens ?? null, usage?.cacheWrite1hTokens ?? null, searchTextFor(content),
   ]
 }
 
@@ -102,12 +105,12 @@ function prepareStatements(sqlite: Database) {
       'SELECT pk, workspace_id FROM sessions WHERE id = ?',
     ),
     insertSession: sqlite.prepare<{ pk: number }, SQLQueryBindings[]>(
-      `INSERT INTO sessions (id, workspace_id, provider, title, model, message_count, tool_invocation_count,
+      `INSERT INTO sessions (id, workspace_id, provider, title, search_title, model, message_count, tool_invocation_count,
          created_at, updated_at, origin, source_path, on_disk, incomplete, metadata)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING pk`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING pk`,
     ),
     updateSession: sqlite.prepare(
-      `UPDATE sessions SET workspace_id = ?, provider = ?, title = ?, model = ?, message_count = ?,
+      `UPDATE sessions SET workspace_id = ?, provider = ?, title = ?, search_title = ?, model = ?, message_count = ?,
          tool_invocation_count = ?, created_at = ?, updated_at = ?, origin = ?, source_path = ?, on_disk = 1,
          incomplete = ?, metadata = ?
        WHERE pk = ?`,
@@ -168,13 +171,13 @@ function writeSession(s: Statements, session: SessionInput, stage?: Stage): numb
     pk = existing.pk
     s.deleteMessages.run(pk)
     s.updateSession.run(
-      workspaceId, session.provider, title, session.model, messageCount, toolCount,
+      workspaceId, session.provider, title, searchTextFor(title), session.model, messageCount, toolCount,
       session.created, session.updated, session.origin, session.sourcePath ?? null,
       session.incomplete ? 1 : 0, jsonOrNull(session.metadata), pk,
     )
   } else {
     pk = s.insertSession.get(
-      session.id, workspaceId, session.provider, title, session.model, messageCount, toolCount,
+      session.id, workspaceId, session.provider, title, searchTextFor(title), session.model, messageCount, toolCount,
       session.created, session.updated, session.origin, session.sourcePath ?? null,
       session.incomplete ? 1 : 0, jsonOrNull(session.metadata),
     )!.pk

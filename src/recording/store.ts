@@ -1,5 +1,5 @@
 import type { Database, SQLQueryBindings } from 'bun:sqlite'
-import { MESSAGE_INSERT_COLUMNS, messageValues, type MessageInput, type SessionOrigin } from '../db'
+import { MESSAGE_INSERT_COLUMNS, MESSAGE_VALUE_SLOTS, messageValues, searchTextFor, type MessageInput, type SessionOrigin } from '../db'
 
 /** A session as the recorder loads it: the session row joined with its recording state (null columns if none). */
 export interface SessionRecord {
@@ -90,7 +90,9 @@ export function recordingStore(sqlite: Database) {
        updated_at = ?, metadata = ? WHERE pk = ?`,
   )
   // Separate, because setting `title` (even unchanged) re-indexes it in sessions_fts.
-  const updateTitle = sqlite.prepare<never, [string | null, number]>('UPDATE sessions SET title = ? WHERE pk = ?')
+  const updateTitle = sqlite.prepare<never, [string | null, string | null, number]>(
+    'UPDATE sessions SET title = ?, search_title = ? WHERE pk = ?',
+  )
   const insertState = sqlite.prepare<never, [number, number, number]>(
     `INSERT INTO recording_sessions (session_pk, status, started_at, last_activity) VALUES (?1, 'active', ?2, ?3)`,
   )
@@ -114,9 +116,11 @@ export function recordingStore(sqlite: Database) {
     'SELECT pk, role, content, metadata FROM messages WHERE session_pk = ? AND message_id = ? LIMIT 1',
   )
   const insertMessage = sqlite.prepare<never, SQLQueryBindings[]>(
-    `INSERT INTO messages (session_pk, idx, ${MESSAGE_INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO messages (session_pk, idx, ${MESSAGE_INSERT_COLUMNS}) VALUES (?, ?, ${MESSAGE_VALUE_SLOTS})`,
   )
-  const updateContent = sqlite.prepare<never, [string, number]>('UPDATE messages SET content = ? WHERE pk = ?')
+  const updateContent = sqlite.prepare<never, [string, string | null, number]>(
+    'UPDATE messages SET content = ?, search_text = ? WHERE pk = ?',
+  )
   const updateMessageMetadata = sqlite.prepare<never, [string, number]>('UPDATE messages SET metadata = ? WHERE pk = ?')
   const nextToolIndex = sqlite.prepare<{ next: number }, [number]>(
     'SELECT coalesce(max(idx) + 1, 0) AS next FROM tool_invocations WHERE message_pk = ?',
@@ -166,7 +170,7 @@ export function recordingStore(sqlite: Database) {
     updateSession(pk: number, s: { provider: string; model: string | null; workspaceId: string | null; messageCount: number; toolCount: number; updatedAt: number | null; metadata: string | null }) {
       updateSession.run(s.provider, s.model, s.workspaceId, s.messageCount, s.toolCount, s.updatedAt, s.metadata, pk)
     },
-    updateTitle: (pk: number, title: string | null) => updateTitle.run(title, pk),
+    updateTitle: (pk: number, title: string | null) => updateTitle.run(title, searchTextFor(title), pk),
     insertState: (pk: number, now: number) => insertState.run(pk, now, now),
     updateState(pk: number, s: { status: string; lastActivity: number; lastSeq: number; lastEventId: string | null; lastMessageId: string | null }) {
       updateState.run(s.status, s.lastActivity, s.lastSeq, s.lastEventId, s.lastMessageId, pk)
@@ -182,7 +186,7 @@ export function recordingStore(sqlite: Database) {
       // run() + lastInsertRowid: cheaper than RETURNING on this hot path.
       return Number(insertMessage.run(sessionPk, idx, ...messageValues(message, id)).lastInsertRowid)
     },
-    updateContent: (pk: number, content: string) => updateContent.run(content, pk),
+    updateContent: (pk: number, content: string) => updateContent.run(content, searchTextFor(content), pk),
     updateMessageMetadata: (pk: number, metadata: string) => updateMessageMetadata.run(metadata, pk),
     nextToolIndex: (messagePk: number): number => nextToolIndex.get(messagePk)!.next,
     findTool: (sessionPk: number, callId: string) => findTool.get(sessionPk, callId),

@@ -1,2 +1,3 @@
-export { toFtsQuery, MIN_PREFIX_LENGTH, type FtsQuery } from './fts-query'
-export { searchSessions, SearchResult, RANK_WINDOW, type SearchOptions } from './store'
+export { toFtsQuery, MIN_PREFIX_LENGTH, type FtsQuery, type Phrase } from './fts-query'
+export { searchSessions, SearchResult, READ_BUDGET_BYTES, type SearchOptions } from './search'
+export { SearchSort } from './rank'

@@ -1,53 +1,8 @@
-import type { Database, Statement } from 'bun:sqlite'
-import { Type, type Static } from '@sinclair/typebox'
-import { MessageRole } from '../db'
-import { toIso } from '../shared/time'
-import { toFtsQuery } from './fts-query'
+import type { Database } from 'bun:sqlite'
+import type { IndexSource } from './fts5-index'
 
-/** One search result: a session and up to three of its best-matching messages (SPEC §4). */
-export const SearchResult = Type.Object({
-  sessionId: Type.String(),
-  workspaceId: Type.Union([Type.String(), Type.Null()]),
-  provider: Type.String(),
-  title: Type.Union([Type.String(), Type.Null()]),
-  updated: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  score: Type.Number({ description: 'BM25 relevance, higher is better' }),
-  matches: Type.Array(
-    Type.Object({
-      messageId: Type.String(),
-      role: MessageRole,
-      snippet: Type.String({ description: 'HTML-escaped excerpt; hits are wrapped in <mark>…</mark>' }),
-    }),
-  ),
-})
-export type SearchResult = Static<typeof SearchResult>
-
-export interface SearchOptions {
-  limit: number
-  workspace?: string
-  provider?: string
-}
-
-/**
- * Ranking scores every hit (~0.7 µs each), so a term found in a large share of the corpus is ranked
- * only among its newest hits: windows of this many hits, widened while too few sessions are found.
- */
-export const RANK_WINDOW = 20_000
-const WINDOW_GROWTH = 8
-const MATCHES_PER_SESSION = 3
-// Private-use sentinels mark hits inside snippets so the text can be HTML-escaped before <mark> is added.
-const OPEN = '\uE000'
-const CLOSE = '\uE001'
-
-interface Hit {
-  pk: number
-  rank: number
-  sessionPk: number
-  messageId: string
-  role: Static<typeof MessageRole>
-}
-
-interface SessionView {
+/** A session as search shows it. */
+export interface SessionView {
   pk: number
   id: string
   workspace_id: string | null
@@ -56,38 +11,149 @@ interface SessionView {
   updated_at: number | null
 }
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+/** Which sessions a search may return: the filters of the request, applied before ranking. */
+export interface SessionFilter {
+  workspace?: string
+  provider?: string
+}
 
-const markSnippet = (raw: string) =>
-  escapeHtml(raw).replaceAll(OPEN, '<mark>').replaceAll(CLOSE, '</mark>')
+/** Hits with their scores, row ids ascending (message pks, or session pks for titles). */
+export interface ScoredHits {
+  rowids: Float64Array
+  scores: Float64Array
+  length: number
+}
+
+const TOKENIZER = "tokenize = 'porter unicode61 remove_diacritics 2'"
+// Connection-private scratch index with the same tokenizer: it splits query phrases into index
+// tokens, and gives snippets of a few messages without running a (possibly prefix) MATCH on the big index.
+const SCRATCH = [
+  `CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_scratch USING fts5(text, ${TOKENIZER})`,
+  'CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_scratch_tokens USING fts5vocab(temp, search_scratch, instance)',
+]
+
+/** Reads one FTS5 table's shadow tables (see fts5-index.ts). */
+function indexSource(sqlite: Database, table: 'messages_fts' | 'sessions_fts'): IndexSource {
+  const block = sqlite.prepare<{ block: Uint8Array }, [number]>(`SELECT block FROM ${table}_data WHERE id = ?`)
+  const blocks = sqlite.prepare<{ id: number; block: Uint8Array }, [number, number]>(
+    `SELECT id, block FROM ${table}_data WHERE id BETWEEN ? AND ? ORDER BY id`,
+  )
+  const before = sqlite.prepare<{ pgno: number }, [number, Uint8Array]>(
+    `SELECT pgno FROM ${table}_idx WHERE segid = ? AND term <= ? ORDER BY term DESC LIMIT 1`,
+  )
+  const after = sqlite.prepare<{ pgno: number }, [number, Uint8Array]>(
+    `SELECT pgno FROM ${table}_idx WHERE segid = ? AND term >= ? ORDER BY term LIMIT 1`,
+  )
+  return {
+    block: (id) => block.get(id)?.block ?? null,
+    blocks: (from, to) => blocks.all(from, to),
+    pageAtOrBefore: (segid, key) => before.get(segid, key)?.pgno ?? null,
+    pageAtOrAfter: (segid, key) => after.get(segid, key)?.pgno ?? null,
+  }
+}
+
+const SESSION_COLUMNS = 'pk, id, workspace_id, provider, title, updated_at'
+// ?1 is the workspace id, ?2 the provider (each null when not filtered on); `s` is the sessions table.
+// One statement per combination, so each uses its own index.
+const FILTERS = {
+  none: '?1 IS NULL AND ?2 IS NULL',
+  workspace: 's.workspace_id = ?1 AND ?2 IS NULL',
+  provider: '?1 IS NULL AND s.provider = ?2',
+  both: 's.workspace_id = ?1 AND s.provider = ?2',
+} as const
+type FilterKind = keyof typeof FILTERS
+const filterKind = (filter: SessionFilter): FilterKind =>
+  filter.workspace !== undefined && filter.provider !== undefined ? 'both'
+    : filter.workspace !== undefined ? 'workspace'
+      : filter.provider !== undefined ? 'provider'
+        : 'none'
+const filterParams = (filter: SessionFilter): [string | null, string | null] => [filter.workspace ?? null, filter.provider ?? null]
+
+/** Decodes the one varint of a single-column `%_docsize` row. */
+function docsize(blob: Uint8Array): number {
+  let value = 0
+  for (const byte of blob) {
+    value = value * 128 + (byte & 0x7f)
+    if (byte < 0x80) break
+  }
+  return value
+}
+
+const json = (values: ArrayLike<number>) => JSON.stringify(Array.from(values))
 
 function prepare(sqlite: Database) {
-  const filtered = (extra: string) =>
-    sqlite.prepare<{ pk: number; rank: number; session_pk: number; message_id: string; role: Hit['role'] }, (string | number)[]>(
-      `SELECT f.rowid AS pk, f.rank AS rank, m.session_pk, m.message_id, m.role
-       FROM messages_fts f JOIN messages m ON m.pk = f.rowid JOIN sessions s ON s.pk = m.session_pk
-       WHERE messages_fts MATCH ? AND f.rowid >= ? ${extra}
-       ORDER BY f.rank LIMIT ?`,
-    )
+  for (const ddl of SCRATCH) sqlite.run(ddl)
+  const perFilter = <T>(build: (where: string) => T) =>
+    Object.fromEntries((Object.keys(FILTERS) as FilterKind[]).map((kind) => [kind, build(FILTERS[kind])])) as Record<FilterKind, T>
   return {
-    boundary: sqlite.prepare<{ pk: number }, [string, number]>(
-      'SELECT rowid AS pk FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?',
-    ),
-    hits: {
-      none: filtered(''),
-      workspace: filtered('AND s.workspace_id = ?'),
-      provider: filtered('AND s.provider = ?'),
-      both: filtered('AND s.workspace_id = ? AND s.provider = ?'),
+    messages: indexSource(sqlite, 'messages_fts'),
+    titles: indexSource(sqlite, 'sessions_fts'),
+    structure: {
+      messages: sqlite.prepare<{ block: Uint8Array }, []>('SELECT block FROM messages_fts_data WHERE id = 10'),
+      titles: sqlite.prepare<{ block: Uint8Array }, []>('SELECT block FROM sessions_fts_data WHERE id = 10'),
     },
-    titleHits: sqlite.prepare<{ pk: number; rank: number }, [string, number]>(
-      'SELECT rowid AS pk, rank FROM sessions_fts WHERE sessions_fts MATCH ? ORDER BY rank LIMIT ?',
+    docsize: {
+      messages: sqlite.prepare<{ id: number; sz: Uint8Array }, [string]>(
+        'SELECT id, sz FROM messages_fts_docsize WHERE id IN (SELECT value FROM json_each(?))',
+      ),
+      titles: sqlite.prepare<{ id: number; sz: Uint8Array }, [string]>(
+        'SELECT id, sz FROM sessions_fts_docsize WHERE id IN (SELECT value FROM json_each(?))',
+      ),
+    },
+    clearScratch: sqlite.prepare('DELETE FROM temp.search_scratch'),
+    addScratch: sqlite.prepare<never, [number, string]>('INSERT INTO temp.search_scratch (rowid, text) VALUES (?, ?)'),
+    scratchTokens: sqlite.prepare<{ doc: number; offset: number; term: string }, []>(
+      'SELECT doc, offset, term FROM temp.search_scratch_tokens ORDER BY doc, offset',
     ),
-    session: sqlite.prepare<SessionView, [number]>(
-      'SELECT pk, id, workspace_id, provider, title, updated_at FROM sessions WHERE pk = ?',
+    scratchSnippets: sqlite.prepare<{ rowid: number; snippet: string }, [string, string, string]>(
+      `SELECT rowid, snippet(search_scratch, 0, ?, ?, '…', 24) AS snippet FROM temp.search_scratch WHERE search_scratch MATCH ?`,
     ),
-    snippet: sqlite.prepare<{ snippet: string }, [string, string, string, number]>(
-      `SELECT snippet(messages_fts, 0, ?, ?, '…', 24) AS snippet FROM messages_fts WHERE messages_fts MATCH ? AND rowid = ?`,
+    indexedTexts: sqlite.prepare<{ pk: number; text: string }, [string]>(
+      'SELECT pk, coalesce(search_text, content) AS text FROM messages WHERE pk IN (SELECT value FROM json_each(?))',
+    ),
+    messageRows: sqlite.prepare<{ pk: number; session_pk: number; message_id: string; role: string; timestamp: number | null }, [string]>(
+      'SELECT pk, session_pk, message_id, role, timestamp FROM messages WHERE pk IN (SELECT value FROM json_each(?))',
+    ),
+    sessionSpan: sqlite.prepare<{ lo: number | null; hi: number | null; n: number }, [number]>(
+      'SELECT min(pk) AS lo, max(pk) AS hi, count(*) AS n FROM messages WHERE session_pk = ?',
+    ),
+    sessionMessages: sqlite.prepare<{ pk: number }, [number]>('SELECT pk FROM messages WHERE session_pk = ?'),
+    sessions: sqlite.prepare<SessionView, [string]>(
+      `SELECT ${SESSION_COLUMNS} FROM sessions WHERE pk IN (SELECT value FROM json_each(?))`,
+    ),
+    filterMessageCount: perFilter((where) =>
+      sqlite.prepare<{ n: number }, [string | null, string | null]>(
+        `SELECT coalesce(sum(s.message_count), 0) AS n FROM sessions s WHERE ${where}`,
+      ),
+    ),
+    filterMessages: perFilter((where) =>
+      sqlite.prepare<{ pk: number }, [string | null, string | null]>(
+        `SELECT m.pk FROM sessions s JOIN messages m ON m.session_pk = s.pk WHERE ${where} ORDER BY m.pk`,
+      ),
+    ),
+    filterSessions: perFilter((where) =>
+      sqlite.prepare<{ pk: number }, [string | null, string | null]>(`SELECT s.pk FROM sessions s WHERE ${where}`),
+    ),
+    // Newest update first, pk breaking ties (the sessions_* indexes' order); ?3/?4 resume after a session.
+    newestDated: perFilter((where) =>
+      sqlite.prepare<SessionView, [string | null, string | null, number, number, number]>(
+        `SELECT ${SESSION_COLUMNS} FROM sessions s WHERE ${where}
+           AND (s.updated_at < ?3 OR (s.updated_at = ?3 AND s.pk < ?4))
+         ORDER BY s.updated_at DESC, s.pk DESC LIMIT ?5`,
+      ),
+    ),
+    // Then the sessions without an update time, by pk.
+    newestUndated: perFilter((where) =>
+      sqlite.prepare<SessionView, [string | null, string | null, number, number]>(
+        `SELECT ${SESSION_COLUMNS} FROM sessions s WHERE ${where} AND s.updated_at IS NULL AND s.pk < ?3
+         ORDER BY s.pk DESC LIMIT ?4`,
+      ),
+    ),
+    messageHits: sqlite.prepare<{ rowid: number; score: number }, [string]>(
+      'SELECT rowid, -bm25(messages_fts) AS score FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid',
+    ),
+    titleHits: sqlite.prepare<{ rowid: number; score: number }, [string]>(
+      'SELECT rowid, -bm25(sessions_fts) AS score FROM sessions_fts WHERE sessions_fts MATCH ? ORDER BY rowid',
     ),
   }
 }
@@ -100,85 +166,71 @@ const statementsFor = (sqlite: Database) => {
   return statements
 }
 
-function hitStatement(s: Statements, options: SearchOptions): { statement: Statement<any, any>; params: string[] } {
-  if (options.workspace && options.provider) return { statement: s.hits.both, params: [options.workspace, options.provider] }
-  if (options.workspace) return { statement: s.hits.workspace, params: [options.workspace] }
-  if (options.provider) return { statement: s.hits.provider, params: [options.provider] }
-  return { statement: s.hits.none, params: [] }
-}
+const toHits = (rows: { rowid: number; score: number }[]): ScoredHits => ({
+  rowids: Float64Array.from(rows, (row) => row.rowid),
+  scores: Float64Array.from(rows, (row) => row.score),
+  length: rows.length,
+})
 
-/** The lowest message rowid of the newest `window` hits, or 0 when there are fewer hits than that. */
-const windowStart = (s: Statements, expression: string, window: number) =>
-  s.boundary.get(expression, window - 1)?.pk ?? 0
-
-/** Ranked hits grouped by session, best first, until `limit` sessions are found or the hits run out. */
-function rankedSessions(s: Statements, expression: string, options: SearchOptions): Map<number, Hit[]> {
-  const { statement, params } = hitStatement(s, options)
-  let window = RANK_WINDOW
-  for (;;) {
-    const from = windowStart(s, expression, window)
-    let fetch = options.limit * 5
-    for (;;) {
-      const rows = statement.all(expression, from, ...params, fetch) as {
-        pk: number
-        rank: number
-        session_pk: number
-        message_id: string
-        role: Hit['role']
-      }[]
-      const bySession = new Map<number, Hit[]>()
-      for (const row of rows) {
-        const list = bySession.get(row.session_pk) ?? []
-        if (list.length < MATCHES_PER_SESSION)
-          list.push({ pk: row.pk, rank: row.rank, sessionPk: row.session_pk, messageId: row.message_id, role: row.role })
-        bySession.set(row.session_pk, list)
-      }
-      const exhausted = rows.length < fetch
-      if (bySession.size >= options.limit || exhausted) {
-        if (bySession.size >= options.limit || from === 0) return bySession
-        break
-      }
-      fetch *= 4
-    }
-    window *= WINDOW_GROWTH
-  }
-}
-
-/**
- * Full-text search over message text and session titles, one result per session, best first.
- * Any input is safe: it is translated by `toFtsQuery`, never passed to FTS5 as syntax.
- */
-export function searchSessions(sqlite: Database, q: string, options: SearchOptions): SearchResult[] {
-  const query = toFtsQuery(q)
-  if (!query) return []
+/** Every SQL statement of search, prepared once per connection; all reads of one search share a transaction. */
+export function searchStore(sqlite: Database) {
   const s = statementsFor(sqlite)
-  const bySession = rankedSessions(s, query.expression, options)
-  const scores = new Map<number, number>()
-  for (const [sessionPk, hits] of bySession) scores.set(sessionPk, -hits[0]!.rank)
-  for (const { pk, rank } of s.titleHits.all(query.expression, options.limit * 5)) {
-    scores.set(pk, (scores.get(pk) ?? 0) - rank)
+  return {
+    /** Runs `read` in one read transaction, so the index and the tables are one snapshot. */
+    snapshot: <T>(read: () => T): T => sqlite.transaction(read)(),
+    /** The shadow tables of the message and title indexes. */
+    index: { messages: s.messages, titles: s.titles },
+    /** The structure record of an index: it changes with every write to that index. */
+    structure: (index: 'messages' | 'titles'): Uint8Array | null => s.structure[index].get()?.block ?? null,
+    /** Lengths in tokens of some rows of an index, from FTS5's own `%_docsize`. */
+    lengths(index: 'messages' | 'titles', rowids: ArrayLike<number>): Map<number, number> {
+      return new Map(s.docsize[index].all(json(rowids)).map((row) => [row.id, docsize(row.sz)]))
+    },
+    /** The tokens of each text as the index's tokenizer makes them (stemmed, folded). */
+    tokenize(texts: string[]): string[][] {
+      s.clearScratch.run()
+      texts.forEach((text, i) => s.addScratch.run(i + 1, text))
+      const tokens = texts.map((): string[] => [])
+      for (const row of s.scratchTokens.all()) tokens[row.doc - 1]!.push(row.term)
+      return tokens
+    },
+    /** FTS5 snippets of the given messages for `expression`, hits between `open` and `close`. */
+    snippets(pks: number[], expression: string, open: string, close: string): Map<number, string> {
+      s.clearScratch.run()
+      for (const { pk, text } of s.indexedTexts.all(json(pks))) s.addScratch.run(pk, text)
+      const snippets = new Map(s.scratchSnippets.all(open, close, expression).map((row) => [row.rowid, row.snippet]))
+      s.clearScratch.run()
+      return snippets
+    },
+    /** Session, id, role and time of messages. */
+    messageRows: (pks: ArrayLike<number>) => s.messageRows.all(json(pks)),
+    /** The range and count of a session's message pks (a contiguous range when hi − lo + 1 = n). */
+    sessionSpan: (sessionPk: number) => s.sessionSpan.get(sessionPk)!,
+    sessionMessages: (sessionPk: number): number[] => s.sessionMessages.all(sessionPk).map((row) => row.pk),
+    sessions: (pks: ArrayLike<number>): SessionView[] => s.sessions.all(json(pks)),
+    /** Messages in the sessions a filter allows (from the sessions' counts; cheap). */
+    filterSize: (filter: SessionFilter): number => s.filterMessageCount[filterKind(filter)].get(...filterParams(filter))!.n,
+    /** The pks of every message in the sessions a filter allows, ascending. */
+    filterMessages: (filter: SessionFilter): Float64Array =>
+      Float64Array.from(s.filterMessages[filterKind(filter)].all(...filterParams(filter)), (row) => row.pk),
+    filterSessions: (filter: SessionFilter): Set<number> =>
+      new Set(s.filterSessions[filterKind(filter)].all(...filterParams(filter)).map((row) => row.pk)),
+    /**
+     * Sessions a filter allows, newest update first (then those without an update time), resuming
+     * after the session (`updated`, `pk`) that ended the previous page.
+     */
+    newestSessions(filter: SessionFilter, after: { updated: number | null; pk: number }, limit: number): SessionView[] {
+      const kind = filterKind(filter)
+      const dated = after.updated === null ? [] : s.newestDated[kind].all(...filterParams(filter), after.updated, after.pk, limit)
+      if (dated.length === limit) return dated
+      const from = after.updated === null ? after.pk : Number.MAX_SAFE_INTEGER
+      return [...dated, ...s.newestUndated[kind].all(...filterParams(filter), from, limit - dated.length)]
+    },
+    /** Every hit of an expression with FTS5's own bm25() (the reference the reader must agree with). */
+    ftsHits: (index: 'messages' | 'titles', expression: string): ScoredHits =>
+      toHits((index === 'messages' ? s.messageHits : s.titleHits).all(expression)),
   }
-  const results: SearchResult[] = []
-  const ranked = [...scores].sort((a, b) => b[1] - a[1])
-  for (const [sessionPk, score] of ranked) {
-    if (results.length >= options.limit) break
-    const session = s.session.get(sessionPk)
-    if (!session) continue
-    if (options.workspace && session.workspace_id !== options.workspace) continue
-    if (options.provider && session.provider !== options.provider) continue
-    results.push({
-      sessionId: session.id,
-      workspaceId: session.workspace_id,
-      provider: session.provider,
-      title: session.title,
-      updated: toIso(session.updated_at),
-      score: Math.round(score * 1e4) / 1e4,
-      matches: (bySession.get(sessionPk) ?? []).map((hit) => ({
-        messageId: hit.messageId,
-        role: hit.role,
-        snippet: markSnippet(s.snippet.get(OPEN, CLOSE, query.expression, hit.pk)?.snippet ?? ''),
-      })),
-    })
-  }
-  return results
 }
+
+/** The statements of one connection. */
+export type SearchStore = ReturnType<typeof searchStore>

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { Elysia } from 'elysia'
 import { getSession, listSessions, SessionDetail, SessionSummary } from '../../db'
-import { SearchResult, searchSessions } from '../../search'
+import { SearchResult, SearchSort, searchSessions } from '../../search'
 import type { AppDeps } from '../deps'
 import { COMMON_ERRORS, Ok, ok, Paged, paged } from '../envelope'
 import { IntParam, QueryObject, TextParam } from './query'
@@ -22,6 +22,7 @@ const SearchQuery = QueryObject({
   limit: IntParam('limit', 1, 100, 20, 'sessions to return (1..100)'),
   workspace: TextParam('only sessions of this workspace id'),
   provider: TextParam('only sessions of this provider'),
+  sort: Type.Optional(SearchSort),
 })
 
 /** `/api/sessions`: list, full-text search, detail. */
@@ -38,7 +39,7 @@ export const sessionRoutes = ({ chasm }: AppDeps) =>
     .get(
       '/search',
       ({ query }) =>
-        ok(searchSessions(chasm.sqlite, query.q, { limit: query.limit ?? 20, workspace: query.workspace, provider: query.provider })),
+        ok(searchSessions(chasm.sqlite, query.q, { limit: query.limit ?? 20, workspace: query.workspace, provider: query.provider, sort: query.sort })),
       {
         query: SearchQuery,
         response: { 200: Ok(Type.Array(SearchResult)), ...COMMON_ERRORS },

@@ -1,6 +1,6 @@
 import { Command, Option } from 'clipanion'
 import * as t from 'typanion'
-import { searchSessions } from '../../search'
+import { SearchSort, searchSessions } from '../../search'
 import { ReportCommand } from '../base-command'
 import { shortTime } from '../output'
 
@@ -12,6 +12,7 @@ export class SearchCommand extends ReportCommand {
     examples: [
       ['Sessions about authentication', '$0 search authentication'],
       ['An exact phrase in Claude Code sessions', '$0 search \'"refresh token"\' --provider claude-code'],
+      ['Where a word came up last', '$0 search migration --sort recent'],
     ],
   })
 
@@ -19,11 +20,15 @@ export class SearchCommand extends ReportCommand {
   limit = Option.String('--limit', '20', { validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 100)]) })
   workspace = Option.String('--workspace', { description: 'Only this workspace id' })
   provider = Option.String('--provider', { description: 'Only this provider' })
+  sort = Option.String('--sort', 'relevance', {
+    description: 'relevance (best match first) or recent (newest last match first)',
+    validator: t.isEnum(SearchSort.anyOf.map((literal) => literal.const)),
+  })
 
   override async execute() {
     const q = this.query.join(' ')
     const results = await this.withDb(({ sqlite }) =>
-      searchSessions(sqlite, q, { limit: Number(this.limit), workspace: this.workspace, provider: this.provider }),
+      searchSessions(sqlite, q, { limit: Number(this.limit), workspace: this.workspace, provider: this.provider, sort: this.sort }),
     )
     if (this.json) return this.printJson(results)
     if (results.length === 0) return this.print('No matches.\n')

@@ -1,0 +1,419 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { seek } from './hits'
+import type { ScoredHits, SearchStore, SessionFilter, SessionView } from './store'
+
+/** A session chosen by search: its score, the time of its last match, its best messages. */
+export interface RankedSession {
+  session: SessionView
+  /** Its best message's score plus its title's (docs/search.md, "Scoring"). */
+  score: number
+  /** The time of its last matching message (a title match counts as its update time); null without an update time. */
+  time: number | null
+  /** Up to `MATCHES` of its messages, best first: pk and score. */
+  matches: { pk: number; score: number }[]
+}
+
+/** How results are ordered: `relevance`, best score first; `recent`, the newest last match first. */
+export const SearchSort = Type.Union([Type.Literal('relevance'), Type.Literal('recent')], {
+  description: 'relevance (default): best match first; recent: the session whose last matching message is newest first',
+})
+export type SearchSort = Static<typeof SearchSort>
+
+const MATCHES = 3
+/** A filter allowing at most this many messages is applied by restricting the hits up front. */
+const PREFILTER_MESSAGES = 50_000
+/** Up to this many hits, recency is computed from every hit's message row; beyond, by walking sessions newest first. */
+const DIRECT_RECENCY_HITS = 20_000
+/** …unless the walk visits this many sessions without filling the page (hits concentrated in few sessions). */
+const WALK_LIMIT = 5_000
+const BATCH = 256
+
+/** Relevance order: score, then newer update, then session id — deterministic, whatever the row order. */
+export function byRelevance(a: RankedSession, b: RankedSession): number {
+  return b.score - a.score || newer(a.session.updated_at, b.session.updated_at) || compareIds(a.session.id, b.session.id)
+}
+
+/** Recency order: time of the last match, then score, then session id. */
+export function byRecency(a: RankedSession, b: RankedSession): number {
+  return newer(a.time, b.time) || b.score - a.score || compareIds(a.session.id, b.session.id)
+}
+
+/** Later times first, unknown times last. */
+const newer = (a: number | null, b: number | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : b - a)
+const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+const allows = (filter: SessionFilter, session: SessionView) =>
+  (filter.workspace === undefined || session.workspace_id === filter.workspace) &&
+  (filter.provider === undefined || session.provider === filter.provider)
+
+/** Hits kept by a sorted list of allowed row ids. */
+function restrict(hits: ScoredHits, allowed: Float64Array): ScoredHits {
+  const rowids = new Float64Array(Math.min(hits.length, allowed.length))
+  const scores = new Float64Array(rowids.length)
+  let n = 0
+  let j = 0
+  for (let i = 0; i < hits.length; i++) {
+    j = seek(allowed, allowed.length, j, hits.rowids[i]!)
+    if (j < allowed.length && allowed[j] === hits.rowids[i]) {
+      rowids[n] = hits.rowids[i]!
+      scores[n++] = hits.scores[i]!
+    }
+  }
+  return { rowids, scores, length: n }
+}
+
+/**
+ * Hit indices in descending score order (equal scores by position), produced in growing batches:
+ * the next batch is the top of the rest, found by selection, so a walk that stops early sorts little.
+ */
+class Descending {
+  private order: number[] = []
+  private position = 0
+  private size = 0
+  constructor(private hits: ScoredHits) {}
+
+  peek(): number | null {
+    if (this.position === this.order.length && !this.grow()) return null
+    return this.order[this.position]!
+  }
+
+  take(): number | null {
+    const index = this.peek()
+    if (index !== null) this.position++
+    return index
+  }
+
+  /** The score of the next hit, or 0 when none is left. */
+  nextScore(): number {
+    const index = this.peek()
+    return index === null ? 0 : this.hits.scores[index]!
+  }
+
+  private grow(): boolean {
+    if (this.size >= this.hits.length) return false
+    this.size = Math.min(this.hits.length, Math.max(64, this.size * 4))
+    this.order = topIndices(this.hits.scores, this.hits.length, this.size)
+    return this.position < this.order.length
+  }
+}
+
+/** Indices of the `count` highest scores, highest first, ties by index: a selection pass, then a sort of those only. */
+export function topIndices(scores: Float64Array, length: number, count: number): number[] {
+  let chosen: number[]
+  if (count >= length) {
+    chosen = Array.from({ length }, (_, i) => i)
+  } else {
+    const threshold = kthLargest(scores.slice(0, length), count)
+    chosen = []
+    for (let i = 0; i < length; i++) if (scores[i]! > threshold) chosen.push(i)
+    for (let i = 0; i < length && chosen.length < count; i++) if (scores[i] === threshold) chosen.push(i)
+  }
+  return chosen.sort((a, b) => scores[b]! - scores[a]! || a - b)
+}
+
+/** The k-th largest value (1-based) of `values`, which it reorders (Hoare's selection). */
+function kthLargest(values: Float64Array, k: number): number {
+  let lo = 0
+  let hi = values.length - 1
+  const target = k - 1
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1]!
+    let i = lo
+    let j = hi
+    while (i <= j) {
+      while (values[i]! > pivot) i++
+      while (values[j]! < pivot) j--
+      if (i <= j) {
+        const swap = values[i]!
+        values[i] = values[j]!
+        values[j] = swap
+        i++
+        j--
+      }
+    }
+    if (target <= j) hi = j
+    else if (target >= i) lo = i
+    else return values[target]!
+  }
+  return values[target]!
+}
+
+/** The k best entries kept sorted (k ≤ 100): the k-th best is the bar a new candidate has to pass. */
+class Best<T> {
+  items: T[] = []
+  constructor(
+    private k: number,
+    private order: (a: T, b: T) => number,
+  ) {}
+  add(item: T): void {
+    let i = this.items.length
+    while (i > 0 && this.order(item, this.items[i - 1]!) < 0) i--
+    this.items.splice(i, 0, item)
+    if (this.items.length > this.k * 4) this.items.length = this.k * 4
+  }
+  kth(): T | null {
+    return this.items.length >= this.k ? this.items[this.k - 1]! : null
+  }
+}
+
+/** What ranking reads: the hits, the store for rows, and the request. */
+export interface RankInput {
+  messages: ScoredHits
+  titles: ScoredHits
+  limit: number
+  filter: SessionFilter
+  sort: SearchSort
+}
+
+/** The sessions to return for a search, in order; exact for the documented scoring (docs/search.md). */
+export function rankSessions(store: SearchStore, input: RankInput): RankedSession[] {
+  const context = new Context(store, input)
+  const ranked = input.sort === 'recent' ? context.byTime() : context.byScore()
+  return ranked.slice(0, input.limit).map((entry) => ({ ...entry, matches: context.bestMessages(entry.session.pk) }))
+}
+
+class Context {
+  private messages: ScoredHits
+  private titles: ScoredHits
+  private rows = new Map<number, SessionView>()
+  /** Sessions the filter is checked on as they are met (filters too broad to restrict the hits up front). */
+  private checkFilter: boolean
+  private members = new Map<number, Set<number>>()
+
+  constructor(
+    private store: SearchStore,
+    private input: RankInput,
+  ) {
+    this.messages = input.messages
+    this.titles = input.titles
+    const filtered = input.filter.workspace !== undefined || input.filter.provider !== undefined
+    this.checkFilter = filtered
+    if (filtered && store.filterSize(input.filter) <= PREFILTER_MESSAGES) {
+      // Filters before ranking: only hits in allowed sessions take part.
+      this.messages = restrict(this.messages, store.filterMessages(input.filter))
+      const sessions = Float64Array.from([...store.filterSessions(input.filter)]).sort()
+      this.titles = restrict(this.titles, sessions)
+      this.checkFilter = false
+    }
+  }
+
+  /** Session rows, fetched in one query for those not yet known. */
+  private load(pks: Iterable<number>): void {
+    const missing = [...pks].filter((pk) => !this.rows.has(pk))
+    for (let i = 0; i < missing.length; i += 1000) {
+      for (const row of this.store.sessions(missing.slice(i, i + 1000))) this.rows.set(row.pk, row)
+    }
+  }
+
+  private accepted(pk: number): SessionView | null {
+    const row = this.rows.get(pk)
+    if (!row) return null
+    return !this.checkFilter || allows(this.input.filter, row) ? row : null
+  }
+
+  private titleScore(sessionPk: number): number {
+    const i = seek(this.titles.rowids, this.titles.length, 0, sessionPk)
+    return i < this.titles.length && this.titles.rowids[i] === sessionPk ? this.titles.scores[i]! : 0
+  }
+
+  /** Indices into the message hits of one session's messages. */
+  private hitsOf(sessionPk: number): number[] {
+    const span = this.store.sessionSpan(sessionPk)
+    if (span.n === 0 || span.lo === null || span.hi === null) return []
+    const found: number[] = []
+    for (let i = seek(this.messages.rowids, this.messages.length, 0, span.lo); i < this.messages.length && this.messages.rowids[i]! <= span.hi; i++) {
+      found.push(i)
+    }
+    // Recorded sessions can interleave their pks with others': then check membership.
+    if (span.hi - span.lo + 1 === span.n || found.length === 0) return found
+    let members = this.members.get(sessionPk)
+    if (!members) this.members.set(sessionPk, (members = new Set(this.store.sessionMessages(sessionPk))))
+    return found.filter((i) => members.has(this.messages.rowids[i]!))
+  }
+
+  private bestScoreOf(sessionPk: number): number {
+    let best = 0
+    for (const i of this.hitsOf(sessionPk)) best = Math.max(best, this.messages.scores[i]!)
+    return best
+  }
+
+  /** A session's best messages (score, then pk). */
+  bestMessages(sessionPk: number): { pk: number; score: number }[] {
+    return this.hitsOf(sessionPk)
+      .map((i) => ({ pk: this.messages.rowids[i]!, score: this.messages.scores[i]! }))
+      .sort((a, b) => b.score - a.score || a.pk - b.pk)
+      .slice(0, MATCHES)
+  }
+
+  /**
+   * Threshold algorithm over two descending lists — message scores and title scores. A session not
+   * yet met has a best message no better than the next message and a title no better than the next
+   * title, so once the k-th best exact total beats that sum, no unseen session can enter the page.
+   */
+  byScore(): RankedSession[] {
+    const best = new Best<RankedSession>(this.input.limit, byRelevance)
+    const seen = new Set<number>()
+    const messages = new MessageWalk(this.messages, this.store, (pks) => this.load(pks))
+    const titles = new Descending(this.titles)
+    for (;;) {
+      const next = messages.nextScore()
+      const kth = best.kth()
+      if (kth !== null && kth.score > next + titles.nextScore()) break
+      if (messages.done() && titles.peek() === null) break
+      let sessionPk: number
+      let score: number
+      if (!messages.done() && next >= titles.nextScore()) {
+        const message = messages.take()
+        sessionPk = message.sessionPk
+        if (seen.has(sessionPk)) continue
+        // Met first through its best message: the title adds its exact score.
+        score = message.score + this.titleScore(sessionPk)
+      } else {
+        const index = titles.take()!
+        sessionPk = this.titles.rowids[index]!
+        if (seen.has(sessionPk)) continue
+        this.load([sessionPk])
+        score = this.bestScoreOf(sessionPk) + this.titles.scores[index]!
+      }
+      seen.add(sessionPk)
+      const row = this.accepted(sessionPk)
+      if (row) best.add({ session: row, score, time: null, matches: [] })
+    }
+    return best.items
+  }
+
+  /** Recency order: from every hit's row when there are few hits, else by walking sessions newest first. */
+  byTime(): RankedSession[] {
+    if (this.messages.length + this.titles.length <= DIRECT_RECENCY_HITS) return this.timesFromHits()
+    return this.timesByWalk() ?? this.timesFromHits()
+  }
+
+  /** A session's time: its last matching message's, capped at its update time; a title match counts as that. */
+  private timeOf(row: SessionView, titleHit: boolean, messageTimes: (number | null)[]): number | null {
+    const updated = row.updated_at
+    if (updated === null) return null
+    if (titleHit) return updated
+    let time: number | null = null
+    for (const t of messageTimes) {
+      const capped = t === null ? updated : Math.min(t, updated)
+      if (time === null || capped > time) time = capped
+    }
+    return time
+  }
+
+  private timesFromHits(): RankedSession[] {
+    const found = new Map<number, { best: number; times: (number | null)[] }>()
+    for (let start = 0; start < this.messages.length; start += 1000) {
+      const end = Math.min(this.messages.length, start + 1000)
+      const scoreOf = new Map<number, number>()
+      for (let i = start; i < end; i++) scoreOf.set(this.messages.rowids[i]!, this.messages.scores[i]!)
+      for (const row of this.store.messageRows(this.messages.rowids.subarray(start, end))) {
+        let entry = found.get(row.session_pk)
+        if (!entry) found.set(row.session_pk, (entry = { best: 0, times: [] }))
+        entry.best = Math.max(entry.best, scoreOf.get(row.pk)!)
+        entry.times.push(row.timestamp)
+      }
+    }
+    for (let i = 0; i < this.titles.length; i++) {
+      const pk = this.titles.rowids[i]!
+      if (!found.has(pk)) found.set(pk, { best: 0, times: [] })
+    }
+    this.load(found.keys())
+    const ranked: RankedSession[] = []
+    for (const [pk, entry] of found) {
+      const row = this.accepted(pk)
+      if (!row) continue
+      const title = this.titleScore(pk)
+      ranked.push({ session: row, score: entry.best + title, time: this.timeOf(row, this.hasTitle(pk), entry.times), matches: [] })
+    }
+    return ranked.sort(byRecency)
+  }
+
+  private hasTitle(sessionPk: number): boolean {
+    const i = seek(this.titles.rowids, this.titles.length, 0, sessionPk)
+    return i < this.titles.length && this.titles.rowids[i] === sessionPk
+  }
+
+  /**
+   * Walks sessions newest update first: a session's time is at most its update time, so once the
+   * k-th best time is later than the next session's update, the page is final. Null when the walk
+   * meets too many sessions without matches (then every hit is looked up instead).
+   */
+  private timesByWalk(): RankedSession[] | null {
+    const best = new Best<RankedSession>(this.input.limit, byRecency)
+    let after: { updated: number | null; pk: number } = { updated: Number.MAX_SAFE_INTEGER, pk: Number.MAX_SAFE_INTEGER }
+    let walked = 0
+    for (;;) {
+      const page = this.store.newestSessions(this.input.filter, after, BATCH)
+      if (page.length === 0) return best.items
+      for (const row of page) {
+        after = { updated: row.updated_at, pk: row.pk }
+        const kth = best.kth()
+        if (kth !== null && kth.time !== null && (row.updated_at === null || row.updated_at < kth.time)) return best.items
+        if (++walked > WALK_LIMIT) return null
+        this.rows.set(row.pk, row)
+        const titleHit = this.hasTitle(row.pk)
+        const hits = this.hitsOf(row.pk)
+        if (!titleHit && hits.length === 0) continue
+        let score = this.titleScore(row.pk)
+        let top = 0
+        for (const i of hits) top = Math.max(top, this.messages.scores[i]!)
+        score += top
+        const times = titleHit || row.updated_at === null ? [] : this.store.messageRows(hits.map((i) => this.messages.rowids[i]!)).map((m) => m.timestamp)
+        best.add({ session: row, score, time: this.timeOf(row, titleHit, times), matches: [] })
+      }
+    }
+  }
+}
+
+/** Message hits in descending score order, with their sessions looked up a batch at a time. */
+class MessageWalk {
+  private order: Descending
+  private queue: { score: number; sessionPk: number }[] = []
+
+  constructor(
+    private hits: ScoredHits,
+    private store: SearchStore,
+    private loadSessions: (pks: number[]) => void,
+  ) {
+    this.order = new Descending(hits)
+  }
+
+  private batch = BATCH
+
+  private fill(): void {
+    if (this.queue.length > 0) return
+    const indices: number[] = []
+    // Batches grow: a walk that goes on (ties, filters) needs many lookups, one statement each.
+    this.batch = Math.min(this.batch * 2, 8192)
+    for (let i = 0; i < this.batch; i++) {
+      const index = this.order.take()
+      if (index === null) break
+      indices.push(index)
+    }
+    if (indices.length === 0) return
+    const sessionOf = new Map(this.store.messageRows(indices.map((i) => this.hits.rowids[i]!)).map((row) => [row.pk, row.session_pk]))
+    this.loadSessions([...new Set(sessionOf.values())])
+    for (const i of indices) {
+      const sessionPk = sessionOf.get(this.hits.rowids[i]!)
+      if (sessionPk !== undefined) this.queue.push({ score: this.hits.scores[i]!, sessionPk })
+    }
+    this.queue.reverse()
+  }
+
+  done(): boolean {
+    this.fill()
+    return this.queue.length === 0
+  }
+
+  /** The score of the next message, or 0 when none is left. */
+  nextScore(): number {
+    this.fill()
+    return this.queue.length === 0 ? 0 : this.queue[this.queue.length - 1]!.score
+  }
+
+  take(): { score: number; sessionPk: number } {
+    this.fill()
+    return this.queue.pop()!
+  }
+}

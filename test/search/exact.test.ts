@@ -1,0 +1,67 @@
+import { describe, expect, test } from 'bun:test'
+import { deferFullText, rebuildFullText, replaceSession } from '../../src/db'
+import { searchSessions } from '../../src/search'
+import { openTestDb } from '../support/db'
+import { QUERIES, random, randomCorpus, referenceSearch, session } from './support'
+
+// The ranking must equal the documented scoring computed the obvious way, for every kind of query,
+// filter and order, whatever state the index is in (many segments, deletions, a bulk rebuild).
+describe('search equals the exhaustive reference (issue 16)', () => {
+  const seed = Number(process.env.CHASM_SEARCH_SEED ?? Date.now() % 100_000)
+  console.log(`exact.test.ts seed ${seed} (CHASM_SEARCH_SEED to replay)`)
+
+  const check = (sqlite: Parameters<typeof searchSessions>[0], label: string) => {
+    const next = random(seed + 7)
+    for (const q of QUERIES) {
+      for (const sort of ['relevance', 'recent'] as const) {
+        const roll = next()
+        const options = {
+          limit: 1 + Math.floor(next() * 12),
+          sort,
+          ...(roll < 0.25 ? { provider: 'copilot' } : roll < 0.4 ? { workspace: 'nope' } : {}),
+        }
+        const got = searchSessions(sqlite, q, options).map((r) => ({ sessionId: r.sessionId, score: r.score }))
+        expect({ label, q, options, got }).toEqual({ label, q, options, got: referenceSearch(sqlite, q, options) })
+      }
+    }
+  }
+
+  test('on a corpus written session by session (many small segments)', () => {
+    using db = openTestDb()
+    randomCorpus(db.sqlite, seed, 400, 12)
+    check(db.sqlite, 'incremental')
+  })
+
+  test('after re-harvests (deleted and re-inserted rows) and a bulk rebuild', () => {
+    using db = openTestDb()
+    randomCorpus(db.sqlite, seed, 300, 12)
+    const next = random(seed + 1)
+    // Re-harvest a third of the sessions with other text: their old rows are deleted from the index.
+    for (let s = 0; s < 300; s += 3) {
+      replaceSession(db.sqlite, session(`s${s}`, 'codex', next() < 0.5 ? 'error widget' : null, ['widget error fix', 'the return'], 1_700_000_500_000 + s))
+    }
+    check(db.sqlite, 're-harvested')
+    deferFullText(db.sqlite)
+    randomCorpus(db.sqlite, seed + 2, 100, 8)
+    rebuildFullText(db.sqlite)
+    check(db.sqlite, 'rebuilt')
+  })
+
+  test('with more hits than are looked up one by one (lengths read from the end tokens)', () => {
+    using db = openTestDb()
+    const next = random(seed + 3)
+    for (let s = 0; s < 250; s++) {
+      const texts = Array.from({ length: 12 }, () => `error ${next() < 0.5 ? 'the' : 'return'} ${'token '.repeat(Math.floor(next() * 6))}`)
+      replaceSession(db.sqlite, session(`d${s}`, s % 2 ? 'copilot' : 'codex', next() < 0.3 ? 'error' : 'other', texts, 1_700_000_000_000 + Math.floor(next() * 1e9)))
+    }
+    for (const q of ['error', 'error the', 'token', '"error the"', 'tok*']) {
+      for (const sort of ['relevance', 'recent'] as const) {
+        for (const provider of [undefined, 'copilot']) {
+          const options = { limit: 10, sort, provider }
+          const got = searchSessions(db.sqlite, q, options).map((r) => ({ sessionId: r.sessionId, score: r.score }))
+          expect({ q, options, got }).toEqual({ q, options, got: referenceSearch(db.sqlite, q, options) })
+        }
+      }
+    }
+  })
+})
