@@ -32,6 +32,8 @@ export interface SearchOptions {
   workspace?: string
   provider?: string
   sort?: SearchSort
+  /** Index bytes the search may read before refusing the query as too broad (default `READ_BUDGET_BYTES`). */
+  readBudget?: number
 }
 
 /**
@@ -48,9 +50,9 @@ const WORD_BREAKS = new RegExp(WORD_BREAK, 'g')
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 
-/** The indexed text only adds word breaks to the original, so removing them gives back its characters. */
-const markSnippet = (raw: string) =>
-  escapeHtml(raw.replace(WORD_BREAKS, '')).replaceAll(OPEN, '<mark>').replaceAll(CLOSE, '</mark>')
+/** A split text only adds word breaks to the original, so removing them gives back its characters. */
+const markSnippet = ({ snippet, split }: { snippet: string; split: boolean }) =>
+  escapeHtml(split ? snippet.replace(WORD_BREAKS, '') : snippet).replaceAll(OPEN, '<mark>').replaceAll(CLOSE, '</mark>')
 
 // Tokenizing depends only on the text (the tokenizer is fixed), so it is cached across searches.
 const tokenCache = new Map<string, string[]>()
@@ -77,9 +79,9 @@ function access(store: SearchStore, index: 'messages' | 'titles'): IndexAccess {
 }
 
 /** Every message and title hit with its score: read from the index, or from FTS5 when the reader cannot. */
-function allHits(store: SearchStore, query: FtsQuery): { messages: ScoredHits; titles: ScoredHits } {
+function allHits(store: SearchStore, query: FtsQuery, budget: number): { messages: ScoredHits; titles: ScoredHits } {
   const phrases = tokenize(store, query)
-  const cost = { bytes: 0, limit: READ_BUDGET_BYTES }
+  const cost = { bytes: 0, limit: budget }
   try {
     return { messages: scoreHits(access(store, 'messages'), phrases, cost), titles: scoreHits(access(store, 'titles'), phrases, cost) }
   } catch (error) {
@@ -110,7 +112,7 @@ function toResults(store: SearchStore, ranked: RankedSession[], expression: stri
     matches: matches.map(({ pk }) => ({
       messageId: rows.get(pk)!.message_id,
       role: rows.get(pk)!.role as SearchResult['matches'][number]['role'],
-      snippet: markSnippet(snippets.get(pk) ?? ''),
+      snippet: markSnippet(snippets.get(pk) ?? { snippet: '', split: false }),
     })),
   }))
 }
@@ -126,7 +128,7 @@ export function searchSessions(sqlite: Database, q: string, options: SearchOptio
   if (!query) return []
   const store = searchStore(sqlite)
   return store.snapshot(() => {
-    const { messages, titles } = allHits(store, query)
+    const { messages, titles } = allHits(store, query, options.readBudget ?? READ_BUDGET_BYTES)
     const filter = { workspace: options.workspace, provider: options.provider }
     const ranked = rankSessions(store, { messages, titles, limit: options.limit, filter, sort: options.sort ?? 'relevance' })
     return toResults(store, ranked, query.expression)

@@ -108,8 +108,10 @@ function prepare(sqlite: Database) {
     scratchSnippets: sqlite.prepare<{ rowid: number; snippet: string }, [string, string, string]>(
       `SELECT rowid, snippet(search_scratch, 0, ?, ?, '…', 24) AS snippet FROM temp.search_scratch WHERE search_scratch MATCH ?`,
     ),
-    indexedTexts: sqlite.prepare<{ pk: number; text: string }, [string]>(
-      'SELECT pk, coalesce(search_text, content) AS text FROM messages WHERE pk IN (SELECT value FROM json_each(?))',
+    // `split`: the indexed text is the content with word breaks added (src/db/search-text.ts).
+    indexedTexts: sqlite.prepare<{ pk: number; text: string; split: number }, [string]>(
+      `SELECT pk, coalesce(search_text, content) AS text, search_text IS NOT NULL AND search_text <> content AS split
+       FROM messages WHERE pk IN (SELECT value FROM json_each(?))`,
     ),
     messageRows: sqlite.prepare<{ pk: number; session_pk: number; message_id: string; role: string; timestamp: number | null }, [string]>(
       'SELECT pk, session_pk, message_id, role, timestamp FROM messages WHERE pk IN (SELECT value FROM json_each(?))',
@@ -194,11 +196,20 @@ export function searchStore(sqlite: Database) {
       for (const row of s.scratchTokens.all()) tokens[row.doc - 1]!.push(row.term)
       return tokens
     },
-    /** FTS5 snippets of the given messages for `expression`, hits between `open` and `close`. */
-    snippets(pks: number[], expression: string, open: string, close: string): Map<number, string> {
+    /**
+     * FTS5 snippets of the given messages for `expression`, hits between `open` and `close`, made on
+     * a scratch index of just those texts. `split` marks texts indexed with word breaks added.
+     */
+    snippets(pks: number[], expression: string, open: string, close: string): Map<number, { snippet: string; split: boolean }> {
       s.clearScratch.run()
-      for (const { pk, text } of s.indexedTexts.all(json(pks))) s.addScratch.run(pk, text)
-      const snippets = new Map(s.scratchSnippets.all(open, close, expression).map((row) => [row.rowid, row.snippet]))
+      const split = new Set<number>()
+      for (const row of s.indexedTexts.all(json(pks))) {
+        s.addScratch.run(row.pk, row.text)
+        if (row.split) split.add(row.pk)
+      }
+      const snippets = new Map(
+        s.scratchSnippets.all(open, close, expression).map((row) => [row.rowid, { snippet: row.snippet, split: split.has(row.rowid) }]),
+      )
       s.clearScratch.run()
       return snippets
     },
