@@ -39,7 +39,8 @@ const codePoint = (c: number) => (c > 0xffff ? `\\u{${c.toString(16)}}` : `\\u${
 const CLASS = RANGES.map(([from, to]) => `${codePoint(from)}-${codePoint(to)}`).join('')
 const UNSPACED = new RegExp(`[${CLASS}]`, 'u')
 const WORD_RUN = /[\p{L}\p{M}\p{N}]+/gu
-const segmenter = new Intl.Segmenter('und', { granularity: 'word' })
+// Created on first use: loading ICU's word-break data takes ~100 ms, which startup need not pay.
+let segmenter: Intl.Segmenter | null = null
 
 /** True when the text has a character of a script written without spaces. */
 export const hasUnspacedScript = (text: string): boolean => UNSPACED.test(text)
@@ -57,6 +58,7 @@ export function searchTextFor(text: string | null): string | null {
 }
 
 function splitWords(run: string): string {
+  segmenter ??= new Intl.Segmenter('und', { granularity: 'word' })
   let out = ''
   for (const { segment } of segmenter.segment(run)) out += out === '' ? segment : WORD_BREAK + segment
   return out

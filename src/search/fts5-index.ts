@@ -180,13 +180,20 @@ class PostingsBuilder {
     if (this.starts) this.starts[this.length] = this.offsetCount
   }
 
+  /** Makes room for `more` rows (an estimate from the bytes about to be decoded). */
+  reserve(more: number): void {
+    if (this.rowids.length < this.length + more) this.resize(this.length + more)
+  }
+
   offset(value: number): void {
-    if (this.offsetCount === this.offsets!.length) {
-      const offsets = new Int32Array(this.offsetCount * 2)
-      offsets.set(this.offsets!)
-      this.offsets = offsets
-    }
+    if (this.offsetCount === this.offsets!.length) this.growOffsets()
     this.offsets![this.offsetCount++] = value
+  }
+
+  growOffsets(): void {
+    const offsets = new Int32Array(this.offsetCount * 2)
+    offsets.set(this.offsets!)
+    this.offsets = offsets
   }
 
   /** Records the offsets decoded since the last `add` as belonging to the row being added next. */
@@ -198,8 +205,11 @@ class PostingsBuilder {
     this.starts![this.length] = this.offsetCount
   }
 
-  private grow(): void {
-    const capacity = this.rowids.length * 2
+  grow(): void {
+    this.resize(this.rowids.length * 2)
+  }
+
+  private resize(capacity: number): void {
     const rowids = new Float64Array(capacity)
     rowids.set(this.rowids)
     this.rowids = rowids
@@ -246,7 +256,10 @@ function readDoclist(pages: Page[], index: number, pos: number, end: number, out
   let rowid = varint(block)
   let wholeRowidNext = false
   for (;;) {
-    const size = varint(block)
+    // Sizes and row id deltas are mostly one byte: read those inline.
+    let size = block[at]!
+    if (size < 0x80) at++
+    else size = varint(block)
     let remaining = size >>> 1
     let count = 0
     let offset = 0
@@ -258,8 +271,17 @@ function readDoclist(pages: Page[], index: number, pos: number, end: number, out
         for (; at < stop; at++) if (block[at]! < 0x80) count += 1
       } else {
         while (at < stop) {
-          offset += varint(block) - 2
-          if (detail === 'offsets') out.offset(offset)
+          const b = block[at]!
+          if (b < 0x80) {
+            at++
+            offset += b - 2
+          } else {
+            offset += varint(block) - 2
+          }
+          if (detail === 'offsets') {
+            if (out.offsetCount === out.offsets!.length) out.growOffsets()
+            out.offsets![out.offsetCount++] = offset
+          }
           count += 1
         }
         if (at !== stop) throw new UnreadableIndex('position split inside a varint')
@@ -275,14 +297,24 @@ function readDoclist(pages: Page[], index: number, pos: number, end: number, out
       }
     }
     if (detail === 'offsets') out.endRow(rowid, count)
-    else out.add(rowid, detail === 'end' && count > 0 ? offset + 1 : count)
+    else {
+      if (out.length === out.rowids.length) out.grow()
+      out.rowids[out.length] = rowid
+      out.counts[out.length++] = detail === 'end' && count > 0 ? offset + 1 : count
+    }
     if (at < limit) {
       if (wholeRowidNext) {
         if (at !== page.firstRowid) throw new UnreadableIndex('row id not where the page header says')
         rowid = varint(block)
         wholeRowidNext = false
       } else {
-        rowid += varint(block)
+        const delta = block[at]!
+        if (delta < 0x80) {
+          at++
+          rowid += delta
+        } else {
+          rowid += varint(block)
+        }
       }
       continue
     }
@@ -307,12 +339,14 @@ function readDoclist(pages: Page[], index: number, pos: number, end: number, out
 
 /**
  * Calls `take` for every term of a segment from `from` on (keys compared bytewise) until `past`
- * says a term is beyond the range; `take` decides whether to decode its doclist.
+ * says a term is beyond the range; `take` decides whether to decode its doclist. `single`: one
+ * term is read, so its output can be sized from the pages up front.
  */
 function scanSegment(
   source: IndexSource,
   segment: Segment,
   cost: ReadCost,
+  single: boolean,
   from: Uint8Array,
   endKey: Uint8Array | null,
   past: (term: Uint8Array, length: number) => boolean,
@@ -326,8 +360,10 @@ function scanSegment(
   if (cost.bytes + (last - first + 1) * PAGE_BYTES > cost.limit) throw new TooMuchToRead()
   const rows = source.blocks(leafId(segment.segid, first), leafId(segment.segid, last))
   let bytes = 0
+  const bytesBefore: number[] = []
   const pages = rows.map((row, i) => {
     if (row.id !== leafId(segment.segid, first + i)) throw new UnreadableIndex('missing leaf')
+    bytesBefore.push(bytes)
     bytes += row.block.length
     return toPage(row.block)
   })
@@ -352,58 +388,139 @@ function scanSegment(
       if (compare(term, termLength, from) < 0) continue
       if (past(term, termLength)) return bytes
       const isLast = t === page.termOffsets.length - 1
-      take(term, termLength, (out) => readDoclist(pages, index, doclistStart, isLast ? page.size : page.termOffsets[t + 1]!, out))
+      take(term, termLength, (out) => {
+        // One term's doclist over the following pages holds at most a row per 2 of their bytes.
+        if (single && isLast) out.reserve((bytes - bytesBefore[index]!) >>> 1)
+        readDoclist(pages, index, doclistStart, isLast ? page.size : page.termOffsets[t + 1]!, out)
+      })
     }
   }
   return bytes
 }
 
 /** Entries of newer segments replace those of older ones row by row; rows left with count 0 were deleted. */
+/**
+ * Merges one term's postings from every segment (newest first): for a row in several segments the
+ * newest entry wins, and rows whose winning entry is a deletion (count 0) are dropped. Segments
+ * mostly hold disjoint row ranges, so runs are copied whole between the other segments' heads.
+ */
 function mergeSegments(perSegment: Postings[]): Postings {
-  let merged = perSegment[perSegment.length - 1]!
-  for (let i = perSegment.length - 2; i >= 0; i--) merged = override(merged, perSegment[i]!)
-  return dropDeleted(merged)
+  const lists = perSegment.filter((list) => list.length > 0)
+  if (lists.length === 0) return EMPTY
+  const concatenated = concatenate(lists)
+  if (concatenated) return concatenated
+  const withOffsets = lists.some((list) => list.starts !== undefined)
+  let total = 0
+  let totalOffsets = 0
+  for (const list of lists) {
+    total += list.length
+    if (list.starts) totalOffsets += list.starts[list.length]!
+  }
+  const rowids = new Float64Array(total)
+  const counts = new Uint32Array(total)
+  const starts = withOffsets ? new Uint32Array(total + 1) : null
+  const offsets = withOffsets ? new Int32Array(totalOffsets) : null
+  const cursor = new Array<number>(lists.length).fill(0)
+  let n = 0
+  let o = 0
+  const copy = (list: Postings, from: number, to: number) => {
+    const fromRowids = list.rowids
+    const fromCounts = list.counts
+    if (!starts) {
+      // Deleted rows (count 0) are overwritten by the next row: n only moves past live ones.
+      for (let i = from; i < to; i++) {
+        const count = fromCounts[i]!
+        rowids[n] = fromRowids[i]!
+        counts[n] = count
+        n += count === 0 ? 0 : 1
+      }
+      return
+    }
+    const fromStarts = list.starts!
+    const fromOffsets = list.offsets!
+    for (let i = from; i < to; i++) {
+      if (fromCounts[i] === 0) continue
+      rowids[n] = fromRowids[i]!
+      counts[n] = fromCounts[i]!
+      for (let k = fromStarts[i]!; k < fromStarts[i + 1]!; k++) offsets![o++] = fromOffsets[k]!
+      starts[n + 1] = o
+      n++
+    }
+  }
+  for (;;) {
+    // The list with the lowest head row (the newest on equal rows), and the next lowest head among the others.
+    let first = -1
+    let next = Infinity
+    for (let l = 0; l < lists.length; l++) {
+      if (cursor[l]! >= lists[l]!.length) continue
+      const head = lists[l]!.rowids[cursor[l]!]!
+      if (first === -1 || head < lists[first]!.rowids[cursor[first]!]!) {
+        if (first !== -1) next = Math.min(next, lists[first]!.rowids[cursor[first]!]!)
+        first = l
+      } else {
+        next = Math.min(next, head)
+      }
+    }
+    if (first === -1) break
+    const list = lists[first]!
+    const head = list.rowids[cursor[first]!]!
+    if (head === next) {
+      // The same row in older segments: their entries are superseded.
+      copy(list, cursor[first]!, cursor[first]! + 1)
+      cursor[first]! += 1
+      for (let l = 0; l < lists.length; l++) {
+        if (l !== first && cursor[l]! < lists[l]!.length && lists[l]!.rowids[cursor[l]!] === head) cursor[l]! += 1
+      }
+      continue
+    }
+    const end = next === Infinity ? list.length : lowerBound(list.rowids, list.length, cursor[first]!, next)
+    copy(list, cursor[first]!, end)
+    cursor[first] = end
+  }
+  const merged: Postings = { rowids, counts, length: n }
+  if (starts) {
+    merged.starts = starts
+    merged.offsets = offsets!
+  }
+  return merged
 }
 
-const detailOf = (postings: Postings): Detail => (postings.starts ? 'offsets' : 'count')
-
-function override(older: Postings, newer: Postings): Postings {
-  const out = new PostingsBuilder(detailOf(older))
-  let i = 0
-  let j = 0
-  const copy = (from: Postings, k: number) => {
-    if (from.starts) {
-      for (let o = from.starts[k]!; o < from.starts[k + 1]!; o++) out.offset(from.offsets![o]!)
-      out.endRow(from.rowids[k]!, from.counts[k]!)
-    } else {
-      out.add(from.rowids[k]!, from.counts[k]!)
-    }
+/**
+ * The common case, in one copy per segment: segments holding disjoint row ranges (older segments
+ * lower rows, as a rebuild and new writes leave them) and no deleted rows. Null otherwise.
+ */
+function concatenate(lists: Postings[]): Postings | null {
+  if (lists.some((list) => list.starts !== undefined)) return null
+  let total = 0
+  for (let l = lists.length - 1; l >= 0; l--) {
+    const list = lists[l]!
+    if (l < lists.length - 1 && list.rowids[0]! <= lists[l + 1]!.rowids[lists[l + 1]!.length - 1]!) return null
+    if (list.counts.subarray(0, list.length).includes(0)) return null
+    total += list.length
   }
-  while (i < older.length || j < newer.length) {
-    if (j >= newer.length || (i < older.length && older.rowids[i]! < newer.rowids[j]!)) copy(older, i++)
-    else {
-      if (i < older.length && older.rowids[i] === newer.rowids[j]) i++
-      copy(newer, j++)
-    }
+  if (lists.length === 1) return lists[0]!
+  const rowids = new Float64Array(total)
+  const counts = new Uint32Array(total)
+  let n = 0
+  for (let l = lists.length - 1; l >= 0; l--) {
+    const list = lists[l]!
+    rowids.set(list.rowids.subarray(0, list.length), n)
+    counts.set(list.counts.subarray(0, list.length), n)
+    n += list.length
   }
-  return out.build()
+  return { rowids, counts, length: total }
 }
 
-function dropDeleted(postings: Postings): Postings {
-  let deleted = 0
-  for (let i = 0; i < postings.length; i++) if (postings.counts[i] === 0) deleted++
-  if (deleted === 0) return postings
-  const out = new PostingsBuilder(detailOf(postings))
-  for (let i = 0; i < postings.length; i++) {
-    if (postings.counts[i] === 0) continue
-    if (postings.starts) {
-      for (let o = postings.starts[i]!; o < postings.starts[i + 1]!; o++) out.offset(postings.offsets![o]!)
-      out.endRow(postings.rowids[i]!, postings.counts[i]!)
-    } else {
-      out.add(postings.rowids[i]!, postings.counts[i]!)
-    }
+/** The first index in [from, length) whose row id is ≥ `rowid`. */
+function lowerBound(rowids: Float64Array, length: number, from: number, rowid: number): number {
+  let lo = from
+  let hi = length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (rowids[mid]! < rowid) lo = mid + 1
+    else hi = mid
   }
-  return out.build()
+  return lo
 }
 
 const EMPTY: Postings = { rowids: new Float64Array(0), counts: new Uint32Array(0), length: 0 }
@@ -431,6 +548,7 @@ export function readToken(source: IndexSource, segments: Segment[], key: Uint8Ar
       source,
       segment,
       cost,
+      true,
       key,
       after,
       (term, length) => compare(term, length, key) > 0,
@@ -451,6 +569,7 @@ export function readPrefix(source: IndexSource, segments: Segment[], prefix: Uin
       source,
       segment,
       cost,
+      false,
       prefix,
       end,
       (term, length) => !startsWith(term, length, prefix),

@@ -11,8 +11,8 @@ export interface TokenPhrase {
 /** Where an index comes from, and how to get the lengths of a few of its rows without reading them all. */
 export interface IndexAccess {
   source: IndexSource
-  /** The structure record (changes on every write to the index), to know when cached lengths are stale. */
-  structure(): Uint8Array | null
+  /** A stamp of the database's content (equal stamps, unchanged index): what was read before stays valid. */
+  version(): string
   /** Exact lengths in tokens of the given rows (FTS5's `%_docsize`). */
   lengths(rowids: ArrayLike<number>): Map<number, number>
 }
@@ -32,89 +32,136 @@ const DOCSIZE_LOOKUPS = 2_000
 const END_KEY = termKey(END_TOKEN)
 
 interface LengthTable {
-  structure: Uint8Array
   rowids: Float64Array
   lengths: Uint32Array
   length: number
+  /** Lengths indexed by row id (when row ids are dense enough): no search per hit. */
+  byRowid: Uint32Array | null
 }
-const lengthTables = new WeakMap<IndexSource, LengthTable>()
 
-const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((byte, i) => byte === b[i])
+/** What one connection keeps of an index between searches while the database does not change. */
+interface IndexCache {
+  version: string
+  lengths: LengthTable | null
+  /** Postings of recent phrases, least recently used first. */
+  phrases: Map<string, Postings>
+  bytes: number
+}
+const caches = new WeakMap<IndexSource, IndexCache>()
+/** Bytes of phrase postings kept per index and connection (12 bytes a row). */
+const PHRASE_CACHE_BYTES = 48 * 1024 * 1024
+
+function cacheOf(access: IndexAccess): IndexCache {
+  const version = access.version()
+  let cache = caches.get(access.source)
+  if (!cache || cache.version !== version) caches.set(access.source, (cache = { version, lengths: null, phrases: new Map(), bytes: 0 }))
+  return cache
+}
 
 /**
  * Every row's length in tokens: the position of its end token (the last token of every indexed text)
- * plus one. Read once per index state and kept until the index changes.
+ * plus one. Read once per database state and kept until something changes.
  */
-function lengthTable(access: IndexAccess, segments: Segment[], cost: ReadCost): LengthTable {
-  const structure = access.structure() ?? new Uint8Array(0)
-  const cached = lengthTables.get(access.source)
-  if (cached && sameBytes(cached.structure, structure)) return cached
+function lengthTable(access: IndexAccess, cache: IndexCache, segments: Segment[], cost: ReadCost): LengthTable {
+  if (cache.lengths) return cache.lengths
   const ends = readToken(access.source, segments, END_KEY, 'end', cost)
-  const table = { structure, rowids: ends.rowids, lengths: ends.counts, length: ends.length }
-  lengthTables.set(access.source, table)
-  return table
+  const last = ends.length > 0 ? ends.rowids[ends.length - 1]! : 0
+  let byRowid: Uint32Array | null = null
+  if (last <= ends.length * 4 + 1024) {
+    byRowid = new Uint32Array(last + 1)
+    for (let i = 0; i < ends.length; i++) byRowid[ends.rowids[i]!] = ends.counts[i]!
+  }
+  return (cache.lengths = { rowids: ends.rowids, lengths: ends.counts, length: ends.length, byRowid })
 }
 
 /** Lengths of `rowids` (ascending). */
-function lengthsOf(access: IndexAccess, segments: Segment[], rowids: Float64Array, n: number, cost: ReadCost): Float64Array {
+function lengthsOf(access: IndexAccess, cache: IndexCache, segments: Segment[], rowids: Float64Array, n: number, cost: ReadCost): Float64Array {
   const out = new Float64Array(n)
   if (n <= DOCSIZE_LOOKUPS) {
     const found = access.lengths(rowids.subarray(0, n))
     for (let i = 0; i < n; i++) out[i] = found.get(rowids[i]!) ?? 0
     return out
   }
-  const table = lengthTable(access, segments, cost)
+  const table = lengthTable(access, cache, segments, cost)
+  if (table.byRowid) {
+    const byRowid = table.byRowid
+    for (let i = 0; i < n; i++) out[i] = byRowid[rowids[i]!] ?? 0
+    return out
+  }
+  const tableRowids = table.rowids
+  const tableLengths = table.lengths
+  const end = table.length
   let j = 0
   for (let i = 0; i < n; i++) {
     const rowid = rowids[i]!
-    while (j < table.length && table.rowids[j]! < rowid) j++
-    out[i] = j < table.length && table.rowids[j] === rowid ? table.lengths[j]! : 0
+    while (j < end && tableRowids[j]! < rowid) j++
+    out[i] = j < end && tableRowids[j] === rowid ? tableLengths[j]! : 0
   }
   return out
 }
 
 /** Rows where the tokens of a multi-token phrase stand next to each other, and how many times. */
 function phraseMatches(parts: Postings[]): Postings {
-  const rowids: number[] = []
-  const counts: number[] = []
-  const cursor = new Array<number>(parts.length).fill(0)
+  // Rows holding every token, then per row the start offsets o with token p at o + p for every p.
+  const rows = intersect(parts)
+  const rowids = new Float64Array(rows.length)
+  const counts = new Uint32Array(rows.length)
+  const next = new Int32Array(parts.length)
+  const end = new Int32Array(parts.length)
+  let n = 0
   const first = parts[0]!
-  outer: for (let r = 0; r < first.length; r++) {
-    const rowid = first.rowids[r]!
-    const at: number[] = [r]
-    for (let p = 1; p < parts.length; p++) {
-      const part = parts[p]!
-      let c = cursor[p]!
-      while (c < part.length && part.rowids[c]! < rowid) c++
-      cursor[p] = c
-      if (c >= part.length) break outer
-      if (part.rowids[c] !== rowid) continue outer
-      at.push(c)
+  const firstOffsets = first.offsets!
+  for (let r = 0; r < rows.length; r++) {
+    for (let p = 0; p < parts.length; p++) {
+      const row = rows.at[p]![r]!
+      next[p] = parts[p]!.starts![row]!
+      end[p] = parts[p]!.starts![row + 1]!
     }
-    // Count start offsets o where part p has offset o + p, for every part.
     let count = 0
-    const next = at.map((row, p) => parts[p]!.starts![row]!)
-    const end = at.map((row, p) => parts[p]!.starts![row + 1]!)
     for (let o = next[0]!; o < end[0]!; o++) {
-      const start = first.offsets![o]!
+      const start = firstOffsets[o]!
       let all = true
       for (let p = 1; p < parts.length && all; p++) {
         const offsets = parts[p]!.offsets!
-        while (next[p]! < end[p]! && offsets[next[p]!]! < start + p) next[p]!++
-        all = next[p]! < end[p]! && offsets[next[p]!] === start + p
+        let i = next[p]!
+        while (i < end[p]! && offsets[i]! < start + p) i++
+        next[p] = i
+        all = i < end[p]! && offsets[i] === start + p
       }
       if (all) count++
     }
     if (count > 0) {
-      rowids.push(rowid)
-      counts.push(count)
+      rowids[n] = rows.rowids[r]!
+      counts[n++] = count
     }
   }
-  return { rowids: Float64Array.from(rowids), counts: Uint32Array.from(counts), length: rowids.length }
+  return { rowids, counts, length: n }
 }
 
-/** The rows of one phrase and its frequency in each. */
-function readPhrase(source: IndexSource, segments: Segment[], phrase: TokenPhrase, cost: ReadCost): Postings {
+/** The rows of one phrase and its frequency in each, from the cache or the index. */
+function readPhrase(source: IndexSource, cache: IndexCache, segments: Segment[], phrase: TokenPhrase, cost: ReadCost): Postings {
+  const key = `${phrase.prefix ? '*' : ' '}${phrase.tokens.join(' ')}`
+  const cached = cache.phrases.get(key)
+  if (cached) {
+    cache.phrases.delete(key)
+    cache.phrases.set(key, cached)
+    return cached
+  }
+  const postings = decodePhrase(source, segments, phrase, cost)
+  const bytes = postings.length * 12
+  if (bytes <= PHRASE_CACHE_BYTES) {
+    for (const [old, list] of cache.phrases) {
+      if (cache.bytes + bytes <= PHRASE_CACHE_BYTES) break
+      cache.phrases.delete(old)
+      cache.bytes -= list.length * 12
+    }
+    cache.phrases.set(key, { rowids: postings.rowids, counts: postings.counts, length: postings.length })
+    cache.bytes += bytes
+  }
+  return postings
+}
+
+function decodePhrase(source: IndexSource, segments: Segment[], phrase: TokenPhrase, cost: ReadCost): Postings {
   const detail = phrase.tokens.length > 1 ? 'offsets' : 'count'
   const parts = phrase.tokens.map((token, i) => {
     const key = termKey(token)
@@ -145,26 +192,67 @@ export function seek(rowids: Float64Array, length: number, from: number, rowid: 
 
 /** Rows present in every list (ascending), and for each list the index of each such row in it. */
 function intersect(lists: Postings[]): { rowids: Float64Array; at: Uint32Array[]; length: number } {
+  // The shortest list drives; the others are walked forward (galloping when far behind).
   const order = lists.map((_, i) => i).sort((a, b) => lists[a]!.length - lists[b]!.length)
-  const smallest = lists[order[0]!]!
-  const rowids = new Float64Array(smallest.length)
-  const at = lists.map(() => new Uint32Array(smallest.length))
-  const cursor = new Array<number>(lists.length).fill(0)
-  let n = 0
-  outer: for (let r = 0; r < smallest.length; r++) {
-    const rowid = smallest.rowids[r]!
-    for (const l of order) {
-      const list = lists[l]!
-      const c = seek(list.rowids, list.length, cursor[l]!, rowid)
-      cursor[l] = c
-      if (c >= list.length) break outer
-      if (list.rowids[c] !== rowid) continue outer
-    }
-    rowids[n] = rowid
-    for (let l = 0; l < lists.length; l++) at[l]![n] = cursor[l]!
-    n++
+  let rows = identity(lists[order[0]!]!)
+  const at = new Array<Uint32Array>(lists.length)
+  at[order[0]!] = rows.at
+  for (let k = 1; k < order.length; k++) {
+    const next = intersectTwo(rows.rowids, rows.length, lists[order[k]!]!)
+    for (let j = 0; j < k; j++) at[order[j]!] = pick(at[order[j]!]!, next.left, next.length)
+    at[order[k]!] = next.right
+    rows = { rowids: next.rowids, at: next.left, length: next.length }
   }
-  return { rowids, at, length: n }
+  return { rowids: rows.rowids, at, length: rows.length }
+}
+
+const identity = (list: Postings) => {
+  const at = new Uint32Array(list.length)
+  for (let i = 0; i < list.length; i++) at[i] = i
+  return { rowids: list.rowids, at, length: list.length }
+}
+
+const pick = (values: Uint32Array, indices: Uint32Array, n: number) => {
+  const out = new Uint32Array(n)
+  for (let i = 0; i < n; i++) out[i] = values[indices[i]!]!
+  return out
+}
+
+/** Rows in both a sorted row list and a list, with the index of each in either. */
+function intersectTwo(rowids: Float64Array, length: number, list: Postings) {
+  const out = new Float64Array(Math.min(length, list.length))
+  const left = new Uint32Array(out.length)
+  const right = new Uint32Array(out.length)
+  const other = list.rowids
+  const otherLength = list.length
+  let n = 0
+  let j = 0
+  for (let i = 0; i < length && j < otherLength; i++) {
+    const rowid = rowids[i]!
+    if (other[j]! < rowid) j = seek(other, otherLength, j, rowid)
+    if (j < otherLength && other[j] === rowid) {
+      out[n] = rowid
+      left[n] = i
+      right[n++] = j
+    }
+  }
+  return { rowids: out, left, right, length: n }
+}
+
+/** Adds one phrase's term of the bm25() sum to every hit's score. */
+function addScores(scores: Float64Array, counts: Uint32Array, at: Uint32Array | null, norms: Float64Array, weight: number, n: number): void {
+  const k1 = K1 + 1
+  if (at) {
+    for (let i = 0; i < n; i++) {
+      const frequency = counts[at[i]!]!
+      scores[i]! += weight * ((frequency * k1) / (frequency + norms[i]!))
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const frequency = counts[i]!
+      scores[i]! += weight * ((frequency * k1) / (frequency + norms[i]!))
+    }
+  }
 }
 
 /**
@@ -174,22 +262,18 @@ function intersect(lists: Postings[]): { rowids: Float64Array; at: Uint32Array[]
 export function scoreHits(access: IndexAccess, phrases: TokenPhrase[], cost: ReadCost): ScoredHits {
   const live = phrases.filter((phrase) => phrase.tokens.length > 0)
   if (live.length === 0) return { rowids: new Float64Array(0), scores: new Float64Array(0), length: 0 }
+  const cache = cacheOf(access)
   const segments = readSegments(access.source)
   const totals = readTotals(access.source)
-  const lists = live.map((phrase) => readPhrase(access.source, segments, phrase, cost))
+  const lists = live.map((phrase) => readPhrase(access.source, cache, segments, phrase, cost))
   const idfs = lists.map((list) => idf(totals.rows, list.length))
-  const hits = intersect(lists)
-  const lengths = lengthsOf(access, segments, hits.rowids, hits.length, cost)
+  // One phrase: its rows are the hits, each its own frequency (no intersection to look through).
+  const hits = lists.length === 1 ? { rowids: lists[0]!.rowids, at: [null], length: lists[0]!.length } : intersect(lists)
+  // Each hit's length normalisation, then phrase by phrase (in query order, as bm25() adds them up).
+  const norms = lengthsOf(access, cache, segments, hits.rowids, hits.length, cost)
   const average = totals.tokens / totals.rows
+  for (let i = 0; i < hits.length; i++) norms[i] = K1 * (1 - B + (B * norms[i]!) / average)
   const scores = new Float64Array(hits.length)
-  for (let i = 0; i < hits.length; i++) {
-    const norm = K1 * (1 - B + (B * lengths[i]!) / average)
-    let score = 0
-    for (let p = 0; p < lists.length; p++) {
-      const frequency = lists[p]!.counts[hits.at[p]![i]!]!
-      score += idfs[p]! * ((frequency * (K1 + 1)) / (frequency + norm))
-    }
-    scores[i] = score
-  }
+  for (let p = 0; p < lists.length; p++) addScores(scores, lists[p]!.counts, hits.at[p] ?? null, norms, idfs[p]!, hits.length)
   return { rowids: hits.rowids, scores, length: hits.length }
 }

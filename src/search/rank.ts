@@ -27,6 +27,8 @@ const DIRECT_RECENCY_HITS = 20_000
 /** …unless the walk visits this many sessions without filling the page (hits concentrated in few sessions). */
 const WALK_LIMIT = 5_000
 const BATCH = 256
+/** Hits sorted up front; a walk past them continues from a heap. */
+const FIRST_SORTED = 256
 
 /** Relevance order: score, then newer update, then session id — deterministic, whatever the row order. */
 export function byRelevance(a: RankedSession, b: RankedSession): number {
@@ -63,23 +65,34 @@ function restrict(hits: ScoredHits, allowed: Float64Array): ScoredHits {
 }
 
 /**
- * Hit indices in descending score order (equal scores by position), produced in growing batches:
- * the next batch is the top of the rest, found by selection, so a walk that stops early sorts little.
+ * Hit indices in descending score order (equal scores by position). The first few come from one
+ * selection pass and a small sort; a walk that needs more (ties, filters) gets the rest from a heap.
  */
 class Descending {
   private order: number[] = []
   private position = 0
-  private size = 0
+  private chosen: Uint8Array | null = null
+  private heap: Int32Array | null = null
+  private heapSize = 0
+
   constructor(private hits: ScoredHits) {}
 
   peek(): number | null {
-    if (this.position === this.order.length && !this.grow()) return null
-    return this.order[this.position]!
+    if (this.chosen === null) {
+      this.order = topIndices(this.hits.scores, this.hits.length, FIRST_SORTED)
+      this.chosen = new Uint8Array(this.hits.length)
+      for (const i of this.order) this.chosen[i] = 1
+    }
+    if (this.position < this.order.length) return this.order[this.position]!
+    if (this.heap === null) this.buildHeap()
+    return this.heapSize > 0 ? this.heap![0]! : null
   }
 
   take(): number | null {
     const index = this.peek()
-    if (index !== null) this.position++
+    if (index === null) return null
+    if (this.position < this.order.length) this.position++
+    else this.pop()
     return index
   }
 
@@ -89,53 +102,85 @@ class Descending {
     return index === null ? 0 : this.hits.scores[index]!
   }
 
-  private grow(): boolean {
-    if (this.size >= this.hits.length) return false
-    this.size = Math.min(this.hits.length, Math.max(64, this.size * 4))
-    this.order = topIndices(this.hits.scores, this.hits.length, this.size)
-    return this.position < this.order.length
+  private before(a: number, b: number): boolean {
+    const sa = this.hits.scores[a]!
+    const sb = this.hits.scores[b]!
+    return sa > sb || (sa === sb && a < b)
   }
-}
 
-/** Indices of the `count` highest scores, highest first, ties by index: a selection pass, then a sort of those only. */
-export function topIndices(scores: Float64Array, length: number, count: number): number[] {
-  let chosen: number[]
-  if (count >= length) {
-    chosen = Array.from({ length }, (_, i) => i)
-  } else {
-    const threshold = kthLargest(scores.slice(0, length), count)
-    chosen = []
-    for (let i = 0; i < length; i++) if (scores[i]! > threshold) chosen.push(i)
-    for (let i = 0; i < length && chosen.length < count; i++) if (scores[i] === threshold) chosen.push(i)
+  private buildHeap(): void {
+    const heap = new Int32Array(this.hits.length - this.order.length)
+    let n = 0
+    for (let i = 0; i < this.hits.length; i++) if (this.chosen![i] === 0) heap[n++] = i
+    this.heap = heap
+    this.heapSize = n
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i)
   }
-  return chosen.sort((a, b) => scores[b]! - scores[a]! || a - b)
-}
 
-/** The k-th largest value (1-based) of `values`, which it reorders (Hoare's selection). */
-function kthLargest(values: Float64Array, k: number): number {
-  let lo = 0
-  let hi = values.length - 1
-  const target = k - 1
-  while (lo < hi) {
-    const pivot = values[(lo + hi) >>> 1]!
-    let i = lo
-    let j = hi
-    while (i <= j) {
-      while (values[i]! > pivot) i++
-      while (values[j]! < pivot) j--
-      if (i <= j) {
-        const swap = values[i]!
-        values[i] = values[j]!
-        values[j] = swap
-        i++
-        j--
-      }
+  private pop(): void {
+    const heap = this.heap!
+    heap[0] = heap[--this.heapSize]!
+    this.siftDown(0)
+  }
+
+  private siftDown(from: number): void {
+    const heap = this.heap!
+    let i = from
+    for (;;) {
+      const left = 2 * i + 1
+      if (left >= this.heapSize) return
+      const right = left + 1
+      const child = right < this.heapSize && this.before(heap[right]!, heap[left]!) ? right : left
+      if (!this.before(heap[child]!, heap[i]!)) return
+      const swap = heap[i]!
+      heap[i] = heap[child]!
+      heap[child] = swap
+      i = child
     }
-    if (target <= j) hi = j
-    else if (target >= i) lo = i
-    else return values[target]!
   }
-  return values[target]!
+}
+
+/** Indices of the `count` highest scores, highest first, ties by index: one pass keeping a small min-heap. */
+export function topIndices(scores: Float64Array, length: number, count: number): number[] {
+  const k = Math.min(count, length)
+  const heap = new Int32Array(k) // the worst of the kept indices at the root
+  let size = 0
+  // `a` ranks below `b`: a lower score, or the same score and a later index.
+  const below = (a: number, b: number) => scores[a]! < scores[b]! || (scores[a] === scores[b] && a > b)
+  const siftDown = (from: number) => {
+    let i = from
+    for (;;) {
+      const left = 2 * i + 1
+      if (left >= size) return
+      const child = left + 1 < size && below(heap[left + 1]!, heap[left]!) ? left + 1 : left
+      if (!below(heap[child]!, heap[i]!)) return
+      const swap = heap[i]!
+      heap[i] = heap[child]!
+      heap[child] = swap
+      i = child
+    }
+  }
+  let bar = -Infinity // the root's score once the heap is full: a later index must beat it strictly
+  for (let i = 0; i < length; i++) {
+    if (size < k) {
+      let j = size++
+      heap[j] = i
+      while (j > 0) {
+        const parent = (j - 1) >> 1
+        if (!below(heap[j]!, heap[parent]!)) break
+        const swap = heap[j]!
+        heap[j] = heap[parent]!
+        heap[parent] = swap
+        j = parent
+      }
+      if (size === k) bar = scores[heap[0]!]!
+    } else if (scores[i]! > bar) {
+      heap[0] = i
+      siftDown(0)
+      bar = scores[heap[0]!]!
+    }
+  }
+  return Array.from(heap.subarray(0, size)).sort((a, b) => scores[b]! - scores[a]! || a - b)
 }
 
 /** The k best entries kept sorted (k ≤ 100): the k-th best is the bar a new candidate has to pass. */
@@ -179,6 +224,7 @@ class Context {
   /** Sessions the filter is checked on as they are met (filters too broad to restrict the hits up front). */
   private checkFilter: boolean
   private members = new Map<number, Set<number>>()
+  private spans = new Map<number, { lo: number; hi: number; n: number } | null>()
 
   constructor(
     private store: SearchStore,
@@ -216,10 +262,20 @@ class Context {
     return i < this.titles.length && this.titles.rowids[i] === sessionPk ? this.titles.scores[i]! : 0
   }
 
+  /** Looks up the message pk ranges of sessions not yet known, in one query. */
+  loadSpans(sessionPks: Iterable<number>): void {
+    const missing = [...sessionPks].filter((pk) => !this.spans.has(pk))
+    for (const pk of missing) this.spans.set(pk, null)
+    for (let i = 0; i < missing.length; i += 1000) {
+      for (const span of this.store.sessionSpans(missing.slice(i, i + 1000))) this.spans.set(span.session_pk, span)
+    }
+  }
+
   /** Indices into the message hits of one session's messages. */
   private hitsOf(sessionPk: number): number[] {
-    const span = this.store.sessionSpan(sessionPk)
-    if (span.n === 0 || span.lo === null || span.hi === null) return []
+    this.loadSpans([sessionPk])
+    const span = this.spans.get(sessionPk)
+    if (!span) return []
     const found: number[] = []
     for (let i = seek(this.messages.rowids, this.messages.length, 0, span.lo); i < this.messages.length && this.messages.rowids[i]! <= span.hi; i++) {
       found.push(i)
@@ -253,13 +309,21 @@ class Context {
   byScore(): RankedSession[] {
     const best = new Best<RankedSession>(this.input.limit, byRelevance)
     const seen = new Set<number>()
-    const messages = new MessageWalk(this.messages, this.store, (pks) => this.load(pks))
-    const titles = new Descending(this.titles)
+    const messages = new Walk(this.messages, (rowids) => {
+      const sessionOf = new Map(this.store.messageRows(rowids).map((row) => [row.pk, row.session_pk]))
+      this.load(new Set(sessionOf.values()))
+      return rowids.map((pk) => sessionOf.get(pk) ?? null)
+    })
+    const titles = new Walk(this.titles, (pks) => {
+      this.load(pks)
+      this.loadSpans(pks.filter((pk) => !seen.has(pk)))
+      return pks
+    })
     for (;;) {
       const next = messages.nextScore()
       const kth = best.kth()
       if (kth !== null && kth.score > next + titles.nextScore()) break
-      if (messages.done() && titles.peek() === null) break
+      if (messages.done() && titles.done()) break
       let sessionPk: number
       let score: number
       if (!messages.done() && next >= titles.nextScore()) {
@@ -269,11 +333,10 @@ class Context {
         // Met first through its best message: the title adds its exact score.
         score = message.score + this.titleScore(sessionPk)
       } else {
-        const index = titles.take()!
-        sessionPk = this.titles.rowids[index]!
+        const title = titles.take()
+        sessionPk = title.sessionPk
         if (seen.has(sessionPk)) continue
-        this.load([sessionPk])
-        score = this.bestScoreOf(sessionPk) + this.titles.scores[index]!
+        score = this.bestScoreOf(sessionPk) + title.score
       }
       seen.add(sessionPk)
       const row = this.accepted(sessionPk)
@@ -346,6 +409,7 @@ class Context {
     for (;;) {
       const page = this.store.newestSessions(this.input.filter, after, BATCH)
       if (page.length === 0) return best.items
+      this.loadSpans(page.map((row) => row.pk))
       for (const row of page) {
         after = { updated: row.updated_at, pk: row.pk }
         const kth = best.kth()
@@ -366,20 +430,19 @@ class Context {
   }
 }
 
-/** Message hits in descending score order, with their sessions looked up a batch at a time. */
-class MessageWalk {
+/** Hits in descending score order with their sessions, looked up a growing batch at a time. */
+class Walk {
   private order: Descending
   private queue: { score: number; sessionPk: number }[] = []
+  private batch = BATCH / 2
 
+  /** `sessionsOf` gives the session of each row id of a batch (null for a row gone since). */
   constructor(
     private hits: ScoredHits,
-    private store: SearchStore,
-    private loadSessions: (pks: number[]) => void,
+    private sessionsOf: (rowids: number[]) => (number | null)[],
   ) {
     this.order = new Descending(hits)
   }
-
-  private batch = BATCH
 
   private fill(): void {
     if (this.queue.length > 0) return
@@ -392,12 +455,11 @@ class MessageWalk {
       indices.push(index)
     }
     if (indices.length === 0) return
-    const sessionOf = new Map(this.store.messageRows(indices.map((i) => this.hits.rowids[i]!)).map((row) => [row.pk, row.session_pk]))
-    this.loadSessions([...new Set(sessionOf.values())])
-    for (const i of indices) {
-      const sessionPk = sessionOf.get(this.hits.rowids[i]!)
-      if (sessionPk !== undefined) this.queue.push({ score: this.hits.scores[i]!, sessionPk })
-    }
+    const sessions = this.sessionsOf(indices.map((i) => this.hits.rowids[i]!))
+    indices.forEach((index, i) => {
+      const sessionPk = sessions[i]
+      if (sessionPk !== null && sessionPk !== undefined) this.queue.push({ score: this.hits.scores[index]!, sessionPk })
+    })
     this.queue.reverse()
   }
 
@@ -406,7 +468,7 @@ class MessageWalk {
     return this.queue.length === 0
   }
 
-  /** The score of the next message, or 0 when none is left. */
+  /** The score of the next hit, or 0 when none is left. */
   nextScore(): number {
     this.fill()
     return this.queue.length === 0 ? 0 : this.queue[this.queue.length - 1]!.score

@@ -73,7 +73,7 @@ function tokenize(store: SearchStore, query: FtsQuery): TokenPhrase[] {
 function access(store: SearchStore, index: 'messages' | 'titles'): IndexAccess {
   return {
     source: store.index[index],
-    structure: () => store.structure(index),
+    version: () => store.version(),
     lengths: (rowids) => store.lengths(index, rowids),
   }
 }

@@ -1,4 +1,4 @@
-import type { Database } from 'bun:sqlite'
+import { Database } from 'bun:sqlite'
 import type { IndexSource } from './fts5-index'
 
 /** A session as search shows it. */
@@ -24,13 +24,27 @@ export interface ScoredHits {
   length: number
 }
 
-const TOKENIZER = "tokenize = 'porter unicode61 remove_diacritics 2'"
-// Connection-private scratch index with the same tokenizer: it splits query phrases into index
-// tokens, and gives snippets of a few messages without running a (possibly prefix) MATCH on the big index.
-const SCRATCH = [
-  `CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_scratch USING fts5(text, ${TOKENIZER})`,
-  'CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_scratch_tokens USING fts5vocab(temp, search_scratch, instance)',
-]
+/**
+ * A scratch index in memory with the indexes' tokenizer: it splits query phrases into index tokens,
+ * and gives snippets of a few messages without running a (possibly prefix) MATCH on the big index.
+ * A database of its own, so searching never writes to the searched one (which may be read-only, and
+ * whose change count tells when cached postings are stale).
+ */
+function scratchIndex() {
+  const memory = new Database(':memory:')
+  memory.run("CREATE VIRTUAL TABLE scratch USING fts5(text, tokenize = 'porter unicode61 remove_diacritics 2')")
+  memory.run('CREATE VIRTUAL TABLE scratch_tokens USING fts5vocab(scratch, instance)')
+  return {
+    clear: memory.prepare('DELETE FROM scratch'),
+    add: memory.prepare<never, [number, string]>('INSERT INTO scratch (rowid, text) VALUES (?, ?)'),
+    tokens: memory.prepare<{ doc: number; offset: number; term: string }, []>('SELECT doc, offset, term FROM scratch_tokens ORDER BY doc, offset'),
+    snippets: memory.prepare<{ rowid: number; snippet: string }, [string, string, string]>(
+      `SELECT rowid, snippet(scratch, 0, ?, ?, '…', 24) AS snippet FROM scratch WHERE scratch MATCH ?`,
+    ),
+  }
+}
+let scratch: ReturnType<typeof scratchIndex> | null = null
+const scratchFor = () => (scratch ??= scratchIndex())
 
 /** Reads one FTS5 table's shadow tables (see fts5-index.ts). */
 function indexSource(sqlite: Database, table: 'messages_fts' | 'sessions_fts'): IndexSource {
@@ -82,16 +96,15 @@ function docsize(blob: Uint8Array): number {
 const json = (values: ArrayLike<number>) => JSON.stringify(Array.from(values))
 
 function prepare(sqlite: Database) {
-  for (const ddl of SCRATCH) sqlite.run(ddl)
   const perFilter = <T>(build: (where: string) => T) =>
     Object.fromEntries((Object.keys(FILTERS) as FilterKind[]).map((kind) => [kind, build(FILTERS[kind])])) as Record<FilterKind, T>
   return {
     messages: indexSource(sqlite, 'messages_fts'),
     titles: indexSource(sqlite, 'sessions_fts'),
-    structure: {
-      messages: sqlite.prepare<{ block: Uint8Array }, []>('SELECT block FROM messages_fts_data WHERE id = 10'),
-      titles: sqlite.prepare<{ block: Uint8Array }, []>('SELECT block FROM sessions_fts_data WHERE id = 10'),
-    },
+    // Changes whenever anything is committed: by another connection (data_version) or by this one (total_changes).
+    version: sqlite.prepare<{ version: string }, []>(
+      "SELECT (SELECT data_version FROM pragma_data_version()) || '.' || total_changes() AS version",
+    ),
     docsize: {
       messages: sqlite.prepare<{ id: number; sz: Uint8Array }, [string]>(
         'SELECT id, sz FROM messages_fts_docsize WHERE id IN (SELECT value FROM json_each(?))',
@@ -100,14 +113,6 @@ function prepare(sqlite: Database) {
         'SELECT id, sz FROM sessions_fts_docsize WHERE id IN (SELECT value FROM json_each(?))',
       ),
     },
-    clearScratch: sqlite.prepare('DELETE FROM temp.search_scratch'),
-    addScratch: sqlite.prepare<never, [number, string]>('INSERT INTO temp.search_scratch (rowid, text) VALUES (?, ?)'),
-    scratchTokens: sqlite.prepare<{ doc: number; offset: number; term: string }, []>(
-      'SELECT doc, offset, term FROM temp.search_scratch_tokens ORDER BY doc, offset',
-    ),
-    scratchSnippets: sqlite.prepare<{ rowid: number; snippet: string }, [string, string, string]>(
-      `SELECT rowid, snippet(search_scratch, 0, ?, ?, '…', 24) AS snippet FROM temp.search_scratch WHERE search_scratch MATCH ?`,
-    ),
     // `split`: the indexed text is the content with word breaks added (src/db/search-text.ts).
     indexedTexts: sqlite.prepare<{ pk: number; text: string; split: number }, [string]>(
       `SELECT pk, coalesce(search_text, content) AS text, search_text IS NOT NULL AND search_text <> content AS split
@@ -116,8 +121,9 @@ function prepare(sqlite: Database) {
     messageRows: sqlite.prepare<{ pk: number; session_pk: number; message_id: string; role: string; timestamp: number | null }, [string]>(
       'SELECT pk, session_pk, message_id, role, timestamp FROM messages WHERE pk IN (SELECT value FROM json_each(?))',
     ),
-    sessionSpan: sqlite.prepare<{ lo: number | null; hi: number | null; n: number }, [number]>(
-      'SELECT min(pk) AS lo, max(pk) AS hi, count(*) AS n FROM messages WHERE session_pk = ?',
+    sessionSpans: sqlite.prepare<{ session_pk: number; lo: number; hi: number; n: number }, [string]>(
+      `SELECT session_pk, min(pk) AS lo, max(pk) AS hi, count(*) AS n FROM messages
+       WHERE session_pk IN (SELECT value FROM json_each(?)) GROUP BY session_pk`,
     ),
     sessionMessages: sqlite.prepare<{ pk: number }, [number]>('SELECT pk FROM messages WHERE session_pk = ?'),
     sessions: sqlite.prepare<SessionView, [string]>(
@@ -182,18 +188,19 @@ export function searchStore(sqlite: Database) {
     snapshot: <T>(read: () => T): T => sqlite.transaction(read)(),
     /** The shadow tables of the message and title indexes. */
     index: { messages: s.messages, titles: s.titles },
-    /** The structure record of an index: it changes with every write to that index. */
-    structure: (index: 'messages' | 'titles'): Uint8Array | null => s.structure[index].get()?.block ?? null,
+    /** A stamp of the database's content on this connection: equal stamps, unchanged database. */
+    version: (): string => s.version.get()!.version,
     /** Lengths in tokens of some rows of an index, from FTS5's own `%_docsize`. */
     lengths(index: 'messages' | 'titles', rowids: ArrayLike<number>): Map<number, number> {
       return new Map(s.docsize[index].all(json(rowids)).map((row) => [row.id, docsize(row.sz)]))
     },
     /** The tokens of each text as the index's tokenizer makes them (stemmed, folded). */
     tokenize(texts: string[]): string[][] {
-      s.clearScratch.run()
-      texts.forEach((text, i) => s.addScratch.run(i + 1, text))
+      const scratch = scratchFor()
+      scratch.clear.run()
+      texts.forEach((text, i) => scratch.add.run(i + 1, text))
       const tokens = texts.map((): string[] => [])
-      for (const row of s.scratchTokens.all()) tokens[row.doc - 1]!.push(row.term)
+      for (const row of scratch.tokens.all()) tokens[row.doc - 1]!.push(row.term)
       return tokens
     },
     /**
@@ -201,22 +208,23 @@ export function searchStore(sqlite: Database) {
      * a scratch index of just those texts. `split` marks texts indexed with word breaks added.
      */
     snippets(pks: number[], expression: string, open: string, close: string): Map<number, { snippet: string; split: boolean }> {
-      s.clearScratch.run()
+      const scratch = scratchFor()
+      scratch.clear.run()
       const split = new Set<number>()
       for (const row of s.indexedTexts.all(json(pks))) {
-        s.addScratch.run(row.pk, row.text)
+        scratch.add.run(row.pk, row.text)
         if (row.split) split.add(row.pk)
       }
       const snippets = new Map(
-        s.scratchSnippets.all(open, close, expression).map((row) => [row.rowid, { snippet: row.snippet, split: split.has(row.rowid) }]),
+        scratch.snippets.all(open, close, expression).map((row) => [row.rowid, { snippet: row.snippet, split: split.has(row.rowid) }]),
       )
-      s.clearScratch.run()
+      scratch.clear.run()
       return snippets
     },
     /** Session, id, role and time of messages. */
     messageRows: (pks: ArrayLike<number>) => s.messageRows.all(json(pks)),
-    /** The range and count of a session's message pks (a contiguous range when hi − lo + 1 = n). */
-    sessionSpan: (sessionPk: number) => s.sessionSpan.get(sessionPk)!,
+    /** The range and count of each session's message pks (a contiguous range when hi − lo + 1 = n); sessions without messages are left out. */
+    sessionSpans: (sessionPks: ArrayLike<number>) => s.sessionSpans.all(json(sessionPks)),
     sessionMessages: (sessionPk: number): number[] => s.sessionMessages.all(sessionPk).map((row) => row.pk),
     sessions: (pks: ArrayLike<number>): SessionView[] => s.sessions.all(json(pks)),
     /** Messages in the sessions a filter allows (from the sessions' counts; cheap). */
