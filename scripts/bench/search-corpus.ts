@@ -14,6 +14,8 @@ import { textSource } from './corpus'
 export const DENSE_SHARE = 0.8
 /** Share of messages given a sentence in a script written without spaces (or Korean). */
 export const UNSPACED_SHARE = 0.03
+/** Rare words planted in 5 to 120 messages each (the vocabulary's own rarest words are in hundreds). */
+export const RARE_WORDS = Array.from({ length: 24 }, (_, i) => ({ word: `zyxrare${String.fromCharCode(97 + i)}`, messages: 5 + i * 5 }))
 
 /** Real words (Zipf-picked, most frequent first) from which unspaced sentences are made. */
 export const UNSPACED_WORDS: Record<string, string[]> = {
@@ -65,6 +67,7 @@ export function searchCorpus(messages: number, log: (line: string) => void = con
         if (random() < DENSE_SHARE) content += ' return'
         if (random() < DENSE_SHARE) content += ' error'
         if (random() < UNSPACED_SHARE) content += ` ${unspaced()}`
+        for (const rare of RARE_WORDS) if (random() * messages < rare.messages) content += ` ${rare.word}`
         list.push({
           id: `m${m}`,
           role: assistant ? 'assistant' : 'user',

@@ -19,7 +19,7 @@ import { openDatabase } from '../../src/db'
 import { searchSessions, toFtsQuery } from '../../src/search'
 import { build, outfileFor } from '../build'
 import { generateHome } from './harvest-home'
-import { searchCorpus, UNSPACED_WORDS } from './search-corpus'
+import { RARE_WORDS, searchCorpus, UNSPACED_WORDS } from './search-corpus'
 import { median, percentile, timeRuns } from './stats'
 
 const { values } = parseArgs({
@@ -88,7 +88,7 @@ const band = (from: number, to: number, n: number) => {
 }
 const share = (term: string) => (vocab.find((v) => v.term === term)?.doc ?? 0) / count.m
 const classes: [string, string[]][] = [
-  ['rare word (< 0.01 %)', band(0.000005, 0.0001, 8).map((v) => v.term)],
+  ['rare word (< 0.01 %)', RARE_WORDS.filter((_, i) => i % 3 === 0).map((r) => r.word)],
   ['uncommon word (0.01–0.1 %)', band(0.0001, 0.001, 8).map((v) => v.term)],
   ['moderate word (0.1–1 %)', band(0.001, 0.01, 8).map((v) => v.term)],
   ['common word (1–10 %)', band(0.01, 0.1, 8).map((v) => v.term)],
@@ -98,7 +98,7 @@ const classes: [string, string[]][] = [
 const words = (i: number) => classes[i]![1]
 classes.push(
   ['two common words', words(3).slice(0, 4).map((w, i) => `${w} ${words(4)[i] ?? words(3)[i + 4]}`)],
-  ['two dense words (return error …)', ['return error', ...words(5).slice(0, 3).map((w, i) => `${w} ${words(5)[(i + 3) % words(5).length]}`)]],
+  ['two dense words (return error …)', ['return error', ...words(5).flatMap((w, i) => words(5).slice(i + 1).map((v) => `${w} ${v}`))].filter((q, i, all) => all.indexOf(q) === i)],
   ['rare + dense word', words(0).slice(0, 4).map((w) => `${w} return`)],
 )
 // Phrases: adjacent word pairs from the corpus, at several frequencies.

@@ -309,10 +309,13 @@ class Context {
   byScore(): RankedSession[] {
     const best = new Best<RankedSession>(this.input.limit, byRelevance)
     const seen = new Set<number>()
-    const messages = new Walk(this.messages, (rowids) => {
-      const sessionOf = new Map(this.store.messageRows(rowids).map((row) => [row.pk, row.session_pk]))
-      this.load(new Set(sessionOf.values()))
-      return rowids.map((pk) => sessionOf.get(pk) ?? null)
+    const messages = new Walk(this.messages, (rowids, scores) => {
+      const sessionOf = new Map(this.store.messageSessions(rowids).map((row) => [row.pk, row.session_pk]))
+      const sessions = rowids.map((pk) => sessionOf.get(pk) ?? null)
+      // Rows only of sessions that can still make the page (the bar only rises).
+      const bar = best.kth()?.score ?? -Infinity
+      this.load(sessions.filter((pk, i): pk is number => pk !== null && !seen.has(pk) && scores[i]! + this.titleScore(pk) >= bar))
+      return sessions
     })
     const titles = new Walk(this.titles, (pks) => {
       this.load(pks)
@@ -339,6 +342,8 @@ class Context {
         score = this.bestScoreOf(sessionPk) + title.score
       }
       seen.add(sessionPk)
+      if (score < (best.kth()?.score ?? -Infinity)) continue
+      this.load([sessionPk])
       const row = this.accepted(sessionPk)
       if (row) best.add({ session: row, score, time: null, matches: [] })
     }
@@ -436,10 +441,10 @@ class Walk {
   private queue: { score: number; sessionPk: number }[] = []
   private batch = BATCH / 2
 
-  /** `sessionsOf` gives the session of each row id of a batch (null for a row gone since). */
+  /** `sessionsOf` gives the session of each row id of a batch (null for a row gone since); the scores come along. */
   constructor(
     private hits: ScoredHits,
-    private sessionsOf: (rowids: number[]) => (number | null)[],
+    private sessionsOf: (rowids: number[], scores: number[]) => (number | null)[],
   ) {
     this.order = new Descending(hits)
   }
@@ -455,7 +460,10 @@ class Walk {
       indices.push(index)
     }
     if (indices.length === 0) return
-    const sessions = this.sessionsOf(indices.map((i) => this.hits.rowids[i]!))
+    const sessions = this.sessionsOf(
+      indices.map((i) => this.hits.rowids[i]!),
+      indices.map((i) => this.hits.scores[i]!),
+    )
     indices.forEach((index, i) => {
       const sessionPk = sessions[i]
       if (sessionPk !== null && sessionPk !== undefined) this.queue.push({ score: this.hits.scores[index]!, sessionPk })

@@ -118,6 +118,10 @@ function prepare(sqlite: Database) {
       `SELECT pk, coalesce(search_text, content) AS text, search_text IS NOT NULL AND search_text <> content AS split
        FROM messages WHERE pk IN (SELECT value FROM json_each(?))`,
     ),
+    // Columns stored before `content` only: reading past a long content means walking its overflow pages.
+    messageSessions: sqlite.prepare<{ pk: number; session_pk: number }, [string]>(
+      'SELECT pk, session_pk FROM messages WHERE pk IN (SELECT value FROM json_each(?))',
+    ),
     messageRows: sqlite.prepare<{ pk: number; session_pk: number; message_id: string; role: string; timestamp: number | null }, [string]>(
       'SELECT pk, session_pk, message_id, role, timestamp FROM messages WHERE pk IN (SELECT value FROM json_each(?))',
     ),
@@ -221,6 +225,8 @@ export function searchStore(sqlite: Database) {
       scratch.clear.run()
       return snippets
     },
+    /** The session of each message. */
+    messageSessions: (pks: ArrayLike<number>) => s.messageSessions.all(json(pks)),
     /** Session, id, role and time of messages. */
     messageRows: (pks: ArrayLike<number>) => s.messageRows.all(json(pks)),
     /** The range and count of each session's message pks (a contiguous range when hi − lo + 1 = n); sessions without messages are left out. */
