@@ -16,6 +16,8 @@ export interface IndexSource {
   pageAtOrBefore(segid: number, key: Uint8Array): number | null
   /** `%_idx.pgno` of the first entry of `segid` whose term is ≥ `key`, or null. */
   pageAtOrAfter(segid: number, key: Uint8Array): number | null
+  /** The index format version FTS5 records in `%_config` (4 unless an option changed it). */
+  formatVersion(): number | null
 }
 
 /** One segment of the index. */
@@ -100,8 +102,13 @@ function varint(a: Uint8Array): number {
   return v * 256 + a[at++]!
 }
 
+/** The format this reader knows (version 5 is written with FTS5's `secure-delete` option). */
+const FORMAT_VERSION = 4
+
 /** The live segments, in the order FTS5 gives them precedence: newest first. */
 export function readSegments(source: IndexSource): Segment[] {
+  const version = source.formatVersion()
+  if (version !== FORMAT_VERSION) throw new UnreadableIndex(`index format version ${version}`)
   const record = source.block(STRUCTURE_ROWID)
   if (!record) return []
   // A V2 record belongs to a contentless_delete table, whose tombstones this reader does not apply.

@@ -58,7 +58,9 @@ function indexSource(sqlite: Database, table: 'messages_fts' | 'sessions_fts'): 
   const after = sqlite.prepare<{ pgno: number }, [number, Uint8Array]>(
     `SELECT pgno FROM ${table}_idx WHERE segid = ? AND term >= ? ORDER BY term LIMIT 1`,
   )
+  const version = sqlite.prepare<{ v: number }, []>(`SELECT v FROM ${table}_config WHERE k = 'version'`)
   return {
+    formatVersion: () => version.get()?.v ?? null,
     block: (id) => block.get(id)?.block ?? null,
     blocks: (from, to) => blocks.all(from, to),
     pageAtOrBefore: (segid, key) => before.get(segid, key)?.pgno ?? null,

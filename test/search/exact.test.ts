@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { deferFullText, rebuildFullText, replaceSession } from '../../src/db'
 import { searchSessions } from '../../src/search'
+import { event, testRecorder } from '../recording/support'
 import { openTestDb } from '../support/db'
 import { QUERIES, random, randomCorpus, referenceSearch, session } from './support'
 
@@ -45,6 +46,26 @@ describe('search equals the exhaustive reference (issue 16)', () => {
     randomCorpus(db.sqlite, seed + 2, 100, 8)
     rebuildFullText(db.sqlite)
     check(db.sqlite, 'rebuilt')
+  })
+
+  test('on an index the reader does not know (secure-delete), through FTS5 itself', () => {
+    using db = openTestDb()
+    randomCorpus(db.sqlite, seed, 150, 8)
+    db.sqlite.run("INSERT INTO messages_fts(messages_fts, rank) VALUES ('secure-delete', 1)")
+    db.sqlite.run("INSERT INTO sessions_fts(sessions_fts, rank) VALUES ('secure-delete', 1)")
+    for (let s = 0; s < 150; s += 4) replaceSession(db.sqlite, session(`s${s}`, 'codex', 'widget', ['error widget'], 1_700_000_900_000 + s))
+    check(db.sqlite, 'secure-delete')
+  })
+
+  test('recorded sessions whose messages interleave with others', () => {
+    using t = testRecorder()
+    const next = random(seed + 5)
+    for (let i = 0; i < 120; i++) {
+      const id = `live-${Math.floor(next() * 12)}`
+      t.recorder.apply(event(id, 'message', { role: i % 2 ? 'assistant' : 'user', content: `${['error', 'widget', 'the', 'return'][Math.floor(next() * 4)]} ${i}` }))
+      t.clock.advance(1000)
+    }
+    check(t.db.sqlite, 'interleaved')
   })
 
   test('with more hits than are looked up one by one (lengths read from the end tokens)', () => {

@@ -1,6 +1,6 @@
 import { Database } from 'bun:sqlite'
 import { describe, expect, test } from 'bun:test'
-import { readPrefix, readSegments, readToken, readTotals, termKey, type IndexSource } from '../../src/search/fts5-index'
+import { readPrefix, readSegments, readToken, readTotals, termKey, TooMuchToRead, UnreadableIndex, type IndexSource } from '../../src/search/fts5-index'
 import { random } from './support'
 
 /** The shadow tables of FTS5 table `f` (the same statements as src/search/store.ts). */
@@ -9,7 +9,9 @@ function source(db: Database): IndexSource {
   const blocks = db.prepare<{ id: number; block: Uint8Array }, [number, number]>('SELECT id, block FROM f_data WHERE id BETWEEN ? AND ? ORDER BY id')
   const before = db.prepare<{ pgno: number }, [number, Uint8Array]>('SELECT pgno FROM f_idx WHERE segid = ? AND term <= ? ORDER BY term DESC LIMIT 1')
   const after = db.prepare<{ pgno: number }, [number, Uint8Array]>('SELECT pgno FROM f_idx WHERE segid = ? AND term >= ? ORDER BY term LIMIT 1')
+  const version = db.prepare<{ v: number }, []>("SELECT v FROM f_config WHERE k = 'version'")
   return {
+    formatVersion: () => version.get()?.v ?? null,
     block: (id) => block.get(id)?.block ?? null,
     blocks: (from, to) => blocks.all(from, to),
     pageAtOrBefore: (segid, key) => before.get(segid, key)?.pgno ?? null,
@@ -118,6 +120,15 @@ describe('FTS5 index reader (differential against FTS5 itself)', () => {
   test('a read that would pass its budget stops before loading anything', () => {
     const { db } = randomIndex(1)
     const index = source(db)
-    expect(() => readPrefix(index, readSegments(index), termKey('w'), 'count', { bytes: 0, limit: 100 })).toThrow()
+    expect(() => readPrefix(index, readSegments(index), termKey('w'), 'count', { bytes: 0, limit: 100 })).toThrow(TooMuchToRead)
+  })
+
+  test('an index in another format version is refused (search then asks FTS5 itself)', () => {
+    const { db, docs } = randomIndex(2)
+    db.run("INSERT INTO f(f, rank) VALUES ('secure-delete', 1)")
+    expect(readSegments(source(db)).length).toBeGreaterThan(0)
+    // The first deletion with the option on writes version 5: deletions then rewrite pages in place.
+    db.query('DELETE FROM f WHERE rowid = ?').run([...docs.keys()][0]!)
+    expect(() => readSegments(source(db))).toThrow(UnreadableIndex)
   })
 })
