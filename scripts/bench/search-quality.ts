@@ -156,6 +156,7 @@ const allOverlaps: number[] = []
 for (const [name, queries] of classes) {
   const overlaps: number[] = []
   const ours: number[] = []
+  const firsts: number[] = []
   const reference: number[] = []
   const refused: string[] = []
   const expected: string[][] = []
@@ -166,7 +167,10 @@ for (const [name, queries] of classes) {
     expected.push(want)
     let got: string[]
     try {
+      // The first run reads the index; later runs of a query find its words' rows cached.
+      t = performance.now()
       got = searchSessions(db, q, { limit: TOP }).map((r) => r.sessionId)
+      firsts.push(performance.now() - t)
     } catch (error) {
       refused.push(`${q} (${(error as Error).message})`)
       continue
@@ -186,12 +190,12 @@ for (const [name, queries] of classes) {
     const mainOverlaps = main.ids.map((ids, i) => overlap(ids, expected[i]!))
     mainColumns = `${((mainOverlaps.reduce((a, b) => a + b, 0) / mainOverlaps.length) * 100).toFixed(0)} % (min ${(Math.min(...mainOverlaps) * 100).toFixed(0)} %) | ${ms(median(main.times))}/${ms(percentile(main.times, 95))}`
   }
-  const row = `| ${name} | ${queries.length} | ${(mean * 100).toFixed(1)} % (min ${(Math.min(...overlaps, 1) * 100).toFixed(0)} %) | ${ms(median(ours))}/${ms(percentile(ours, 95))} | ${ms(median(reference))}/${ms(percentile(reference, 95))} | ${mainColumns} |`
+  const row = `| ${name} | ${queries.length} | ${(mean * 100).toFixed(1)} % (min ${(Math.min(...overlaps, 1) * 100).toFixed(0)} %) | ${ms(median(ours))}/${ms(percentile(ours, 95))} | ${ms(median(firsts))}/${ms(percentile(firsts, 95))} | ${ms(median(reference))}/${ms(percentile(reference, 95))} | ${mainColumns} |`
   rows.push(row)
   console.log(row, refused.length ? `refused: ${refused.join('; ')}` : '', `queries: ${queries.join(', ')}`)
 }
-console.log('\n| class | queries | overlap@10 with exhaustive (mean, min) | p50/p95 ms | exhaustive p50/p95 ms | main: overlap@10 | main: p50/p95 ms |')
-console.log('|---|---|---|---|---|---|---|')
+console.log('\n| class | queries | overlap@10 with exhaustive (mean, min) | p50/p95 ms | first run p50/p95 ms | exhaustive p50/p95 ms | main: overlap@10 | main: p50/p95 ms |')
+console.log('|---|---|---|---|---|---|---|---|')
 for (const row of rows) console.log(row)
 const mean = allOverlaps.reduce((a, b) => a + b, 0) / allOverlaps.length
 console.log(`mean overlap@10 ${(mean * 100).toFixed(1)} % (target ≥ 95 %, no class < 80 %); p95 target ≤ 50 ms per class`)
@@ -204,7 +208,8 @@ if (!values['no-binary']) {
   let out = ''
   while (!out.includes('listening on')) out += new TextDecoder().decode((await reader.read()).value)
   const base = /listening on (\S+)/.exec(out)![1]!
-  const common = classes[3]![1].find((w) => share(w) >= 0.1) ?? classes[4]![1][0]!
+  // A word in 10–15 % of messages, as issue 11 states the target.
+  const common = vocab.filter((v) => v.doc >= 0.1 * count.m && v.doc < 0.15 * count.m).sort((a, b) => a.term.localeCompare(b.term))[0]?.term ?? classes[4]![1][0]!
   const figures: [string, string, number][] = [
     [`rare word '${classes[0]![1][0]}'`, classes[0]![1][0]!, 5],
     [`common word '${common}' (${(share(common) * 100).toFixed(0)} %)`, common, 50],

@@ -21,9 +21,9 @@ export type SearchSort = Static<typeof SearchSort>
 
 const MATCHES = 3
 /** A filter allowing at most this many messages is applied by restricting the hits up front. */
-const PREFILTER_MESSAGES = 50_000
+const PREFILTER_MESSAGES = 20_000
 /** Up to this many hits, recency is computed from every hit's message row; beyond, by walking sessions newest first. */
-const DIRECT_RECENCY_HITS = 20_000
+const DIRECT_RECENCY_HITS = 5_000
 /** …unless the walk visits this many sessions without filling the page (hits concentrated in few sessions). */
 const WALK_LIMIT = 5_000
 const BATCH = 256
@@ -213,8 +213,9 @@ export interface RankInput {
 /** The sessions to return for a search, in order; exact for the documented scoring (docs/search.md). */
 export function rankSessions(store: SearchStore, input: RankInput): RankedSession[] {
   const context = new Context(store, input)
-  const ranked = input.sort === 'recent' ? context.byTime() : context.byScore()
-  return ranked.slice(0, input.limit).map((entry) => ({ ...entry, matches: context.bestMessages(entry.session.pk) }))
+  const ranked = (input.sort === 'recent' ? context.byTime() : context.byScore()).slice(0, input.limit)
+  context.loadSpans(ranked.map((entry) => entry.session.pk))
+  return ranked.map((entry) => ({ ...entry, matches: context.bestMessages(entry.session.pk) }))
 }
 
 class Context {
