@@ -22,7 +22,7 @@ const K1 = 1.2
 const B = 0.75
 
 /** The IDF of a phrase found in `hits` of `rows` rows, exactly as FTS5's bm25() computes it. */
-export function idf(rows: number, hits: number): number {
+function idf(rows: number, hits: number): number {
   const value = Math.log((rows - hits + 0.5) / (hits + 0.5))
   return value <= 0 ? 1e-6 : value
 }

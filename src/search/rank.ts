@@ -29,14 +29,16 @@ const WALK_LIMIT = 5_000
 const BATCH = 256
 /** Hits sorted up front; a walk past them continues from a heap. */
 const FIRST_SORTED = 256
+/** Messages tying with the k-th score walked one by one before the ties are resolved by update time. */
+const TIED_MESSAGES = 2_048
 
 /** Relevance order: score, then newer update, then session id — deterministic, whatever the row order. */
-export function byRelevance(a: RankedSession, b: RankedSession): number {
+function byRelevance(a: RankedSession, b: RankedSession): number {
   return b.score - a.score || newer(a.session.updated_at, b.session.updated_at) || compareIds(a.session.id, b.session.id)
 }
 
 /** Recency order: time of the last match, then score, then session id. */
-export function byRecency(a: RankedSession, b: RankedSession): number {
+function byRecency(a: RankedSession, b: RankedSession): number {
   return newer(a.time, b.time) || b.score - a.score || compareIds(a.session.id, b.session.id)
 }
 
@@ -141,7 +143,7 @@ class Descending {
 }
 
 /** Indices of the `count` highest scores, highest first, ties by index: one pass keeping a small min-heap. */
-export function topIndices(scores: Float64Array, length: number, count: number): number[] {
+function topIndices(scores: Float64Array, length: number, count: number): number[] {
   const k = Math.min(count, length)
   const heap = new Int32Array(k) // the worst of the kept indices at the root
   let size = 0
@@ -323,11 +325,14 @@ class Context {
       this.loadSpans(pks.filter((pk) => !seen.has(pk)))
       return pks
     })
+    let tied = 0
     for (;;) {
       const next = messages.nextScore()
       const kth = best.kth()
       if (kth !== null && kth.score > next + titles.nextScore()) break
       if (messages.done() && titles.done()) break
+      // Only sessions tying with the k-th are left to find, among many equal messages: find them by update time instead.
+      if (kth !== null && titles.done() && next === kth.score && ++tied > TIED_MESSAGES) return this.resolveTies(best, seen, kth.score)
       let sessionPk: number
       let score: number
       if (!messages.done() && next >= titles.nextScore()) {
@@ -349,6 +354,30 @@ class Context {
       if (row) best.add({ session: row, score, time: null, matches: [] })
     }
     return best.items
+  }
+
+  /**
+   * The rest of a relevance walk that reached a long run of messages scoring exactly the k-th score
+   * `tie`, with every title visited: a session not yet met can now only tie (its best message scores
+   * `tie`, it has no title match), and ties go to the newer update, then the smaller id. So sessions
+   * are visited newest update first, and the walk stops once the next one is older than the k-th.
+   */
+  private resolveTies(best: Best<RankedSession>, seen: Set<number>, tie: number): RankedSession[] {
+    let after: { updated: number | null; pk: number } = { updated: Number.MAX_SAFE_INTEGER, pk: Number.MAX_SAFE_INTEGER }
+    for (;;) {
+      const page = this.store.newestSessions(this.input.filter, after, BATCH)
+      if (page.length === 0) return best.items
+      this.loadSpans(page.map((row) => row.pk))
+      for (const row of page) {
+        after = { updated: row.updated_at, pk: row.pk }
+        const kth = best.kth()!
+        if (newer(row.updated_at, kth.session.updated_at) > 0) return best.items
+        if (seen.has(row.pk)) continue
+        if (!this.hitsOf(row.pk).some((i) => this.messages.scores[i] === tie)) continue
+        this.rows.set(row.pk, row)
+        best.add({ session: row, score: tie, time: null, matches: [] })
+      }
+    }
   }
 
   /** Recency order: from every hit's row when there are few hits, else by walking sessions newest first. */

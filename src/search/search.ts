@@ -94,7 +94,7 @@ function allHits(store: SearchStore, query: FtsQuery, budget: number): { message
 }
 
 /** The hits as FTS5 itself scores them (bm25() on every hit): slow on common words, exact by definition. */
-export function referenceHits(store: SearchStore, query: FtsQuery): { messages: ScoredHits; titles: ScoredHits } {
+function referenceHits(store: SearchStore, query: FtsQuery): { messages: ScoredHits; titles: ScoredHits } {
   return { messages: store.ftsHits('messages', query.expression), titles: store.ftsHits('titles', query.expression) }
 }
 

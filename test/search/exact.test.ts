@@ -68,6 +68,22 @@ describe('search equals the exhaustive reference (issue 16)', () => {
     check(t.db.sqlite, 'interleaved')
   })
 
+  test('thousands of messages tying with the k-th score (resolved by update time)', () => {
+    using db = openTestDb()
+    const next = random(seed + 9)
+    // 3,000 sessions saying exactly the same thing, some twice, at clashing update times.
+    for (let s = 0; s < 3_000; s++) {
+      const texts = next() < 0.3 ? ['continue please', 'continue please'] : ['continue please']
+      const updated = next() < 0.05 ? null : 1_700_000_000_000 + Math.floor(next() * 500) * 60_000
+      replaceSession(db.sqlite, session(`t${s}`, s % 3 ? 'codex' : 'copilot', null, texts, updated))
+    }
+    replaceSession(db.sqlite, session('better', 'codex', null, ['continue'], 1_600_000_000_000))
+    for (const options of [{ limit: 20 }, { limit: 7, provider: 'copilot' }, { limit: 3, sort: 'recent' as const }]) {
+      const got = searchSessions(db.sqlite, 'continue', options).map((r) => ({ sessionId: r.sessionId, score: r.score }))
+      expect({ options, got }).toEqual({ options, got: referenceSearch(db.sqlite, 'continue', options) })
+    }
+  })
+
   test('with more hits than are looked up one by one (lengths read from the end tokens)', () => {
     using db = openTestDb()
     const next = random(seed + 3)
