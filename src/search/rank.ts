@@ -363,20 +363,27 @@ class Context {
    * are visited newest update first, and the walk stops once the next one is older than the k-th.
    */
   private resolveTies(best: Best<RankedSession>, seen: Set<number>, tie: number): RankedSession[] {
+    for (const row of this.newest()) {
+      if (newer(row.updated_at, best.kth()!.session.updated_at) > 0) break
+      if (seen.has(row.pk) || !this.hitsOf(row.pk).some((i) => this.messages.scores[i] === tie)) continue
+      best.add({ session: row, score: tie, time: null, matches: [] })
+    }
+    return best.items
+  }
+
+  /** Sessions the filter allows, newest update first, a page at a time with their message ranges. */
+  private *newest(): Generator<SessionView> {
     let after: { updated: number | null; pk: number } = { updated: Number.MAX_SAFE_INTEGER, pk: Number.MAX_SAFE_INTEGER }
     for (;;) {
       const page = this.store.newestSessions(this.input.filter, after, BATCH)
-      if (page.length === 0) return best.items
+      if (page.length === 0) return
       this.loadSpans(page.map((row) => row.pk))
       for (const row of page) {
-        after = { updated: row.updated_at, pk: row.pk }
-        const kth = best.kth()!
-        if (newer(row.updated_at, kth.session.updated_at) > 0) return best.items
-        if (seen.has(row.pk)) continue
-        if (!this.hitsOf(row.pk).some((i) => this.messages.scores[i] === tie)) continue
         this.rows.set(row.pk, row)
-        best.add({ session: row, score: tie, time: null, matches: [] })
+        yield row
       }
+      const last = page[page.length - 1]!
+      after = { updated: last.updated_at, pk: last.pk }
     }
   }
 
@@ -439,29 +446,20 @@ class Context {
    */
   private timesByWalk(): RankedSession[] | null {
     const best = new Best<RankedSession>(this.input.limit, byRecency)
-    let after: { updated: number | null; pk: number } = { updated: Number.MAX_SAFE_INTEGER, pk: Number.MAX_SAFE_INTEGER }
     let walked = 0
-    for (;;) {
-      const page = this.store.newestSessions(this.input.filter, after, BATCH)
-      if (page.length === 0) return best.items
-      this.loadSpans(page.map((row) => row.pk))
-      for (const row of page) {
-        after = { updated: row.updated_at, pk: row.pk }
-        const kth = best.kth()
-        if (kth !== null && kth.time !== null && (row.updated_at === null || row.updated_at < kth.time)) return best.items
-        if (++walked > WALK_LIMIT) return null
-        this.rows.set(row.pk, row)
-        const titleHit = this.hasTitle(row.pk)
-        const hits = this.hitsOf(row.pk)
-        if (!titleHit && hits.length === 0) continue
-        let score = this.titleScore(row.pk)
-        let top = 0
-        for (const i of hits) top = Math.max(top, this.messages.scores[i]!)
-        score += top
-        const times = titleHit || row.updated_at === null ? [] : this.store.messageRows(hits.map((i) => this.messages.rowids[i]!)).map((m) => m.timestamp)
-        best.add({ session: row, score, time: this.timeOf(row, titleHit, times), matches: [] })
-      }
+    for (const row of this.newest()) {
+      const kth = best.kth()
+      if (kth !== null && kth.time !== null && (row.updated_at === null || row.updated_at < kth.time)) break
+      if (++walked > WALK_LIMIT) return null
+      const titleHit = this.hasTitle(row.pk)
+      const hits = this.hitsOf(row.pk)
+      if (!titleHit && hits.length === 0) continue
+      let top = 0
+      for (const i of hits) top = Math.max(top, this.messages.scores[i]!)
+      const times = titleHit || row.updated_at === null ? [] : this.store.messageRows(hits.map((i) => this.messages.rowids[i]!)).map((m) => m.timestamp)
+      best.add({ session: row, score: top + this.titleScore(row.pk), time: this.timeOf(row, titleHit, times), matches: [] })
     }
+    return best.items
   }
 }
 

@@ -46,8 +46,8 @@ function scratchIndex() {
 let scratch: ReturnType<typeof scratchIndex> | null = null
 const scratchFor = () => (scratch ??= scratchIndex())
 
-/** Reads one FTS5 table's shadow tables (see fts5-index.ts). */
-function indexSource(sqlite: Database, table: 'messages_fts' | 'sessions_fts'): IndexSource {
+/** Reads one FTS5 table's shadow tables (see fts5-index.ts); `table` is the FTS table's name. */
+export function indexSource(sqlite: Database, table: string): IndexSource {
   const block = sqlite.prepare<{ block: Uint8Array }, [number]>(`SELECT block FROM ${table}_data WHERE id = ?`)
   const blocks = sqlite.prepare<{ id: number; block: Uint8Array }, [number, number]>(
     `SELECT id, block FROM ${table}_data WHERE id BETWEEN ? AND ? ORDER BY id`,

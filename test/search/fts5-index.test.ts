@@ -1,23 +1,11 @@
 import { Database } from 'bun:sqlite'
 import { describe, expect, test } from 'bun:test'
-import { readPrefix, readSegments, readToken, readTotals, termKey, TooMuchToRead, UnreadableIndex, type IndexSource } from '../../src/search/fts5-index'
+import { readPrefix, readSegments, readToken, readTotals, termKey, TooMuchToRead, UnreadableIndex } from '../../src/search/fts5-index'
+import { indexSource } from '../../src/search/store'
 import { random } from './support'
 
-/** The shadow tables of FTS5 table `f` (the same statements as src/search/store.ts). */
-function source(db: Database): IndexSource {
-  const block = db.prepare<{ block: Uint8Array }, [number]>('SELECT block FROM f_data WHERE id = ?')
-  const blocks = db.prepare<{ id: number; block: Uint8Array }, [number, number]>('SELECT id, block FROM f_data WHERE id BETWEEN ? AND ? ORDER BY id')
-  const before = db.prepare<{ pgno: number }, [number, Uint8Array]>('SELECT pgno FROM f_idx WHERE segid = ? AND term <= ? ORDER BY term DESC LIMIT 1')
-  const after = db.prepare<{ pgno: number }, [number, Uint8Array]>('SELECT pgno FROM f_idx WHERE segid = ? AND term >= ? ORDER BY term LIMIT 1')
-  const version = db.prepare<{ v: number }, []>("SELECT v FROM f_config WHERE k = 'version'")
-  return {
-    formatVersion: () => version.get()?.v ?? null,
-    block: (id) => block.get(id)?.block ?? null,
-    blocks: (from, to) => blocks.all(from, to),
-    pageAtOrBefore: (segid, key) => before.get(segid, key)?.pgno ?? null,
-    pageAtOrAfter: (segid, key) => after.get(segid, key)?.pgno ?? null,
-  }
-}
+/** The shadow tables of FTS5 table `f`. */
+const source = (db: Database) => indexSource(db, 'f')
 
 /**
  * An FTS5 index in a random state: small or default pages, several segments (automerge settings

@@ -1,6 +1,7 @@
 import type { Database } from 'bun:sqlite'
 import { replaceSession, type SessionInput } from '../../src/db'
 import { toFtsQuery } from '../../src/search'
+import { rng } from '../../scripts/bench/corpus'
 
 /** A session with one message per text, all at `updated` unless times are given. */
 export const session = (
@@ -28,17 +29,8 @@ export const session = (
   })),
 })
 
-/** A seeded PRNG (mulberry32); tests print the seed. */
-export function random(seed: number) {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A seeded PRNG (the bench corpora's); tests print the seed. */
+export const random = rng
 
 const LATIN = ['error', 'return', 'build', 'token', 'cache', 'widget', 'deploy', 'query', 'index', 'session', 'fix', 'test',
   'the', 'a', 'to', 'of', 'and', 'is', 'running', 'runs', 'café', 'naïve', 'authentication', 'authenticate', 'rare']
