@@ -24,6 +24,8 @@ export async function build(target: Target | null): Promise<string> {
   const args = [
     'build',
     join(root, 'src/main.ts'),
+    // Worker threads are separate entry points, embedded under their path below src/.
+    join(root, 'src/agency/tools/search/worker.ts'),
     '--compile',
     '--minify',
     '--bytecode',

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util'
 import { openDatabase } from '../../src/db'
 import { build, outfileFor } from '../build'
 import { benchDatabase, COMMON_TERM, LONG_SESSION_ID, RARE_TERM } from './corpus'
-import { median, ms, percentile, timeRuns, wrk } from './stats'
+import { median, ms, percentile, throughputVsBare, timeRuns } from './stats'
 
 const { values } = parseArgs({ options: { sessions: { type: 'string', default: '100000' }, messages: { type: 'string', default: '10' } } })
 const sessions = Number(values.sessions)
@@ -78,21 +78,8 @@ await report(`search common term, sort=recent`, `/api/sessions/search?q=${COMMON
 await report('GET /api/sessions/:id (500 messages)', `/api/sessions/${LONG_SESSION_ID}`, 10)
 await report('GET /api/sessions?limit=50&offset=99000', `/api/sessions?limit=50&offset=${Math.max(0, Math.min(99_000, sessions - 50))}`, 10)
 
-// Throughput: the full stack's /api/health against a bare Bun.serve JSON route, same machine, same run,
-// alternating three rounds (the machine is shared and noisy) and reporting the median ratio.
-const ratios: number[] = []
-for (let round = 0; round < 3; round++) {
-  const bare = Bun.spawn([process.execPath, '-e', `Bun.serve({ port: 18788, hostname: '127.0.0.1', fetch: () => Response.json({ success: true, data: { status: 'healthy' } }) }); await Bun.sleep(1e9)`], { stdout: 'ignore' })
-  await Bun.sleep(400)
-  const bareRps = wrk('http://127.0.0.1:18788/')
-  bare.kill()
-  await bare.exited
-  const fullRps = wrk(`${base}/api/health`)
-  if (bareRps === null || fullRps === null) break
-  ratios.push(fullRps / bareRps)
-  console.log(`throughput round ${round + 1}: /api/health ${fullRps.toFixed(0)} req/s vs bare Bun.serve ${bareRps.toFixed(0)} req/s = ${((fullRps / bareRps) * 100).toFixed(0)} %`)
-}
-if (ratios.length === 0) console.log('throughput: wrk not installed (apt-get install wrk)')
-else console.log(`throughput: median ${(median(ratios) * 100).toFixed(0)} % of bare Bun.serve (target ≥ 75 %)`)
+// Throughput: the full stack's /api/health against a bare Bun.serve JSON route, same machine, same run.
+const ratio = await throughputVsBare(`${base}/api/health`, { label: '/api/health' })
+console.log(ratio === null ? 'throughput: wrk not installed (apt-get install wrk)' : `throughput: median ${(ratio * 100).toFixed(0)} % of bare Bun.serve (target ≥ 75 %)`)
 server.kill('SIGTERM')
 await server.exited

@@ -29,3 +29,37 @@ export function wrk(url: string, seconds = 5, connections = 50, headers: string[
   const match = /Requests\/sec:\s+([\d.]+)/.exec(out)
   return match ? Number(match[1]) : null
 }
+
+/**
+ * Requests/s of `url` as a share of a bare `Bun.serve` JSON route on the same machine: `rounds`
+ * alternating wrk runs (the machine is shared and noisy), each ratio printed, the median returned
+ * (null when wrk is not installed).
+ */
+export async function throughputVsBare(url: string, { rounds = 3, seconds = 5, headers = [] as string[], label = url } = {}): Promise<number | null> {
+  const ratios: number[] = []
+  for (let round = 0; round < rounds; round++) {
+    const bare = Bun.spawn([process.execPath, '-e', `Bun.serve({ port: 18788, hostname: '127.0.0.1', fetch: () => Response.json({ success: true, data: { status: 'healthy' } }) }); await Bun.sleep(1e9)`], { stdout: 'ignore' })
+    await waitForPort(18788)
+    const bareRps = wrk('http://127.0.0.1:18788/', seconds)
+    bare.kill()
+    await bare.exited
+    const fullRps = wrk(url, seconds, 50, headers)
+    if (bareRps === null || fullRps === null) return null
+    ratios.push(fullRps / bareRps)
+    console.log(`  round ${round + 1}: ${label} ${fullRps.toFixed(0)} req/s vs bare Bun.serve ${bareRps.toFixed(0)} req/s = ${((fullRps / bareRps) * 100).toFixed(0)} %`)
+  }
+  return median(ratios)
+}
+
+/** Resolves once something accepts connections on 127.0.0.1:`port`. */
+export async function waitForPort(port: number): Promise<void> {
+  for (;;) {
+    try {
+      const socket = await Bun.connect({ hostname: '127.0.0.1', port, socket: { data() {} } })
+      socket.end()
+      return
+    } catch {
+      await Bun.sleep(10)
+    }
+  }
+}

@@ -1,6 +1,6 @@
 import type { Database } from 'bun:sqlite'
-import { mkdirSync, realpathSync, rmSync, statSync } from 'node:fs'
-import { isAbsolute, join } from 'node:path'
+import { rmSync } from 'node:fs'
+import { homedir } from 'node:os'
 import type { Page, PageRequest } from '../db'
 import { badRequest, ChasmError } from '../shared/errors'
 import { silentLogger, type Logger } from '../shared/log'
@@ -13,15 +13,23 @@ import { DEFAULT_RUN_LIMITS, executeRun, INTERRUPTED_BY_RESTART, type RunLimits,
 import { runEventLog, type RunRecorder } from './run/record'
 import { agencyStore } from './store'
 import { checkWorkers, type AgentRef } from './swarms'
-import { toolEnvironment } from './tools'
+import { childEnvironment, CODE_SEARCH_BUDGET_MS, PUBLIC_DESTINATIONS, redactor, refuseProcessInspection, secretValues, type Destinations } from './tools'
+import { checkWorkspace, freshWorkspace, workspaceRoot, type WorkspacePolicy } from './workspaces'
 
 /** What the agency needs from its host (the server or the CLI), built once and passed in. */
 export interface AgencyDeps {
   sqlite: Database
-  /** Where credentials and base URLs are read from at each run start (never stored). */
+  /**
+   * Where credentials and base URLs are read from at each run start (never stored). The server passes
+   * the copy `withdrawSecrets` returned; terminal commands get only the allowlist of tools/environment.ts.
+   */
   env: Record<string, string | undefined>
-  /** Default workspaces are created under `<dataDir>/agency/runs/<runId>`. */
+  /** The data dir of the database in use: default workspaces are `<dataDir>/workspaces/<runId>` (mode 0700). */
   dataDir: string
+  /** `--workspace-root`: a workspace given to a run start must lie inside this existing folder. */
+  workspaceRoot?: string | null
+  /** Refused as a workspace itself (default: the user's home). */
+  home?: string
   recorder: RunRecorder
   clock?: Clock
   log?: Logger
@@ -29,6 +37,12 @@ export interface AgencyDeps {
   allowTerminal?: boolean
   /** `--allow-http-tool`: the http_request tool may make requests. */
   allowHttpTool?: boolean
+  /** Where http_request may connect (default: public addresses only). */
+  destinations?: Destinations
+  /** Time budget of one code_search (default 2 s). */
+  searchBudgetMs?: number
+  /** Secrets besides the environment's credentials (the API token) that tool output must never show. */
+  secrets?: readonly string[]
   http?: Partial<HttpPolicy>
   limits?: Partial<RunLimits>
   newId?: () => string
@@ -58,6 +72,26 @@ export function createAgency(deps: AgencyDeps) {
   const policy: HttpPolicy = { ...DEFAULT_HTTP_POLICY, ...deps.http }
   const limits: RunLimits = { ...DEFAULT_RUN_LIMITS, ...deps.limits }
   const live = new Map<string, LiveRun>()
+  const workspaces: WorkspacePolicy = {
+    dataDir: deps.dataDir,
+    databaseFile: deps.sqlite.filename === ':memory:' || deps.sqlite.filename === '' ? null : deps.sqlite.filename,
+    home: deps.home ?? homedir(),
+    root: deps.workspaceRoot ? workspaceRoot(deps.workspaceRoot) : null,
+    platform: process.platform,
+  }
+  const tools = {
+    allowTerminal: deps.allowTerminal ?? false,
+    allowHttp: deps.allowHttpTool ?? false,
+    env: childEnvironment(deps.env),
+    destinations: deps.destinations ?? PUBLIC_DESTINATIONS,
+    searchBudgetMs: deps.searchBudgetMs ?? CODE_SEARCH_BUDGET_MS,
+    redact: redactor(secretValues(deps.env, deps.secrets)),
+  }
+  if (tools.allowTerminal) {
+    // Terminal commands run as this user: without this they could read the keys in /proc/<pid>/environ.
+    const problem = refuseProcessInspection()
+    if (problem) log.warn(`agency: terminal commands may be able to read this process's environment (${problem}); see docs/security.md`)
+  }
 
   const agentRef = (parameter: string, ref: string): AgentRef => {
     const agent = store.findAgent(ref)
@@ -79,18 +113,9 @@ export function createAgency(deps: AgencyDeps) {
 
   const liveRunOf = (swarmId: string): LiveRun | undefined => [...live.values()].find((run) => run.swarmId === swarmId)
 
-  /** A run's workspace: the given directory (absolute, existing) or a fresh one in the data dir. */
-  const workspaceFor = (runId: string, requested: string | undefined): string => {
-    if (requested === undefined) {
-      const path = join(deps.dataDir, 'agency', 'runs', runId)
-      mkdirSync(path, { recursive: true })
-      return realpathSync(path)
-    }
-    if (!isAbsolute(requested)) throw badRequest('workspace', 'must be an absolute path')
-    const info = statSync(requested, { throwIfNoEntry: false })
-    if (!info?.isDirectory()) throw badRequest('workspace', `not an existing directory: ${requested}`)
-    return realpathSync(requested)
-  }
+  /** A run's workspace: the given directory (checked) or a fresh one in the data dir. */
+  const workspaceFor = (runId: string, requested: string | undefined): string =>
+    requested === undefined ? freshWorkspace(runId, workspaces) : checkWorkspace(requested, workspaces)
 
   const agency = {
     listAgents: (page: PageRequest): Page<Agent> => store.listAgents(page),
@@ -191,12 +216,7 @@ export function createAgency(deps: AgencyDeps) {
           clock,
           log,
           limits,
-          tools: {
-            allowTerminal: deps.allowTerminal ?? false,
-            allowHttp: deps.allowHttpTool ?? false,
-            env: toolEnvironment(deps.env),
-            fetch: policy.fetch,
-          },
+          tools,
           onProgress: options.onProgress,
         },
       )

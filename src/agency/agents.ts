@@ -22,7 +22,7 @@ export interface AgentFields {
   tools: ToolName[]
 }
 
-// Prefix → provider, checked in order (SPEC §7). Matching is case-insensitive.
+// Prefix → provider, checked in order. Matching is case-insensitive.
 const PROVIDER_BY_PREFIX: ReadonlyArray<readonly [string, ModelProvider]> = [
   ['ollama/', 'ollama'],
   ['openai-compatible/', 'openai-compatible'],

@@ -9,11 +9,11 @@ type LiteralTuple<T extends readonly string[]> = { -readonly [K in keyof T]: TLi
 const Literals = <const T extends readonly string[]>(values: T): TUnion<LiteralTuple<T>> =>
   Type.Union(values.map((value) => Type.Literal(value))) as unknown as TUnion<LiteralTuple<T>>
 
-/** Letters, digits, `-`, `_`, `.`; 1..64 characters (SPEC §7). Used for agent and swarm names. */
+/** Letters, digits, `-`, `_`, `.`; 1..64 characters. Used for agent and swarm names. */
 const NAME_PATTERN = '^[A-Za-z0-9._-]{1,64}$'
 export const Name = Type.String({ pattern: NAME_PATTERN, minLength: 1, maxLength: 64, description: "1 to 64 letters, digits, '-', '_' or '.'" })
 
-/** The roles an agent may have (SPEC §7); `assistant` is the default. */
+/** The roles an agent may have; `assistant` is the default. */
 export const AGENT_ROLES = ['assistant', 'coordinator', 'coder', 'reviewer', 'tester', 'researcher', 'writer', 'analyst', 'executor'] as const
 export const AgentRole = Literals(AGENT_ROLES)
 export type AgentRole = (typeof AGENT_ROLES)[number]
@@ -179,22 +179,55 @@ export type StepStatus = (typeof STEP_STATUSES)[number]
 export const TokenUsage = Type.Object({ input: Type.Integer({ minimum: 0 }), output: Type.Integer({ minimum: 0 }) })
 export type TokenUsage = Static<typeof TokenUsage>
 
-/**
- * One step of a run. Model steps (`plan`, `work`, `synthesis`): `input` is the messages sent that the
- * agent's previous call did not already contain, `output` is `{text, toolCalls}`. Tool steps: `input` is
- * `{tool, callId, arguments}`, `output` the text handed back to the model.
- */
-export const RunStep = Type.Object({
+/** One worker's share of the task. */
+export const Assignment = Type.Object({ worker: Type.String(), task: Type.String() })
+export type Assignment = Static<typeof Assignment>
+
+/** The plan a run follows; `fallback` is true when the coordinator's reply could not be used (every worker gets the whole task). */
+export const Plan = Type.Object({ assignments: Type.Array(Assignment), fallback: Type.Boolean() })
+export type Plan = Static<typeof Plan>
+
+/** A tool call a model asked for; `arguments` is the JSON it sent (its raw text when that was not JSON). */
+export const StepToolCall = Type.Object({ id: Type.String(), name: Type.String(), arguments: Type.Unknown() })
+
+/** A message sent to a model, as a model step records it. */
+export const StepMessage = Type.Union([
+  Type.Object({ role: Literals(['system', 'user'] as const), content: Type.String() }),
+  Type.Object({ role: Type.Literal('assistant'), content: Type.String(), toolCalls: Type.Array(StepToolCall) }),
+  Type.Object({ role: Type.Literal('tool'), callId: Type.String(), name: Type.String(), content: Type.String(), isError: Type.Boolean() }),
+])
+export type StepMessage = Static<typeof StepMessage>
+
+/** The output of a step that failed or was stopped before it had one. */
+export const StepFailure = Type.Object({ error: Type.String() })
+
+const StepCommon = {
   index: Type.Integer({ minimum: 0 }),
   agent: Type.String(),
-  kind: StepKind,
-  input: Type.Unknown(),
-  output: Type.Unknown(),
   tokens: Nullable(TokenUsage),
   startedAt: IsoTime,
   endedAt: Nullable(IsoTime),
   status: StepStatus,
+}
+
+/** A model call (`plan`, `work`, `synthesis`): `input` is what it sent that the agent's previous call did not; `output` is null while it runs. */
+export const ModelStep = Type.Object({
+  ...StepCommon,
+  kind: Literals(['plan', 'work', 'synthesis'] as const),
+  input: Type.Array(StepMessage),
+  output: Nullable(Type.Union([Type.Object({ text: Type.String(), toolCalls: Type.Array(StepToolCall), plan: Type.Optional(Plan) }), StepFailure])),
 })
+
+/** A tool call: `output.text` is exactly what the model was handed back, `isError` whether it was told the call failed. */
+export const ToolStep = Type.Object({
+  ...StepCommon,
+  kind: Type.Literal('tool'),
+  input: Type.Object({ tool: Type.String(), callId: Type.String(), arguments: Type.Unknown() }),
+  output: Nullable(Type.Union([Type.Object({ text: Type.String(), isError: Type.Boolean() }), StepFailure])),
+})
+
+/** One step of a run; `input` and `output` are JSON values of the shapes above, never JSON text in a string. */
+export const RunStep = Type.Union([ModelStep, ToolStep])
 export type RunStep = Static<typeof RunStep>
 
 /** A run without its steps (list entries of `GET /api/v1/swarms/:id/runs`). */

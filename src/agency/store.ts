@@ -124,17 +124,27 @@ const runFromRow = (row: RunRowView): RunListItem => ({
   endedAt: toIso(row.ended_at),
 })
 
-const stepFromRow = (row: StepRowView): RunStep => ({
-  index: row.idx,
-  agent: row.agent,
-  kind: row.kind,
-  input: row.input === null ? null : JSON.parse(row.input),
-  output: row.output === null ? null : JSON.parse(row.output),
-  tokens: row.input_tokens === null || row.output_tokens === null ? null : { input: row.input_tokens, output: row.output_tokens },
-  startedAt: toIso(row.started_at)!,
-  endedAt: toIso(row.ended_at),
-  status: row.status,
-})
+const parsed = (text: string | null): unknown => (text === null ? null : JSON.parse(text))
+
+/**
+ * A stored step as the API shows it. Tool steps written before outputs were `{text, isError}` objects
+ * kept the bare text: it is read into the same shape (a stopped step's text is its error).
+ */
+const stepFromRow = (row: StepRowView): RunStep => {
+  let output = parsed(row.output)
+  if (row.kind === 'tool' && typeof output === 'string') output = row.status === 'stopped' ? { error: output } : { text: output, isError: row.status === 'failed' }
+  return {
+    index: row.idx,
+    agent: row.agent,
+    kind: row.kind,
+    input: parsed(row.input),
+    output,
+    tokens: row.input_tokens === null || row.output_tokens === null ? null : { input: row.input_tokens, output: row.output_tokens },
+    startedAt: toIso(row.started_at)!,
+    endedAt: toIso(row.ended_at),
+    status: row.status,
+  } as RunStep
+}
 
 const constraint = (error: unknown, kind: 'UNIQUE' | 'FOREIGNKEY'): boolean =>
   (error as { code?: unknown })?.code === `SQLITE_CONSTRAINT_${kind}`

@@ -1,4 +1,5 @@
 import { Elysia } from 'elysia'
+import './minified-names'
 import type { AppDeps } from './deps'
 import { agentRoutes } from './routes/agents'
 import { docs } from './docs'
@@ -18,7 +19,7 @@ import { recordingSocket } from './ws/recording'
 export function createApp(deps: AppDeps) {
   const methods = routeMethods()
   const app = new Elysia({ normalize: false })
-    .use(security(deps.security, deps.peerAddress))
+    .use(security(deps.security, deps.peerAddress, deps.ownPort))
     .use(errorHandling(deps.log, methods.forPath))
     .use(docs(deps.version))
     .use(healthRoutes(deps))

@@ -16,6 +16,8 @@ export interface AppDeps {
   startedAt: number
   security: SecurityConfig
   peerAddress: PeerAddress
+  /** The port the server listens on, for its own origins (read once, after listening). */
+  ownPort: () => number
   harvest: HarvestScheduler
   recorder: Recorder
   agency: Agency

@@ -26,4 +26,4 @@ export const ok = <T>(data: T) => ({ success: true as const, data })
 export const paged = <T>({ items, meta }: DataPage<T>) => ({ success: true as const, data: items, meta })
 
 /** The error responses every route can produce, for OpenAPI. */
-export const COMMON_ERRORS = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 413: ErrorBody, 500: ErrorBody }
+export const COMMON_ERRORS = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 413: ErrorBody, 415: ErrorBody, 500: ErrorBody }

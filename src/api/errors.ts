@@ -74,6 +74,10 @@ function expectation(schema: SchemaFacts | undefined, value: unknown): string | 
     return `must be ${kind}`
   }
   if (schema.type === 'string' && schema.minLength && typeof value === 'string' && value.trim() === '') return 'must not be empty'
+  // Too long: said plainly, unless the string's own description already states the limit (agent names).
+  if (schema.type === 'string' && schema.maxLength !== undefined && typeof value === 'string' && value.length > schema.maxLength) {
+    if (!schema.description?.includes(String(schema.maxLength))) return `must be at most ${schema.maxLength} characters`
+  }
   // A patterned string's description says what it must be (e.g. agent names).
   if (schema.type === 'string' && schema.pattern && schema.description) return `must be ${schema.description}`
   if (schema.type === 'string' && schema.minLength) return 'must not be empty'
@@ -94,7 +98,11 @@ export const errorHandling = (log: Logger, methodsForPath: (path: string) => str
   new Elysia({ name: 'chasm-errors' }).onError({ as: 'global' }, ({ error, code, request }) => {
     if (error instanceof ChasmError) return errorResponse(error.code, error.message)
     if (error instanceof ValidationError) return errorResponse('BAD_REQUEST', describeValidation(error))
-    if (code === 'PARSE') return errorResponse('BAD_REQUEST', 'Malformed JSON in request body')
+    if (code === 'PARSE') {
+      // Elysia wraps what the body parser threw (size and depth limits) in its own ParseError.
+      const cause = (error as Error).cause
+      return cause instanceof ChasmError ? errorResponse(cause.code, cause.message) : errorResponse('BAD_REQUEST', 'Malformed JSON in request body')
+    }
     if (code === 'NOT_FOUND') {
       const path = new URL(request.url).pathname
       const allowed = methodsForPath(path)

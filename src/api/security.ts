@@ -2,34 +2,28 @@ import { timingSafeEqual } from 'node:crypto'
 import { Elysia } from 'elysia'
 import { isLoopbackAddress } from '../shared/net'
 import { errorResponse } from './errors'
+import { bodyTooLargeMessage, isJsonContentType, parseJsonBody } from './json-body'
+import { OriginPolicy } from './origins'
+import { hostName, isDataPath, pathOf } from './request-target'
 
-/** The security settings of a running server (SPEC §3 "Security"). */
+/** The security settings of a running server (docs/security.md). */
 export interface SecurityConfig {
   /** The bearer token, if any. */
   token: string | null
   /** True when the token was generated for a non-loopback bind: loopback clients then need no token. */
   tokenGenerated: boolean
-  /** Extra Host names (`--allow-host`) accepted from unauthenticated clients. */
+  /** Extra Host names (`--allow-host`) accepted from unauthenticated clients, and allowed as origins. */
   allowHosts: string[]
   /** Origins allowed by CORS (`--cors-origin`); empty = CORS off. */
   corsOrigins: string[]
   /** Largest accepted request body, bytes. */
   maxBodyBytes: number
+  /** The address the server binds (`--host`); a specific address is one of its own origins. */
+  bindHost?: string | null
 }
 
 /** How the app learns the peer's address; the server passes Bun's `requestIP`. */
 export type PeerAddress = (request: Request) => string | null
-
-/** Paths answered to anyone: health checks are for monitors that hold no token. */
-const PUBLIC_PATHS = new Set(['/api/health'])
-
-/** The host name of a Host header value, without port (brackets kept off IPv6). */
-export function hostName(header: string | null): string | null {
-  if (!header) return null
-  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(header)
-  if (bracketed) return bracketed[1]!.toLowerCase()
-  return header.replace(/:\d+$/, '').toLowerCase()
-}
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1'])
 
@@ -40,6 +34,8 @@ const sameSecret = (given: string, expected: string): boolean => {
   return a.length === b.length ? timingSafeEqual(a, b) : (timingSafeEqual(b, b), false)
 }
 
+const isUpgrade = (request: Request) => request.headers.get('upgrade')?.toLowerCase() === 'websocket'
+
 /** The token a request presents: `Authorization: Bearer …`, or `?token=` on WebSocket upgrades. */
 function presentedToken(request: Request): string | null {
   const header = request.headers.get('authorization')
@@ -47,35 +43,62 @@ function presentedToken(request: Request): string | null {
     const match = /^Bearer\s+(.+)$/i.exec(header.trim())
     return match ? match[1]! : null
   }
-  if (request.headers.get('upgrade')?.toLowerCase() === 'websocket') return new URL(request.url).searchParams.get('token')
+  if (isUpgrade(request)) return new URL(request.url).searchParams.get('token')
   return null
 }
 
-/** The path of a request URL without allocating a URL object (this runs on every request). */
-function pathOf(url: string): string {
-  const start = url.indexOf('/', url.indexOf('//') + 2)
-  if (start === -1) return '/'
-  const query = url.indexOf('?', start)
-  return url.slice(start, query === -1 ? undefined : query)
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH'])
+
+/** True when the request carries body bytes (a Content-Length above 0, or a chunked body). */
+function hasBody(request: Request): boolean {
+  const length = request.headers.get('content-length')
+  if (length !== null) return length !== '0'
+  return request.headers.has('transfer-encoding')
 }
 
-/** Decides whether a request may proceed; returns the refusal response or null. */
-export function guardRequest(config: SecurityConfig, request: Request, peer: () => string | null): Response | null {
+/** Everything the guard needs besides the request. */
+export interface Guard {
+  config: SecurityConfig
+  /** The origin rule, built once the server's port is known. */
+  origins(): OriginPolicy
+  peer(request: Request): string | null
+}
+
+/**
+ * Decides whether a request may proceed; returns the refusal response or null. Checks run cheapest
+ * first: unparseable target → 400; public paths (health, docs, the web app) pass; then origin →
+ * 403, token → 401, Host (DNS rebinding) → 403, body size → 413, body type → 415.
+ */
+export function guardRequest(guard: Guard, request: Request): Response | null {
+  const { config } = guard
+  const path = pathOf(request.url)
+  const hostHeader = request.headers.get('host')
+  // In-process requests (app.handle) may have no Host header; Bun always builds the URL from one.
+  const host = hostHeader === null ? (path === null ? null : hostName(new URL(request.url).host)) : hostName(hostHeader)
+  if (path === null || host === null) {
+    return errorResponse('BAD_REQUEST', 'Malformed request: the request target or Host header cannot be parsed')
+  }
   const method = request.method
-  if (method === 'GET') {
-    if (PUBLIC_PATHS.has(pathOf(request.url))) return null
+  const read = method === 'GET' || method === 'HEAD'
+  if (read && (path === '/api/health' || !isDataPath(path))) return null
+
+  const origin = request.headers.get('origin')
+  if (origin !== null) {
+    if (!guard.origins().allows(origin)) return errorResponse('FORBIDDEN', `Origin '${origin}' is not allowed (see --cors-origin)`)
   } else {
-    const length = request.headers.get('content-length')
-    if (length !== null && Number(length) > config.maxBodyBytes) {
-      return errorResponse('PAYLOAD_TOO_LARGE', `Request body exceeds ${config.maxBodyBytes} bytes`)
+    // A browser that sends no Origin (a cross-site <img>, a link) still says where the request came from.
+    const site = request.headers.get('sec-fetch-site')
+    if (site !== null && site !== 'same-origin' && site !== 'none') {
+      return errorResponse('FORBIDDEN', `Cross-site request refused (Sec-Fetch-Site: ${site})`)
     }
   }
+
+  let authenticated = false
   if (config.token) {
     const given = presentedToken(request)
-    if (given !== null && sameSecret(given, config.token)) return null
+    authenticated = given !== null && sameSecret(given, config.token)
     // Looked up only here: asking the server for the peer address costs more than the rest of the guard.
-    const loopbackTrusted = config.tokenGenerated && isLoopbackAddress(peer())
-    if (!loopbackTrusted) {
+    if (!authenticated && !(config.tokenGenerated && isLoopbackAddress(guard.peer(request)))) {
       return errorResponse(
         'UNAUTHORIZED',
         given === null ? 'Missing bearer token (Authorization: Bearer <token>)' : 'Invalid bearer token',
@@ -83,9 +106,18 @@ export function guardRequest(config: SecurityConfig, request: Request, peer: () 
       )
     }
   }
-  const host = hostName(request.headers.get('host') ?? new URL(request.url).host)
-  if (host === null || !(LOOPBACK_HOSTS.has(host) || config.allowHosts.includes(host))) {
-    return errorResponse('FORBIDDEN', `Host '${host ?? ''}' is not allowed without a token (see --allow-host)`)
+  if (!authenticated && !(LOOPBACK_HOSTS.has(host) || config.allowHosts.includes(host))) {
+    return errorResponse('FORBIDDEN', `Host '${host}' is not allowed without a token (see --allow-host)`)
+  }
+
+  if (!read) {
+    const length = request.headers.get('content-length')
+    if (length !== null && !(Number(length) <= config.maxBodyBytes)) {
+      return errorResponse('PAYLOAD_TOO_LARGE', bodyTooLargeMessage(config.maxBodyBytes), { connection: 'close' })
+    }
+    if (BODY_METHODS.has(method) && hasBody(request) && !isJsonContentType(request.headers.get('content-type'))) {
+      return errorResponse('UNSUPPORTED_MEDIA_TYPE', `Request bodies must be JSON: send 'Content-Type: application/json' (got '${request.headers.get('content-type') ?? 'none'}')`)
+    }
   }
   return null
 }
@@ -97,19 +129,29 @@ const isPreflight = (request: Request) =>
   request.method === 'OPTIONS' && request.headers.has('access-control-request-method')
 
 /**
- * Host guard, bearer token, CORS allow-list and body limit: one plugin, applied once, reaching
- * every route (global hooks). Without `--cors-origin` the hook never touches the response
- * headers, which keeps Elysia on its lighter per-request path.
+ * Target, origin, token, Host and body checks plus the CORS allow-list, and the one JSON body
+ * parser: one plugin, applied once, reaching every route (global hooks). Without `--cors-origin`
+ * the hook never touches the response headers, which keeps Elysia on its lighter per-request path.
  */
-export const security = (config: SecurityConfig, peerAddress: PeerAddress) => {
-  const guard = (request: Request) => guardRequest(config, request, () => peerAddress(request))
-  const plugin = new Elysia({ name: 'chasm-security' })
+export const security = (config: SecurityConfig, peerAddress: PeerAddress, ownPort: () => number) => {
+  let policy: OriginPolicy | null = null
+  const guard: Guard = {
+    config,
+    origins: () =>
+      (policy ??= new OriginPolicy({ port: ownPort(), bindHost: config.bindHost ?? null, allowHosts: config.allowHosts, corsOrigins: config.corsOrigins })),
+    peer: peerAddress,
+  }
+  const plugin = new Elysia({ name: 'chasm-security' }).onParse({ as: 'global' }, ({ request, contentType }) =>
+    // The guard let through only JSON bodies; a request without body bytes is left to Elysia, which
+    // reads it as absent.
+    contentType === '' || request.body === null ? undefined : parseJsonBody(request, config.maxBodyBytes),
+  )
   if (config.corsOrigins.length === 0) {
     return plugin
       .onRequest(({ request }) =>
         isPreflight(request)
           ? errorResponse('FORBIDDEN', `Origin '${request.headers.get('origin') ?? ''}' is not allowed (see --cors-origin)`)
-          : (guard(request) ?? undefined),
+          : (guardRequest(guard, request) ?? undefined),
       )
       .as('global')
   }
@@ -134,7 +176,7 @@ export const security = (config: SecurityConfig, peerAddress: PeerAddress) => {
           },
         })
       }
-      const refusal = guard(request)
+      const refusal = guardRequest(guard, request)
       if (refusal && corsAllowed) {
         refusal.headers.set('access-control-allow-origin', origin)
         refusal.headers.set('vary', 'Origin')

@@ -11,16 +11,24 @@ export interface RunningServer {
   stop(): Promise<void>
 }
 
-/** Bun's own limit sits just above ours, so oversized bodies with a Content-Length get our 413 envelope first. */
-const BUN_BODY_SLACK = 64 * 1024
+/**
+ * Bun answers a body over its own limit with an empty 413 before the app runs; the app counts bodies
+ * itself (Content-Length up front, chunked bodies as they arrive), so Bun's limit is set out of the way.
+ */
+const BUN_BODY_LIMIT = Number.MAX_SAFE_INTEGER
 
 /** Starts the HTTP app on `host:port` (port 0 = any free port). Throws a clear error when the port is taken. */
-export function listen(deps: Omit<AppDeps, 'peerAddress'>, host: string, port: number): RunningServer {
+export function listen(deps: Omit<AppDeps, 'peerAddress' | 'ownPort'>, host: string, port: number): RunningServer {
   let server: Server<unknown> | null = null
-  const app = createApp({ ...deps, peerAddress: (request) => server?.requestIP(request)?.address ?? null })
+  const app = createApp({
+    ...deps,
+    security: { ...deps.security, bindHost: host },
+    peerAddress: (request) => server?.requestIP(request)?.address ?? null,
+    ownPort: () => server?.port ?? port,
+  })
   try {
     // reusePort off: Elysia turns it on, which lets a second chasm bind the same port and share its traffic.
-    app.listen({ hostname: host, port, reusePort: false, maxRequestBodySize: deps.security.maxBodyBytes + BUN_BODY_SLACK, development: false, websocket: SOCKET_OPTIONS })
+    app.listen({ hostname: host, port, reusePort: false, maxRequestBodySize: BUN_BODY_LIMIT, development: false, websocket: SOCKET_OPTIONS })
   } catch (error) {
     const code = (error as { code?: string }).code
     if (code === 'EADDRINUSE' || /in use/i.test((error as Error).message)) {

@@ -1,7 +1,8 @@
 import { Command, Option } from 'clipanion'
-import { dirname } from 'node:path'
+import { existsSync } from 'node:fs'
 import { openDatabase, type ChasmDb } from '../db'
 import { providerContext, type ProviderContext } from '../harvest'
+import { ChasmError } from '../shared/errors'
 import { dataDir, resolveDbPath, resolveHome } from '../shared/paths'
 import type { ChasmContext } from './context'
 import { styler, writeJson } from './output'
@@ -26,13 +27,29 @@ export abstract class BaseCommand extends Command<ChasmContext> {
     return resolveDbPath(this.context.runtime, this.db)
   }
 
-  /** chasm's data directory: beside an explicit database, else the OS default. */
+  /**
+   * The data directory of the database in use: the OS default for the default database; for one given
+   * with --db or CHASM_DB, its own `<database>-data` folder beside it (the folder holding the file may be
+   * shared, like /tmp or a project, and must not become chasm's).
+   */
   protected get dataDirectory(): string {
-    return this.db || this.context.runtime.env.CHASM_DB ? dirname(this.dbPath) : dataDir(this.context.runtime)
+    return this.db || this.context.runtime.env.CHASM_DB ? `${this.dbPath}-data` : dataDir(this.context.runtime)
   }
 
+  /**
+   * What a command does when the database file does not exist yet: `create` it (commands that
+   * write), read an `empty` in-memory one (commands that only look around, e.g. `harvest scan`), or
+   * `refuse` (commands that read history: nothing to show, and no folders or files left behind).
+   */
+  protected readonly missingDatabase: 'create' | 'empty' | 'refuse' = 'refuse'
+
   protected openDb(): ChasmDb {
-    return openDatabase(this.dbPath)
+    const path = this.dbPath
+    if (this.missingDatabase !== 'create' && !existsSync(path)) {
+      if (this.missingDatabase === 'empty') return openDatabase(':memory:')
+      throw new ChasmError('NOT_FOUND', `no database at ${path}; run \`chasm harvest run\` first (or pass --db)`)
+    }
+    return openDatabase(path)
   }
 
   protected providerContext(): ProviderContext {

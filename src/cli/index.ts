@@ -67,10 +67,45 @@ export function commandsFor(argv: readonly string[]): readonly (typeof COMMANDS)
   return named.length > 0 ? named : COMMANDS
 }
 
+// What each option's value is, for help: clipanion itself writes every value as `#0`.
+const VALUE_NAMES: Record<string, string> = {
+  '--db': 'PATH', '--home': 'DIR', '--host': 'ADDRESS', '--port': 'PORT', '--token': 'TOKEN', '--token-file': 'FILE',
+  '--cors-origin': 'ORIGIN', '--allow-host': 'HOST', '--harvest-interval': 'SECONDS', '--recording-idle': 'SECONDS',
+  '--workspace-root': 'DIR', '--workspace': 'ID', '--provider': 'ID', '--limit': 'N', '--offset': 'N', '--format': 'FORMAT',
+  '--model': 'MODEL', '--instruction': 'TEXT', '--role': 'ROLE', '--description': 'TEXT', '--temperature': 'T',
+  '--max-tokens': 'N', '--tool': 'TOOL', '--q': 'TEXT', '--prices': 'FILE', '--out': 'PATH', '--since': 'DATE',
+}
+
+const OPTION_ROW = /^ {2}(-\S+(?: [A-Z]+)?) {2,}(\S.*)$/
+
+/** Help text with each option's value named (`--db PATH`) instead of clipanion's `#0`, option rows realigned. */
+export function nameOptionValues(text: string): string {
+  const lines = text
+    .replace(/(--[a-z][a-z0-9-]*)((?: #\d+)+)/g, (_, option: string) => `${option} ${VALUE_NAMES[option] ?? 'VALUE'}`)
+    .split('\n')
+  const width = Math.max(0, ...lines.map((line) => OPTION_ROW.exec(line)?.[1]!.length ?? 0))
+  return lines
+    .map((line) => {
+      const row = OPTION_ROW.exec(line)
+      return row ? `  ${row[1]!.padEnd(width + 4)}${row[2]}` : line
+    })
+    .join('\n')
+}
+
+/** A stream that names option values in whatever help clipanion writes through it. */
+function helpStream(stream: NodeJS.WritableStream): NodeJS.WritableStream {
+  return new Proxy(stream, {
+    get: (target, property, receiver) =>
+      property === 'write' ? (chunk: unknown, ...rest: unknown[]) => (target.write as (...args: unknown[]) => boolean)(typeof chunk === 'string' ? nameOptionValues(chunk) : chunk, ...rest) : Reflect.get(target, property, receiver),
+  })
+}
+
+const asksForHelp = (argv: readonly string[]) => argv.length === 0 || argv.includes('--help') || argv.includes('-h')
+
 /** Runs argv and returns the exit code: 0 ok, 1 failure, 2 usage error. Errors are one line on stderr. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const cli = buildCli(io.isTTY, commandsFor(argv))
-  const context = { ...io, colorDepth: io.isTTY ? 8 : 1 } as ChasmContext
+  const context = { ...io, stdout: asksForHelp(argv) ? helpStream(io.stdout) : io.stdout, colorDepth: io.isTTY ? 8 : 1 } as ChasmContext
   let command: Command<ChasmContext>
   try {
     command = cli.process(argv.length === 0 ? ['--help'] : argv, context)

@@ -1,8 +1,8 @@
 import { Database } from 'bun:sqlite'
-import { mkdirSync, statSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { statSync } from 'node:fs'
 import { ChasmError } from '../shared/errors'
 import { migrate } from './migrate'
+import { createPrivately } from './private-file'
 
 /**
  * An open chasm database. drizzle (`schema.ts`) defines the tables and generates the migrations;
@@ -34,7 +34,7 @@ export const FILE_REPLACED =
 export function openDatabase(path: string, options: { readonly?: boolean } = {}): ChasmDb {
   let sqlite: Database
   try {
-    if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true })
+    if (path !== ':memory:' && !options.readonly) createPrivately(path)
     sqlite = options.readonly ? new Database(path, { readonly: true }) : new Database(path, { create: true, strict: true })
   } catch (error) {
     throw new ChasmError('INTERNAL_ERROR', `cannot open database ${path}: ${(error as Error).message}`, { cause: error })

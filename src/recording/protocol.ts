@@ -1,6 +1,7 @@
 import { storageProblem } from '../db'
 import { ChasmError, type ErrorCode } from '../shared/errors'
 import type { Logger } from '../shared/log'
+import { checkJsonDepth } from '../shared/json'
 import type { Clock } from '../shared/time'
 import { EventError, invalid } from './events'
 import type { EventListener } from './hub'
@@ -77,6 +78,9 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
 const CONTROL_TYPES = ['subscribe', 'unsubscribe', 'ping'] as const
+
+/** Sessions one socket may watch at once: each subscription holds memory until the socket closes. */
+export const MAX_SUBSCRIPTIONS = 256
 
 /** A control message (`subscribe`, `unsubscribe`, `ping`), validated; null when the message is events. */
 function parseControl(message: unknown): { type: 'ping' } | { type: 'subscribe' | 'unsubscribe'; sessionId: string } | null {
@@ -160,9 +164,10 @@ export function openConnection(deps: ConnectionDeps, transport: ConnectionTransp
     receiveText(text) {
       let message: unknown
       try {
+        checkJsonDepth(text)
         message = JSON.parse(text)
       } catch (error) {
-        connection.reject('BAD_REQUEST', `Invalid JSON: ${(error as Error).message}`)
+        connection.reject('BAD_REQUEST', error instanceof ChasmError ? error.message : `Invalid JSON: ${(error as Error).message}`)
         return
       }
       connection.receive(message)
@@ -184,7 +189,13 @@ export function openConnection(deps: ConnectionDeps, transport: ConnectionTransp
           reply([{ type: 'pong', serverTime: new Date(deps.clock()).toISOString() }])
           return
         case 'subscribe':
-          if (!subscriptions.has(control.sessionId)) subscriptions.set(control.sessionId, deps.subscribe(control.sessionId, push))
+          if (!subscriptions.has(control.sessionId)) {
+            if (subscriptions.size >= MAX_SUBSCRIPTIONS) {
+              reply([{ type: 'error', code: 'BAD_REQUEST', message: `At most ${MAX_SUBSCRIPTIONS} subscriptions per socket: unsubscribe from one first, or open another socket`, event_id: null }])
+              return
+            }
+            subscriptions.set(control.sessionId, deps.subscribe(control.sessionId, push))
+          }
           reply([{ type: 'subscribed', session_id: control.sessionId }])
           return
         case 'unsubscribe':

@@ -5,6 +5,7 @@ import { badRequest } from '../shared/errors'
 import { toIso } from '../shared/time'
 import { TooMuchToRead, UnreadableIndex } from './fts5-index'
 import { toFtsQuery, type FtsQuery } from './fts-query'
+import { checkQueryShape } from './query-shape'
 import { scoreHits, type IndexAccess, type TokenPhrase } from './hits'
 import { rankSessions, type RankedSession, type SearchSort } from './rank'
 import { searchStore, type ScoredHits, type SearchStore } from './store'
@@ -124,6 +125,7 @@ function toResults(store: SearchStore, ranked: RankedSession[], expression: stri
  * A plain function of a connection and a request, so it can run on any connection (or thread).
  */
 export function searchSessions(sqlite: Database, q: string, options: SearchOptions): SearchResult[] {
+  checkQueryShape(q)
   const query = toFtsQuery(q)
   if (!query) return []
   const store = searchStore(sqlite)

@@ -1,4 +1,4 @@
-/** HTTP status of every error code the product can return (SPEC §3). One table for API, CLI and OpenAPI. */
+/** HTTP status of every error code the product can return (docs/api.md). One table for API, CLI and OpenAPI. */
 export const ERROR_STATUS = {
   BAD_REQUEST: 400,
   PROVIDER_NOT_CONFIGURED: 400,
@@ -8,6 +8,7 @@ export const ERROR_STATUS = {
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL_ERROR: 500,
 } as const
 

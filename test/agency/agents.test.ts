@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import { agentFieldsAfterUpdate, agentFieldsFromCreate, cloneNames, inferProvider } from '../../src/agency/agents'
 
 describe('inferProvider', () => {
-  test('follows the model-name prefixes of SPEC §7, case-insensitively', () => {
+  test('follows the documented model-name prefixes, case-insensitively', () => {
     const models = ['gemini-2.0-flash', 'gpt-4o', 'o1-mini', 'o3', 'o4-mini', 'claude-sonnet-4-5', 'ollama/llama3.2', 'openai-compatible/qwen', 'GPT-4.1', 'mistral-large', 'llama3']
     expect(models.map(inferProvider)).toEqual(['google', 'openai', 'openai', 'openai', 'openai', 'anthropic', 'ollama', 'openai-compatible', 'openai', null, null])
   })

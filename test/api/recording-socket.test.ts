@@ -123,7 +123,7 @@ describe('recording WebSocket over a real socket', () => {
     })
     expect({ status: response.status, body: await response.json() }).toEqual({
       status: 413,
-      body: { success: false, error: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body exceeds 10485760 bytes' } },
+      body: { success: false, error: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body exceeds 10 MiB (10485760 bytes); send less per request' } },
     })
     const refused = await RecordingClient.open(`${t.wsUrl}/ws/recording`).then(
       () => 'connected',

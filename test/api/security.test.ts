@@ -1,5 +1,9 @@
 import { describe, expect, test } from 'bun:test'
-import { guardRequest, hostName } from '../../src/api/security'
+import { OriginPolicy } from '../../src/api/origins'
+import { hostName, isDataPath, pathOf } from '../../src/api/request-target'
+import { guardRequest, type Guard } from '../../src/api/security'
+import { checkJsonDepth } from '../../src/shared/json'
+import { maskSecrets, streamLogger } from '../../src/shared/log'
 import { isLoopbackAddress } from '../../src/shared/net'
 import { DEFAULT_SECURITY, testApp } from '../support/app'
 
@@ -52,11 +56,15 @@ describe('bearer token', () => {
   })
 
   test('WebSocket upgrades may pass the token as ?token=', () => {
-    const config = { ...DEFAULT_SECURITY, token: TOKEN }
+    const guard: Guard = {
+      config: { ...DEFAULT_SECURITY, token: TOKEN },
+      origins: () => new OriginPolicy({ port: 80, bindHost: null, allowHosts: [], corsOrigins: [] }),
+      peer: () => '127.0.0.1',
+    }
     const upgrade = (url: string) => new Request(url, { headers: { upgrade: 'websocket', host: 'localhost' } })
-    expect(guardRequest(config, upgrade(`http://localhost/ws/recording?token=${TOKEN}`), () => '127.0.0.1')).toBeNull()
-    expect(guardRequest(config, upgrade('http://localhost/ws/recording?token=nope'), () => '127.0.0.1')?.status).toBe(401)
-    expect(guardRequest(config, new Request(`http://localhost/api/stats?token=${TOKEN}`), () => '127.0.0.1')?.status).toBe(401)
+    expect(guardRequest(guard, upgrade(`http://localhost/ws/recording?token=${TOKEN}`))).toBeNull()
+    expect(guardRequest(guard, upgrade('http://localhost/ws/recording?token=nope'))?.status).toBe(401)
+    expect(guardRequest(guard, new Request(`http://localhost/api/stats?token=${TOKEN}`))?.status).toBe(401)
   })
 })
 
@@ -85,7 +93,7 @@ test('bodies over the limit get 413 in the envelope', async () => {
   using t = testApp({ security: { maxBodyBytes: 1024 } })
   expect(await t.json('/api/stats', { method: 'POST', body: 'x'.repeat(2048), headers: { 'content-type': 'application/json', 'content-length': '2048' } })).toMatchObject({
     status: 413,
-    body: { success: false, error: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body exceeds 1024 bytes' } },
+    body: { success: false, error: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body exceeds 1024 bytes; send less per request' } },
   })
 })
 
@@ -93,4 +101,48 @@ test('address and host parsing', () => {
   expect(['127.0.0.1', '127.9.9.9', '::1', '::ffff:127.0.0.1'].map(isLoopbackAddress)).toEqual([true, true, true, true])
   expect(['10.0.0.1', '::ffff:10.0.0.1', '', null, '1270.0.0.1'].map(isLoopbackAddress)).toEqual([false, false, false, false, false])
   expect(['localhost:8787', '[::1]:80', '[::1]', 'Example.COM', null].map(hostName)).toEqual(['localhost', '::1', '::1', 'example.com', null])
+})
+
+describe('issue 9: the pieces the guard decides with', () => {
+  test('a Host header is a name or address with an optional port, nothing else', () => {
+    expect(['a/b', 'user@127.0.0.1', '127.0.0.1, evil', '127.0.0.1:80:90', '', ' localhost', '[::1', 'localhost:123456'].map(hostName)).toEqual(Array(8).fill(null))
+    expect(['127.0.0.1:8787', 'chasm.lan', 'xn--bcher-kva.example:80', '[fe80::1%25eth0]'.replace('%25eth0', '')].map(hostName)).toEqual(['127.0.0.1', 'chasm.lan', 'xn--bcher-kva.example', 'fe80::1'])
+  })
+
+  test('the path comes from an absolute URL only, and ends at ? or #', () => {
+    expect(pathOf('http://localhost:1/api/sessions/x?y=//a/api/health')).toBe('/api/sessions/x')
+    expect(pathOf('http://localhost/api/health#x')).toBe('/api/health')
+    expect(pathOf('http://localhost')).toBe('/')
+    expect(pathOf('/api/sessions/x?y=//a/api/health')).toBeNull()
+  })
+
+  test('every spelling of a data path is data; the app and the docs are not', () => {
+    const data = ['/api', '/api/sessions', '/ws/recording', '/mcp', '/mcp/x', '/%61pi/sessions', '/API/stats', '//api/x', '/%2Fapi/x', '/\\api/x', '/Mcp']
+    const publicPaths = ['/', '/sessions/abc', '/search', '/swagger', '/swagger/json', '/assets/app.js', '/apis', '/wsx', '/mcpx', '/%zz']
+    expect(data.filter((path) => !isDataPath(path))).toEqual([])
+    expect(publicPaths.filter(isDataPath)).toEqual([])
+  })
+
+  test('origins: the server own ones on its port, --allow-host names, --cors-origin; nothing else', () => {
+    const policy = new OriginPolicy({ port: 8787, bindHost: '192.168.1.5', allowHosts: ['chasm.lan'], corsOrigins: ['https://app.example'] })
+    const allowed = ['http://127.0.0.1:8787', 'http://localhost:8787', 'http://[::1]:8787', 'HTTP://LOCALHOST:8787', 'http://chasm.lan:8787', 'http://192.168.1.5:8787', 'https://app.example']
+    const refused = ['http://127.0.0.1:8788', 'http://localhost', 'https://localhost:8787', 'null', 'http://evil.example', 'http://localhost:8787.evil.example', 'file://', 'chrome-extension://abc', 'https://app.example:444']
+    expect(allowed.filter((origin) => !policy.allows(origin))).toEqual([])
+    expect(refused.filter((origin) => policy.allows(origin))).toEqual([])
+    // A wildcard bind is not an origin of its own.
+    expect(new OriginPolicy({ port: 80, bindHost: '0.0.0.0', allowHosts: [], corsOrigins: [] }).allows('http://0.0.0.0')).toBe(false)
+  })
+
+  test('JSON nesting is counted outside strings, before parsing', () => {
+    expect(() => checkJsonDepth(`${'['.repeat(64)}${']'.repeat(64)}`)).not.toThrow()
+    expect(() => checkJsonDepth(`${'['.repeat(65)}${']'.repeat(65)}`)).toThrow('JSON nests deeper than 64 levels')
+    expect(() => checkJsonDepth(JSON.stringify({ text: '['.repeat(1000), escaped: '\\"[[[[' }))).not.toThrow()
+  })
+
+  test('logs never show a token', () => {
+    expect(maskSecrets('GET http://h/ws/recording?token=s3cret&x=1 Authorization: Bearer abc.def')).toBe('GET http://h/ws/recording?token=***&x=1 Authorization: Bearer ***')
+    const lines: string[] = []
+    streamLogger((line) => lines.push(line)).error('unhandled error on GET http://h/api/x?api_key=k&token=t')
+    expect(lines[0]).toEndWith('unhandled error on GET http://h/api/x?api_key=***&token=***\n')
+  })
 })

@@ -59,7 +59,13 @@ describe('chasm agents', () => {
     expect(await runChasm(['agents', 'create', 'x', '--db', db, '--model', 'gpt-4o', '--instruction', 'y', '--tool', 'rm'])).toEqual({
       code: 2, stdout: '', stderr: 'chasm: Invalid --tool: must be one of file_read, file_write, terminal, code_search, http_request, calculator (got "rm")\n',
     })
-    expect(await runChasm(['agents', 'create', 'x', '--db', db, '--instruction', 'y'])).toMatchObject({ code: 2 })
+    // Issue 9: a missing required option is named, not reported as an unknown command.
+    expect(await runChasm(['agents', 'create', 'x', '--db', db, '--instruction', 'y'])).toEqual({
+      code: 2, stdout: '', stderr: "chasm: missing required option --model (see 'chasm agents create --help')\n",
+    })
+    expect(await runChasm(['agents', 'create', 'x', '--db', db])).toEqual({
+      code: 2, stdout: '', stderr: "chasm: missing required options --model and --instruction (see 'chasm agents create --help')\n",
+    })
     expect(await runChasm(['agents', 'create', 'tech-lead', '--db', db, '--model', 'gpt-4o', '--instruction', 'y'])).toEqual({
       code: 1, stdout: '', stderr: "chasm: an agent named 'tech-lead' already exists\n",
     })
@@ -122,5 +128,18 @@ describe('chasm swarm run', () => {
     const result = await runChasm(['swarm', 'run', 'dev-team', 'Go', '--db', db, '--json'], fake.env())
     const run = JSON.parse(result.stdout)
     expect([result.code, result.stderr, run.status, run.result, run.steps.length]).toEqual([0, '', 'completed', 'Answer.', 3])
+  })
+})
+
+describe('help', () => {
+  test('issue 9: option values are named (never #0), --no-harvest is shown as such, paging options are described', async () => {
+    const all = await runChasm(['--help'])
+    expect(all.stdout).not.toContain('#0')
+    expect(all.stdout).toContain('[--db PATH]')
+    const serve = await runChasm(['api', 'serve', '--help'])
+    expect(serve.stdout).toContain('--no-harvest')
+    expect(serve.stdout).not.toMatch(/--harvest\b(?!-)/)
+    expect(serve.stdout).toMatch(/\n {2}--token-file FILE +Read the bearer token from this file/)
+    expect((await runChasm(['list', 'sessions', '--help'])).stdout).toMatch(/\n {2}--offset N +How many to skip/)
   })
 })

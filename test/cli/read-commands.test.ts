@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'bun:test'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { openDatabase, replaceSession } from '../../src/db'
 import { runChasm } from '../support/cli'
@@ -71,9 +72,22 @@ describe('read commands', () => {
     using dir = tempDir()
     const file = join(dir.path, 'file')
     await Bun.write(file, 'x')
-    const result = await runChasm(['stats', '--db', join(file, 'chasm.db')])
+    const result = await runChasm(['harvest', 'run', '--db', join(file, 'chasm.db'), '--home', dir.path])
     expect(result.code).toBe(1)
     expect(result.stderr).toMatch(/^chasm: cannot open database .*file\/chasm\.db: .+\n$/)
+  })
+
+  test('issue 9: read commands refuse a database that does not exist, and create nothing', async () => {
+    using dir = tempDir()
+    const missing = join(dir.path, 'no', 'such', 'dir', 'x.db')
+    for (const args of [['stats'], ['list', 'sessions'], ['list', 'workspaces'], ['search', 'x'], ['show', 'session', 'a'], ['harvest', 'status'], ['agents', 'list']]) {
+      const result = await runChasm([...args, '--db', missing])
+      expect({ args, code: result.code, stderr: result.stderr }).toEqual({ args, code: 1, stderr: `chasm: no database at ${missing}; run \`chasm harvest run\` first (or pass --db)\n` })
+    }
+    // Looking around works on a fresh machine: an empty database in memory, nothing written.
+    expect((await runChasm(['harvest', 'scan', '--db', missing, '--home', dir.path])).code).toBe(0)
+    expect((await runChasm(['providers', '--db', missing, '--home', dir.path])).code).toBe(0)
+    expect(existsSync(join(dir.path, 'no'))).toBe(false)
   })
 
   test('colours only on a terminal', async () => {

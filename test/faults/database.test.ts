@@ -172,7 +172,7 @@ describe('a corrupted database file', () => {
 })
 
 describe('port in use', () => {
-  test("a second server on a taken port exits 1 with a clear line and leaves the first server's live recordings and runs alone", async () => {
+  test("issue 9: a second server on the same database (any port) or on a taken port exits 1 with a clear line and leaves the first server's live recordings and runs alone", async () => {
     using dir = tempDir()
     const db = join(dir.path, 'chasm.db')
     const hold = latch()
@@ -187,10 +187,14 @@ describe('port in use', () => {
     const run = (await postJson(`${first.url}/api/v1/swarms/${swarm.id}/start`, { prompt: 'Go' })).body.data
     await fake.received(2)
 
-    const second = Bun.spawn([binary, 'api', 'serve', '--port', port, '--db', db, '--no-harvest'], { env: { PATH: process.env.PATH ?? '', ...env }, stdout: 'pipe', stderr: 'pipe' })
-    const timeout = setTimeout(() => second.kill('SIGKILL'), 10_000)
-    expect({ code: await second.exited, stderr: await new Response(second.stderr).text() }).toEqual({ code: 1, stderr: `chasm: port ${port} on 127.0.0.1 is already in use\n` })
-    clearTimeout(timeout)
+    const serveAgain = async (args: string[]) => {
+      const second = Bun.spawn([binary, 'api', 'serve', ...args, '--no-harvest'], { env: { PATH: process.env.PATH ?? '', ...env }, stdout: 'pipe', stderr: 'pipe' })
+      return { code: await second.exited, stderr: await new Response(second.stderr).text() }
+    }
+    const held = `chasm: another chasm server is already serving ${db}; stop it first, or give this one another --db\n`
+    expect(await serveAgain(['--port', '0', '--db', db])).toEqual({ code: 1, stderr: held })
+    expect(await serveAgain(['--port', port, '--db', db])).toEqual({ code: 1, stderr: held })
+    expect(await serveAgain(['--port', port, '--db', join(dir.path, 'other.db')])).toEqual({ code: 1, stderr: `chasm: port ${port} on 127.0.0.1 is already in use\n` })
 
     expect((await getJson(`${first.url}/api/recording/sessions/live`)).body.data.status).toBe('active')
     expect((await getJson(`${first.url}/api/recording/recovery`)).body.data).toEqual([])

@@ -44,6 +44,8 @@ export function testApp(
     startedAt: Date.now(),
     security: { ...DEFAULT_SECURITY, ...options.security },
     peerAddress: () => options.peer ?? '127.0.0.1',
+    // Requests go to http://localhost (port 80), so the app's own origin is http://localhost.
+    ownPort: () => 80,
     harvest,
     recorder: createRecorder(db, { log: options.log, ...options.recording }),
     agency,

@@ -1,6 +1,6 @@
 import type { Logger } from '../../shared/log'
 import type { Clock } from '../../shared/time'
-import type { Agent, RunStatus, StepKind, StepStatus } from '../model'
+import type { Agent, RunStatus, StepKind, StepMessage, StepStatus } from '../model'
 import type { ChatMessage, ChatReply, ModelClient, ToolCall } from '../models'
 import type { AgencyStore } from '../store'
 import { runTool, TOOLS, toolSpecs, type ToolContext, type ToolOutcome } from '../tools'
@@ -60,11 +60,11 @@ export interface RunOutcome {
   error: string | null
 }
 
-/** The reason stored for runs cut short by a server restart or shutdown (SPEC §7). */
+/** The reason stored for runs cut short by a server restart or shutdown. */
 export const INTERRUPTED_BY_RESTART = 'interrupted by restart'
 
 /** A message as stored in a step's `input`. */
-const messageView = (message: ChatMessage): Record<string, unknown> =>
+const messageView = (message: ChatMessage): StepMessage =>
   message.role === 'assistant' ? { role: 'assistant', content: message.content, toolCalls: message.toolCalls } : { ...message }
 
 const oneLine = (text: string, max = 80): string => {
@@ -108,7 +108,7 @@ export async function executeRun(setup: RunSetup, control: RunControl, deps: Eng
     who: RunAgent,
     kind: StepKind,
     conversation: ChatMessage[],
-    fresh: unknown[],
+    fresh: StepMessage[],
     offerTools: boolean,
     annotate: (reply: ChatReply) => Record<string, unknown> = () => ({}),
   ): Promise<{ reply: ChatReply; index: number }> => {
@@ -150,12 +150,12 @@ export async function executeRun(setup: RunSetup, control: RunControl, deps: Eng
       outcome = tool ? await runTool(tool, call.arguments, toolContext) : { ok: false, output: `tool '${call.name}' is not available to agent '${agent}'` }
     } catch (error) {
       const status = stepStatusAfter(error)
-      store.endStep(runId, index, { output: errorText(error), tokens: null, status, endedAt: clock() })
+      store.endStep(runId, index, { output: { error: errorText(error) }, tokens: null, status, endedAt: clock() })
       progress({ type: 'step-end', index, agent, kind: 'tool', status, detail: call.name })
       throw error
     }
     const status: StepStatus = outcome.ok ? 'completed' : 'failed'
-    store.endStep(runId, index, { output: outcome.output, tokens: null, status, endedAt: clock() })
+    store.endStep(runId, index, { output: { text: outcome.output, isError: !outcome.ok }, tokens: null, status, endedAt: clock() })
     await record([events.toolResult({ call_id: `${modelIndex}:${call.id}`, output: outcome.output, status: outcome.ok ? 'ok' : 'error' })])
     progress({ type: 'step-end', index, agent, kind: 'tool', status, detail: `${call.name} → ${outcome.ok ? 'ok' : `error: ${oneLine(outcome.output, 60)}`}` })
     return outcome
@@ -164,7 +164,7 @@ export async function executeRun(setup: RunSetup, control: RunControl, deps: Eng
   const runWorker = async (who: RunAgent, subtask: string): Promise<string> => {
     const first: ChatMessage = { role: 'user', content: workerPrompt(prompt, subtask) }
     const conversation: ChatMessage[] = [first]
-    let fresh: unknown[] = [{ role: 'system', content: who.agent.instruction }, messageView(first)]
+    let fresh: StepMessage[] = [{ role: 'system', content: who.agent.instruction }, messageView(first)]
     for (let iteration = 1; ; iteration++) {
       await control.checkpoint()
       const { reply, index } = await modelStep(who, 'work', conversation, fresh, who.agent.tools.length > 0)
@@ -256,7 +256,8 @@ export async function executeRun(setup: RunSetup, control: RunControl, deps: Eng
     progress({ type: 'plan', plan })
     await record(
       plan.assignments.map((a) =>
-        events.message({ message_id: `assign-${a.worker}`, role: 'user', content: a.task, agent: a.worker, kind: 'assignment', from: coordinator.agent.name, fallback: plan.fallback }),
+        // Written by the coordinator (the plan's author), addressed to the worker.
+        events.message({ message_id: `assign-${a.worker}`, role: 'user', content: a.task, agent: coordinator.agent.name, to: a.worker, kind: 'assignment', fallback: plan.fallback }),
       ),
     )
 

@@ -1,4 +1,7 @@
-/** The prompts of a run and the tolerant reading of the coordinator's plan (SPEC §7). */
+/** The prompts of a run and the tolerant reading of the coordinator's plan. */
+import type { Assignment, Plan } from '../model'
+
+export type { Assignment, Plan }
 
 /** What the coordinator is told about a worker. */
 export interface WorkerInfo {
@@ -8,17 +11,6 @@ export interface WorkerInfo {
   tools: readonly string[]
 }
 
-/** One worker's share of the task. */
-export interface Assignment {
-  worker: string
-  task: string
-}
-
-/** The plan a run follows; `fallback` is true when the coordinator's reply could not be used. */
-export interface Plan {
-  assignments: Assignment[]
-  fallback: boolean
-}
 
 /** The coordinator's planning request: the task and the team, and the JSON shape to answer with. */
 export function planPrompt(task: string, workers: WorkerInfo[]): string {

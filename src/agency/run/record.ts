@@ -1,6 +1,6 @@
 import type { Clock } from '../../shared/time'
 
-/** One event of the recording format (SPEC §6), in the seed's snake_case. */
+/** One event of the recording format, in the seed's snake_case. */
 export interface RecordingEvent {
   session_id: string
   event_type: 'session_start' | 'message' | 'tool_call' | 'tool_result' | 'session_end'

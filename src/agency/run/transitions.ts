@@ -3,7 +3,7 @@ import type { RunStatus, SwarmStatus } from '../model'
 /** What can happen to a swarm: the four user actions and the two ends a run reaches on its own. */
 export type SwarmAction = 'start' | 'pause' | 'resume' | 'stop' | 'complete' | 'fail'
 
-/** The status machine of SPEC §7 as a table: the statuses an action is allowed from, and where it leads. */
+/** The swarm status machine as a table: the statuses an action is allowed from, and where it leads. */
 export const TRANSITIONS: Record<SwarmAction, { from: readonly SwarmStatus[]; to: RunStatus }> = {
   start: { from: ['idle', 'completed', 'failed', 'stopped'], to: 'running' },
   pause: { from: ['running'], to: 'paused' },

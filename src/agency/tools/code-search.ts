@@ -1,92 +1,73 @@
 import { Type } from '@sinclair/typebox'
-import { open, readdir, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { FD_ANCHORED } from './fs/confined'
+import { workspaceSegments } from './fs/path'
+import type { SearchJob } from './search/scan'
+import type { SearchReply } from './search/worker'
 import { defineTool, ToolError } from './tool'
-import { resolveInWorkspace, workspaceRelative } from './workspace'
 
-// Folders that are never worth searching; files larger than this are skipped.
-const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn'])
-const MAX_FILE_BYTES = 1024 * 1024
-const MAX_LINE_CHARS = 300
+/** How long one search may run once its worker started (the tool's default time budget). */
+export const CODE_SEARCH_BUDGET_MS = 2_000
+/** How long a worker thread may take to start on a busy machine before the search is given up. */
+const WORKER_START_MS = 15_000
 
-/** Searches the workspace's text files for a literal string or a regular expression; symlinks are not followed. */
+/**
+ * The worker's module: beside this file when running from source; in the compiled binary, the
+ * embedded entry point of the same path below `src/` (every module is bundled into `Bun.main` there).
+ */
+const workerUrl = (): string | URL =>
+  import.meta.path === Bun.main ? './agency/tools/search/worker.ts' : new URL('./search/worker.ts', import.meta.url)
+
+/**
+ * Searches the workspace's text files for a string or a regular expression, in a worker thread under a
+ * time budget: a catastrophic pattern or a huge tree costs that thread only, which is terminated at the
+ * budget (a tool error) or at once when the run stops.
+ */
 export const codeSearch = defineTool({
   name: 'code_search',
   description:
-    'Search text files in the workspace for a string (or a regular expression with regex: true). Returns matching lines as path:line: text.',
+    'Search text files in the workspace for a string (or a JavaScript regular expression with regex: true). Returns matching lines as path:line: text.',
   parameters: Type.Object({
     query: Type.String({ minLength: 1, maxLength: 1000 }),
-    path: Type.Optional(Type.String({ minLength: 1, description: 'folder or file to search, relative to the workspace (default: all of it)' })),
+    path: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'folder or file to search, relative to the workspace (default: all of it)' })),
     regex: Type.Optional(Type.Boolean()),
     caseSensitive: Type.Optional(Type.Boolean()),
     maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
   }),
-  async run({ query, path, regex, caseSensitive, maxResults = 50 }, { workspace, signal }) {
-    const root = path === undefined ? workspace : resolveInWorkspace(workspace, path)
-    const matches = matcher(query, regex ?? false, caseSensitive ?? false)
-    const results: string[] = []
-    const rootInfo = await stat(root).catch(() => {
-      throw new ToolError(`no such file or folder: ${path}`)
-    })
-    const files = rootInfo.isDirectory() ? walk(root, signal) : single(root)
-    for await (const file of files) {
-      const text = await readText(file)
-      if (text === null) continue
-      const lines = text.split(/\r?\n/)
-      for (let i = 0; i < lines.length; i++) {
-        const line = lines[i]!
-        if (!matches(line)) continue
-        const shown = line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}…` : line
-        results.push(`${workspaceRelative(workspace, file)}:${i + 1}: ${shown}`)
-        if (results.length >= maxResults) return `${results.join('\n')}\n… [stopped at ${maxResults} matches]`
+  async run({ query, path, regex = false, caseSensitive = false, maxResults = 50 }, { workspace, signal, searchBudgetMs }) {
+    const segments = path === undefined ? [] : workspaceSegments(path)
+    if (regex) {
+      try {
+        new RegExp(query, caseSensitive ? '' : 'i')
+      } catch (error) {
+        throw new ToolError(`invalid regular expression: ${(error as Error).message}`)
       }
     }
-    return results.length === 0 ? 'no matches' : results.join('\n')
+    return await searchInWorker({ workspace, segments, query, regex, caseSensitive, maxResults, anchored: FD_ANCHORED }, signal, searchBudgetMs)
   },
 })
 
-function matcher(query: string, regex: boolean, caseSensitive: boolean): (line: string) => boolean {
-  if (regex) {
-    let pattern: RegExp
-    try {
-      pattern = new RegExp(query, caseSensitive ? '' : 'i')
-    } catch (error) {
-      throw new ToolError(`invalid regular expression: ${(error as Error).message}`)
-    }
-    return (line) => pattern.test(line)
-  }
-  if (caseSensitive) return (line) => line.includes(query)
-  const lower = query.toLowerCase()
-  return (line) => line.toLowerCase().includes(lower)
-}
-
-async function* single(file: string): AsyncGenerator<string> {
-  yield file
-}
-
-/** Regular files under `dir`, in name order; symlinks and skipped folders are left out. */
-async function* walk(dir: string, signal: AbortSignal): AsyncGenerator<string> {
+function searchInWorker(job: SearchJob, signal: AbortSignal, budgetMs: number): Promise<string> {
   signal.throwIfAborted()
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-  for (const entry of entries) {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name)) yield* walk(path, signal)
-    else if (entry.isFile()) yield path
-  }
-}
-
-/** A file's text, or null for large or binary files. */
-async function readText(file: string): Promise<string | null> {
-  const handle = await open(file, 'r').catch(() => null)
-  if (!handle) return null
-  try {
-    const { size } = await handle.stat()
-    if (size > MAX_FILE_BYTES) return null
-    const buffer = Buffer.alloc(size)
-    await handle.read(buffer, 0, size, 0)
-    return buffer.includes(0) ? null : buffer.toString('utf8')
-  } finally {
-    await handle.close()
-  }
+  const worker = new Worker(workerUrl())
+  return new Promise<string>((resolve, reject) => {
+    const fail = (message: string) => () => reject(new ToolError(message))
+    let timer = setTimeout(() => finish(fail('the search worker did not start; try again')), WORKER_START_MS)
+    const onAbort = () => finish(() => reject(signal.reason))
+    const finish = (settle: () => void) => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', onAbort)
+      void worker.terminate()
+      settle()
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+    worker.addEventListener('error', (event) => finish(fail(`search failed: ${event.message}`)))
+    worker.addEventListener('message', ({ data }: MessageEvent<SearchReply>) => {
+      if (data.type === 'started') {
+        clearTimeout(timer)
+        const seconds = budgetMs / 1000
+        timer = setTimeout(() => finish(fail(`search timed out after ${seconds} s; search a smaller folder or use a simpler pattern`)), budgetMs)
+      } else finish(data.ok ? () => resolve(data.output) : fail(data.output))
+    })
+    worker.postMessage(job)
+  })
 }

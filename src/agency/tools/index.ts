@@ -9,7 +9,10 @@ import { terminal } from './terminal'
 import type { Tool } from './tool'
 
 export { runTool, ToolError, type Tool, type ToolContext, type ToolOutcome } from './tool'
-export { resolveInWorkspace } from './workspace'
+export { CODE_SEARCH_BUDGET_MS } from './code-search'
+export { childEnvironment, redactor, secretValues, withdrawSecrets } from './environment'
+export { PUBLIC_DESTINATIONS, type Destinations, type ResolvedAddress } from './net/destinations'
+export { refuseProcessInspection } from './process-guard'
 
 /** Every tool, by name. */
 export const TOOLS: Record<ToolName, Tool> = {
@@ -28,10 +31,3 @@ export const toolSpecs = (names: readonly ToolName[]): ToolSpec[] =>
     // JSON round trip: plain JSON Schema without TypeBox's symbol keys.
     return { name, description: tool.description, parameters: JSON.parse(JSON.stringify(tool.parameters)) as Record<string, unknown> }
   })
-
-// Secrets the server holds that a child process (terminal tool) must never see.
-const SECRET_VARIABLES = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'GOOGLE_API_KEY', 'CHASM_API_TOKEN']
-
-/** The environment for tool child processes: the server's, minus credentials. */
-export const toolEnvironment = (env: Record<string, string | undefined>): Record<string, string | undefined> =>
-  Object.fromEntries(Object.entries(env).filter(([name]) => !SECRET_VARIABLES.includes(name)))

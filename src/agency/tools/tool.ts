@@ -1,7 +1,10 @@
 import type { Static, TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import type { ToolName } from '../model'
-import type { Fetch } from '../models/http'
+import type { Destinations } from './net/destinations'
+import { ToolError } from './tool-error'
+
+export { ToolError }
 
 /** What a tool may touch during one run: the workspace, the run's abort signal, and what the server allows. */
 export interface ToolContext {
@@ -10,9 +13,14 @@ export interface ToolContext {
   signal: AbortSignal
   allowTerminal: boolean
   allowHttp: boolean
-  /** Environment for child processes, credentials removed. */
-  env: Record<string, string | undefined>
-  fetch: Fetch
+  /** Environment for child processes: the allowlist of ./environment.ts, nothing secret. */
+  env: Record<string, string>
+  /** Where `http_request` may connect (public addresses only, unless a test says otherwise). */
+  destinations: Destinations
+  /** How long one `code_search` may run. */
+  searchBudgetMs: number
+  /** Masks the server's secrets in a tool's output before the model, the run steps or the recording see it. */
+  redact: (text: string) => string
 }
 
 /** The contract of every tool: a name, a description and TypeBox parameters for the model, and `run`. */
@@ -22,14 +30,6 @@ export interface Tool<P extends TSchema = TSchema> {
   readonly parameters: P
   /** Returns the text handed back to the model; throws ToolError for a refusal or failure the model should see. */
   run(args: Static<P>, context: ToolContext): Promise<string>
-}
-
-/** A refused or failed tool call, reported to the model as a tool error (never a crash of the run). */
-export class ToolError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options)
-    this.name = 'ToolError'
-  }
 }
 
 /** The outcome of one tool call as the model will see it. */
@@ -49,10 +49,10 @@ export async function runTool(tool: Tool, args: unknown, context: ToolContext): 
     return { ok: false, output: `invalid arguments for ${tool.name}${where}: ${first?.message ?? 'does not match the schema'}` }
   }
   try {
-    return { ok: true, output: await tool.run(args, context) }
+    return { ok: true, output: context.redact(await tool.run(args, context)) }
   } catch (error) {
     // An abort of the run is not a tool error: let the engine see it.
     if (context.signal.aborted) throw context.signal.reason
-    return { ok: false, output: error instanceof Error ? error.message : String(error) }
+    return { ok: false, output: context.redact(error instanceof Error ? error.message : String(error)) }
   }
 }

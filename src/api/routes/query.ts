@@ -12,7 +12,8 @@ export const IntParam = (name: string, min: number, max: number | null, fallback
   const bounds = { minimum: min, ...(max === null ? {} : { maximum: max }) }
   return t.Optional(
     t
-      .Transform(t.Union([t.String({ pattern: '^-?[0-9]+$' }), Type.Integer(bounds)], { ...bounds, default: fallback, description }))
+      // Only the canonical decimal spelling: `-0`, `007`, `1e3` and `0x10` are refused like out-of-range values.
+      .Transform(t.Union([t.String({ pattern: '^(0|-?[1-9][0-9]*)$' }), Type.Integer(bounds)], { ...bounds, default: fallback, description }))
       .Decode((value) => {
         const number = typeof value === 'number' ? value : Number(value)
         if (!Number.isSafeInteger(number) || number < min || (max !== null && number > max)) {

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { Elysia } from 'elysia'
 import { getSession, listSessions, SessionDetail, SessionSummary } from '../../db'
-import { SearchResult, SearchSort, searchSessions } from '../../search'
+import { MAX_QUERY_CHARS, MAX_QUERY_TERMS, SearchResult, SearchSort, searchSessions } from '../../search'
 import type { AppDeps } from '../deps'
 import { COMMON_ERRORS, Ok, ok, Paged, paged } from '../envelope'
 import { IntParam, QueryObject, TextParam } from './query'
@@ -16,8 +16,9 @@ const SessionQuery = QueryObject({
 const SearchQuery = QueryObject({
   q: Type.String({
     minLength: 1,
+    maxLength: MAX_QUERY_CHARS,
     pattern: '\\S',
-    description: 'words (all must match), "exact phrase", prefix*; case- and accent-insensitive',
+    description: `words (all must match), "exact phrase", prefix*; case- and accent-insensitive; at most ${MAX_QUERY_TERMS} terms`,
   }),
   limit: IntParam('limit', 1, 100, 20, 'sessions to return (1..100)'),
   workspace: TextParam('only sessions of this workspace id'),

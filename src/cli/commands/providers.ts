@@ -11,6 +11,8 @@ export class ProvidersCommand extends ReportCommand {
     examples: [['Detect providers', '$0 providers'], ['Detect in a backup of another home', '$0 providers --home /mnt/backup/home/me']],
   })
 
+  protected override readonly missingDatabase = 'empty' as const
+
   override async execute() {
     const providers = await this.withDb((chasm) => listProviders(chasm, PROVIDERS, this.providerContext()))
     if (this.json) return this.printJson(providers)

@@ -3,6 +3,7 @@ import * as t from 'typanion'
 import { SearchSort, searchSessions } from '../../search'
 import { ReportCommand } from '../base-command'
 import { shortTime } from '../output'
+import { limitOption } from '../options'
 
 export class SearchCommand extends ReportCommand {
   static override paths = [['search']]
@@ -17,7 +18,7 @@ export class SearchCommand extends ReportCommand {
   })
 
   query = Option.Rest({ required: 1, name: 'query' })
-  limit = Option.String('--limit', '20', { validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 100)]) })
+  limit = limitOption(20, 100)
   workspace = Option.String('--workspace', { description: 'Only this workspace id' })
   provider = Option.String('--provider', { description: 'Only this provider' })
   sort = Option.String('--sort', 'relevance', {

@@ -60,7 +60,7 @@ describe('a swarm run', () => {
     expect(run).toEqual({ runId: 'id-5', sessionId: 'id-5', status: 'running' })
     expect(await done).toEqual({ status: 'completed', result: 'Done: api.ts exists and 6*7 = 42.', error: null })
 
-    const workspace = realpathSync(join(t.db.dir, 'data', 'agency', 'runs', 'id-5'))
+    const workspace = realpathSync(join(t.db.dir, 'data', 'workspaces', 'id-5'))
     expect(readFileSync(join(workspace, 'api.ts'), 'utf8')).toBe('export const api = 1\n')
     expect(t.agency.getSwarm(swarm.id)).toMatchObject({
       status: 'completed',
@@ -85,7 +85,7 @@ describe('a swarm run', () => {
       },
       {
         kind: 'synthesis', status: 'completed', tokens: { input: 300, output: 12 },
-        input: [fake.requests.at(-1)!.messages[0]],
+        input: [fake.requests.at(-1)!.messages[0]!],
         output: { text: 'Done: api.ts exists and 6*7 = 42.', toolCalls: [] },
       },
     ])
@@ -99,7 +99,7 @@ describe('a swarm run', () => {
       {
         kind: 'tool', status: 'completed', tokens: null,
         input: { tool: 'file_write', callId: 'call_w', arguments: { path: 'api.ts', content: 'export const api = 1\n' } },
-        output: 'wrote 21 bytes to api.ts',
+        output: { text: 'wrote 21 bytes to api.ts', isError: false },
       },
       {
         kind: 'work', status: 'completed', tokens: { input: 10, output: 5 },
@@ -109,8 +109,8 @@ describe('a swarm run', () => {
     ])
     expect(stepsOf(steps, 'tester').map((s) => [s.kind, s.status, s.output])).toEqual([
       ['work', 'completed', { text: '', toolCalls: [{ id: 'call_0', name: 'calculator', arguments: { expression: '6*7' } }, { id: 'call_1', name: 'file_read', arguments: { path: '../secret.txt' } }] }],
-      ['tool', 'completed', '42'],
-      ['tool', 'failed', "path '../secret.txt' leaves the workspace"],
+      ['tool', 'completed', { text: '42', isError: false }],
+      ['tool', 'failed', { text: "'..' is not allowed in paths ('../secret.txt'); use a path inside the workspace", isError: true }],
       ['work', 'completed', { text: '6*7 is 42; the secret is out of reach.', toolCalls: [] }],
     ])
 
@@ -119,7 +119,7 @@ describe('a swarm run', () => {
     const testerSecond = fake.requests.filter((r) => r.model === 'gemini-tester')[1]!
     expect(testerSecond.messages.slice(-2)).toEqual([
       { role: 'tool', callId: '', name: 'calculator', content: '42', isError: false },
-      { role: 'tool', callId: '', name: 'file_read', content: "path '../secret.txt' leaves the workspace", isError: true },
+      { role: 'tool', callId: '', name: 'file_read', content: "'..' is not allowed in paths ('../secret.txt'); use a path inside the workspace", isError: true },
     ])
     expect(testerSecond.tools.map((tool) => tool.name)).toEqual(['calculator', 'file_read'])
     const synthesisPrompt = fake.requests.at(-1)!.messages[0]!
@@ -138,13 +138,13 @@ describe('a swarm run', () => {
     expect(events.slice(1, 5).map((e) => e.data)).toEqual([
       { message_id: 'prompt', role: 'user', content: 'Build a todo API' },
       { message_id: 'step-0', role: 'assistant', content: `Plan:\n${PLAN}`, model: 'claude-lead', agent: 'tech-lead', kind: 'plan', step: 0 },
-      { message_id: 'assign-backend-dev', role: 'user', content: 'Write api.ts', agent: 'backend-dev', kind: 'assignment', from: 'tech-lead', fallback: false },
-      { message_id: 'assign-tester', role: 'user', content: 'Check 6*7', agent: 'tester', kind: 'assignment', from: 'tech-lead', fallback: false },
+      { message_id: 'assign-backend-dev', role: 'user', content: 'Write api.ts', agent: 'tech-lead', to: 'backend-dev', kind: 'assignment', fallback: false },
+      { message_id: 'assign-tester', role: 'user', content: 'Check 6*7', agent: 'tech-lead', to: 'tester', kind: 'assignment', fallback: false },
     ])
     const byType = (type: string) => events.filter((e) => e.event_type === type).map((e) => e.data)
     expect(byType('tool_call').length).toBe(3)
     expect(byType('tool_result').map((d) => [d.output, d.status])).toEqual(
-      expect.arrayContaining([['wrote 21 bytes to api.ts', 'ok'], ['42', 'ok'], ["path '../secret.txt' leaves the workspace", 'error']]),
+      expect.arrayContaining([['wrote 21 bytes to api.ts', 'ok'], ['42', 'ok'], ["'..' is not allowed in paths ('../secret.txt'); use a path inside the workspace", 'error']]),
     )
     const messageIds = new Set(byType('message').map((d) => d.message_id))
     expect(byType('tool_call').every((d) => messageIds.has(d.message_id))).toBe(true)
@@ -268,9 +268,9 @@ describe('a swarm run', () => {
     const swarm = team(t, { backend: ['terminal'] })
     await t.agency.startRun(swarm.id, { prompt: 'Go' }).done
     expect(t.agency.getRun(swarm.id, 'id-5').steps.filter((s) => s.kind === 'tool').map((s) => [s.status, s.output])).toEqual([
-      ['failed', 'the terminal tool is disabled on this server (start it with --allow-terminal)'],
-      ['failed', "tool 'http_request' is not available to agent 'backend-dev'"],
-      ['failed', "tool 'rm_rf' is not available to agent 'backend-dev'"],
+      ['failed', { text: 'the terminal tool is disabled on this server (start it with --allow-terminal)', isError: true }],
+      ['failed', { text: "tool 'http_request' is not available to agent 'backend-dev'", isError: true }],
+      ['failed', { text: "tool 'rm_rf' is not available to agent 'backend-dev'", isError: true }],
     ])
   })
 
@@ -286,7 +286,7 @@ describe('a swarm run', () => {
     const swarm = team(t, { backend: ['terminal'] })
     await t.agency.startRun(swarm.id, { prompt: 'Go', workspace: workspace.path }).done
     const real = realpathSync(workspace.path)
-    expect(t.agency.getRun(swarm.id, 'id-5').steps.find((s) => s.kind === 'tool')!.output).toBe(`exit code: 0\n--- stdout ---\n${real}\n`)
+    expect(t.agency.getRun(swarm.id, 'id-5').steps.find((s) => s.kind === 'tool')!.output).toEqual({ text: `exit code: 0\n--- stdout ---\n${real}\n`, isError: false })
     expect(readFileSync(join(real, 'made.txt'), 'utf8')).toBe('made\n')
   })
 })
@@ -309,7 +309,7 @@ describe('starting, pausing, resuming, stopping', () => {
     ])
     expect(t.agency.getSwarm(swarm.id).status).toBe('idle')
     expect(t.agency.listRuns(swarm.id, { limit: 10, offset: 0 }).meta.total).toBe(0)
-    expect(existsSync(join(t.db.dir, 'data', 'agency', 'runs'))).toBe(false)
+    expect(existsSync(join(t.db.dir, 'data', 'workspaces'))).toBe(false)
     expect(fake.requests.length).toBe(0)
   })
 

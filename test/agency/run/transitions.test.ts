@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { canApply, SWARM_STATUSES, TRANSITIONS, type SwarmAction } from '../../../src/agency'
 
-describe('status machine (SPEC §7)', () => {
+describe('status machine', () => {
   test('each action is allowed exactly from the statuses the spec lists', () => {
     const actions: SwarmAction[] = ['start', 'pause', 'resume', 'stop']
     const allowed = Object.fromEntries(actions.map((action) => [action, SWARM_STATUSES.filter((status) => canApply(action, status))]))

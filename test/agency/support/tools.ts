@@ -1,5 +1,5 @@
 import { realpathSync } from 'node:fs'
-import type { ToolContext } from '../../../src/agency/tools'
+import { CODE_SEARCH_BUDGET_MS, PUBLIC_DESTINATIONS, type ToolContext } from '../../../src/agency/tools'
 
 /** A tool context on `workspace` (made real, as the engine does) with everything refused unless overridden. */
 export const toolContext = (workspace: string, overrides: Partial<ToolContext> = {}): ToolContext => ({
@@ -7,7 +7,9 @@ export const toolContext = (workspace: string, overrides: Partial<ToolContext> =
   signal: new AbortController().signal,
   allowTerminal: false,
   allowHttp: false,
-  env: { PATH: process.env.PATH },
-  fetch: (input, init) => fetch(input, init),
+  env: { PATH: process.env.PATH ?? '' },
+  destinations: PUBLIC_DESTINATIONS,
+  searchBudgetMs: CODE_SEARCH_BUDGET_MS,
+  redact: (text) => text,
   ...overrides,
 })

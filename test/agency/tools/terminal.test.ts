@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { runTool, TOOLS, toolEnvironment } from '../../../src/agency/tools'
+import { childEnvironment, redactor, runTool, secretValues, TOOLS } from '../../../src/agency/tools'
 import { TERMINAL_OUTPUT_LIMIT } from '../../../src/agency/tools/terminal'
 import { tempDir, writeTree } from '../../support/temp'
 import { toolContext } from '../support/tools'
@@ -29,11 +29,31 @@ describe('terminal', () => {
     ])
   })
 
-  test.skipIf(!posix)('never sees the server credentials', async () => {
+  test.skipIf(!posix)('sees exactly the allowlisted variables: no credential, token or cloud variable', async () => {
     using dir = tempDir()
-    const env = toolEnvironment({ PATH: process.env.PATH, OPENAI_API_KEY: 'sk-secret', ANTHROPIC_API_KEY: 'a', GEMINI_API_KEY: 'g', GOOGLE_API_KEY: 'g', CHASM_API_TOKEN: 't', HARMLESS: 'yes' })
-    const outcome = await runTool(TOOLS.terminal, { command: 'echo "[$OPENAI_API_KEY$ANTHROPIC_API_KEY$GEMINI_API_KEY$GOOGLE_API_KEY$CHASM_API_TOKEN] $HARMLESS"' }, toolContext(dir.path, { allowTerminal: true, env }))
-    expect(outcome).toEqual({ ok: true, output: 'exit code: 0\n--- stdout ---\n[] yes\n' })
+    const server = {
+      PATH: process.env.PATH, HOME: '/home/me', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TERM: 'xterm', TMPDIR: '/tmp', USER: 'me', SHELL: '/bin/sh',
+      OPENAI_API_KEY: 'sk-secret', ANTHROPIC_API_KEY: 'a', GEMINI_API_KEY: 'g', GOOGLE_API_KEY: 'g', CHASM_API_TOKEN: 't', AWS_SECRET_ACCESS_KEY: 'aws',
+      AWS_ACCESS_KEY_ID: 'id', GITHUB_TOKEN: 'gh', NPM_TOKEN: 'npm', HARMLESS: 'yes', LD_PRELOAD: '/tmp/evil.so', NODE_OPTIONS: '--require /tmp/x.js',
+    }
+    const outcome = await runTool(TOOLS.terminal, { command: 'env | cut -d= -f1 | grep -v -e "^PWD$" -e "^SHLVL$" -e "^_$" | sort' }, toolContext(dir.path, { allowTerminal: true, env: childEnvironment(server) }))
+    expect(outcome).toEqual({ ok: true, output: 'exit code: 0\n--- stdout ---\nHOME\nLANG\nLC_ALL\nPATH\nSHELL\nTERM\nTMPDIR\nUSER\n' })
+  })
+
+  test('the allowlist, on POSIX and on Windows (case-insensitive, plus what cmd.exe needs)', () => {
+    const env = { Path: 'C:\\Windows', SystemRoot: 'C:\\Windows', COMSPEC: 'cmd.exe', TEMP: 'C:\\Temp', USERPROFILE: 'C:\\Users\\me', OPENAI_API_KEY: 'sk', GITHUB_TOKEN: 'gh', LC_CTYPE: 'C', PATH: '/usr/bin' }
+    expect([childEnvironment(env, 'linux'), childEnvironment(env, 'win32')]).toEqual([
+      { LC_CTYPE: 'C', PATH: '/usr/bin' },
+      { Path: 'C:\\Windows', SystemRoot: 'C:\\Windows', COMSPEC: 'cmd.exe', TEMP: 'C:\\Temp', USERPROFILE: 'C:\\Users\\me', LC_CTYPE: 'C', PATH: '/usr/bin' },
+    ])
+  })
+
+  test.skipIf(!posix)('a secret the command prints anyway (read from a file, say) is masked in what the model and the run see', async () => {
+    using dir = tempDir()
+    writeTree(dir.path, { '.env': 'OPENAI_API_KEY=sk-live-0123456789\nTOKEN=chasm-token-abcdef\n' })
+    const redact = redactor(secretValues({ OPENAI_API_KEY: 'sk-live-0123456789', SHORT_TOKEN: 'abc' }, ['chasm-token-abcdef']))
+    const outcome = await runTool(TOOLS.terminal, { command: 'cat .env; echo abc' }, toolContext(dir.path, { allowTerminal: true, redact }))
+    expect(outcome).toEqual({ ok: true, output: 'exit code: 0\n--- stdout ---\nOPENAI_API_KEY=[redacted]\nTOKEN=[redacted]\nabc\n' })
   })
 
   test.skipIf(!posix)('kills a command (and its children) at the timeout', async () => {

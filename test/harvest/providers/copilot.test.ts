@@ -1,6 +1,6 @@
 import { Database } from 'bun:sqlite'
 import { describe, expect, test } from 'bun:test'
-import { appendFileSync, existsSync, statSync } from 'node:fs'
+import { appendFileSync, existsSync, statSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { workspaceIdFor, type SessionDetail, type Workspace } from '../../../src/db'
 import { runHarvest, type ProviderContext, type SessionPart } from '../../../src/harvest'
@@ -10,18 +10,7 @@ import { dumpDb, harvestHome } from '../../support/harvest'
 import { fixtureTree, tempHome, touch, type Tree } from '../../support/temp'
 import { providerContract } from '../provider-contract'
 import { MESSAGE_DEFAULTS } from '../../support/sessions'
-
-// The legacy store and the session index live in SQLite `state.vscdb` files, which cannot be
-// hand-written text: they are built here with bun:sqlite and serialized into the fixture tree.
-function stateDb(rows: Record<string, string>): Uint8Array {
-  const db = new Database(':memory:')
-  db.run('CREATE TABLE ItemTable (key TEXT UNIQUE ON CONFLICT REPLACE, value BLOB)')
-  const insert = db.prepare('INSERT INTO ItemTable (key, value) VALUES (?, ?)')
-  for (const [key, value] of Object.entries(rows)) insert.run(key, value)
-  const bytes = db.serialize()
-  db.close()
-  return bytes
-}
+import { fileAt, mergeTrees, stateDb } from './copilot/support'
 
 const SECRET = 'ghu_SECRET-TOKEN-VALUE'
 const INDEX_KEY = 'chat.ChatSessionStore.index'
@@ -64,24 +53,6 @@ const STORAGE = {
   remote: '.config/Code/User/workspaceStorage/7d1e0f2a3b4c5d6e7f8091a2b3c4d5e6',
   windows: 'AppData/Roaming/Code/User/workspaceStorage/5e6f708192a3b4c5d6e7f8091a2b3c4d',
 }
-
-/** Deep-merges trees (`b` wins on files). */
-function mergeTrees(a: Tree, b: Tree): Tree {
-  const out: Tree = { ...a }
-  for (const [name, value] of Object.entries(b)) {
-    const existing = out[name]
-    const isDir = (v: unknown): v is Tree => typeof v === 'object' && v !== null && !(v instanceof Uint8Array)
-    out[name] = isDir(existing) && isDir(value) ? mergeTrees(existing, value) : value
-  }
-  return out
-}
-
-/** A tree holding one file at a slash-separated path. */
-const fileAt = (path: string, content: string | Uint8Array): Tree =>
-  path
-    .split('/')
-    .reverse()
-    .reduce<Tree | string | Uint8Array>((inner, name) => ({ [name]: inner }), content) as Tree
 
 const fixture: Tree = [
   fileAt(`${STORAGE.todo}/state.vscdb`, stateDb({ [INDEX_KEY]: fullIndex(), 'workbench.panel.chat': '{"collapsed":false}' })),
@@ -154,11 +125,12 @@ const KEYS = {
   site: '/Users/dev/code/site',
 }
 type Tool = SessionDetail['messages'][number]['toolInvocations'][number]
-const user = (index: number, id: string, content: string, at: number | null) => ({
-  id, index, role: 'user' as const, content, timestamp: at === null ? null : iso(at), model: null, ...MESSAGE_DEFAULTS, toolInvocations: [] as Tool[],
+type Extra = Partial<Pick<SessionDetail['messages'][number], 'state' | 'error' | 'hidden' | 'usage'>>
+const user = (index: number, id: string, content: string, at: number | null, metadata: Record<string, unknown> | null = null) => ({
+  id, index, role: 'user' as const, content, timestamp: at === null ? null : iso(at), model: null, ...MESSAGE_DEFAULTS, metadata, toolInvocations: [] as Tool[],
 })
-const assistant = (index: number, id: string, content: string, at: number | null, model: string | null, toolInvocations: Tool[] = [], metadata: Record<string, unknown> | null = null) => ({
-  id, index, role: 'assistant' as const, content, timestamp: at === null ? null : iso(at), model, ...MESSAGE_DEFAULTS, metadata, toolInvocations,
+const assistant = (index: number, id: string, content: string, at: number | null, model: string | null, toolInvocations: Tool[] = [], metadata: Record<string, unknown> | null = null, extra: Extra = {}) => ({
+  id, index, role: 'assistant' as const, content, timestamp: at === null ? null : iso(at), model, ...MESSAGE_DEFAULTS, metadata, toolInvocations, ...extra,
 })
 const session = (id: string, workspace: string, title: string | null, model: string | null, created: number, updated: number, messages: SessionDetail['messages']): SessionDetail => ({
   id, workspaceId: wsId(workspace), provider: 'copilot', title, model, messageCount: messages.length,
@@ -169,7 +141,9 @@ const LONG_PLAN = `Please review this plan:\n${Array.from({ length: 300 }, (_, i
 
 const EXPECTED_SESSIONS: SessionDetail[] = [
   session('0b6e2f1c-5d4a-4c3b-9a8f-7e6d5c4b3a21', KEYS.todo, 'Add pagination', 'copilot/gpt-4.1', 1767610000000, 1767610042000, [
-    user(0, 'request_7c1d', 'How do I paginate #file:routes.ts ?', 1767610001000),
+    user(0, 'request_7c1d', 'How do I paginate #file:routes.ts ?', 1767610001000, {
+      attachments: [{ kind: 'file', name: 'file:routes.ts', path: '/home/dev/projects/todo-api/src/routes.ts' }],
+    }),
     assistant(1, 'response_91ab', 'Use `limit` and `offset` query params, e.g. `const page = Number(req.query.page ?? 1);` in routes.ts.', 1767610003400, 'copilot/gpt-4.1'),
   ]),
   session('11111111-2222-4333-8444-555555555555', KEYS.empty, 'Monads', 'copilot/gpt-5-mini', 1768100000000, 1768100004000, [
@@ -178,8 +152,10 @@ const EXPECTED_SESSIONS: SessionDetail[] = [
   ]),
   session('2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901', KEYS.platform, 'Shared types across packages', null, 1768200000000, 1768200030000, [
     user(0, 'request_i1', '@workspace where are the shared types?', 1768200001000),
-    assistant(1, 'request_i1:response', 'They live in `packages/types/src/index.ts`.', 1768200003500, null),
+    assistant(1, 'request_i1:response', 'They live in `packages/types/src/index.ts`.', 1768200003500, null, [], { participant: 'workspace', agentId: 'github.copilot.workspace' }),
     user(2, 'request_i2', 'and the API client?', 1768200020000),
+    // Cancelled before any answer: VS Code shows the (empty) cancelled response, so chasm keeps it to carry the state.
+    assistant(3, 'request_i2:response', '', 1768200020000, null, [], null, { state: 'cancelled' }),
   ]),
   session('3c4d5e6f-7081-4293-a4b5-c6d7e8f90a1b', KEYS.site, 'Clean build output', 'copilot/gpt-4o', 1768300000000, 1768300010000, [
     user(0, 'request_v1', 'delete the dist folder', 1768300001000),
@@ -192,7 +168,8 @@ const EXPECTED_SESSIONS: SessionDetail[] = [
     ]),
   ]),
   session('5a1c9e7d-2b3f-4e60-8d7c-1f2e3d4c5b6a', KEYS.todo, 'Fix failing test', 'copilot/gpt-4.1', 1767700000000, 1767700150000, [
-    user(0, 'request_a1', 'fix the failing test', 1767700005000),
+    // `editedFileEvents` is the user keeping or undoing earlier edits, not what this response edited.
+    user(0, 'request_a1', 'fix the failing test', 1767700005000, { fileDecisions: [{ path: '/home/dev/projects/todo-api/test/todos.test.ts', action: 'kept' }] }),
     assistant(1, 'request_a1:response', 'Let me run the tests first.\n\nThe assertion expects `200`; the handler returns `201`. I updated the test.', 1767700019000, 'copilot/claude-sonnet-4.5', [
       { id: 'call_01', name: 'run_in_terminal', input: { command: 'npm test', language: 'sh' }, output: 'FAIL test/todos.test.ts\n  expected 200, received 201', status: 'error' },
     ], { editedFiles: ['/home/dev/projects/todo-api/test/todos.test.ts'] }),
@@ -212,11 +189,12 @@ const EXPECTED_SESSIONS: SessionDetail[] = [
     user(2, 'request_d2', 'add a dry-run flag', 1767800060000),
     assistant(3, 'request_d2:response', 'Added `--dry-run`.', 1767800063000, 'copilot/gpt-4.1'),
   ]),
+  // No request times in this old session: VS Code dates its requests by the session's creation.
   session('aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', KEYS.windows, 'explain this regex: ^\\d{4}-\\d{2}-\\d{2}$', null, 1700000000000, 1700000000000, [
-    user(0, 'msg-0', 'explain this regex: ^\\d{4}-\\d{2}-\\d{2}$', null),
-    assistant(1, 'msg-1', 'It matches ISO dates such as `2024-01-31`.', null, null),
+    user(0, 'msg-0', 'explain this regex: ^\\d{4}-\\d{2}-\\d{2}$', 1700000000000),
+    assistant(1, 'msg-1', 'It matches ISO dates such as `2024-01-31`.', 1700000000000, null),
   ]),
-  session('c0ffee00-1111-4222-8333-444455556666', KEYS.todo, 'Überprüfe bitte die Übersetzung: 日本語のテキストと絵文字 🚀 s…', 'copilot/gpt-5', 1767900000000, 1767900020000, [
+  session('c0ffee00-1111-4222-8333-444455556666', KEYS.todo, 'Überprüfe bitte die Übersetzung: 日本語のテキストと絵文字 🚀 sind korrekt? Danke schön!', 'copilot/gpt-5', 1767900000000, 1767900020000, [
     user(0, 'request_u1', 'Überprüfe bitte die Übersetzung: 日本語のテキストと絵文字 🚀 sind korrekt? Danke schön!', 1767900001000),
     // The file holds a lone surrogate escape (\ud83d); it is stored repaired.
     assistant(1, 'request_u1:response', 'Ja — alles korrekt ✅. Lone surrogate: \uFFFD end.', 1767900004000, 'copilot/gpt-5'),
@@ -274,7 +252,7 @@ describe('copilot: the fixture home', () => {
     using db = openTestDb()
     const summary = await harvestHome(db, [copilotProvider], home.path)
     expect(summary.providers).toEqual([
-      { provider: 'copilot', sources: 11, harvested: 11, skipped: 0, sessions: 10, messages: 27, workspaces: 6, gone: 0, problems: [] },
+      { provider: 'copilot', sources: 11, harvested: 11, skipped: 0, sessions: 10, messages: 28, workspaces: 6, gone: 0, problems: [] },
     ])
     expect(dumpDb(db)).toEqual({ workspaces: EXPECTED_WORKSPACES, sessions: EXPECTED_SESSIONS })
   })
@@ -308,7 +286,7 @@ describe('copilot: the fixture home', () => {
     const parts = await partsOf(home.path, '5a1c9e7d-2b3f-4e60-8d7c-1f2e3d4c5b6a')
     const messages = parts.flatMap((part) => (part.kind === 'message' ? [part.message] : []))
     expect(messages.map((m) => ({ id: m.id, state: m.state ?? 'complete', metadata: m.metadata ?? null }))).toEqual([
-      { id: 'request_a1', state: 'complete', metadata: null },
+      { id: 'request_a1', state: 'complete', metadata: { fileDecisions: [{ path: '/home/dev/projects/todo-api/test/todos.test.ts', action: 'kept' }] } },
       { id: 'request_a1:response', state: 'complete', metadata: { editedFiles: ['/home/dev/projects/todo-api/test/todos.test.ts'] } },
       { id: 'request_a3', state: 'complete', metadata: null },
       { id: 'request_a3:response', state: 'complete', metadata: { thinking: 'The user wants lint fixes.' } },
@@ -398,8 +376,9 @@ describe('copilot: corrupt sources', () => {
       { id: garbageId(0), workspaceId: null, title: 'orphaned?', messages: [['user', 'orphaned?', iso(1769000000500)], ['assistant', 'no', iso(1769000001500)]] },
       { id: garbageId(1), workspaceId: ws, title: 'first question', messages: [['user', 'first question', iso(1769000001000)], ['assistant', 'first answer', iso(1769000002000)]] },
       { id: garbageId(2), workspaceId: ws, title: 'Survived', messages: [['user', 'second question', iso(1769000002000)], ['assistant', 'second answer', iso(1769000003000)]] },
-      // Wrong types become nulls and empty text: a non-string request id, a timestamp that is not a time, a non-array response.
-      { id: garbageId(5), workspaceId: ws, title: 'valid one', messages: [['user', '', null], ['user', 'valid one', null], ['assistant', 'fine', null]] },
+      // Wrong types become nulls and empty text: a non-string request id, a timestamp that is not a time. A single
+      // `{ value }` response is the one markdown string of the oldest sessions, as VS Code's `Response` reads it.
+      { id: garbageId(5), workspaceId: ws, title: 'valid one', messages: [['user', '', null], ['assistant', 'x', null], ['user', 'valid one', null], ['assistant', 'fine', null]] },
       { id: garbageId(6), workspaceId: ws, title: 'future?', messages: [['user', 'future?', iso(1769000006000)], ['assistant', 'still here', iso(1769000006000)]] },
     ])
     const flags = db.sqlite.query<{ id: string; incomplete: number }, []>('SELECT id, incomplete FROM sessions ORDER BY id').all()
@@ -474,6 +453,20 @@ describe('copilot: discovery', () => {
       'Library/Application Support/Code - Insiders/User',
       'snap/codium/current/.config/VSCodium/User',
     ])
+  })
+
+  test.skipIf(process.platform === 'win32')('links and FIFOs in a chat folder are never opened (no FIFOs on Windows)', async () => {
+    const storage = '.config/Code/User/workspaceStorage/1234abcd1234abcd1234abcd1234abcd'
+    using outside = tempHome({ 'stolen.json': JSON.stringify({ sessionId: 'stolen', requests: [{ requestId: 'r', message: { text: 'secret' } }] }), 'state.vscdb': stateDb({ 'interactive.sessions': '[]' }) })
+    using home = tempHome(fileAt(`${storage}/chatSessions/${garbageId(1)}.jsonl`, initial(garbageId(1)) + pushRequest('ok', 'real question', 'real answer', 1769100000000)))
+    const dir = join(home.path, storage)
+    symlinkSync(join(outside.path, 'stolen.json'), join(dir, 'chatSessions', 'linked.json'))
+    symlinkSync(join(outside.path, 'state.vscdb'), join(dir, 'state.vscdb'))
+    expect(Bun.spawnSync(['mkfifo', join(dir, 'chatSessions', 'pipe.json')]).exitCode).toBe(0)
+    using db = openTestDb()
+    const summary = await harvestHome(db, [copilotProvider], home.path)
+    expect(summary.providers[0]).toMatchObject({ sources: 1, harvested: 1, problems: [] })
+    expect(dumpDb(db).sessions.map((s) => s.id)).toEqual([garbageId(1)])
   })
 
   test('an empty session (a chat panel opened, nothing sent) yields nothing', async () => {

@@ -36,9 +36,12 @@ export class AgentsCreateCommand extends AgencyCommand {
     ],
   })
 
+  protected override readonly missingDatabase = 'create' as const
+
   name = Option.String({ name: 'name' })
-  model = Option.String('--model', { required: true, description: 'Model name, e.g. gpt-4o, claude-sonnet-4-5, gemini-2.0-flash, ollama/llama3.2' })
-  instruction = Option.String('--instruction', { required: true, description: "The agent's system prompt" })
+  // Checked in `body()`, not by the parser: a missing required option would otherwise read as an unknown command.
+  model = Option.String('--model', { description: 'Model name, e.g. gpt-4o, claude-sonnet-4-5, gemini-2.0-flash, ollama/llama3.2 (required)' })
+  instruction = Option.String('--instruction', { description: "The agent's system prompt (required)" })
   role = Option.String('--role', { description: 'assistant (default), coordinator, coder, reviewer, tester, researcher, writer, analyst, executor' })
   provider = Option.String('--provider', { description: 'openai, anthropic, google, ollama or openai-compatible (default: inferred)' })
   description = Option.String('--description', { description: 'What the agent is for (shown to its coordinator)' })
@@ -56,6 +59,8 @@ export class AgentsCreateCommand extends AgencyCommand {
 
   /** The create body from the options, checked against the API's schema. */
   private body(): AgentCreate {
+    const missing = [this.model === undefined && '--model', this.instruction === undefined && '--instruction'].filter(Boolean)
+    if (missing.length > 0) throw new UsageError(`missing required option${missing.length > 1 ? 's' : ''} ${missing.join(' and ')} (see 'chasm agents create --help')`)
     const body = Object.fromEntries(
       Object.entries({
         name: this.name, model: this.model, instruction: this.instruction, role: this.role, provider: this.provider,

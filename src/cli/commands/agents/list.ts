@@ -1,7 +1,7 @@
 import { Command, Option } from 'clipanion'
-import * as t from 'typanion'
 import { AgencyCommand } from '../../agency-command'
 import { table } from '../../output'
+import { limitOption, offsetOption } from '../../options'
 
 export class AgentsListCommand extends AgencyCommand {
   static override paths = [['agents', 'list']]
@@ -14,8 +14,8 @@ export class AgentsListCommand extends AgencyCommand {
     ],
   })
 
-  limit = Option.String('--limit', '50', { validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 500)]) })
-  offset = Option.String('--offset', '0', { validator: t.cascade(t.isNumber(), [t.isInteger(), t.isAtLeast(0)]) })
+  limit = limitOption(50, 500)
+  offset = offsetOption()
 
   override async execute() {
     const page = await this.withAgency((agency) => agency.listAgents({ limit: Number(this.limit), offset: Number(this.offset) }))

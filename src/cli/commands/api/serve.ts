@@ -1,12 +1,12 @@
-import { Command, Option } from 'clipanion'
+import { Command, Option, UsageError } from 'clipanion'
 import { randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as t from 'typanion'
 import { isLoopbackHost } from '../../../shared/net'
-import { createAgency } from '../../../agency'
+import { createAgency, withdrawSecrets, workspaceRoot } from '../../../agency'
 import { createHarvestScheduler, PROVIDERS } from '../../../harvest'
-import { startBackgroundCheckpoints, type ChasmDb } from '../../../db'
+import { acquireServerLock, startBackgroundCheckpoints, type ChasmDb, type ServerLock } from '../../../db'
 import { createRecorder, DEFAULT_IDLE_SECONDS } from '../../../recording'
 import { streamLogger, type Logger } from '../../../shared/log'
 import { VERSION } from '../../../shared/version'
@@ -31,14 +31,18 @@ export class ApiServeCommand extends BaseCommand {
     ],
   })
 
+  protected override readonly missingDatabase = 'create' as const
+
   host = Option.String('--host', '127.0.0.1', { description: 'Address to bind (default 127.0.0.1)' })
   port = Option.String('--port', '8787', { validator: isPort, description: 'Port (default 8787; 0 = any free port)' })
-  token = Option.String('--token', { description: 'Bearer token required from clients (default: CHASM_API_TOKEN)' })
+  token = Option.String('--token', { description: 'Bearer token required from clients (visible in the process list: prefer --token-file or CHASM_API_TOKEN)' })
+  tokenFile = Option.String('--token-file', { description: 'Read the bearer token from this file (first line)' })
   corsOrigin = Option.Array('--cors-origin', { description: 'Allow this browser origin (repeatable)' })
   allowHost = Option.Array('--allow-host', { description: 'Accept this Host header from clients without a token (repeatable)' })
-  harvest = Option.Boolean('--harvest', true, { description: 'Harvest in the background (--no-harvest disables)' })
+  noHarvest = Option.Boolean('--no-harvest', false, { description: 'Do not harvest in the background' })
   allowTerminal = Option.Boolean('--allow-terminal', false, { description: "Let agents' terminal tool run shell commands in a run's workspace" })
-  allowHttpTool = Option.Boolean('--allow-http-tool', false, { description: "Let agents' http_request tool make HTTP requests" })
+  allowHttpTool = Option.Boolean('--allow-http-tool', false, { description: "Let agents' http_request tool make HTTP requests (public addresses only)" })
+  workspaceRoot = Option.String('--workspace-root', { description: 'Workspaces given to a swarm run must lie inside this folder' })
   harvestInterval = Option.String('--harvest-interval', '300', {
     validator: t.cascade(t.isNumber(), [t.isInteger(), t.isAtLeast(0)]),
     description: 'Seconds between background harvests (default 300; 0 = only at start)',
@@ -53,7 +57,15 @@ export class ApiServeCommand extends BaseCommand {
     const log = streamLogger((line) => stderr.write(line))
     const port = Number(this.port)
     const { token, generated } = this.resolveToken()
+    const root = this.workspaceRoot === undefined ? null : workspaceRoot(this.workspaceRoot)
     const chasm = this.openDb()
+    let lock: ServerLock
+    try {
+      lock = acquireServerLock(chasm.path)
+    } catch (error) {
+      chasm.close()
+      throw error
+    }
     const startedAt = Date.now()
     const recorder = createRecorder(chasm, { clock: Date.now, idleSeconds: Number(this.recordingIdle), log })
     const harvest = createHarvestScheduler({
@@ -65,14 +77,18 @@ export class ApiServeCommand extends BaseCommand {
     })
     const agency = createAgency({
       sqlite: chasm.sqlite,
-      env: this.context.runtime.env,
+      // Credentials leave the process environment here; the agency keeps its copy (docs/security.md).
+      env: withdrawSecrets(this.context.runtime.env),
+      secrets: token ? [token] : [],
       dataDir: this.dataDirectory,
+      workspaceRoot: root,
       // A run's conversation is recorded as it happens (origin "agency"), watchable over /ws/recording.
       recorder: { record: (events) => recorder.submit({ events }, { origin: 'agency' }) },
       log,
       allowTerminal: this.allowTerminal,
       allowHttpTool: this.allowHttpTool,
     })
+    if (this.allowTerminal && this.token) log.warn('--token is readable in the process list, by terminal commands too; prefer --token-file or CHASM_API_TOKEN')
     // Loaded here so other commands never pay for the HTTP stack at startup.
     const { listen } = await import('../../../api')
     let server
@@ -100,6 +116,7 @@ export class ApiServeCommand extends BaseCommand {
       )
     } catch (error) {
       chasm.close()
+      lock.release()
       throw error
     }
     // Only now that the port is ours: a second server started by mistake on a port in use must not mark
@@ -114,9 +131,9 @@ export class ApiServeCommand extends BaseCommand {
     // Started once listening: the thread's boot would otherwise compete with startup for a core.
     const checkpoints = startBackgroundCheckpoints(chasm, log)
     if (generated && token) {
-      stdout.write(`API token for non-loopback clients (stored in ${this.tokenFile()}):\n  ${token}\n`)
+      stdout.write(`API token for non-loopback clients (stored in ${this.generatedTokenPath()}):\n  ${token}\n`)
     }
-    if (this.harvest) harvest.start()
+    if (!this.noHarvest) harvest.start()
     const signal = await waitForShutdown()
     stderr.write(`received ${signal}, shutting down\n`)
     // Stop accepting first; open recording sockets would otherwise keep the server from stopping.
@@ -130,19 +147,34 @@ export class ApiServeCommand extends BaseCommand {
     await checkpoints.stop()
     clearInterval(fileWatch)
     chasm.close()
+    lock.release()
     return 0
   }
 
-  private tokenFile(): string {
+  private generatedTokenPath(): string {
     return join(this.dataDirectory, 'api-token')
   }
 
-  /** The explicit token, or for a non-loopback bind a stored/generated one (mode 0600). */
+  /** The token in `--token-file` (its first line), or null without the flag; a missing or empty file is an error. */
+  private readTokenFile(): string | null {
+    if (this.tokenFile === undefined) return null
+    let text: string
+    try {
+      text = readFileSync(this.tokenFile, 'utf8')
+    } catch (error) {
+      throw new UsageError(`cannot read --token-file ${this.tokenFile}: ${(error as Error).message}`)
+    }
+    const token = text.split(/\r?\n/)[0]!.trim()
+    if (!token) throw new UsageError(`--token-file ${this.tokenFile} is empty: put the token on its first line`)
+    return token
+  }
+
+  /** The explicit token (flag, file or variable), or for a non-loopback bind a stored/generated one (mode 0600). */
   private resolveToken(): { token: string | null; generated: boolean } {
-    const explicit = this.token || this.context.runtime.env.CHASM_API_TOKEN
+    const explicit = this.token || this.readTokenFile() || this.context.runtime.env.CHASM_API_TOKEN
     if (explicit) return { token: explicit, generated: false }
     if (isLoopbackHost(this.host)) return { token: null, generated: false }
-    const file = this.tokenFile()
+    const file = this.generatedTokenPath()
     if (existsSync(file)) {
       const stored = readFileSync(file, 'utf8').trim()
       if (stored) return { token: stored, generated: true }

@@ -22,6 +22,8 @@ export class HarvestRunCommand extends ReportCommand {
     ],
   })
 
+  protected override readonly missingDatabase = 'create' as const
+
   provider = Option.Array('--provider', { description: 'Only this provider (repeatable)' })
 
   override async execute() {

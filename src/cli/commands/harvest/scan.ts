@@ -11,6 +11,8 @@ export class HarvestScanCommand extends ReportCommand {
     examples: [['Scan this machine', '$0 harvest scan'], ['Scan a backup of another home', '$0 harvest scan --home /mnt/old-laptop/home/me']],
   })
 
+  protected override readonly missingDatabase = 'empty' as const
+
   override async execute() {
     const entries = await this.withDb((chasm) => scanHarvest(chasm, PROVIDERS, this.providerContext()))
     if (this.json) return this.printJson(entries)

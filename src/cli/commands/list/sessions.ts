@@ -1,8 +1,8 @@
 import { Command, Option } from 'clipanion'
-import * as t from 'typanion'
 import { listSessions } from '../../../db'
 import { ReportCommand } from '../../base-command'
 import { shortTime, table, truncate } from '../../output'
+import { limitOption, offsetOption } from '../../options'
 
 export class ListSessionsCommand extends ReportCommand {
   static override paths = [['list', 'sessions']]
@@ -17,8 +17,8 @@ export class ListSessionsCommand extends ReportCommand {
 
   workspace = Option.String('--workspace', { description: 'Only this workspace id' })
   provider = Option.String('--provider', { description: 'Only this provider' })
-  limit = Option.String('--limit', '50', { validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 500)]) })
-  offset = Option.String('--offset', '0', { validator: t.cascade(t.isNumber(), [t.isInteger(), t.isAtLeast(0)]) })
+  limit = limitOption(50, 500)
+  offset = offsetOption()
 
   override async execute() {
     const page = await this.withDb(({ sqlite }) =>

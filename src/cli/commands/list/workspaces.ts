@@ -1,8 +1,8 @@
 import { Command, Option } from 'clipanion'
-import * as t from 'typanion'
 import { listWorkspaces } from '../../../db'
 import { ReportCommand } from '../../base-command'
 import { shortTime, table, truncate } from '../../output'
+import { limitOption, offsetOption } from '../../options'
 
 export class ListWorkspacesCommand extends ReportCommand {
   static override paths = [['list', 'workspaces']]
@@ -17,8 +17,8 @@ export class ListWorkspacesCommand extends ReportCommand {
 
   provider = Option.String('--provider', { description: 'Only this provider' })
   q = Option.String('--q', { description: 'Substring of the name or path' })
-  limit = Option.String('--limit', '100', { validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 1000)]) })
-  offset = Option.String('--offset', '0', { validator: t.cascade(t.isNumber(), [t.isInteger(), t.isAtLeast(0)]) })
+  limit = limitOption(100, 1000)
+  offset = offsetOption()
 
   override async execute() {
     const page = await this.withDb(({ sqlite }) =>

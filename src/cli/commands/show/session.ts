@@ -11,32 +11,45 @@ export class ShowSessionCommand extends ReportCommand {
     examples: [
       ['As Markdown', '$0 show session 6f1c2d3e-aaaa-bbbb-cccc-1234567890ab'],
       ['As JSON', '$0 show session 6f1c2d3e-aaaa-bbbb-cccc-1234567890ab --format json'],
+      ['With the turns the assistant hides (undone, system)', '$0 show session 6f1c2d3e-aaaa-bbbb-cccc-1234567890ab --include-hidden'],
     ],
   })
 
   id = Option.String({ name: 'id' })
   format = Option.String('--format', 'md', { validator: t.isEnum(['md', 'json']), description: 'md (default) or json' })
+  includeHidden = Option.Boolean('--include-hidden', false, { description: 'also print messages the assistant leaves out of its transcript (JSON always has them)' })
 
   override async execute() {
     const session = await this.withDb(({ sqlite }) => getSession(sqlite, this.id))
     if (this.json || this.format === 'json') return this.printJson(session)
-    this.print(toMarkdown(session))
+    this.print(toMarkdown(session, { includeHidden: this.includeHidden }))
   }
 }
 
-/** A session as a readable Markdown document. */
-export function toMarkdown(session: SessionDetail): string {
+type Message = SessionDetail['messages'][number]
+
+/** How a turn that did not complete ended, as a quoted line under its heading. */
+const endOf = (message: Message): string | null =>
+  message.state === 'complete' ? (message.error ? `> error: ${message.error}` : null) : `> ${message.state}${message.error ? `: ${message.error}` : ''}`
+
+/** A session as a readable Markdown document; hidden messages (undone, system turns) only on request. */
+export function toMarkdown(session: SessionDetail, options: { includeHidden?: boolean } = {}): string {
+  const hidden = session.messages.filter((message) => message.hidden).length
   const lines = [
     `# ${session.title ?? 'Untitled session'}`,
     '',
     `- id: \`${session.id}\``,
     `- provider: ${session.provider}${session.model ? ` (${session.model})` : ''}`,
     `- created: ${session.created ?? '-'} · updated: ${session.updated ?? '-'}`,
-    `- messages: ${session.messageCount}`,
+    `- messages: ${session.messageCount}${hidden > 0 ? ` (${hidden} hidden${options.includeHidden ? '' : ', shown with --include-hidden'})` : ''}`,
     '',
   ]
   for (const message of session.messages) {
-    lines.push(`## ${message.role}${message.timestamp ? ` · ${message.timestamp}` : ''}${message.model ? ` · ${message.model}` : ''}`, '')
+    if (message.hidden && !options.includeHidden) continue
+    const heading = [message.role, message.timestamp, message.model, message.hidden ? 'hidden' : null].filter(Boolean).join(' · ')
+    lines.push(`## ${heading}`, '')
+    const end = endOf(message)
+    if (end) lines.push(end, '')
     if (message.content) lines.push(message.content, '')
     for (const tool of message.toolInvocations) {
       lines.push(`> tool \`${tool.name}\`${tool.status ? ` (${tool.status})` : ''}`)

@@ -1,6 +1,6 @@
 import { Command, Option } from 'clipanion'
 import { resolve } from 'node:path'
-import type { RunOutcome, RunProgress } from '../../../agency'
+import { withdrawSecrets, type RunOutcome, type RunProgress } from '../../../agency'
 import { AgencyCommand } from '../../agency-command'
 
 export class SwarmRunCommand extends AgencyCommand {
@@ -23,7 +23,8 @@ export class SwarmRunCommand extends AgencyCommand {
   prompt = Option.String({ name: 'prompt' })
   workspace = Option.String('--workspace', { description: 'Folder the agents work in (default: a fresh folder in the data dir)' })
   allowTerminal = Option.Boolean('--allow-terminal', false, { description: "Let agents' terminal tool run shell commands in the workspace" })
-  allowHttpTool = Option.Boolean('--allow-http-tool', false, { description: "Let agents' http_request tool make HTTP requests" })
+  allowHttpTool = Option.Boolean('--allow-http-tool', false, { description: "Let agents' http_request tool make HTTP requests (public addresses only)" })
+  workspaceRoot = Option.String('--workspace-root', { description: '--workspace must lie inside this folder' })
 
   override async execute(): Promise<number> {
     const { stdout, stderr } = this.context
@@ -32,7 +33,12 @@ export class SwarmRunCommand extends AgencyCommand {
       if (this.json) return
       stderr.write(`${progressLine(event, style)}\n`)
     }
-    const options = { allowTerminal: this.allowTerminal, allowHttpTool: this.allowHttpTool }
+    const options = {
+      allowTerminal: this.allowTerminal,
+      allowHttpTool: this.allowHttpTool,
+      workspaceRoot: this.workspaceRoot,
+      env: withdrawSecrets(this.context.runtime.env),
+    }
     const { outcome, run } = await this.withAgency(async (agency) => {
       const swarm = agency.findSwarm(this.swarm)
       const workspace = this.workspace === undefined ? undefined : resolve(this.workspace)

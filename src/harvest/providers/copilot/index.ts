@@ -1,44 +1,57 @@
-import type { Dirent } from 'node:fs'
-import { readdir, stat } from 'node:fs/promises'
+import { lstat, stat } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
-import { exists, existing, type Provider, type ProviderContext, type SessionPart, type Source, type WorkspaceRef } from '../../provider'
+import { existing, type Provider, type ProviderContext, type SessionPart, type Source, type WorkspaceRef } from '../../provider'
+import { listDir } from '../../read/files'
 import { loadSessionJson } from './json'
 import { replayMutationLog } from './jsonl'
-import { probeLegacy, readLegacySessions } from './legacy'
+import { readLegacySessions } from './legacy'
 import { userDirs, type UserDir } from './locations'
 import { sessionParts } from './session'
+import { probeStateDb, type StateDb } from './state-db'
 import { EMPTY_WINDOW, readStorageWorkspace } from './workspace'
 
-/** What `discover` hands to `read`: which files hold a session, or which database holds legacy sessions. */
+/**
+ * What `discover` hands to `read`: which files hold a session, or which database holds legacy
+ * sessions; with the titles of the folder's session index.
+ */
 type CopilotSource =
-  | { kind: 'file'; editor: string; storageDir: string | null; files: string[] }
-  | { kind: 'legacy'; editor: string; storageDir: string | null; skipIds: string[] }
+  | { kind: 'file'; editor: string; storageDir: string | null; files: string[]; titles: ReadonlyMap<string, string> }
+  | { kind: 'legacy'; editor: string; storageDir: string | null; skipIds: string[]; titles: ReadonlyMap<string, string> }
 
-async function entries(dir: string): Promise<Dirent[]> {
+const NO_STATE: StateDb = { legacy: { kind: 'absent' }, titles: new Map() }
+
+/** The `state.vscdb` beside a folder's sessions, read once per discovery; a link or a special file is not opened. */
+async function stateDbAt(dbPath: string): Promise<StateDb> {
   try {
-    return (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))
+    return (await lstat(dbPath)).isFile() ? probeStateDb(dbPath) : NO_STATE
   } catch {
-    return []
+    return NO_STATE
   }
 }
+
+/** A short stable digest of a title, for fingerprints: a rename in the history list must re-read the session. */
+const titleDigest = (title: string) => Bun.hash(title).toString(36)
 
 const SESSION_EXTENSIONS = new Set(['.json', '.jsonl'])
 
 /**
- * One source per session id in a `chatSessions`-style folder. When both `<id>.json` and
+ * One source per session id in a `chatSessions`-style folder (regular files only). When both `<id>.json` and
  * `<id>.jsonl` exist, the newer file is read (the `.jsonl` on a tie, as VS Code ≥ 1.109 does) and
  * the other is kept as a fallback. The key is the id's path without extension, so a switch between
- * formats replaces the session instead of orphaning it.
+ * formats replaces the session instead of orphaning it; the fingerprint covers the session's index
+ * title, which VS Code changes without touching the file.
  */
 async function* sessionFileSources(
   dir: string,
   editor: string,
   storageDir: string | null,
+  titles: ReadonlyMap<string, string>,
 ): AsyncGenerator<Source & { id: string }> {
   const byId = new Map<string, string[]>()
-  for (const entry of await entries(dir)) {
+  for (const entry of await listDir(dir)) {
     const extension = extname(entry.name)
-    if (!SESSION_EXTENSIONS.has(extension) || entry.isDirectory()) continue
+    // Regular files only: a symbolic link may lead out of VS Code's folder, a FIFO would block the read.
+    if (!SESSION_EXTENSIONS.has(extension) || !entry.isFile()) continue
     const id = entry.name.slice(0, -extension.length)
     byId.set(id, [...(byId.get(id) ?? []), join(dir, entry.name)])
   }
@@ -58,44 +71,51 @@ async function* sessionFileSources(
     files.sort((a, b) => b.mtime - a.mtime || Number(b.log) - Number(a.log))
     const [chosen, ...others] = files
     if (!chosen) continue
-    const data: CopilotSource = { kind: 'file', editor, storageDir, files: [chosen.path, ...others.map((f) => f.path)] }
-    yield { id, key: join(dir, id), path: chosen.path, fingerprint: `${chosen.size}:${chosen.mtime}:${extname(chosen.path)}`, data }
+    const data: CopilotSource = { kind: 'file', editor, storageDir, files: [chosen.path, ...others.map((f) => f.path)], titles }
+    const title = titles.get(id)
+    const fingerprint = `${chosen.size}:${chosen.mtime}:${extname(chosen.path)}${title === undefined ? '' : `:${titleDigest(title)}`}`
+    yield { id, key: join(dir, id), path: chosen.path, fingerprint, data }
   }
 }
 
-/** The legacy `interactive.sessions` source of a `state.vscdb`, when it has that key or cannot be read. */
-async function legacySource(dbPath: string, editor: string, storageDir: string | null, skipIds: string[]): Promise<Source | null> {
-  if (!(await exists(dbPath))) return null
-  const probe = probeLegacy(dbPath)
-  if (probe.kind === 'absent') return null
-  const data: CopilotSource = { kind: 'legacy', editor, storageDir, skipIds }
+/**
+ * The legacy `interactive.sessions` source of a `state.vscdb`, when it has that key or cannot be
+ * read. Its fingerprint covers the index titles of sessions that have no file (only those can be legacy ones).
+ */
+function legacySource(dbPath: string, state: StateDb, editor: string, storageDir: string | null, skipIds: string[]): Source | null {
+  const { legacy, titles } = state
+  if (legacy.kind === 'absent') return null
+  const data: CopilotSource = { kind: 'legacy', editor, storageDir, skipIds, titles }
   // An unreadable database gets the file's own fingerprint, so `read` reports why and the next run retries.
-  return probe.kind === 'present'
-    ? { key: dbPath, path: dbPath, fingerprint: probe.fingerprint, data }
-    : { key: dbPath, path: dbPath, data }
+  if (legacy.kind === 'unreadable') return { key: dbPath, path: dbPath, data }
+  const skip = new Set(skipIds)
+  const unfiled = [...titles].filter(([id]) => !skip.has(id)).sort(([a], [b]) => a.localeCompare(b))
+  const fingerprint = unfiled.length === 0 ? legacy.fingerprint : `${legacy.fingerprint}:${titleDigest(JSON.stringify(unfiled))}`
+  return { key: dbPath, path: dbPath, fingerprint, data }
+}
+
+/** The sessions of one storage folder: its session files, then the legacy sessions of its `state.vscdb`. */
+async function* folderSources(sessionsDir: string, dbPath: string, editor: string, storageDir: string | null): AsyncGenerator<Source> {
+  const state = await stateDbAt(dbPath)
+  const ids: string[] = []
+  for await (const { id, ...source } of sessionFileSources(sessionsDir, editor, storageDir, state.titles)) {
+    ids.push(id)
+    yield source
+  }
+  const legacy = legacySource(dbPath, state, editor, storageDir, ids)
+  if (legacy) yield legacy
 }
 
 async function* userDirSources(dir: UserDir): AsyncGenerator<Source> {
   const storageRoot = join(dir.path, 'workspaceStorage')
-  for (const entry of await entries(storageRoot)) {
+  for (const entry of await listDir(storageRoot)) {
     if (!entry.isDirectory()) continue
     const storageDir = join(storageRoot, entry.name)
-    const ids: string[] = []
-    for await (const { id, ...source } of sessionFileSources(join(storageDir, 'chatSessions'), dir.editor, storageDir)) {
-      ids.push(id)
-      yield source
-    }
-    const legacy = await legacySource(join(storageDir, 'state.vscdb'), dir.editor, storageDir, ids)
-    if (legacy) yield legacy
+    yield* folderSources(join(storageDir, 'chatSessions'), join(storageDir, 'state.vscdb'), dir.editor, storageDir)
   }
+  // Chats of windows without a folder; their index is in the application-wide `state.vscdb`.
   const globalDir = join(dir.path, 'globalStorage')
-  const ids: string[] = []
-  for await (const { id, ...source } of sessionFileSources(join(globalDir, 'emptyWindowChatSessions'), dir.editor, null)) {
-    ids.push(id)
-    yield source
-  }
-  const legacy = await legacySource(join(globalDir, 'state.vscdb'), dir.editor, null, ids)
-  if (legacy) yield legacy
+  yield* folderSources(join(globalDir, 'emptyWindowChatSessions'), join(globalDir, 'state.vscdb'), dir.editor, null)
 }
 
 async function workspaceOf(storageDir: string | null): Promise<{ workspace: WorkspaceRef | null; problems: string[] }> {
@@ -125,6 +145,7 @@ async function readSessionFile(data: FileSource, workspace: WorkspaceRef | null,
       workspace,
       incomplete: loaded.incomplete,
       metadata: { format: log ? 'jsonl' : 'json', editor: data.editor, alternate },
+      titles: data.titles,
     })
     if (usable(parts) || index === data.files.length - 1) return parts
     problems.push(...parts.flatMap((part) => (part.kind === 'problem' ? [prefix + part.message] : [])))
@@ -140,11 +161,11 @@ async function readLegacy(path: string, data: LegacySource, workspace: Workspace
     // A session migrated to a file is read from the file.
     const id = typeof session === 'object' && session !== null ? (session as { sessionId?: unknown }).sessionId : undefined
     if (typeof id === 'string' && skip.has(id)) return []
-    return sessionParts(session, { fallbackId: null, workspace, incomplete: false, metadata: { format: 'legacy', editor: data.editor } })
+    return sessionParts(session, { fallbackId: null, workspace, incomplete: false, metadata: { format: 'legacy', editor: data.editor }, titles: data.titles })
   })
 }
 
-/** GitHub Copilot Chat in VS Code, Insiders, Code - OSS and VSCodium (provider-formats §3.1). */
+/** GitHub Copilot Chat in VS Code, Insiders, Code - OSS and VSCodium (docs/providers.md). */
 export const copilotProvider: Provider = {
   id: 'copilot',
   name: 'GitHub Copilot (VS Code)',

@@ -7,7 +7,7 @@ export interface LoadedJson {
   problems: string[]
 }
 
-/** A file being rewritten in place is retried once after this pause (provider-formats §1.3). */
+/** A file being rewritten in place is retried once after this pause. */
 const REWRITE_RETRY_MS = 250
 /** Only a file modified this recently may be mid-rewrite; an older broken file is reported at once. */
 const REWRITE_WINDOW_MS = 10_000

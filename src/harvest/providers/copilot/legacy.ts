@@ -1,34 +1,8 @@
 import { decodeValue, openSqliteSource } from '../../read/sqlite-source'
-import { exists } from '../../provider'
+import { lstat } from 'node:fs/promises'
 
 /** The `ItemTable` key that held whole chat sessions before the file store (a JSON array, at most 25). */
 export const LEGACY_KEY = 'interactive.sessions'
-
-/** What discovery learns about a `state.vscdb` without reading the sessions. */
-export type LegacyProbe =
-  | { kind: 'absent' }
-  | { kind: 'present'; fingerprint: string }
-  | { kind: 'unreadable'; reason: string }
-
-/**
- * Looks up the legacy key's row in a `state.vscdb` (one indexed query; no values read, and only
- * that key: `secret://` rows are never touched). `ItemTable` replaces a row on update, so the rowid
- * and the value's length change whenever the value does: together they are the fingerprint.
- */
-export function probeLegacy(dbPath: string): LegacyProbe {
-  let source: ReturnType<typeof openSqliteSource> | null = null
-  try {
-    source = openSqliteSource(dbPath)
-    const row = source.db
-      .query<{ rowid: number; size: number }, [string]>('SELECT rowid, length(value) AS size FROM ItemTable WHERE key = ?')
-      .get(LEGACY_KEY)
-    return row ? { kind: 'present', fingerprint: `rowid:${row.rowid}/${row.size}` } : { kind: 'absent' }
-  } catch (error) {
-    return { kind: 'unreadable', reason: (error as Error).message }
-  } finally {
-    source?.close()
-  }
-}
 
 function readValue(dbPath: string): { value: unknown } | { error: string } {
   let source: ReturnType<typeof openSqliteSource> | null = null
@@ -57,7 +31,8 @@ export async function readLegacySessions(dbPath: string): Promise<{ sessions: un
   if ('error' in result) {
     problems.push(result.error)
     const backup = `${dbPath}.backup`
-    if (await exists(backup)) {
+    // Only a regular file: a link could lead out of VS Code's folder.
+    if (await lstat(backup).then((info) => info.isFile(), () => false)) {
       result = readValue(backup)
       if ('error' in result) problems.push(`backup: ${result.error}`)
     }

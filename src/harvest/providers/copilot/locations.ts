@@ -7,10 +7,10 @@ export interface UserDir {
   path: string
 }
 
-/** Product folders under the config root (provider-formats §1.2); Cursor and Windsurf have their own providers. */
+/** Product folders under the config root (docs/providers.md); Cursor and Windsurf have their own providers. */
 export const EDITORS = ['Code', 'Code - Insiders', 'Code - OSS', 'VSCodium', 'VSCodium - Insiders'] as const
 
-// Linux package variants keep a private config root (provider-formats §1.2).
+// Linux package variants keep a private config root (docs/providers.md).
 const FLATPAK: readonly (readonly [string, string])[] = [
   ['com.visualstudio.code', 'Code'],
   ['com.visualstudio.code.insiders', 'Code - Insiders'],

@@ -29,7 +29,7 @@ function tidyLocal(path: string, windows: boolean): string {
 }
 
 /**
- * Decodes a URI from `workspace.json` with a real URI parser (provider-formats §1.2):
+ * Decodes a URI from `workspace.json` with a real URI parser (docs/providers.md):
  * `file:///home/me/proj` → `/home/me/proj`, `file:///c%3A/Users/me/proj` → `c:\Users\me\proj`,
  * `file://server/share/p` → `\\server\share\p`, `vscode-remote://ssh-remote%2Bbox/srv/app` →
  * `ssh-remote+box:/srv/app` (a remote identifier, not a local path). Null when it cannot be parsed.

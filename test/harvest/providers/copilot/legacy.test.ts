@@ -1,18 +1,9 @@
-import { Database } from 'bun:sqlite'
 import { describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
-import { LEGACY_KEY, probeLegacy, readLegacySessions } from '../../../../src/harvest/providers/copilot/legacy'
+import { LEGACY_KEY, readLegacySessions } from '../../../../src/harvest/providers/copilot/legacy'
+import { probeStateDb } from '../../../../src/harvest/providers/copilot/state-db'
 import { tempHome } from '../../../support/temp'
-
-/** A serialized `state.vscdb` with the given ItemTable rows (values as TEXT or BLOB). */
-function stateDb(rows: [string, string | Uint8Array][]): Uint8Array {
-  const db = new Database(':memory:')
-  db.run('CREATE TABLE ItemTable (key TEXT UNIQUE ON CONFLICT REPLACE, value BLOB)')
-  for (const [key, value] of rows) db.run('INSERT INTO ItemTable (key, value) VALUES (?, ?)', [key, value])
-  const bytes = db.serialize()
-  db.close()
-  return bytes
-}
+import { stateDb } from './support'
 
 const sessions = JSON.stringify([{ sessionId: 'a', requests: [] }])
 
@@ -23,9 +14,10 @@ describe('legacy interactive.sessions', () => {
       without: stateDb([['other', 'x']]),
       garbage: 'not a database at all, just text that is long enough',
     })
-    expect(probeLegacy(join(home.path, 'with'))).toEqual({ kind: 'present', fingerprint: `rowid:2/${sessions.length}` })
-    expect(probeLegacy(join(home.path, 'without'))).toEqual({ kind: 'absent' })
-    expect(probeLegacy(join(home.path, 'garbage'))).toEqual({ kind: 'unreadable', reason: 'file is not a database' })
+    const probe = (name: string) => probeStateDb(join(home.path, name)).legacy
+    expect(probe('with')).toEqual({ kind: 'present', fingerprint: `rowid:2/${sessions.length}` })
+    expect(probe('without')).toEqual({ kind: 'absent' })
+    expect(probe('garbage')).toEqual({ kind: 'unreadable', reason: 'file is not a database' })
   })
 
   test('a value stored as a UTF-8 BLOB reads like TEXT', async () => {

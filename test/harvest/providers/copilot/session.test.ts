@@ -6,11 +6,13 @@ describe('titleFromMessage', () => {
   test.each([
     ['fix the bug', 'fix the bug'],
     ['  first line  \nsecond line', 'first line'],
-    ['x'.repeat(50), 'x'.repeat(50)],
-    ['x'.repeat(51), `${'x'.repeat(49)}…`],
-    // Whole code points: an emoji is never cut in half.
-    [`${'a'.repeat(48)}🚀🚀🚀`, `${'a'.repeat(48)}🚀…`],
-    [`${'word '.repeat(12)}`, `${'word '.repeat(9)}word…`],
+    // VS Code keeps the first 200 UTF-16 units of the first line (`ChatModel.getDefaultTitle`), no ellipsis.
+    ['x'.repeat(200), 'x'.repeat(200)],
+    ['x'.repeat(201), 'x'.repeat(200)],
+    // An emoji is never cut in half.
+    [`${'a'.repeat(199)}🚀🚀`, 'a'.repeat(199)],
+    [`${'a'.repeat(198)}🚀🚀`, `${'a'.repeat(198)}🚀`],
+    [`${'word '.repeat(60)}`, `${'word '.repeat(40).trimEnd()}`],
     ['   \n  ', null],
   ])('%p', (text, title) => {
     expect(titleFromMessage(text)).toBe(title)
@@ -74,7 +76,7 @@ describe('sessionParts', () => {
   })
 
   test('tool statuses, inputs and outputs from every place VS Code and Copilot keep them', () => {
-    const tool = (extra: Record<string, unknown>) => ({ kind: 'toolInvocationSerialized', toolId: 't', isComplete: true, invocationMessage: 'Running', ...extra })
+    const tool = (extra: Record<string, unknown>) => ({ kind: 'toolInvocationSerialized', toolId: 't', isComplete: true, isConfirmed: { type: 1 }, invocationMessage: 'Running', ...extra })
     const parts = sessionParts(
       {
         sessionId: 's',
@@ -115,7 +117,7 @@ describe('sessionParts', () => {
     ])
   })
 
-  test('a failed request keeps its error; a cancelled one with no answer has no assistant message', () => {
+  test('a failed request keeps its error; a cancelled one with no answer keeps its state in an empty answer', () => {
     const parts = sessionParts(
       {
         sessionId: 's',
@@ -130,6 +132,8 @@ describe('sessionParts', () => {
       { id: 'r1', role: 'user', content: 'a', timestamp: 1000000000000, model: null },
       { id: 'r1:response', role: 'assistant', content: '', timestamp: 1000000000000, model: null, toolInvocations: [], state: 'failed', error: 'Rate limited', metadata: null },
       { id: 'r2', role: 'user', content: 'b', timestamp: 1000000001000, model: null },
+      // VS Code shows the cancelled (empty) response; chasm keeps it so the turn's state is not lost.
+      { id: 'r2:response', role: 'assistant', content: '', timestamp: 1000000002000, model: null, toolInvocations: [], state: 'cancelled', error: null, metadata: null },
     ])
   })
 
