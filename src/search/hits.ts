@@ -31,13 +31,8 @@ function idf(rows: number, hits: number): number {
 const DOCSIZE_LOOKUPS = 2_000
 const END_KEY = termKey(END_TOKEN)
 
-interface LengthTable {
-  rowids: Float64Array
-  lengths: Uint32Array
-  length: number
-  /** Lengths indexed by row id (when row ids are dense enough): no search per hit. */
-  byRowid: Uint32Array | null
-}
+/** Every row's length: indexed by row id when row ids are dense enough (no search per hit), else as sorted pairs. */
+type LengthTable = { byRowid: Uint32Array } | { rowids: Float64Array; lengths: Uint32Array; length: number }
 
 /** What one connection keeps of an index between searches while the database does not change. */
 interface IndexCache {
@@ -66,12 +61,10 @@ function lengthTable(access: IndexAccess, cache: IndexCache, segments: Segment[]
   if (cache.lengths) return cache.lengths
   const ends = readToken(access.source, segments, END_KEY, 'end', cost)
   const last = ends.length > 0 ? ends.rowids[ends.length - 1]! : 0
-  let byRowid: Uint32Array | null = null
-  if (last <= ends.length * 4 + 1024) {
-    byRowid = new Uint32Array(last + 1)
-    for (let i = 0; i < ends.length; i++) byRowid[ends.rowids[i]!] = ends.counts[i]!
-  }
-  return (cache.lengths = { rowids: ends.rowids, lengths: ends.counts, length: ends.length, byRowid })
+  if (last > ends.length * 4 + 1024) return (cache.lengths = { rowids: ends.rowids, lengths: ends.counts, length: ends.length })
+  const byRowid = new Uint32Array(last + 1)
+  for (let i = 0; i < ends.length; i++) byRowid[ends.rowids[i]!] = ends.counts[i]!
+  return (cache.lengths = { byRowid })
 }
 
 /** Lengths of `rowids` (ascending). */
@@ -83,7 +76,7 @@ function lengthsOf(access: IndexAccess, cache: IndexCache, segments: Segment[], 
     return out
   }
   const table = lengthTable(access, cache, segments, cost)
-  if (table.byRowid) {
+  if ('byRowid' in table) {
     const byRowid = table.byRowid
     for (let i = 0; i < n; i++) out[i] = byRowid[rowids[i]!] ?? 0
     return out
