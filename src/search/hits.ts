@@ -67,18 +67,19 @@ function lengthTable(access: IndexAccess, cache: IndexCache, segments: Segment[]
   return (cache.lengths = { byRowid })
 }
 
-/** Lengths of `rowids` (ascending). */
-function lengthsOf(access: IndexAccess, cache: IndexCache, segments: Segment[], rowids: Float64Array, n: number, cost: ReadCost): Float64Array {
+/** bm25()'s length normalisation of each of `rowids` (ascending): k1 · (1 − b + b · length / average). */
+function normsOf(access: IndexAccess, cache: IndexCache, segments: Segment[], rowids: Float64Array, n: number, average: number, cost: ReadCost): Float64Array {
   const out = new Float64Array(n)
+  const norm = (length: number) => K1 * (1 - B + (B * length) / average)
   if (n <= DOCSIZE_LOOKUPS) {
     const found = access.lengths(rowids.subarray(0, n))
-    for (let i = 0; i < n; i++) out[i] = found.get(rowids[i]!) ?? 0
+    for (let i = 0; i < n; i++) out[i] = norm(found.get(rowids[i]!) ?? 0)
     return out
   }
   const table = lengthTable(access, cache, segments, cost)
   if ('byRowid' in table) {
     const byRowid = table.byRowid
-    for (let i = 0; i < n; i++) out[i] = byRowid[rowids[i]!] ?? 0
+    for (let i = 0; i < n; i++) out[i] = K1 * (1 - B + (B * (byRowid[rowids[i]!] ?? 0)) / average)
     return out
   }
   const tableRowids = table.rowids
@@ -88,7 +89,7 @@ function lengthsOf(access: IndexAccess, cache: IndexCache, segments: Segment[], 
   for (let i = 0; i < n; i++) {
     const rowid = rowids[i]!
     while (j < end && tableRowids[j]! < rowid) j++
-    out[i] = j < end && tableRowids[j] === rowid ? tableLengths[j]! : 0
+    out[i] = norm(j < end && tableRowids[j] === rowid ? tableLengths[j]! : 0)
   }
   return out
 }
@@ -185,24 +186,20 @@ export function seek(rowids: Float64Array, length: number, from: number, rowid: 
 
 /** Rows present in every list (ascending), and for each list the index of each such row in it. */
 function intersect(lists: Postings[]): { rowids: Float64Array; at: Uint32Array[]; length: number } {
-  // The shortest list drives; the others are walked forward (galloping when far behind).
+  // The shortest list drives; each further list narrows the rows down.
   const order = lists.map((_, i) => i).sort((a, b) => lists[a]!.length - lists[b]!.length)
-  let rows = identity(lists[order[0]!]!)
+  const first = lists[order[0]!]!
   const at = new Array<Uint32Array>(lists.length)
-  at[order[0]!] = rows.at
+  let rows = { rowids: first.rowids, length: first.length }
   for (let k = 1; k < order.length; k++) {
     const next = intersectTwo(rows.rowids, rows.length, lists[order[k]!]!)
-    for (let j = 0; j < k; j++) at[order[j]!] = pick(at[order[j]!]!, next.left, next.length)
+    // Positions in the lists already intersected follow the surviving rows.
+    at[order[0]!] = k === 1 ? next.left : pick(at[order[0]!]!, next.left, next.length)
+    for (let j = 1; j < k; j++) at[order[j]!] = pick(at[order[j]!]!, next.left, next.length)
     at[order[k]!] = next.right
-    rows = { rowids: next.rowids, at: next.left, length: next.length }
+    rows = next
   }
   return { rowids: rows.rowids, at, length: rows.length }
-}
-
-const identity = (list: Postings) => {
-  const at = new Uint32Array(list.length)
-  for (let i = 0; i < list.length; i++) at[i] = i
-  return { rowids: list.rowids, at, length: list.length }
 }
 
 const pick = (values: Uint32Array, indices: Uint32Array, n: number) => {
@@ -211,7 +208,10 @@ const pick = (values: Uint32Array, indices: Uint32Array, n: number) => {
   return out
 }
 
-/** Rows in both a sorted row list and a list, with the index of each in either. */
+/**
+ * Rows in both a sorted row list and a list, with the index of each in either: a plain merge when
+ * the lengths are alike, galloping through the longer one when it is much longer.
+ */
 function intersectTwo(rowids: Float64Array, length: number, list: Postings) {
   const out = new Float64Array(Math.min(length, list.length))
   const left = new Uint32Array(out.length)
@@ -219,14 +219,18 @@ function intersectTwo(rowids: Float64Array, length: number, list: Postings) {
   const other = list.rowids
   const otherLength = list.length
   let n = 0
+  let i = 0
   let j = 0
-  for (let i = 0; i < length && j < otherLength; i++) {
-    const rowid = rowids[i]!
-    if (other[j]! < rowid) j = seek(other, otherLength, j, rowid)
-    if (j < otherLength && other[j] === rowid) {
-      out[n] = rowid
-      left[n] = i
-      right[n++] = j
+  const gallop = otherLength > length * 8
+  while (i < length && j < otherLength) {
+    const a = rowids[i]!
+    const b = other[j]!
+    if (a < b) i++
+    else if (a > b) j = gallop ? seek(other, otherLength, j, a) : j + 1
+    else {
+      out[n] = a
+      left[n] = i++
+      right[n++] = j++
     }
   }
   return { rowids: out, left, right, length: n }
@@ -263,9 +267,7 @@ export function scoreHits(access: IndexAccess, phrases: TokenPhrase[], cost: Rea
   // One phrase: its rows are the hits, each its own frequency (no intersection to look through).
   const hits = lists.length === 1 ? { rowids: lists[0]!.rowids, at: [null], length: lists[0]!.length } : intersect(lists)
   // Each hit's length normalisation, then phrase by phrase (in query order, as bm25() adds them up).
-  const norms = lengthsOf(access, cache, segments, hits.rowids, hits.length, cost)
-  const average = totals.tokens / totals.rows
-  for (let i = 0; i < hits.length; i++) norms[i] = K1 * (1 - B + (B * norms[i]!) / average)
+  const norms = normsOf(access, cache, segments, hits.rowids, hits.length, totals.tokens / totals.rows, cost)
   const scores = new Float64Array(hits.length)
   for (let p = 0; p < lists.length; p++) addScores(scores, lists[p]!.counts, hits.at[p] ?? null, norms, idfs[p]!, hits.length)
   return { rowids: hits.rowids, scores, length: hits.length }

@@ -320,9 +320,11 @@ class Context {
       this.load(sessions.filter((pk, i): pk is number => pk !== null && !seen.has(pk) && scores[i]! + this.titleScore(pk) >= bar))
       return sessions
     })
-    const titles = new Walk(this.titles, (pks) => {
-      this.load(pks)
-      this.loadSpans(pks.filter((pk) => !seen.has(pk)))
+    const titles = new Walk(this.titles, (pks, scores) => {
+      const fresh = pks.filter((pk) => !seen.has(pk))
+      this.loadSpans(fresh)
+      const bar = best.kth()?.score ?? -Infinity
+      this.load(pks.filter((pk, i) => !seen.has(pk) && this.bestScoreOf(pk) + scores[i]! >= bar))
       return pks
     })
     let tied = 0
