@@ -1,7 +1,7 @@
 import type { Database } from 'bun:sqlite'
 import { Type, type Static } from '@sinclair/typebox'
 import { MessageRole, WORD_BREAK } from '../db'
-import { badRequest } from '../shared/errors'
+import { ChasmError } from '../shared/errors'
 import { toIso } from '../shared/time'
 import { TooMuchToRead, UnreadableIndex } from './fts5-index'
 import { toFtsQuery, type FtsQuery } from './fts-query'
@@ -87,7 +87,7 @@ function allHits(store: SearchStore, query: FtsQuery, budget: number): { message
     return { messages: scoreHits(access(store, 'messages'), phrases, cost), titles: scoreHits(access(store, 'titles'), phrases, cost) }
   } catch (error) {
     if (error instanceof TooMuchToRead) {
-      throw badRequest('q', 'its words together are found in too much of the index to rank in time; add a rarer word or use a "phrase"')
+      throw new ChasmError('BAD_REQUEST', "Invalid query parameter 'q': its words are found in so much of the index that ranking them would take too long; add a rarer word")
     }
     if (error instanceof UnreadableIndex) return referenceHits(store, query)
     throw error
@@ -112,7 +112,7 @@ function toResults(store: SearchStore, ranked: RankedSession[], expression: stri
     score: Math.round(score * 1e4) / 1e4,
     matches: matches.map(({ pk }) => ({
       messageId: rows.get(pk)!.message_id,
-      role: rows.get(pk)!.role as SearchResult['matches'][number]['role'],
+      role: rows.get(pk)!.role,
       snippet: markSnippet(snippets.get(pk) ?? { snippet: '', split: false }),
     })),
   }))

@@ -1,4 +1,6 @@
 import { Database } from 'bun:sqlite'
+import type { Static } from '@sinclair/typebox'
+import type { MessageRole } from '../db'
 import type { IndexSource } from './fts5-index'
 
 /** A session as search shows it. */
@@ -124,7 +126,7 @@ function prepare(sqlite: Database) {
     messageSessions: sqlite.prepare<{ pk: number; session_pk: number }, [string]>(
       'SELECT pk, session_pk FROM messages WHERE pk IN (SELECT value FROM json_each(?))',
     ),
-    messageRows: sqlite.prepare<{ pk: number; session_pk: number; message_id: string; role: string; timestamp: number | null }, [string]>(
+    messageRows: sqlite.prepare<{ pk: number; session_pk: number; message_id: string; role: Static<typeof MessageRole>; timestamp: number | null }, [string]>(
       'SELECT pk, session_pk, message_id, role, timestamp FROM messages WHERE pk IN (SELECT value FROM json_each(?))',
     ),
     sessionSpans: sqlite.prepare<{ session_pk: number; lo: number; hi: number; n: number }, [string]>(

@@ -61,7 +61,7 @@ describe('bounded work', () => {
     using db = openTestDb()
     replaceSession(db.sqlite, session('s', 'codex', null, ['alpha beta gamma', 'alphabet']))
     expect(() => searchSessions(db.sqlite, 'al*', { limit: 5, readBudget: 10 })).toThrow(
-      new ChasmError('BAD_REQUEST', `Invalid parameter 'q': its words together are found in too much of the index to rank in time; add a rarer word or use a "phrase"`),
+      new ChasmError('BAD_REQUEST', "Invalid query parameter 'q': its words are found in so much of the index that ranking them would take too long; add a rarer word"),
     )
     expect(searchSessions(db.sqlite, 'al*', { limit: 5 }).map((r) => r.sessionId)).toEqual(['s'])
   })
