@@ -38,6 +38,8 @@ type LengthTable = { byRowid: Uint32Array } | { rowids: Float64Array; lengths: U
 interface IndexCache {
   version: string
   lengths: LengthTable | null
+  /** Lengths looked up one by one so far, by row id (0: not yet known; a length is at least 1, the end token). */
+  looked: Uint32Array
   /** Postings of recent phrases, least recently used first. */
   phrases: Map<string, Postings>
   bytes: number
@@ -49,7 +51,9 @@ const PHRASE_CACHE_BYTES = 48 * 1024 * 1024
 function cacheOf(access: IndexAccess): IndexCache {
   const version = access.version()
   let cache = caches.get(access.source)
-  if (!cache || cache.version !== version) caches.set(access.source, (cache = { version, lengths: null, phrases: new Map(), bytes: 0 }))
+  if (!cache || cache.version !== version) {
+    caches.set(access.source, (cache = { version, lengths: null, looked: new Uint32Array(0), phrases: new Map(), bytes: 0 }))
+  }
   return cache
 }
 
@@ -71,9 +75,18 @@ function lengthTable(access: IndexAccess, cache: IndexCache, segments: Segment[]
 function normsOf(access: IndexAccess, cache: IndexCache, segments: Segment[], rowids: Float64Array, n: number, average: number, cost: ReadCost): Float64Array {
   const out = new Float64Array(n)
   const norm = (length: number) => K1 * (1 - B + (B * length) / average)
-  if (n <= DOCSIZE_LOOKUPS) {
-    const found = access.lengths(rowids.subarray(0, n))
-    for (let i = 0; i < n; i++) out[i] = norm(found.get(rowids[i]!) ?? 0)
+  if (n <= DOCSIZE_LOOKUPS && !cache.lengths) {
+    const last = n > 0 ? rowids[n - 1]! : 0
+    if (cache.looked.length <= last) {
+      const grown = new Uint32Array(Math.max(last + 1, cache.looked.length * 2))
+      grown.set(cache.looked)
+      cache.looked = grown
+    }
+    const looked = cache.looked
+    const unknown: number[] = []
+    for (let i = 0; i < n; i++) if (looked[rowids[i]!] === 0) unknown.push(rowids[i]!)
+    if (unknown.length > 0) for (const [rowid, length] of access.lengths(unknown)) looked[rowid] = length
+    for (let i = 0; i < n; i++) out[i] = norm(looked[rowids[i]!]!)
     return out
   }
   const table = lengthTable(access, cache, segments, cost)
