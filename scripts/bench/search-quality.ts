@@ -169,6 +169,7 @@ for (const { name, queries, reference, expected, main } of prepared) {
   Bun.gc(true)
   const overlaps: number[] = []
   const ours: number[] = []
+  const cpu: number[] = []
   const firsts: number[] = []
   const refused: string[] = []
   queries.forEach((q, index) => {
@@ -180,8 +181,11 @@ for (const { name, queries, reference, expected, main } of prepared) {
       firsts.push(performance.now() - t)
       for (let i = 0; i < runs; i++) {
         t = performance.now()
+        const used = process.cpuUsage()
         searchSessions(db, q, { limit: 20 })
         ours.push(performance.now() - t)
+        const { user, system } = process.cpuUsage(used)
+        cpu.push((user + system) / 1000)
       }
     } catch (error) {
       refused.push(`${q} (${(error as Error).message})`)
@@ -196,12 +200,13 @@ for (const { name, queries, reference, expected, main } of prepared) {
     const mainOverlaps = main.ids.map((ids, i) => overlap(ids, expected[i]!))
     mainColumns = `${((mainOverlaps.reduce((a, b) => a + b, 0) / mainOverlaps.length) * 100).toFixed(0)} % (min ${(Math.min(...mainOverlaps) * 100).toFixed(0)} %) | ${ms(median(main.times))}/${ms(percentile(main.times, 95))}`
   }
-  const row = `| ${name} | ${queries.length} | ${(mean * 100).toFixed(1)} % (min ${(Math.min(...overlaps, 1) * 100).toFixed(0)} %) | ${ms(median(ours))}/${ms(percentile(ours, 95))} | ${ms(median(firsts))}/${ms(percentile(firsts, 95))} | ${ms(median(reference))}/${ms(percentile(reference, 95))} | ${mainColumns} |`
+  const row = `| ${name} | ${queries.length} | ${(mean * 100).toFixed(1)} % (min ${(Math.min(...overlaps, 1) * 100).toFixed(0)} %) | ${ms(median(ours))}/${ms(percentile(ours, 95))} | ${ms(median(cpu))}/${ms(percentile(cpu, 95))} | ${ms(median(firsts))}/${ms(percentile(firsts, 95))} | ${ms(median(reference))}/${ms(percentile(reference, 95))} | ${mainColumns} |`
   rows.push(row)
   console.log(row, refused.length ? `refused: ${refused.join('; ')}` : '', `queries: ${queries.join(', ')}`)
 }
-console.log('\n| class | queries | overlap@10 with exhaustive (mean, min) | p50/p95 ms | first run p50/p95 ms | exhaustive p50/p95 ms | main: overlap@10 | main: p50/p95 ms |')
-console.log('|---|---|---|---|---|---|---|---|')
+console.log(`\nload average ${(await Bun.file('/proc/loadavg').text().catch(() => '?')).split(' ').slice(0, 3).join(' ')} on ${navigator.hardwareConcurrency} CPUs`)
+console.log('| class | queries | overlap@10 with exhaustive (mean, min) | p50/p95 ms | CPU p50/p95 ms | first run p50/p95 ms | exhaustive p50/p95 ms | main: overlap@10 | main: p50/p95 ms |')
+console.log('|---|---|---|---|---|---|---|---|---|')
 for (const row of rows) console.log(row)
 const mean = allOverlaps.reduce((a, b) => a + b, 0) / allOverlaps.length
 console.log(`mean overlap@10 ${(mean * 100).toFixed(1)} % (target ≥ 95 %, no class < 80 %); p95 target ≤ 50 ms per class`)

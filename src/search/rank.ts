@@ -30,7 +30,7 @@ const BATCH = 256
 /** Hits sorted up front; a walk past them continues from a heap. */
 const FIRST_SORTED = 256
 /** Messages tying with the k-th score walked one by one before the ties are resolved by update time. */
-const TIED_MESSAGES = 2_048
+const TIED_MESSAGES = 256
 
 /** Relevance order: score, then newer update, then session id — deterministic, whatever the row order. */
 function byRelevance(a: RankedSession, b: RankedSession): number {
@@ -483,7 +483,7 @@ class Walk {
     if (this.queue.length > 0) return
     const indices: number[] = []
     // Batches grow: a walk that goes on (ties, filters) needs many lookups, one statement each.
-    this.batch = Math.min(this.batch * 2, 8192)
+    this.batch = Math.min(this.batch * 2, 2048)
     for (let i = 0; i < this.batch; i++) {
       const index = this.order.take()
       if (index === null) break
