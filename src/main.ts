@@ -17,4 +17,5 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stderr: process.stderr,
   runtime: processEnv(),
   isTTY: Boolean(process.stdout.isTTY),
+  columns: process.stdout.columns,
 })

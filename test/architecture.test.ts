@@ -3,22 +3,31 @@ import { readFileSync } from 'node:fs'
 import { join, relative, dirname } from 'node:path'
 
 const root = join(import.meta.dir, '..')
-const files = [...new Bun.Glob('src/**/*.ts').scanSync({ cwd: root })].filter((f) => !f.endsWith('.d.ts'))
+const files = [...new Bun.Glob('src/**/*.{ts,tsx}').scanSync({ cwd: root })].filter((f) => !f.endsWith('.d.ts'))
 
-/** Every import specifier of a file, resolved to a src-relative module path or kept as a package name. */
-function importsOf(file: string): string[] {
+/** Every import of a file: its specifier resolved to a src-relative module path (or kept as a package name), and whether it imports types only. */
+function importStatementsOf(file: string): { target: string; typeOnly: boolean }[] {
   const text = readFileSync(join(root, file), 'utf8')
-  const specifiers = [...text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]!)
-  return specifiers.map((s) => (s.startsWith('.') ? relative(join(root, 'src'), join(root, dirname(file), s)) : s))
+  return [...text.matchAll(/^\s*(import|export)\s(type\s)?[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => {
+    const s = m[3]!
+    return { target: s.startsWith('.') ? relative(join(root, 'src'), join(root, dirname(file), s)) : s, typeOnly: m[2] !== undefined }
+  })
 }
 
-const moduleOf = (path: string) => path.replace(/^src\//, '').split('/')[0]!.replace(/\.ts$/, '')
+const importsOf = (file: string): string[] => importStatementsOf(file).map((i) => i.target)
+
+/** The top-level folders (and files) of src/. */
+const MODULES = Object.fromEntries(files.map((f) => [f.replace(/^src\//, '').split('/')[0]!.replace(/\.tsx?$/, ''), true]))
+
+const moduleOf = (path: string) => path.replace(/^src\//, '').split('/')[0]!.replace(/\.tsx?$/, '')
 
 describe('dependency rules (README "Architecture")', () => {
   test('only src/api imports elysia; only src/cli imports clipanion', () => {
     for (const file of files) {
       const imports = importsOf(file)
-      if (!file.startsWith('src/api/')) expect({ file, elysia: imports.some((i) => i.startsWith('elysia') || i.startsWith('@elysiajs')) }).toEqual({ file, elysia: false })
+      // The web app talks to the API through Eden, Elysia's typed client (a browser library).
+      const framework = imports.filter((i) => (i.startsWith('elysia') || i.startsWith('@elysiajs')) && !(file.startsWith('src/web/') && i === '@elysiajs/eden'))
+      if (!file.startsWith('src/api/')) expect({ file, elysia: framework.length > 0 }).toEqual({ file, elysia: false })
       if (!file.startsWith('src/cli/')) expect({ file, clipanion: imports.some((i) => i === 'clipanion' || i === 'typanion') }).toEqual({ file, clipanion: false })
     }
   })
@@ -27,7 +36,8 @@ describe('dependency rules (README "Architecture")', () => {
     const allowed: Record<string, string[]> = {
       main: ['cli', 'shared'],
       cli: ['api', 'db', 'harvest', 'search', 'recording', 'agency', 'shared'],
-      api: ['db', 'harvest', 'search', 'recording', 'agency', 'shared'],
+      api: ['db', 'harvest', 'search', 'recording', 'agency', 'shared', 'web'],
+      web: ['api', 'db', 'harvest', 'search', 'recording', 'agency'],
       harvest: ['db', 'shared'],
       search: ['db', 'shared'],
       recording: ['db', 'shared', 'search'],
@@ -42,6 +52,17 @@ describe('dependency rules (README "Architecture")', () => {
         const to = moduleOf(target)
         if (to === from || !(to in allowed)) continue
         expect({ file, imports: to, allowed: allowed[from]!.includes(to) }).toEqual({ file, imports: to, allowed: true })
+      }
+    }
+  })
+
+  test('the web app is a leaf: it takes only types from the server, and only the web assets loader imports it', () => {
+    for (const file of files) {
+      for (const { target, typeOnly } of importStatementsOf(file)) {
+        const to = moduleOf(target)
+        const from = moduleOf(file)
+        if (from === 'web' && to !== 'web' && to in MODULES) expect({ file, target, typeOnly }).toEqual({ file, target, typeOnly: true })
+        if (to === 'web' && from !== 'web') expect({ file, target }).toEqual({ file: 'src/api/web-assets.ts', target: 'web/index.html' })
       }
     }
   })

@@ -6,10 +6,10 @@ import { badRequest, ChasmError } from '../shared/errors'
 import { silentLogger, type Logger } from '../shared/log'
 import { systemClock, type Clock } from '../shared/time'
 import { agentFieldsAfterUpdate, agentFieldsFromCreate, cloneNames, type AgentFields } from './agents'
-import type { Agent, AgentClone, AgentCreate, AgentUpdate, Run, RunListItem, RunStart, RunStarted, Swarm, SwarmCreate, SwarmUpdate } from './model'
+import type { Agent, AgentClone, AgentCreate, AgentUpdate, Run, RunListItem, RunProgress, RunStart, RunStarted, Swarm, SwarmCreate, SwarmUpdate } from './model'
 import { createModelClient, DEFAULT_HTTP_POLICY, resolveEndpoint, type HttpPolicy } from './models'
 import { createRunControl, type RunControl } from './run/control'
-import { DEFAULT_RUN_LIMITS, executeRun, INTERRUPTED_BY_RESTART, type RunLimits, type RunOutcome, type RunProgress } from './run/engine'
+import { DEFAULT_RUN_LIMITS, executeRun, INTERRUPTED_BY_RESTART, type RunLimits, type RunOutcome } from './run/engine'
 import { runEventLog, type RunRecorder } from './run/record'
 import { agencyStore } from './store'
 import { checkWorkers, type AgentRef } from './swarms'
@@ -59,6 +59,12 @@ interface LiveRun {
   control: RunControl
   done: Promise<RunOutcome>
 }
+
+/**
+ * How often a process with live runs reads their status, to follow a pause, resume or stop that another
+ * process (the CLI, or the server for a foreground `swarm run`) wrote to the database (docs/cli.md, "Swarms").
+ */
+export const CONTROL_POLL_MS = 200
 
 /**
  * The agency: agents, swarms, and the runs it executes in this process. Every method takes and returns
@@ -112,6 +118,37 @@ export function createAgency(deps: AgencyDeps) {
   })
 
   const liveRunOf = (swarmId: string): LiveRun | undefined => [...live.values()].find((run) => run.swarmId === swarmId)
+
+  /**
+   * Applies the stored status of every live run to its control: the status is the truth every process
+   * changes (with one conditional UPDATE), the control only this process's way to act on it.
+   */
+  const followStoredStatus = () => {
+    let statuses: Map<string, string>
+    try {
+      statuses = store.runStatuses([...live.keys()])
+    } catch (error) {
+      log.warn('agency: reading the status of live runs failed', error)
+      return
+    }
+    for (const [runId, run] of live) {
+      const status = statuses.get(runId)
+      if (status === 'paused') run.control.pause()
+      else if (status === 'running') run.control.resume()
+      // Stopped (or deleted with its swarm) elsewhere; `completed` and `failed` are written by the run itself.
+      else if (status === undefined || status === 'stopped') run.control.stop()
+    }
+  }
+  let follower: ReturnType<typeof setInterval> | null = null
+  const trackLive = () => {
+    if (live.size > 0 && !follower) {
+      follower = setInterval(followStoredStatus, CONTROL_POLL_MS)
+      follower.unref()
+    } else if (live.size === 0 && follower) {
+      clearInterval(follower)
+      follower = null
+    }
+  }
 
   /** A run's workspace: the given directory (checked) or a fresh one in the data dir. */
   const workspaceFor = (runId: string, requested: string | undefined): string =>
@@ -176,12 +213,12 @@ export function createAgency(deps: AgencyDeps) {
         clock(),
       )
     },
-    /** Deletes a swarm with its runs, stopping a live run first. */
+    /** Deletes a swarm with its runs, stopping a live run first (one of another process stops within `CONTROL_POLL_MS`). */
     async deleteSwarm(id: string): Promise<void> {
       store.getSwarm(id)
+      store.transition(id, 'stop', clock())
       const running = liveRunOf(id)
       if (running) {
-        store.transition(id, 'stop', clock())
         running.control.stop()
         await running.done
       }
@@ -225,23 +262,30 @@ export function createAgency(deps: AgencyDeps) {
           log.error(`agency: run ${runId} crashed`, error)
           return { status: 'failed', result: null, error: (error as Error).message }
         })
-        .finally(() => live.delete(runId))
+        .finally(() => {
+          live.delete(runId)
+          trackLive()
+        })
       live.set(runId, { swarmId, control, done })
+      trackLive()
       return { run: { runId, sessionId: runId, status: 'running' }, done }
     },
-    /** Pauses the live run at its next step boundary; 409 unless running. */
+    /** Pauses the live run at its next step boundary (a run of another process: within `CONTROL_POLL_MS`); 409 unless running. */
     pause(swarmId: string): Swarm {
       const runId = store.applyAction(swarmId, 'pause', clock())
       if (runId) live.get(runId)?.control.pause()
       return store.getSwarm(swarmId)
     },
-    /** Resumes a paused run where it stopped; 409 unless paused. */
+    /** Resumes a paused run where it stopped, whichever process runs it; 409 unless paused. */
     resume(swarmId: string): Swarm {
       const runId = store.applyAction(swarmId, 'resume', clock())
       if (runId) live.get(runId)?.control.resume()
       return store.getSwarm(swarmId)
     },
-    /** Stops the live run, aborting in-flight calls at once; 409 unless running or paused. */
+    /**
+     * Stops the live run, aborting in-flight calls at once, and returns when it has ended; a run of another
+     * process is marked stopped at once and aborts within `CONTROL_POLL_MS`. 409 unless running or paused.
+     */
     async stop(swarmId: string): Promise<Swarm> {
       const runId = store.applyAction(swarmId, 'stop', clock())
       const running = runId ? live.get(runId) : undefined

@@ -248,3 +248,35 @@ export type RunListItem = Static<typeof RunListItem>
 /** A run with all its steps; `result` is the coordinator's final answer. */
 export const Run = Type.Composite([RunListItem, Type.Object({ steps: Type.Array(RunStep) })])
 export type Run = Static<typeof Run>
+
+/** What deleting an agent or a swarm answers. */
+export const Deleted = Type.Object({ id: Type.String(), deleted: Type.Literal(true) })
+export type Deleted = Static<typeof Deleted>
+
+/** What a run reports while it goes, in order: `start`, then steps, the plan, pauses, then `end` (`swarm run` shows it). */
+export const RunProgress = Type.Union([
+  Type.Object({
+    type: Type.Literal('start'),
+    runId: Type.String(),
+    sessionId: Type.String(),
+    swarm: Type.String(),
+    coordinator: Type.String(),
+    workers: Type.Array(Type.String()),
+    workspace: Type.String({ description: 'the folder the agents work in' }),
+  }),
+  Type.Object({ type: Type.Literal('step-start'), index: Type.Integer({ minimum: 0 }), agent: Type.String(), kind: StepKind, detail: Type.String() }),
+  Type.Object({
+    type: Type.Literal('step-end'),
+    index: Type.Integer({ minimum: 0 }),
+    agent: Type.String(),
+    kind: StepKind,
+    status: StepStatus,
+    detail: Type.String(),
+  }),
+  Type.Object({ type: Type.Literal('plan'), plan: Plan }),
+  Type.Object({ type: Type.Literal('pausing') }, { description: 'a pause was asked for: calls in flight finish first' }),
+  Type.Object({ type: Type.Literal('paused') }, { description: 'the pause took hold: the run waits at a step boundary' }),
+  Type.Object({ type: Type.Literal('resumed') }),
+  Type.Object({ type: Type.Literal('end'), status: RunStatus, result: Nullable(Type.String()), error: Nullable(Type.String()) }),
+])
+export type RunProgress = Static<typeof RunProgress>

@@ -207,6 +207,9 @@ export function agencyStore(sqlite: Database) {
     runPage: sqlite.prepare<RunRowView, [string, number, number]>(
       `SELECT ${RUN_COLUMNS} FROM swarm_runs WHERE swarm_id = ? ORDER BY started_at DESC, rowid DESC LIMIT ? OFFSET ?`,
     ),
+    runStatuses: sqlite.prepare<{ id: string; status: RunStatus }, [string]>(
+      'SELECT id, status FROM swarm_runs WHERE id IN (SELECT value FROM json_each(?))',
+    ),
     runOutcome: sqlite.prepare<{ status: RunStatus; result: string | null; error: string | null }, [string]>(
       'SELECT status, result, error FROM swarm_runs WHERE id = ?',
     ),
@@ -466,6 +469,11 @@ export function agencyStore(sqlite: Database) {
 
     endStep(runId: string, index: number, end: StepEnd): void {
       q.endStep.run(json(end.output), end.tokens?.input ?? null, end.tokens?.output ?? null, end.status, end.endedAt, runId, index)
+    },
+
+    /** The stored status of each of these runs; a run deleted with its swarm is absent. */
+    runStatuses(runIds: string[]): Map<string, RunStatus> {
+      return new Map(q.runStatuses.all(JSON.stringify(runIds)).map((row) => [row.id, row.status]))
     },
 
     /** A run's status, result and error as stored (null if the run is gone with its swarm). */

@@ -10,6 +10,7 @@ import { recordingRoutes } from './routes/recording'
 import { sessionRoutes } from './routes/sessions'
 import { statsRoutes } from './routes/stats'
 import { swarmRoutes } from './routes/swarms'
+import { webRoutes } from './routes/web'
 import { workspaceRoutes } from './routes/workspaces'
 import { security } from './security'
 import { routeMethods } from './route-methods'
@@ -31,6 +32,7 @@ export function createApp(deps: AppDeps) {
     .use(recordingSocket(deps))
     .use(agentRoutes(deps))
     .use(swarmRoutes(deps))
+    .use(webRoutes())
   methods.register(app.routes)
   return app
 }

@@ -3,7 +3,8 @@ export function routeMethods() {
   let patterns: { pattern: RegExp; method: string }[] = []
   return {
     register(routes: readonly { method: string; path: string }[]) {
-      patterns = routes.map(({ method, path }) => ({
+      // The web app's catch-all GET serves pages; it must not turn POST on an unknown path into a 405.
+      patterns = routes.filter(({ path }) => path !== '/*').map(({ method, path }) => ({
         method: method.toUpperCase(),
         pattern: new RegExp(`^${path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[^/]+/g, '[^/]+').replace(/\*/g, '.*')}/?$`),
       }))

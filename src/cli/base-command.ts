@@ -1,11 +1,13 @@
 import { Command, Option } from 'clipanion'
 import { existsSync } from 'node:fs'
-import { openDatabase, type ChasmDb } from '../db'
+import { ok, paged } from '../api'
+import { openDatabase, type ChasmDb, type Page } from '../db'
 import { providerContext, type ProviderContext } from '../harvest'
 import { ChasmError } from '../shared/errors'
 import { dataDir, resolveDbPath, resolveHome } from '../shared/paths'
 import type { ChasmContext } from './context'
-import { styler, writeJson } from './output'
+import type { JsonOutput } from './json-output'
+import { fitLines, isTable, outputWidth, renderTable, styler, writeJson, writeJsonLine, type Table } from './output'
 
 /** Options shared by every command that opens the database or looks for providers. */
 export abstract class BaseCommand extends Command<ChasmContext> {
@@ -57,12 +59,19 @@ export abstract class BaseCommand extends Command<ChasmContext> {
     return providerContext(this.context.runtime, home, overridden)
   }
 
-  protected print(text: string): void {
-    this.context.stdout.write(text)
+  /** The width output must fit: `COLUMNS`, else the terminal's, else 80. */
+  protected get width(): number {
+    return outputWidth(this.context.runtime.env, this.context.columns)
   }
 
-  protected printJson(value: unknown): void {
-    writeJson(this.context.stdout, value)
+  /** Writes text, or a table laid out at the output's width. */
+  protected print(text: string | Table): void {
+    this.context.stdout.write(isTable(text) ? renderTable(text, this.width) : text)
+  }
+
+  /** Writes lines for people (what a command did, a list), each cut to the output's width. */
+  protected printFitted(text: string): void {
+    this.context.stdout.write(`${fitLines(text, this.width)}\n`)
   }
 
   /** Runs `body` with an open database and closes it afterwards. */
@@ -76,7 +85,28 @@ export abstract class BaseCommand extends Command<ChasmContext> {
   }
 }
 
-/** A command that prints data: tables for people, or JSON with `--json`. */
+/**
+ * A command that prints data: tables for people, or with `--json` the API's envelope around data of the
+ * schema the command declares in `jsonOutput` (docs/cli.md, "JSON output"). Errors are rendered by `runCli`.
+ */
 export abstract class ReportCommand extends BaseCommand {
-  json = Option.Boolean('--json', false, { description: 'Machine-readable JSON output' })
+  /** What `--json` prints; every command that prints data declares it (the CLI tests check each one). */
+  static jsonOutput: JsonOutput | undefined = undefined
+
+  json = Option.Boolean('--json', false, { description: 'Machine-readable JSON output (docs/cli.md)' })
+
+  /** Prints `{"success": true, "data": …}`. */
+  protected printJson(data: unknown): void {
+    writeJson(this.context.stdout, ok(data))
+  }
+
+  /** Prints a page as `{"success": true, "data": […], "meta": {total, limit, offset}}`. */
+  protected printPage(page: Page<unknown>): void {
+    writeJson(this.context.stdout, paged(page))
+  }
+
+  /** Prints one line of a stream: `{"success": true, "data": …}` on one line. */
+  protected printJsonLine(data: unknown): void {
+    writeJsonLine(this.context.stdout, ok(data))
+  }
 }

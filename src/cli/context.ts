@@ -6,4 +6,6 @@ export interface ChasmContext extends BaseContext {
   runtime: RuntimeEnv
   /** True when stdout is a terminal: colours, progress bars and tables for people. */
   isTTY: boolean
+  /** The terminal's width when stdout is one; tables fit `COLUMNS`, else this, else 80. */
+  columns?: number
 }

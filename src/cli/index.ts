@@ -1,12 +1,15 @@
 import { Builtins, Cli, Command, UsageError } from 'clipanion'
 import { storageProblem } from '../db'
-import { ChasmError } from '../shared/errors'
+import type { ErrorBody } from '../api'
+import { ChasmError, type ErrorCode } from '../shared/errors'
 import type { RuntimeEnv } from '../shared/paths'
 import { VERSION } from '../shared/version'
+import { AgentsCloneCommand } from './commands/agents/clone'
 import { AgentsCreateCommand } from './commands/agents/create'
 import { AgentsDeleteCommand } from './commands/agents/delete'
 import { AgentsListCommand } from './commands/agents/list'
 import { AgentsShowCommand } from './commands/agents/show'
+import { AgentsUpdateCommand } from './commands/agents/update'
 import { ApiServeCommand } from './commands/api/serve'
 import { HarvestRunCommand } from './commands/harvest/run'
 import { HarvestScanCommand } from './commands/harvest/scan'
@@ -17,9 +20,19 @@ import { ProvidersCommand } from './commands/providers'
 import { SearchCommand } from './commands/search'
 import { ShowSessionCommand } from './commands/show/session'
 import { StatsCommand } from './commands/stats'
+import { SwarmCreateCommand } from './commands/swarm/create'
+import { SwarmDeleteCommand } from './commands/swarm/delete'
+import { SwarmListCommand } from './commands/swarm/list'
+import { SwarmPauseCommand } from './commands/swarm/pause'
+import { SwarmResumeCommand } from './commands/swarm/resume'
 import { SwarmRunCommand } from './commands/swarm/run'
-import { BaseCommand } from './base-command'
+import { SwarmRunsCommand } from './commands/swarm/runs'
+import { SwarmShowCommand } from './commands/swarm/show'
+import { SwarmStopCommand } from './commands/swarm/stop'
+import { SwarmUpdateCommand } from './commands/swarm/update'
+import { BaseCommand, ReportCommand } from './base-command'
 import type { ChasmContext } from './context'
+import { writeJsonLine } from './output'
 
 /** Every command class, registered in this order (it is also the order of `--help`). */
 export const COMMANDS = [
@@ -36,8 +49,19 @@ export const COMMANDS = [
   AgentsListCommand,
   AgentsCreateCommand,
   AgentsShowCommand,
+  AgentsUpdateCommand,
+  AgentsCloneCommand,
   AgentsDeleteCommand,
+  SwarmListCommand,
+  SwarmCreateCommand,
+  SwarmShowCommand,
+  SwarmUpdateCommand,
+  SwarmDeleteCommand,
   SwarmRunCommand,
+  SwarmRunsCommand,
+  SwarmPauseCommand,
+  SwarmResumeCommand,
+  SwarmStopCommand,
 ]
 
 export interface CliIo {
@@ -46,6 +70,8 @@ export interface CliIo {
   stderr: NodeJS.WritableStream
   runtime: RuntimeEnv
   isTTY: boolean
+  /** The terminal's width when stdout is one. */
+  columns?: number
 }
 
 /** Builds the CLI: `chasm <command>`; colours only when stdout is a terminal. */
@@ -73,7 +99,7 @@ const VALUE_NAMES: Record<string, string> = {
   '--cors-origin': 'ORIGIN', '--allow-host': 'HOST', '--harvest-interval': 'SECONDS', '--recording-idle': 'SECONDS',
   '--workspace-root': 'DIR', '--workspace': 'ID', '--provider': 'ID', '--limit': 'N', '--offset': 'N', '--format': 'FORMAT',
   '--model': 'MODEL', '--instruction': 'TEXT', '--role': 'ROLE', '--description': 'TEXT', '--temperature': 'T',
-  '--max-tokens': 'N', '--tool': 'TOOL', '--q': 'TEXT', '--prices': 'FILE', '--out': 'PATH', '--since': 'DATE',
+  '--max-tokens': 'N', '--tool': 'TOOL', '--name': 'NAME', '--coordinator': 'AGENT', '--worker': 'AGENT', '--q': 'TEXT', '--prices': 'FILE', '--out': 'PATH', '--since': 'DATE',
 }
 
 const OPTION_ROW = /^ {2}(-\S+(?: [A-Z]+)?) {2,}(\S.*)$/
@@ -110,23 +136,33 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     command = cli.process(argv.length === 0 ? ['--help'] : argv, context)
   } catch (error) {
-    io.stderr.write(`chasm: ${describeParseError(error, argv)}\n`)
+    const message = describeParseError(error, argv)
+    // The command is unknown, so `--json` anywhere in argv is taken as asking for JSON.
+    if (argv.includes('--json')) writeJsonLine(io.stdout, errorBody('BAD_REQUEST', message))
+    io.stderr.write(`chasm: ${message}\n`)
     io.stderr.write(`Run 'chasm --help' for usage.\n`)
     return 2
   }
   const code = await cli.run(command, context)
-  return command instanceof BaseCommand && command.failure !== undefined ? reportError(command.failure, io) : code
+  if (!(command instanceof BaseCommand) || command.failure === undefined) return code
+  return reportError(command.failure, io, command instanceof ReportCommand && command.json)
 }
 
-function reportError(error: unknown, io: CliIo): number {
-  if (error instanceof UsageError) {
-    io.stderr.write(`chasm: ${firstLine(error)}\n`)
-    return 2
-  }
-  io.stderr.write(`chasm: ${storageProblem(error) ?? firstLine(error)}\n`)
-  if (!(error instanceof ChasmError) && io.runtime.env.CHASM_DEBUG) io.stderr.write(`${(error as Error).stack}\n`)
-  return 1
+/**
+ * Renders a failed command: one line on stderr, and with `--json` the API's error envelope on stdout.
+ * Exit 2 for a usage error (code BAD_REQUEST), else 1.
+ */
+function reportError(error: unknown, io: CliIo, json: boolean): number {
+  const usage = error instanceof UsageError
+  const message = usage ? firstLine(error) : (storageProblem(error) ?? firstLine(error))
+  const code: ErrorCode = usage ? 'BAD_REQUEST' : error instanceof ChasmError ? error.code : 'INTERNAL_ERROR'
+  if (json) writeJsonLine(io.stdout, errorBody(code, message))
+  io.stderr.write(`chasm: ${message}\n`)
+  if (!usage && !(error instanceof ChasmError) && io.runtime.env.CHASM_DEBUG) io.stderr.write(`${(error as Error).stack}\n`)
+  return usage ? 2 : 1
 }
+
+const errorBody = (code: ErrorCode, message: string): ErrorBody => ({ success: false, error: { code, message } })
 
 /** Clipanion's multi-line "did you mean" list, folded into one line naming the likely commands. */
 function describeParseError(error: unknown, argv: readonly string[]): string {

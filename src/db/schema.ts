@@ -48,6 +48,8 @@ export const sessions = sqliteTable(
     index('sessions_updated').on(table.updatedAt, table.pk),
     index('sessions_workspace').on(table.workspaceId, table.updatedAt, table.pk),
     index('sessions_provider').on(table.provider, table.updatedAt, table.pk),
+    // The session list filtered by origin (the web app's filter): a rare origin is found without a scan.
+    index('sessions_origin').on(table.origin, table.updatedAt, table.pk),
     // Covers the per-provider totals of /api/stats, so they are summed from the index alone.
     index('sessions_provider_totals').on(table.provider, table.messageCount, table.toolInvocationCount),
   ],

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 
 import type { MessageRole, MessageState, MessageUsage, SessionOrigin } from './queries/sessions'
 import { searchTextFor } from './search-text'
+import { sessionTitle } from './title'
 
 /** A project folder as one provider sees it; `key` is what makes it unique for that provider (usually the path). */
 export interface WorkspaceInput {
@@ -164,7 +165,7 @@ function writeSession(s: Statements, session: SessionInput, stage?: Stage): numb
   const staged = stage?.messages ?? 0
   const messageCount = staged + session.messages.length
   const toolCount = (stage?.tools ?? 0) + session.messages.reduce((sum, m) => sum + (m.toolInvocations?.length ?? 0), 0)
-  const title = session.title === null ? null : wellFormed(session.title)
+  const title = titleOf(s.sqlite, session, stage)
   const existing = s.findSession.get(session.id)
   let pk: number
   if (existing) {
@@ -187,6 +188,16 @@ function writeSession(s: Statements, session: SessionInput, stage?: Stage): numb
   if (workspaceId) s.refreshWorkspace.run(workspaceId)
   if (existing?.workspace_id && existing.workspace_id !== workspaceId) s.refreshWorkspace.run(existing.workspace_id)
   return pk
+}
+
+/** The session's title by the rule of `sessionTitle`: explicit, else from its first user message (staged ones come first). */
+function titleOf(sqlite: Database, session: SessionInput, stage: Stage | undefined): string | null {
+  function* userMessages() {
+    if (stage) for (const row of stagingFor(sqlite).userContents.iterate(stage.id)) yield row.content
+    for (const message of session.messages) if (message.role === 'user' && !message.hidden) yield message.content
+  }
+  const title = sessionTitle(session.title, userMessages())
+  return title === null ? null : wellFormed(title)
 }
 
 function writeMessages(s: Statements, sessionPk: number, messages: MessageInput[], firstIndex: number): void {
@@ -243,6 +254,9 @@ function prepareStaging(sqlite: Database) {
        SELECT ?1, m.pk, t.idx, t.call_id, t.name, t.input, t.output, t.status
        FROM staged_tool_invocations t JOIN messages m ON m.session_pk = ?1 AND m.idx = t.message_idx
        WHERE t.stage_id = ?2`,
+    ),
+    userContents: sqlite.prepare<{ content: string }, [number]>(
+      "SELECT content FROM staged_messages WHERE stage_id = ? AND role = 'user' AND hidden = 0 ORDER BY idx",
     ),
     clearMessages: sqlite.prepare('DELETE FROM staged_messages WHERE stage_id = ?'),
     clearTools: sqlite.prepare('DELETE FROM staged_tool_invocations WHERE stage_id = ?'),

@@ -1,36 +1,11 @@
 import type { ChasmDb } from '../db'
-import { systemClock, type Clock } from '../shared/time'
+import { systemClock, toIso, type Clock } from '../shared/time'
 import { fingerprintOf, isUnchanged } from './fingerprint'
 import type { Provider, ProviderContext, Source } from './provider'
 import { bulkIndexing } from './bulk-indexing'
 import { readSource } from './source-reader'
 import { harvestStore, INTERRUPTED, type HarvestStore, type SourceRecord } from './store'
-
-/** A problem met while harvesting one source. */
-export interface HarvestProblem {
-  source: string
-  message: string
-}
-
-/** What one provider's part of a harvest did. */
-export interface ProviderSummary {
-  provider: string
-  sources: number
-  harvested: number
-  skipped: number
-  sessions: number
-  messages: number
-  workspaces: number
-  gone: number
-  problems: HarvestProblem[]
-}
-
-export interface HarvestSummary {
-  startedAt: number
-  endedAt: number
-  providers: ProviderSummary[]
-  problemCount: number
-}
+import type { HarvestSummary, ProviderSummary } from './summary'
 
 /** Progress after each source: which provider, how far through its sources. */
 export interface HarvestProgress {
@@ -78,8 +53,8 @@ export async function runHarvest(
     if (!options.signal?.aborted) indexing.finish()
     const endedAt = clock()
     const summary: HarvestSummary = {
-      startedAt,
-      endedAt,
+      startedAt: toIso(startedAt)!,
+      endedAt: toIso(endedAt)!,
       providers: summaries,
       problemCount: summaries.reduce((n, s) => n + s.problems.length, 0),
     }

@@ -1,3 +1,4 @@
+import { Type, type Static } from '@sinclair/typebox'
 import type { ChasmDb } from '../db'
 import { detectProviders } from './detect'
 import { fingerprintOf, isUnchanged } from './fingerprint'
@@ -5,18 +6,19 @@ import type { Provider, ProviderContext } from './provider'
 import { harvestStore } from './store'
 
 /** What a harvest would do for one provider, without reading any session. */
-export interface ScanEntry {
-  provider: string
-  name: string
-  kind: Provider['kind']
-  detected: boolean
-  paths: string[]
-  sources: number
-  new: number
-  changed: number
-  unchanged: number
-  error: string | null
-}
+export const ScanEntry = Type.Object({
+  provider: Type.String(),
+  name: Type.String(),
+  kind: Type.Union([Type.Literal('harvest'), Type.Literal('detect-only')]),
+  detected: Type.Boolean(),
+  paths: Type.Array(Type.String(), { description: 'where it looked and found data' }),
+  sources: Type.Integer({ minimum: 0 }),
+  new: Type.Integer({ minimum: 0, description: 'sources the database has never read' }),
+  changed: Type.Integer({ minimum: 0, description: 'sources changed since they were read' }),
+  unchanged: Type.Integer({ minimum: 0, description: 'sources a harvest would skip' }),
+  error: Type.Union([Type.String(), Type.Null()], { description: 'why discovery failed, if it did' }),
+})
+export type ScanEntry = Static<typeof ScanEntry>
 
 /** Detects every provider and compares its sources' fingerprints with the database (read-only). */
 export async function scanHarvest(chasm: ChasmDb, providers: readonly Provider[], ctx: ProviderContext): Promise<ScanEntry[]> {

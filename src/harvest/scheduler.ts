@@ -1,7 +1,8 @@
 import type { ChasmDb } from '../db'
 import type { Logger } from '../shared/log'
 import { systemClock, type Clock } from '../shared/time'
-import { runHarvest, type HarvestSummary } from './engine'
+import { runHarvest } from './engine'
+import type { HarvestSummary } from './summary'
 import type { Provider, ProviderContext } from './provider'
 
 /** What `/api/health` reports about harvesting. */

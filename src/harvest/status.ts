@@ -1,12 +1,31 @@
+import { Type, type Static } from '@sinclair/typebox'
 import type { ChasmDb } from '../db'
 import { toIso } from '../shared/time'
 import { harvestStore } from './store'
 
-/** The state of harvesting as recorded in the database. */
-export interface HarvestStatus {
-  runs: { startedAt: string | null; endedAt: string | null; status: string; problems: number; error: string | null }[]
-  providers: { provider: string; sources: number; sourcesWithProblems: number; lastHarvestAt: string | null }[]
-}
+const IsoTime = Type.Union([Type.String({ format: 'date-time' }), Type.Null()])
+
+/** The state of harvesting as recorded in the database: recent runs, newest first, and sources per provider. */
+export const HarvestStatus = Type.Object({
+  runs: Type.Array(
+    Type.Object({
+      startedAt: IsoTime,
+      endedAt: IsoTime,
+      status: Type.String({ description: 'running, completed or failed' }),
+      problems: Type.Integer({ minimum: 0 }),
+      error: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+  providers: Type.Array(
+    Type.Object({
+      provider: Type.String(),
+      sources: Type.Integer({ minimum: 0 }),
+      sourcesWithProblems: Type.Integer({ minimum: 0 }),
+      lastHarvestAt: IsoTime,
+    }),
+  ),
+})
+export type HarvestStatus = Static<typeof HarvestStatus>
 
 /** Recent runs and per-provider source bookkeeping. */
 export function harvestStatus(chasm: ChasmDb, runs = 5): HarvestStatus {

@@ -4,6 +4,7 @@ import {
   findSessionRow,
   refreshWorkspace,
   replaceSession,
+  storedPromptTitle,
   summaryFromRow,
   upsertWorkspace,
   wellFormed,
@@ -374,6 +375,12 @@ class BatchApplier {
     for (const message of state.messages.values()) {
       if (message.contentDirty) this.store.updateContent(message.pk, wellFormed(message.content))
       if (message.metadataDirty) this.store.updateMessageMetadata(message.pk, message.metadata!)
+    }
+    // No title from session_start or session_update: the first user message gives one (docs/cli.md, "Session titles").
+    // Looked up only when this request touched a user message or the title, not on every assistant delta.
+    if (state.title === null && (state.titleDirty || [...state.messages.values()].some((message) => message.role === 'user'))) {
+      state.title = storedPromptTitle(this.sqlite, state.pk)
+      if (state.title !== null) this.store.updateTitle(state.pk, state.title)
     }
     if (moved) {
       if (workspaceId !== null) refreshWorkspace(this.sqlite, workspaceId)

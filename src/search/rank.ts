@@ -7,7 +7,7 @@ export interface RankedSession {
   session: SessionView
   /** Its best message's score plus its title's (docs/search.md, "Scoring"). */
   score: number
-  /** The time of its last matching message (a title match counts as its update time); null without an update time. */
+  /** The time of its last matching message (a title match counts as its creation time); null without an update time. */
   time: number | null
   /** Up to `MATCHES` of its messages, best first: pk and score. */
   matches: { pk: number; score: number }[]
@@ -395,16 +395,14 @@ class Context {
     return this.timesByWalk() ?? this.timesFromHits()
   }
 
-  /** A session's time: its last matching message's, capped at its update time; a title match counts as that. */
+  /** A session's time: its last matching message's, a title match counting as its creation, capped at its update time. */
   private timeOf(row: SessionView, titleHit: boolean, messageTimes: (number | null)[]): number | null {
     const updated = row.updated_at
     if (updated === null) return null
-    if (titleHit) return updated
-    let time: number | null = null
-    for (const t of messageTimes) {
-      const capped = t === null ? updated : Math.min(t, updated)
-      if (time === null || capped > time) time = capped
-    }
+    // A time is never later than the update time; a message without one, or the title, takes the session's.
+    const capped = (t: number | null) => (t === null ? updated : Math.min(t, updated))
+    let time = titleHit ? capped(row.created_at) : null
+    for (const t of messageTimes) time = Math.max(time ?? -Infinity, capped(t))
     return time
   }
 
@@ -458,7 +456,7 @@ class Context {
       if (!titleHit && hits.length === 0) continue
       let top = 0
       for (const i of hits) top = Math.max(top, this.messages.scores[i]!)
-      const times = titleHit || row.updated_at === null ? [] : this.store.messageRows(hits.map((i) => this.messages.rowids[i]!)).map((m) => m.timestamp)
+      const times = row.updated_at === null || hits.length === 0 ? [] : this.store.messageRows(hits.map((i) => this.messages.rowids[i]!)).map((m) => m.timestamp)
       best.add({ session: row, score: top + this.titleScore(row.pk), time: this.timeOf(row, titleHit, times), matches: [] })
     }
     return best.items

@@ -10,6 +10,7 @@ export interface SessionView {
   workspace_id: string | null
   provider: string
   title: string | null
+  created_at: number | null
   updated_at: number | null
 }
 
@@ -70,7 +71,7 @@ export function indexSource(sqlite: Database, table: string): IndexSource {
   }
 }
 
-const SESSION_COLUMNS = 'pk, id, workspace_id, provider, title, updated_at'
+const SESSION_COLUMNS = 'pk, id, workspace_id, provider, title, created_at, updated_at'
 // ?1 is the workspace id, ?2 the provider (each null when not filtered on); `s` is the sessions table.
 // One statement per combination, so each uses its own index.
 const FILTERS = {

@@ -51,8 +51,8 @@ describe('workspaces from the command line', () => {
     using fake = startFakeModels(answers())
     const result = await runChasm(['swarm', 'run', 'team', 'go', '--db', db, '--json'], { ...fake.env(), HOME: dir.path })
     expect(result.code).toBe(0)
-    const run = JSON.parse(result.stdout)
-    expect(run.workspace).toBe(join(realpathSync(dir.path), 'chasm.db-data', 'workspaces', run.id))
+    const run = JSON.parse(result.stdout.split('\n')[0]!).data
+    expect(run.workspace).toBe(join(realpathSync(dir.path), 'chasm.db-data', 'workspaces', run.runId))
     expect(readdirSync(dir.path).filter((name) => !name.startsWith('chasm.db-'))).toEqual(['chasm.db'])
     if (process.platform !== 'win32') expect(statSync(run.workspace).mode & 0o777).toBe(0o700)
   })

@@ -34,7 +34,7 @@ describe('recording REST API', () => {
       status: 200,
       body: { success: true, data: { accepted: 1, duplicates: 0, acks: [{ event_id: null, session_id: 'abc123', status: 'recorded', seq: 1 }] } },
     })
-    const summary = { id: 'abc123', workspaceId: null, provider: 'api', title: null, model: null, messageCount: 1, created: T0, updated: T0, origin: 'recording', sourceDeleted: false }
+    const summary = { id: 'abc123', workspaceId: null, provider: 'api', title: 'How do I implement auth?', model: null, messageCount: 1, created: T0, updated: T0, origin: 'recording', sourceDeleted: false }
     expect((await t.json('/api/sessions')).body).toEqual({ success: true, data: [summary], meta: { total: 1, limit: 50, offset: 0 } })
     expect((await t.json('/api/sessions/abc123')).body.data).toEqual({
       ...summary,

@@ -11,43 +11,51 @@ describe('chasm harvest scan|run|status', () => {
     const db = join(dir.path, 'chasm.db')
     const args = ['--home', home.path, '--db', db, '--json']
 
-    const scan = JSON.parse((await runChasm(['harvest', 'scan', ...args])).stdout) as any[]
+    const json = async (argv: string[]) => JSON.parse((await runChasm(argv)).stdout).data
+    const scan = (await json(['harvest', 'scan', ...args])) as any[]
     const byId = Object.fromEntries(scan.map((e) => [e.provider, e]))
     expect(byId['claude-code']).toMatchObject({ detected: true, sources: 5, new: 5, changed: 0, unchanged: 0 })
     expect(byId.windsurf).toMatchObject({ kind: 'detect-only', detected: true, sources: 0 })
 
     const run = await runChasm(['harvest', 'run', ...args])
     expect(run.code).toBe(0)
-    const summary = JSON.parse(run.stdout)
+    const summary = JSON.parse(run.stdout).data
+    // Issue 15: the API's ISO times, not epoch milliseconds.
+    expect([summary.startedAt, summary.endedAt].every((time: unknown) => typeof time === 'string' && new Date(time).toISOString() === time)).toBe(true)
     const sessions = summary.providers.reduce((n: number, p: any) => n + p.sessions, 0)
     expect(sessions).toBeGreaterThanOrEqual(40)
     expect(summary.providers.every((p: any) => p.skipped === 0)).toBe(true)
 
-    const again = JSON.parse((await runChasm(['harvest', 'run', ...args])).stdout)
+    const again = await json(['harvest', 'run', ...args])
     expect(again.providers.every((p: any) => p.harvested === 0 && p.skipped === p.sources)).toBe(true)
+    // Issue 15: a re-run reads nothing, and still says what the database holds.
+    expect(again.providers.map((p: any) => p.database.sessions)).toEqual(summary.providers.map((p: any) => p.database.sessions))
+    expect(again.providers.find((p: any) => p.provider === 'claude-code')).toMatchObject({ detected: true, harvested: 0, database: { sessions: expect.any(Number) } })
 
-    const rescan = JSON.parse((await runChasm(['harvest', 'scan', ...args])).stdout) as any[]
+    const rescan = (await json(['harvest', 'scan', ...args])) as any[]
     expect(rescan.every((e) => e.new === 0 && e.changed === 0)).toBe(true)
 
-    const status = JSON.parse((await runChasm(['harvest', 'status', ...args])).stdout)
+    const status = await json(['harvest', 'status', ...args])
     expect(status.runs).toHaveLength(2)
     expect(status.runs[0]).toMatchObject({ status: 'completed', problems: 0, error: null })
     expect(status.providers.map((p: any) => p.provider)).toContain('claude-code')
 
-    const stats = JSON.parse((await runChasm(['stats', '--db', db, '--json'])).stdout)
+    const stats = await json(['stats', '--db', db, '--json'])
     expect(stats.totalSessions).toBe(sessions)
     expect(stats.lastHarvestAt).not.toBeNull()
 
     const table = await runChasm(['harvest', 'run', '--home', home.path, '--db', db])
     expect(table.stdout).toContain('PROVIDER')
     expect(table.stdout).toContain('Harvest completed')
+    expect(table.stdout).toMatch(/\nthis run: +0 of \d+ source\(s\) read, \d+ unchanged; 0 session\(s\) written\n/)
+    expect(table.stdout).toContain(`in the database:  ${sessions} session(s)`)
   })
 
   test('--provider limits the run; an unknown provider is a usage error', async () => {
     using home = allFixturesHome()
     using dir = tempDir()
     const db = join(dir.path, 'chasm.db')
-    const only = JSON.parse((await runChasm(['harvest', 'run', '--home', home.path, '--db', db, '--json', '--provider', 'codex', '--provider', 'aider'])).stdout)
+    const only = JSON.parse((await runChasm(['harvest', 'run', '--home', home.path, '--db', db, '--json', '--provider', 'codex', '--provider', 'aider'])).stdout).data
     expect(only.providers.map((p: any) => p.provider)).toEqual(['codex', 'aider'])
     const bad = await runChasm(['harvest', 'run', '--home', home.path, '--db', db, '--provider', 'nope'])
     expect(bad.code).toBe(2)

@@ -45,15 +45,15 @@ describe('read commands', () => {
     expect(md.stdout).toContain('## user · 2026-01-08T10:00:00.000Z')
     expect(md.stdout).toContain('> tool `Read` (ok)')
     const full = JSON.parse((await runChasm(['show', 'session', 'sess-1', '--db', db, '--format', 'json'])).stdout)
-    expect(full.messages).toHaveLength(2)
+    expect(full.data.messages).toHaveLength(2)
 
     const search = await runChasm(['search', 'caching', '--db', db])
     expect(search.stdout).toContain('Codex chat about caching')
     const searchJson = JSON.parse((await runChasm(['search', 'authenticate', '--db', db, '--json'])).stdout)
-    expect(searchJson.map((r: any) => r.sessionId)).toEqual(['sess-1', 'sess-2'])
+    expect(searchJson.data.map((r: any) => r.sessionId)).toEqual(['sess-1', 'sess-2'])
     expect((await runChasm(['search', '"', '--db', db])).stdout).toBe('No matches.\n')
 
-    const stats = JSON.parse((await runChasm(['stats', '--db', db, '--json'])).stdout)
+    const stats = JSON.parse((await runChasm(['stats', '--db', db, '--json'])).stdout).data
     expect(stats).toMatchObject({ totalSessions: 2, totalMessages: 4, totalToolInvocations: 2 })
   })
 

@@ -122,7 +122,7 @@ describe('killed during a harvest', () => {
 
       const again = Bun.spawnSync([binary, 'harvest', 'run', '--home', home.path, '--db', db, '--json'], { env: env(), stdout: 'pipe', stderr: 'pipe' })
       expect({ code: again.exitCode, stderr: again.stderr.toString() }).toEqual({ code: 0, stderr: '' })
-      const claude = JSON.parse(again.stdout.toString()).providers.find((p: { provider: string }) => p.provider === 'claude-code')
+      const claude = JSON.parse(again.stdout.toString()).data.providers.find((p: { provider: string }) => p.provider === 'claude-code')
       expect(claude).toMatchObject({ sources: SESSIONS, problems: [] })
       // What the killed run committed is skipped, the rest is read now.
       expect(claude.harvested + claude.skipped).toBe(SESSIONS)

@@ -55,11 +55,13 @@ afterAll(async () => {
 
 /** Sends a generated request through the app; the answer's status and parsed body (null for HEAD and 204). */
 async function send(request: FuzzRequest): Promise<{ status: number; body: unknown }> {
-  const response = await t.request(request.path, { method: request.method, headers: request.headers, body: request.body })
+  const response = await t.request(request.path, { method: request.method, headers: request.headers, body: request.body as BodyInit | null })
   const text = await response.text()
   if (request.method === 'HEAD' || response.status === 204) return { status: response.status, body: null }
-  // The docs (Swagger UI, its assets, the OpenAPI document) are the only answers that are not the envelope.
-  if (request.path.startsWith('/swagger') && response.status === 200) return { status: 200, body: { success: true, data: text.length } }
+  // The docs (Swagger UI, its assets, the OpenAPI document) and the web app's pages and assets are
+  // the only answers that are not the envelope; nothing under /api, /ws or /mcp is a page.
+  const page = request.path.startsWith('/swagger') || (!/^\/(?:api|ws|mcp)(?:[/?]|$)/.test(request.path) && !(response.headers.get('content-type') ?? '').startsWith('application/json'))
+  if (page && (response.status === 200 || response.status === 304)) return { status: response.status, body: { success: true, data: text.length } }
   try {
     return { status: response.status, body: JSON.parse(text) }
   } catch {

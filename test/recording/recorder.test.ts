@@ -27,7 +27,8 @@ describe('recording events', () => {
       id: 'abc123',
       workspaceId: null,
       provider: 'api',
-      title: null,
+      // Issue 15: no title was given, so the first user message's first line is the title.
+      title: 'How do I implement auth?',
       model: null,
       messageCount: 1,
       created: T0,
@@ -272,7 +273,7 @@ describe('recording states', () => {
     expect(t.recorder.listSessions().items.map((s) => s.id)).toEqual(['b', 'a'])
     expect(t.recorder.listSessions({ status: 'idle' })).toEqual({
       items: [
-        { id: 'a', provider: 'api', title: null, workspacePath: null, messageCount: 1, startedAt: T0, lastActivity: T0, status: 'idle' },
+        { id: 'a', provider: 'api', title: 'one', workspacePath: null, messageCount: 1, startedAt: T0, lastActivity: T0, status: 'idle' },
       ],
       meta: { total: 1, limit: 100, offset: 0 },
     })
@@ -292,7 +293,7 @@ describe('recording states', () => {
     expect(restarted.markInterruptedOnStart()).toBe(2)
     expect(restarted.recovery()).toEqual([
       { id: 'b', provider: 'api', title: 'B', messageCount: 0, lastEventId: null, lastMessageId: null, lastSeq: 2, lastActivity: '2026-01-08T12:01:01.000Z' },
-      { id: 'a', provider: 'api', title: null, messageCount: 1, lastEventId: 'a1', lastMessageId: 'msg-0', lastSeq: 1, lastActivity: T0 },
+      { id: 'a', provider: 'api', title: 'one', messageCount: 1, lastEventId: 'a1', lastMessageId: 'msg-0', lastSeq: 1, lastActivity: T0 },
     ])
     expect(restarted.listSessions({ status: 'interrupted' }).meta.total).toBe(2)
     t.clock.advance(1000)

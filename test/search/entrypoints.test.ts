@@ -47,7 +47,7 @@ describe('chasm search --sort', () => {
     seed(db.sqlite)
     db.close()
     const ids = async (...args: string[]) =>
-      JSON.parse((await runChasm(['search', 'migration', '--db', path, '--json', ...args])).stdout).map((r: { sessionId: string }) => r.sessionId)
+      JSON.parse((await runChasm(['search', 'migration', '--db', path, '--json', ...args])).stdout).data.map((r: { sessionId: string }) => r.sessionId)
     expect(await ids()).toEqual(['best', 'newest', 'newer'])
     expect(await ids('--sort', 'recent')).toEqual(['newest', 'newer', 'best'])
     const bad = await runChasm(['search', 'migration', '--db', path, '--sort', 'oldest'])

@@ -93,14 +93,15 @@ describe('searchSessions', () => {
     const day = 86_400_000
     const t0 = 1_767_000_000_000
     // Written newest first, so row order would give the opposite answer.
-    replaceSession(db.sqlite, session('late-match', 'codex', null, ['old words', 'cache miss'], t0 + 3 * day, [t0, t0 + 3 * day]))
-    replaceSession(db.sqlite, session('early-match', 'codex', null, ['cache hit', 'later words'], t0 + 5 * day, [t0 + day, t0 + 5 * day]))
-    replaceSession(db.sqlite, session('no-time', 'codex', null, ['cache'], null, [null]))
-    replaceSession(db.sqlite, session('untimed-message', 'codex', null, ['cache cache cache'], t0 + 2 * day, [null]))
+    replaceSession(db.sqlite, session('late-match', 'codex', 'chat', ['old words', 'cache miss'], t0 + 3 * day, [t0, t0 + 3 * day]))
+    replaceSession(db.sqlite, session('early-match', 'codex', 'chat', ['cache hit', 'later words'], t0 + 5 * day, [t0 + day, t0 + 5 * day]))
+    replaceSession(db.sqlite, session('no-time', 'codex', 'chat', ['cache'], null, [null]))
+    // A message without a time counts at the session's update; a title match at the session's creation.
+    replaceSession(db.sqlite, session('untimed-message', 'codex', 'chat', ['cache cache cache'], t0 + 2 * day, [null]))
+    replaceSession(db.sqlite, { ...session('titled', 'codex', 'cache plans', ['nothing here'], t0 + 6 * day), created: t0 + 1.5 * day })
     expect(searchSessions(db.sqlite, 'cache', { limit: 10, sort: 'recent' }).map((r) => r.sessionId)).toEqual([
-      'late-match', 'untimed-message', 'early-match', 'no-time',
+      'late-match', 'untimed-message', 'titled', 'early-match', 'no-time',
     ])
-    expect(searchSessions(db.sqlite, 'cache', { limit: 10, sort: 'relevance' })[0]!.sessionId).toBe('untimed-message')
   })
 })
 

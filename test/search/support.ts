@@ -95,8 +95,8 @@ export function referenceSearch(
     sqlite.query<{ pk: number; session_pk: number; timestamp: number | null }, []>('SELECT pk, session_pk, timestamp FROM messages').all().map((m) => [m.pk, m]),
   )
   const sessions = sqlite
-    .query<{ pk: number; id: string; workspace_id: string | null; provider: string; updated_at: number | null }, []>(
-      'SELECT pk, id, workspace_id, provider, updated_at FROM sessions',
+    .query<{ pk: number; id: string; workspace_id: string | null; provider: string; created_at: number | null; updated_at: number | null }, []>(
+      'SELECT pk, id, workspace_id, provider, created_at, updated_at FROM sessions',
     )
     .all()
   const byPk = new Map(sessions.map((s) => [s.pk, { ...s, best: 0, matched: false, times: [] as (number | null)[] }]))
@@ -114,8 +114,9 @@ export function referenceSearch(
       const score = s.best + (titles.get(s.pk) ?? 0)
       let time: number | null = null
       if (s.updated_at !== null) {
-        if (titles.has(s.pk)) time = s.updated_at
-        else for (const t of s.times) time = Math.max(time ?? -Infinity, t === null ? s.updated_at : Math.min(t, s.updated_at))
+        const cap = (t: number | null) => (t === null ? s.updated_at! : Math.min(t, s.updated_at!))
+        const times = titles.has(s.pk) ? [...s.times, s.created_at] : s.times
+        for (const t of times) time = Math.max(time ?? -Infinity, cap(t))
       }
       return { id: s.id, score, time, updated: s.updated_at }
     })

@@ -31,9 +31,10 @@ export interface ServedBinary {
   [Symbol.asyncDispose](): Promise<void>
 }
 
-/** Starts `chasm api serve --port 0 …args` and resolves when it listens (or rejects with its stderr). */
-export async function serveBinary(binary: string, args: string[], env: Record<string, string> = {}): Promise<ServedBinary> {
+/** Starts `chasm api serve --port 0 …args` (in `cwd` if given) and resolves when it listens (or rejects with its stderr). */
+export async function serveBinary(binary: string, args: string[], env: Record<string, string> = {}, cwd?: string): Promise<ServedBinary> {
   const proc = Bun.spawn([binary, 'api', 'serve', '--port', '0', ...args], {
+    cwd,
     stdin: 'pipe',
     stdout: 'pipe',
     stderr: 'pipe',

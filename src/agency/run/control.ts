@@ -1,3 +1,6 @@
+/** How a pause goes: asked for (in-flight calls finish first), holding at a step boundary, over. */
+export type PauseState = 'pausing' | 'paused' | 'resumed'
+
 /** Why a run's in-flight work was aborted. */
 export type AbortKind = 'stopped' | 'interrupted' | 'failed'
 
@@ -18,7 +21,9 @@ export class RunAborted extends Error {
  */
 export function createRunControl() {
   const controller = new AbortController()
-  let gate: { promise: Promise<void>; release: () => void } | null = null
+  // `held`: a step boundary has been reached while paused, so the run is really waiting.
+  let gate: { promise: Promise<void>; release: () => void; held: boolean } | null = null
+  let onChange: (state: PauseState) => void = () => {}
 
   const abort = (kind: AbortKind, cause?: unknown) => {
     if (controller.signal.aborted) return
@@ -40,12 +45,19 @@ export function createRunControl() {
       if (gate || controller.signal.aborted) return
       let release!: () => void
       const promise = new Promise<void>((resolve) => (release = resolve))
-      gate = { promise, release }
+      gate = { promise, release, held: false }
+      onChange('pausing')
     },
     resume() {
       const current = gate
       gate = null
-      current?.release()
+      if (!current) return
+      current.release()
+      onChange('resumed')
+    },
+    /** Calls `listener` when a pause is asked for, when it takes hold at a step boundary, and when the run resumes. */
+    onPauseChange(listener: (state: PauseState) => void) {
+      onChange = listener
     },
     stop: () => abort('stopped'),
     interrupt: () => abort('interrupted'),
@@ -54,7 +66,12 @@ export function createRunControl() {
     async checkpoint(): Promise<void> {
       controller.signal.throwIfAborted()
       while (gate) {
-        await gate.promise
+        const current = gate
+        if (!current.held) {
+          current.held = true
+          onChange('paused')
+        }
+        await current.promise
         controller.signal.throwIfAborted()
       }
     },

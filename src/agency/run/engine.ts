@@ -1,6 +1,7 @@
 import type { Logger } from '../../shared/log'
+import { promptTitle } from '../../shared/title'
 import type { Clock } from '../../shared/time'
-import type { Agent, RunStatus, StepKind, StepMessage, StepStatus } from '../model'
+import type { Agent, RunProgress, RunStatus, StepKind, StepMessage, StepStatus } from '../model'
 import type { ChatMessage, ChatReply, ModelClient, ToolCall } from '../models'
 import type { AgencyStore } from '../store'
 import { runTool, TOOLS, toolSpecs, type ToolContext, type ToolOutcome } from '../tools'
@@ -33,13 +34,6 @@ export interface RunLimits {
 
 /** Eight model calls per worker subtask. */
 export const DEFAULT_RUN_LIMITS: RunLimits = { maxIterations: 8 }
-
-/** What a run reports while it goes (the CLI shows it as live progress). */
-export type RunProgress =
-  | { type: 'step-start'; index: number; agent: string; kind: StepKind; detail: string }
-  | { type: 'step-end'; index: number; agent: string; kind: StepKind; status: StepStatus; detail: string }
-  | { type: 'plan'; plan: Plan }
-  | { type: 'end'; status: RunStatus; result: string | null; error: string | null }
 
 /** What the engine works with, passed in by the agency. */
 export interface EngineDeps {
@@ -226,9 +220,20 @@ export async function executeRun(setup: RunSetup, control: RunControl, deps: Eng
     return outcome
   }
 
+  control.onPauseChange((state) => progress({ type: state }))
+  progress({
+    type: 'start',
+    runId,
+    sessionId: runId,
+    swarm: setup.swarmName,
+    coordinator: setup.coordinator.agent.name,
+    workers: setup.workers.map((w) => w.agent.name),
+    workspace: setup.workspace,
+  })
   await record([
     events.start({
-      title: `${setup.swarmName}: ${oneLine(prompt)}`,
+      // The swarm's name and the prompt's first line, cut like every derived title (docs/cli.md, "Session titles").
+      title: promptTitle(`${setup.swarmName}: ${promptTitle(prompt) ?? ''}`)!,
       workspace_path: setup.workspace,
       model: setup.coordinator.client.model,
       swarm_id: setup.swarmId,

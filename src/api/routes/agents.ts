@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import { Elysia } from 'elysia'
-import { Agent, AgentClone, AgentCreate, AgentUpdate } from '../../agency'
+import { Agent, AgentClone, AgentCreate, AgentUpdate, Deleted } from '../../agency'
 import type { AppDeps } from '../deps'
 import { refuseConversionTraps } from '../body-guard'
 import { COMMON_ERRORS, ErrorBody, Ok, ok, Paged, paged } from '../envelope'
@@ -46,7 +46,7 @@ export const agentRoutes = ({ agency }: AppDeps) =>
       return ok({ id: params.id, deleted: true as const })
     }, {
       params: IdParams,
-      response: { 200: Ok(Type.Object({ id: Type.String(), deleted: Type.Literal(true) })), ...WITH_CONFLICT },
+      response: { 200: Ok(Deleted), ...WITH_CONFLICT },
       detail: { summary: 'Delete an agent (409 while a swarm uses it)' },
     })
     .post('/:id/clone', ({ params, body, set }) => {

@@ -30,3 +30,19 @@ export const TextParam = (description: string) => t.Optional(t.String({ minLengt
 
 /** A route's query schema: its own parameters are checked, any others are ignored (SPEC §3). */
 export const QueryObject = <T extends TProperties>(properties: T) => Type.Object(properties, { additionalProperties: true })
+
+/** An optional time query parameter, ISO-8601 or epoch milliseconds, decoded to epoch ms; a bad value names the parameter. */
+export const TimeParam = (name: string, description: string) =>
+  t.Optional(
+    t
+      .Transform(t.Union([t.String({ minLength: 1 }), Type.Integer({ minimum: 0 })], { description }))
+      .Decode((value) => {
+        const text = String(value)
+        const ms = /^\d+$/.test(text) ? Number(text) : /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/.test(text) ? Date.parse(text) : Number.NaN
+        if (!Number.isSafeInteger(ms)) {
+          throw new ChasmError('BAD_REQUEST', `Invalid query parameter '${name}': must be an ISO-8601 date or time, or epoch milliseconds (got ${JSON.stringify(value)})`)
+        }
+        return ms
+      })
+      .Encode((ms) => ms),
+  )

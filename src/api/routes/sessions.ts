@@ -1,14 +1,17 @@
 import { Type } from '@sinclair/typebox'
 import { Elysia } from 'elysia'
-import { getSession, listSessions, SessionDetail, SessionSummary } from '../../db'
+import { getSession, listSessions, SessionDetail, SessionOrigin, SessionSummary } from '../../db'
 import { MAX_QUERY_CHARS, MAX_QUERY_TERMS, SearchResult, SearchSort, searchSessions } from '../../search'
 import type { AppDeps } from '../deps'
 import { COMMON_ERRORS, Ok, ok, Paged, paged } from '../envelope'
-import { IntParam, QueryObject, TextParam } from './query'
+import { IntParam, QueryObject, TextParam, TimeParam } from './query'
 
 const SessionQuery = QueryObject({
   workspace: TextParam('only sessions of this workspace id'),
   provider: TextParam('only sessions of this provider'),
+  origin: Type.Optional(SessionOrigin),
+  from: TimeParam('from', 'only sessions updated at or after this time (ISO-8601 or epoch ms)'),
+  to: TimeParam('to', 'only sessions updated before this time (ISO-8601 or epoch ms)'),
   limit: IntParam('limit', 1, 500, 50, 'page size (1..500)'),
   offset: IntParam('offset', 0, null, 0, 'items to skip'),
 })
@@ -33,7 +36,11 @@ export const sessionRoutes = ({ chasm }: AppDeps) =>
       '',
       ({ query }) =>
         paged(
-          listSessions(chasm.sqlite, { workspace: query.workspace, provider: query.provider }, { limit: query.limit ?? 50, offset: query.offset ?? 0 }),
+          listSessions(
+            chasm.sqlite,
+            { workspace: query.workspace, provider: query.provider, origin: query.origin, from: query.from, to: query.to },
+            { limit: query.limit ?? 50, offset: query.offset ?? 0 },
+          ),
         ),
       { query: SessionQuery, response: { 200: Paged(SessionSummary), ...COMMON_ERRORS }, detail: { summary: 'List sessions, newest first' } },
     )

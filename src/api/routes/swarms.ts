@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import { Elysia } from 'elysia'
-import { Run, RunListItem, RunStart, RunStarted, Swarm, SwarmCreate, SwarmUpdate } from '../../agency'
+import { Run, RunListItem, RunStart, RunStarted, Swarm, SwarmCreate, SwarmUpdate, Deleted } from '../../agency'
 import type { AppDeps } from '../deps'
 import { refuseConversionTraps } from '../body-guard'
 import { COMMON_ERRORS, ErrorBody, Ok, ok, Paged, paged } from '../envelope'
@@ -47,7 +47,7 @@ export const swarmRoutes = ({ agency }: AppDeps) =>
       return ok({ id: params.id, deleted: true as const })
     }, {
       params: IdParams,
-      response: { 200: Ok(Type.Object({ id: Type.String(), deleted: Type.Literal(true) })), ...COMMON_ERRORS },
+      response: { 200: Ok(Deleted), ...COMMON_ERRORS },
       detail: { summary: 'Delete a swarm and its runs, stopping a live run first' },
     })
     .post('/:id/start', ({ params, body, set }) => {

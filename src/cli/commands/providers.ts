@@ -1,6 +1,8 @@
 import { Command } from 'clipanion'
-import { listProviders, PROVIDERS } from '../../harvest'
+import { Type } from '@sinclair/typebox'
+import { listProviders, ProviderInfo, PROVIDERS } from '../../harvest'
 import { ReportCommand } from '../base-command'
+import { dataOutput } from '../json-output'
 import { shortTime, table } from '../output'
 
 export class ProvidersCommand extends ReportCommand {
@@ -10,6 +12,7 @@ export class ProvidersCommand extends ReportCommand {
     description: 'Every supported assistant: detected on this machine or not, and what the database holds',
     examples: [['Detect providers', '$0 providers'], ['Detect in a backup of another home', '$0 providers --home /mnt/backup/home/me']],
   })
+  static override jsonOutput = dataOutput(Type.Array(ProviderInfo))
 
   protected override readonly missingDatabase = 'empty' as const
 
@@ -19,7 +22,7 @@ export class ProvidersCommand extends ReportCommand {
     const { green, dim } = this.style
     this.print(
       table(
-        ['ID', 'NAME', 'DETECTED', 'SESSIONS', 'LAST HARVEST', 'PATHS'],
+        [{ header: 'ID', cut: false }, { header: 'NAME', drop: 3 }, { header: 'DETECTED', drop: 0 }, { header: 'SESSIONS', drop: 1 }, { header: 'LAST HARVEST', cut: false, drop: 4 }, { header: 'PATHS', min: 20, keep: 'end', drop: 2 }],
         providers.map((p) => [
           p.id,
           p.name,

@@ -1,8 +1,10 @@
+import { Type } from '@sinclair/typebox'
 import { Command, Option } from 'clipanion'
 import * as t from 'typanion'
-import { SearchSort, searchSessions } from '../../search'
+import { SearchResult, SearchSort, searchSessions } from '../../search'
 import { ReportCommand } from '../base-command'
-import { shortTime } from '../output'
+import { dataOutput } from '../json-output'
+import { shortTime, UNTITLED } from '../output'
 import { limitOption } from '../options'
 
 export class SearchCommand extends ReportCommand {
@@ -16,6 +18,7 @@ export class SearchCommand extends ReportCommand {
       ['Where a word came up last', '$0 search migration --sort recent'],
     ],
   })
+  static override jsonOutput = dataOutput(Type.Array(SearchResult))
 
   query = Option.Rest({ required: 1, name: 'query' })
   limit = limitOption(20, 100)
@@ -34,14 +37,16 @@ export class SearchCommand extends ReportCommand {
     if (this.json) return this.printJson(results)
     if (results.length === 0) return this.print('No matches.\n')
     const { bold, dim, yellow } = this.style
+    const lines: string[] = []
     const highlight = (snippet: string) =>
       decodeEntities(snippet.replace(/<mark>/g, '\u0001').replace(/<\/mark>/g, '\u0002'))
         .replace(/\u0001([^\u0002]*)\u0002/g, (_, hit: string) => yellow(hit))
         .replace(/\s+/g, ' ')
     for (const result of results) {
-      this.print(`${bold(result.title ?? 'Untitled')}  ${dim(`${result.provider} · ${shortTime(result.updated) ?? '-'} · ${result.sessionId}`)}\n`)
-      for (const match of result.matches) this.print(`  ${dim(`${match.role}:`)} ${highlight(match.snippet)}\n`)
+      lines.push(`${bold(result.title ?? UNTITLED)}  ${dim(`${result.provider} · ${shortTime(result.updated) ?? '-'} · ${result.sessionId}`)}`)
+      for (const match of result.matches) lines.push(`  ${dim(`${match.role}:`)} ${highlight(match.snippet)}`)
     }
+    this.printFitted(lines.join('\n'))
   }
 }
 

@@ -7,7 +7,9 @@ import ftsDeferred from './0004_fts_deferred.sql' with { type: 'text' }
 import processIds from './0005_process_ids.sql' with { type: 'text' }
 import statsIndex from './0006_stats_index.sql' with { type: 'text' }
 import messageStateUsage from './0007_message_state_usage.sql' with { type: 'text' }
-import search from './0008_search.sql' with { type: 'text' }
+import sessionTitles from './0008_session_titles.sql' with { type: 'text' }
+import sessionsOriginIndex from './0009_sessions_origin_index.sql' with { type: 'text' }
+import search from './0010_search.sql' with { type: 'text' }
 
 /** SQL of every migration by tag, embedded in the binary. Add a line here for each new drizzle-kit migration. */
 const SQL_BY_TAG: Record<string, string> = {
@@ -19,7 +21,9 @@ const SQL_BY_TAG: Record<string, string> = {
   '0005_process_ids': processIds,
   '0006_stats_index': statsIndex,
   '0007_message_state_usage': messageStateUsage,
-  '0008_search': search,
+  '0008_session_titles': sessionTitles,
+  '0009_sessions_origin_index': sessionsOriginIndex,
+  '0010_search': search,
 }
 
 export interface Migration {

@@ -110,26 +110,33 @@ export const summaryFromRow = (row: SummaryRow): SessionSummary => ({
 export interface SessionFilter {
   workspace?: string
   provider?: string
+  origin?: SessionOrigin
+  /** Only sessions updated at or after this time (epoch ms). */
+  from?: number
+  /** Only sessions updated before this time (epoch ms). */
+  to?: number
 }
 
-function filterClause(filter: SessionFilter): { clause: string; params: string[] } {
+function filterClause(filter: SessionFilter): { clause: string; params: (string | number)[] } {
   const where: string[] = []
-  const params: string[] = []
-  if (filter.workspace) {
-    where.push('workspace_id = ?')
-    params.push(filter.workspace)
+  const params: (string | number)[] = []
+  const add = (condition: string, value: string | number | undefined) => {
+    if (value === undefined || value === '') return
+    where.push(condition)
+    params.push(value)
   }
-  if (filter.provider) {
-    where.push('provider = ?')
-    params.push(filter.provider)
-  }
+  add('workspace_id = ?', filter.workspace)
+  add('provider = ?', filter.provider)
+  add('origin = ?', filter.origin)
+  add('updated_at >= ?', filter.from)
+  add('updated_at < ?', filter.to)
   return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params }
 }
 
 /** Session summaries, newest `updated` first. Deep offsets stay cheap: the page is chosen on the index alone. */
 export function listSessions(sqlite: Database, filter: SessionFilter, page: PageRequest): Page<SessionSummary> {
   const { clause, params } = filterClause(filter)
-  const total = sqlite.query<{ n: number }, string[]>(`SELECT count(*) AS n FROM sessions ${clause}`).get(...params)!.n
+  const total = sqlite.query<{ n: number }, (string | number)[]>(`SELECT count(*) AS n FROM sessions ${clause}`).get(...params)!.n
   const order = 'ORDER BY updated_at DESC, pk DESC'
   const rows = sqlite
     .query<SummaryRow, (string | number)[]>(

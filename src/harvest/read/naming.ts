@@ -13,15 +13,5 @@ export function workspaceAt(path: string): WorkspaceRef {
   return { key, name: folderName(key), path: key }
 }
 
-/** Longest title derived from a prompt, in characters. */
-export const PROMPT_TITLE_MAX = 80
-
-/** A session title from its first prompt: the first non-blank line, whitespace collapsed, cut at `PROMPT_TITLE_MAX`. */
-export function promptTitle(prompt: string): string | null {
-  const line = prompt
-    .split('\n')
-    .map((l) => l.replace(/\s+/g, ' ').trim())
-    .find((l) => l !== '')
-  if (!line) return null
-  return line.length <= PROMPT_TITLE_MAX ? line : `${line.slice(0, PROMPT_TITLE_MAX - 1).trimEnd()}…`
-}
+// Providers that derive a title from their own notion of the first prompt use the rule every session follows.
+export { promptTitle } from '../../shared/title'

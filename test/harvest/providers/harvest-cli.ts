@@ -12,10 +12,10 @@ export async function harvestThroughCli(home: string, provider: string) {
   const db = join(dir.path, 'chasm.db')
   const run = await runChasm(['harvest', 'run', '--home', home, '--db', db, '--json', '--provider', provider])
   if (run.code !== 0) throw new Error(`harvest run exited ${run.code}: ${run.stderr}`)
-  const summary = JSON.parse(run.stdout) as { providers: { provider: string; sessions: number; messages: number; problems: string[] }[] }
+  const summary = JSON.parse(run.stdout).data as { providers: { provider: string; sessions: number; messages: number; problems: string[] }[] }
   const listed = JSON.parse((await runChasm(['list', 'sessions', '--db', db, '--json', '--limit', '500'])).stdout) as { data: { id: string }[] }
   const sessions: SessionDetail[] = []
-  for (const { id } of listed.data) sessions.push(JSON.parse((await runChasm(['show', 'session', id, '--db', db, '--json'])).stdout))
+  for (const { id } of listed.data) sessions.push(JSON.parse((await runChasm(['show', 'session', id, '--db', db, '--json'])).stdout).data)
   sessions.sort((a, b) => a.id.localeCompare(b.id))
   return { summary: summary.providers[0]!, sessions }
 }

@@ -259,6 +259,6 @@ describe('zed', () => {
       env: { PATH: process.env.PATH ?? '', HOME: dir.path },
     })
     expect(run.exitCode).toBe(0)
-    expect(JSON.parse(run.stdout.toString()).providers[0]).toMatchObject({ provider: 'zed', sessions: 2, messages: 10, problems: [] })
+    expect(JSON.parse(run.stdout.toString()).data.providers[0]).toMatchObject({ provider: 'zed', sessions: 2, messages: 10, problems: [] })
   }, 180_000)
 })

@@ -1,5 +1,7 @@
 import { Command, Option } from 'clipanion'
+import { Deleted } from '../../../agency'
 import { AgencyCommand } from '../../agency-command'
+import { dataOutput } from '../../json-output'
 
 export class AgentsDeleteCommand extends AgencyCommand {
   static override paths = [['agents', 'delete']]
@@ -8,6 +10,7 @@ export class AgentsDeleteCommand extends AgencyCommand {
     description: 'Delete an agent (by name or id); refused while a swarm uses it',
     examples: [['By name', '$0 agents delete code-assistant']],
   })
+  static override jsonOutput = dataOutput(Deleted)
 
   agent = Option.String({ name: 'agent' })
 
@@ -17,7 +20,7 @@ export class AgentsDeleteCommand extends AgencyCommand {
       agency.deleteAgent(agent.id)
       return agent
     })
-    if (this.json) return this.printJson({ id: deleted.id, deleted: true })
-    this.print(`Deleted agent ${deleted.name} (${deleted.id})\n`)
+    if (this.json) return this.printJson({ id: deleted.id, deleted: true } satisfies Deleted)
+    this.printFitted(`Deleted agent ${deleted.name} (${deleted.id})`)
   }
 }

@@ -1,5 +1,7 @@
-import { Command, Option } from 'clipanion'
+import { Command } from 'clipanion'
+import { Agent } from '../../../agency'
 import { AgencyCommand } from '../../agency-command'
+import { pageOutput } from '../../json-output'
 import { table } from '../../output'
 import { limitOption, offsetOption } from '../../options'
 
@@ -13,16 +15,17 @@ export class AgentsListCommand extends AgencyCommand {
       ['As JSON', '$0 agents list --json'],
     ],
   })
+  static override jsonOutput = pageOutput(Agent)
 
   limit = limitOption(50, 500)
   offset = offsetOption()
 
   override async execute() {
     const page = await this.withAgency((agency) => agency.listAgents({ limit: Number(this.limit), offset: Number(this.offset) }))
-    if (this.json) return this.printJson({ data: page.items, meta: page.meta })
+    if (this.json) return this.printPage(page)
     this.print(
       table(
-        ['NAME', 'ROLE', 'MODEL', 'PROVIDER', 'TOOLS', 'ID'],
+        ['NAME', { header: 'ROLE', drop: 3 }, 'MODEL', { header: 'PROVIDER', drop: 4 }, { header: 'TOOLS', drop: 2 }, { header: 'ID', cut: false, drop: 5 }],
         page.items.map((a) => [a.name, a.role, a.model, a.provider, a.tools.join(',') || '-', a.id]),
       ),
     )

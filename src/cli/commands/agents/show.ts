@@ -1,22 +1,26 @@
 import { Command, Option } from 'clipanion'
-import type { Agent } from '../../../agency'
+import { Agent } from '../../../agency'
 import { AgencyCommand } from '../../agency-command'
+import { dataOutput } from '../../json-output'
+import { keyValues } from '../../output'
 
-/** Writes an agent as aligned `key: value` lines followed by its instruction. */
-export function printAgent(out: NodeJS.WritableStream, agent: Agent): void {
-  const rows: Array<[string, string]> = [
-    ['name', agent.name],
-    ['id', agent.id],
-    ['role', agent.role],
-    ['model', `${agent.model} (${agent.provider})`],
-    ['temperature', String(agent.temperature)],
-    ['max tokens', agent.maxTokens === null ? '-' : String(agent.maxTokens)],
-    ['tools', agent.tools.join(', ') || '-'],
-    ['description', agent.description || '-'],
-    ['updated', agent.updatedAt],
-  ]
-  for (const [key, value] of rows) out.write(`${`${key}:`.padEnd(13)}${value}\n`)
-  out.write(`instruction:\n${agent.instruction.replace(/^/gm, '  ')}\n`)
+/** An agent as aligned `key: value` lines fitting `width`, followed by its instruction (whole, indented). */
+export function agentText(agent: Agent, width: number): string {
+  const fields = keyValues(
+    [
+      ['name', agent.name],
+      ['id', agent.id],
+      ['role', agent.role],
+      ['model', `${agent.model} (${agent.provider})`],
+      ['temperature', String(agent.temperature)],
+      ['max tokens', agent.maxTokens === null ? '-' : String(agent.maxTokens)],
+      ['tools', agent.tools.join(', ') || '-'],
+      ['description', agent.description || '-'],
+      ['updated', agent.updatedAt],
+    ],
+    width,
+  )
+  return `${fields}instruction:\n${agent.instruction.replace(/^/gm, '  ')}\n`
 }
 
 export class AgentsShowCommand extends AgencyCommand {
@@ -29,12 +33,13 @@ export class AgentsShowCommand extends AgencyCommand {
       ['As JSON', '$0 agents show code-assistant --json'],
     ],
   })
+  static override jsonOutput = dataOutput(Agent)
 
   agent = Option.String({ name: 'agent' })
 
   override async execute() {
     const agent = await this.withAgency((agency) => agency.findAgent(this.agent))
     if (this.json) return this.printJson(agent)
-    printAgent(this.context.stdout, agent)
+    this.print(agentText(agent, this.width))
   }
 }

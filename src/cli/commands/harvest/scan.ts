@@ -1,6 +1,8 @@
 import { Command } from 'clipanion'
-import { PROVIDERS, scanHarvest } from '../../../harvest'
+import { Type } from '@sinclair/typebox'
+import { PROVIDERS, ScanEntry, scanHarvest } from '../../../harvest'
 import { ReportCommand } from '../../base-command'
+import { dataOutput } from '../../json-output'
 import { table } from '../../output'
 
 export class HarvestScanCommand extends ReportCommand {
@@ -10,6 +12,7 @@ export class HarvestScanCommand extends ReportCommand {
     description: 'Show what a harvest would read, per provider, without reading any session',
     examples: [['Scan this machine', '$0 harvest scan'], ['Scan a backup of another home', '$0 harvest scan --home /mnt/old-laptop/home/me']],
   })
+  static override jsonOutput = dataOutput(Type.Array(ScanEntry))
 
   protected override readonly missingDatabase = 'empty' as const
 
@@ -19,7 +22,7 @@ export class HarvestScanCommand extends ReportCommand {
     const { green, dim } = this.style
     this.print(
       table(
-        ['PROVIDER', 'DETECTED', 'SOURCES', 'NEW', 'CHANGED', 'UNCHANGED', 'PATHS'],
+        [{ header: 'PROVIDER', cut: false }, 'DETECTED', 'SOURCES', 'NEW', 'CHANGED', 'UNCHANGED', { header: 'PATHS', min: 20, keep: 'end' }],
         entries.map((e) => [
           e.provider,
           e.detected ? green('yes') : dim('no'),

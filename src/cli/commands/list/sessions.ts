@@ -1,7 +1,8 @@
 import { Command, Option } from 'clipanion'
-import { listSessions } from '../../../db'
+import { listSessions, SessionSummary } from '../../../db'
 import { ReportCommand } from '../../base-command'
-import { shortTime, table, truncate } from '../../output'
+import { pageOutput } from '../../json-output'
+import { shortTime, table, UNTITLED } from '../../output'
 import { limitOption, offsetOption } from '../../options'
 
 export class ListSessionsCommand extends ReportCommand {
@@ -14,6 +15,7 @@ export class ListSessionsCommand extends ReportCommand {
       ['Sessions of one workspace as JSON', '$0 list sessions --workspace 3f2a9c01d4e5b6a7 --json'],
     ],
   })
+  static override jsonOutput = pageOutput(SessionSummary)
 
   workspace = Option.String('--workspace', { description: 'Only this workspace id' })
   provider = Option.String('--provider', { description: 'Only this provider' })
@@ -24,11 +26,11 @@ export class ListSessionsCommand extends ReportCommand {
     const page = await this.withDb(({ sqlite }) =>
       listSessions(sqlite, { workspace: this.workspace, provider: this.provider }, { limit: Number(this.limit), offset: Number(this.offset) }),
     )
-    if (this.json) return this.printJson({ data: page.items, meta: page.meta })
+    if (this.json) return this.printPage(page)
     this.print(
       table(
-        ['ID', 'PROVIDER', 'TITLE', 'MSGS', 'UPDATED'],
-        page.items.map((s) => [s.id, s.provider, truncate(s.title, 50), s.messageCount, shortTime(s.updated)]),
+        [{ header: 'ID', cut: false }, { header: 'PROVIDER', cut: false, drop: 2 }, { header: 'TITLE', min: 20, drop: 0 }, { header: 'MSGS', drop: 1 }, { header: 'UPDATED', cut: false, drop: 3 }],
+        page.items.map((s) => [s.id, s.provider, s.title ?? UNTITLED, s.messageCount, shortTime(s.updated)]),
       ),
     )
     this.print(this.style.dim(`${page.items.length} of ${page.meta.total} session(s)\n`))

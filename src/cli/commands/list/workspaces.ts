@@ -1,7 +1,8 @@
 import { Command, Option } from 'clipanion'
-import { listWorkspaces } from '../../../db'
+import { listWorkspaces, Workspace } from '../../../db'
 import { ReportCommand } from '../../base-command'
-import { shortTime, table, truncate } from '../../output'
+import { pageOutput } from '../../json-output'
+import { shortTime, table } from '../../output'
 import { limitOption, offsetOption } from '../../options'
 
 export class ListWorkspacesCommand extends ReportCommand {
@@ -14,6 +15,7 @@ export class ListWorkspacesCommand extends ReportCommand {
       ['Claude Code workspaces whose path contains "api"', '$0 list workspaces --provider claude-code --q api'],
     ],
   })
+  static override jsonOutput = pageOutput(Workspace)
 
   provider = Option.String('--provider', { description: 'Only this provider' })
   q = Option.String('--q', { description: 'Substring of the name or path' })
@@ -24,11 +26,11 @@ export class ListWorkspacesCommand extends ReportCommand {
     const page = await this.withDb(({ sqlite }) =>
       listWorkspaces(sqlite, { provider: this.provider, q: this.q }, { limit: Number(this.limit), offset: Number(this.offset) }),
     )
-    if (this.json) return this.printJson({ data: page.items, meta: page.meta })
+    if (this.json) return this.printPage(page)
     this.print(
       table(
-        ['ID', 'PROVIDER', 'NAME', 'SESSIONS', 'UPDATED', 'PATH'],
-        page.items.map((w) => [w.id, w.provider, truncate(w.name, 30), w.sessions, shortTime(w.updated), w.path]),
+        [{ header: 'ID', cut: false }, { header: 'PROVIDER', cut: false, drop: 3 }, { header: 'NAME', min: 10, drop: 0 }, { header: 'SESSIONS', drop: 1 }, { header: 'UPDATED', cut: false, drop: 4 }, { header: 'PATH', min: 24, keep: 'end', drop: 2 }],
+        page.items.map((w) => [w.id, w.provider, w.name, w.sessions, shortTime(w.updated), w.path]),
       ),
     )
     this.print(this.style.dim(`${page.items.length} of ${page.meta.total} workspace(s)\n`))

@@ -1,7 +1,9 @@
 import { Command, Option } from 'clipanion'
 import * as t from 'typanion'
-import { getSession, type SessionDetail } from '../../../db'
+import { getSession, SessionDetail } from '../../../db'
 import { ReportCommand } from '../../base-command'
+import { dataOutput } from '../../json-output'
+import { UNTITLED } from '../../output'
 
 export class ShowSessionCommand extends ReportCommand {
   static override paths = [['show', 'session']]
@@ -10,13 +12,14 @@ export class ShowSessionCommand extends ReportCommand {
     description: 'Print a whole session as Markdown or JSON',
     examples: [
       ['As Markdown', '$0 show session 6f1c2d3e-aaaa-bbbb-cccc-1234567890ab'],
-      ['As JSON', '$0 show session 6f1c2d3e-aaaa-bbbb-cccc-1234567890ab --format json'],
+      ['As JSON (the same as --json)', '$0 show session 6f1c2d3e-aaaa-bbbb-cccc-1234567890ab --format json'],
       ['With the turns the assistant hides (undone, system)', '$0 show session 6f1c2d3e-aaaa-bbbb-cccc-1234567890ab --include-hidden'],
     ],
   })
+  static override jsonOutput = dataOutput(SessionDetail)
 
   id = Option.String({ name: 'id' })
-  format = Option.String('--format', 'md', { validator: t.isEnum(['md', 'json']), description: 'md (default) or json' })
+  format = Option.String('--format', 'md', { validator: t.isEnum(['md', 'json']), description: 'md (default) or json (the same as --json)' })
   includeHidden = Option.Boolean('--include-hidden', false, { description: 'also print messages the assistant leaves out of its transcript (JSON always has them)' })
 
   override async execute() {
@@ -36,7 +39,7 @@ const endOf = (message: Message): string | null =>
 export function toMarkdown(session: SessionDetail, options: { includeHidden?: boolean } = {}): string {
   const hidden = session.messages.filter((message) => message.hidden).length
   const lines = [
-    `# ${session.title ?? 'Untitled session'}`,
+    `# ${session.title ?? UNTITLED}`,
     '',
     `- id: \`${session.id}\``,
     `- provider: ${session.provider}${session.model ? ` (${session.model})` : ''}`,

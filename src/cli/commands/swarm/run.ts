@@ -1,7 +1,9 @@
 import { Command, Option } from 'clipanion'
 import { resolve } from 'node:path'
-import { withdrawSecrets, type RunOutcome, type RunProgress } from '../../../agency'
+import { RunProgress, withdrawSecrets } from '../../../agency'
 import { AgencyCommand } from '../../agency-command'
+import { linesOutput } from '../../json-output'
+import { clip, type Style } from '../../output'
 
 export class SwarmRunCommand extends AgencyCommand {
   static override paths = [['swarm', 'run']]
@@ -9,15 +11,18 @@ export class SwarmRunCommand extends AgencyCommand {
     category: 'Agency',
     description: 'Run a swarm in the foreground, showing which agent does what, then print the answer',
     details: `
-      Progress goes to stderr, the coordinator's final answer to stdout. Credentials and base URLs come
+      Progress goes to stderr, the coordinator's final answer to stdout; with --json, stdout gets the
+      progress as JSON Lines instead, ending with the line of type "end". Credentials and base URLs come
       from the environment (OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY, CHASM_*_BASE_URL, OLLAMA_HOST).
-      Ctrl-C (or SIGTERM) stops the run. Exit code 0 when the run completes, 1 when it fails or is stopped.
+      Ctrl-C (or SIGTERM) stops the run, and so does chasm swarm stop from another terminal (pause and
+      resume work the same way). Exit code 0 when the run completes, 1 when it fails or is stopped.
     `,
     examples: [
       ['Run the dev team', '$0 swarm run dev-team "Build a todo app with user authentication"'],
       ['Let the agents work in this folder, with a shell', '$0 swarm run dev-team "Fix the failing tests" --workspace . --allow-terminal'],
     ],
   })
+  static override jsonOutput = linesOutput(RunProgress)
 
   swarm = Option.String({ name: 'swarm' })
   prompt = Option.String({ name: 'prompt' })
@@ -30,8 +35,8 @@ export class SwarmRunCommand extends AgencyCommand {
     const { stdout, stderr } = this.context
     const style = this.style
     const show = (event: RunProgress) => {
-      if (this.json) return
-      stderr.write(`${progressLine(event, style)}\n`)
+      if (this.json) this.printJsonLine(event)
+      else stderr.write(`${clip(progressLine(event, style), this.width)}\n`)
     }
     const options = {
       allowTerminal: this.allowTerminal,
@@ -39,25 +44,22 @@ export class SwarmRunCommand extends AgencyCommand {
       workspaceRoot: this.workspaceRoot,
       env: withdrawSecrets(this.context.runtime.env),
     }
-    const { outcome, run } = await this.withAgency(async (agency) => {
+    const outcome = await this.withAgency(async (agency) => {
       const swarm = agency.findSwarm(this.swarm)
       const workspace = this.workspace === undefined ? undefined : resolve(this.workspace)
       const started = agency.startRun(swarm.id, { prompt: this.prompt, workspace }, { onProgress: show })
-      if (!this.json) stderr.write(style.dim(`run ${started.run.runId} of swarm ${swarm.name} (${swarm.coordinator} coordinating ${swarm.workers.join(', ')})\n`))
       // Ctrl-C or SIGTERM stops the run (in-flight calls are aborted) instead of killing the process mid-write.
       const onInterrupt = () => void agency.stop(swarm.id).catch(() => {})
       process.once('SIGINT', onInterrupt)
       process.once('SIGTERM', onInterrupt)
       try {
-        const outcome: RunOutcome = await started.done
-        return { outcome, run: agency.getRun(swarm.id, started.run.runId) }
+        return await started.done
       } finally {
         process.off('SIGINT', onInterrupt)
         process.off('SIGTERM', onInterrupt)
       }
     }, options)
-    if (this.json) this.printJson(run)
-    else if (outcome.status === 'completed') stdout.write(`${outcome.result ?? ''}\n`)
+    if (!this.json && outcome.status === 'completed') stdout.write(`${outcome.result ?? ''}\n`)
     if (outcome.status === 'completed') return 0
     stderr.write(`chasm: ${outcome.status === 'failed' ? `run failed: ${outcome.error}` : 'run stopped'}\n`)
     return 1
@@ -65,8 +67,10 @@ export class SwarmRunCommand extends AgencyCommand {
 }
 
 /** One line of live progress: who does what. */
-export function progressLine(event: RunProgress, style: { dim: (s: string) => string; green: (s: string) => string; red: (s: string) => string; cyan: (s: string) => string; bold: (s: string) => string }): string {
+export function progressLine(event: RunProgress, style: Style): string {
   switch (event.type) {
+    case 'start':
+      return style.dim(`run ${event.runId} of swarm ${event.swarm} (${event.coordinator} coordinating ${event.workers.join(', ')})`)
     case 'step-start':
       return `${style.cyan('▸')} ${style.bold(event.agent)} ${style.dim(event.kind)} ${event.detail}`
     case 'step-end': {
@@ -77,6 +81,12 @@ export function progressLine(event: RunProgress, style: { dim: (s: string) => st
       return event.plan.fallback
         ? `${style.dim('plan:')} not readable, every worker gets the whole task`
         : `${style.dim('plan:')} ${event.plan.assignments.map((a) => `${a.worker} ← ${oneLine(a.task)}`).join('; ')}`
+    case 'pausing':
+      return style.yellow('pausing: calls in flight finish first')
+    case 'paused':
+      return style.yellow('paused at a step boundary')
+    case 'resumed':
+      return style.green('resumed')
     case 'end':
       return event.status === 'completed' ? style.green('run completed') : style.red(`run ${event.status}${event.error ? `: ${event.error}` : ''}`)
   }

@@ -1,5 +1,6 @@
 ALTER TABLE `messages` ADD `search_text` text;--> statement-breakpoint
-ALTER TABLE `sessions` ADD `search_title` text;--> statement-breakpoint
+ALTER TABLE `sessions` ADD `search_title` text;
+--> statement-breakpoint
 -- The full-text indexes read their text through views: a segmented form where one exists (Chinese,
 -- Japanese, Thai… split into words), followed by an end token whose position gives each row's length
 -- to the ranking (src/db/search-text.ts, docs/search.md). The triggers repeat the views' expression:

@@ -1,0 +1,1 @@
+CREATE INDEX `sessions_origin` ON `sessions` (`origin`,`updated_at`,`pk`);
