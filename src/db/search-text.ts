@@ -42,9 +42,6 @@ const WORD_RUN = /[\p{L}\p{M}\p{N}]+/gu
 // Created on first use: loading ICU's word-break data takes ~100 ms, which startup need not pay.
 let segmenter: Intl.Segmenter | null = null
 
-/** True when the text has a character of a script written without spaces. */
-export const hasUnspacedScript = (text: string): boolean => UNSPACED.test(text)
-
 /**
  * The indexed form of `text` when it differs from the text itself: runs of letters that contain an
  * unspaced script are split into words joined by `WORD_BREAK`; null when nothing needs splitting.

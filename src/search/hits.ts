@@ -17,7 +17,7 @@ export interface IndexAccess {
   lengths(rowids: ArrayLike<number>): Map<number, number>
 }
 
-// FTS5's bm25() constants (ext/fts5 of SQLite): k1 = 1.2, b = 0.75, IDF clamped to 1e-6.
+// FTS5's bm25() constants: k1 = 1.2, b = 0.75, IDF clamped to 1e-6 (docs/search.md, "Scoring").
 const K1 = 1.2
 const B = 0.75
 
