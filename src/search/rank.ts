@@ -31,6 +31,12 @@ const BATCH = 256
 const FIRST_SORTED = 256
 /** Messages tying with the k-th score walked one by one before the ties are resolved by update time. */
 const TIED_MESSAGES = 256
+/**
+ * Title lists up to this long are walked before the messages: once they are done, an unseen session
+ * is bounded by the next message alone instead of message + title (a word in a few titles would
+ * otherwise keep the bound loose through thousands of messages).
+ */
+export const TITLES_FIRST = 4_096
 
 /** Relevance order: score, then newer update, then session id — deterministic, whatever the row order. */
 function byRelevance(a: RankedSession, b: RankedSession): number {
@@ -210,6 +216,8 @@ export interface RankInput {
   limit: number
   filter: SessionFilter
   sort: SearchSort
+  /** Title lists up to this long are walked first (`TITLES_FIRST` by default; the order found is the same either way). */
+  titlesFirst?: number
 }
 
 /** The sessions to return for a search, in order; exact for the documented scoring (docs/search.md). */
@@ -327,6 +335,7 @@ class Context {
       this.load(pks.filter((pk, i) => !seen.has(pk) && this.bestScoreOf(pk) + scores[i]! >= bar))
       return pks
     })
+    const titlesFirst = this.titles.length <= (this.input.titlesFirst ?? TITLES_FIRST)
     let tied = 0
     for (;;) {
       const next = messages.nextScore()
@@ -337,7 +346,7 @@ class Context {
       if (kth !== null && titles.done() && next === kth.score && ++tied > TIED_MESSAGES) return this.resolveTies(best, seen, kth.score)
       let sessionPk: number
       let score: number
-      if (!messages.done() && next >= titles.nextScore()) {
+      if (!messages.done() && (titles.done() || (!titlesFirst && next >= titles.nextScore()))) {
         const message = messages.take()
         sessionPk = message.sessionPk
         if (seen.has(sessionPk)) continue

@@ -35,6 +35,8 @@ export interface SearchOptions {
   sort?: SearchSort
   /** Index bytes the search may read before refusing the query as too broad (default `READ_BUDGET_BYTES`). */
   readBudget?: number
+  /** Title hits up to this many are walked before the messages (default `TITLES_FIRST`); the results do not depend on it. */
+  titlesFirst?: number
 }
 
 /**
@@ -132,7 +134,7 @@ export function searchSessions(sqlite: Database, q: string, options: SearchOptio
   return store.snapshot(() => {
     const { messages, titles } = allHits(store, query, options.readBudget ?? READ_BUDGET_BYTES)
     const filter = { workspace: options.workspace, provider: options.provider }
-    const ranked = rankSessions(store, { messages, titles, limit: options.limit, filter, sort: options.sort ?? 'relevance' })
+    const ranked = rankSessions(store, { messages, titles, limit: options.limit, filter, sort: options.sort ?? 'relevance', titlesFirst: options.titlesFirst })
     return toResults(store, ranked, query.expression)
   })
 }

@@ -20,6 +20,8 @@ describe('search equals the exhaustive reference (issue 16)', () => {
           limit: 1 + Math.floor(next() * 12),
           sort,
           ...(roll < 0.25 ? { provider: 'copilot' } : roll < 0.4 ? { workspace: 'nope' } : {}),
+          // Both walks: titles first (the default for short title lists) and the plain threshold walk.
+          titlesFirst: next() < 0.5 ? 0 : undefined,
         }
         const got = searchSessions(sqlite, q, options).map((r) => ({ sessionId: r.sessionId, score: r.score }))
         expect({ label, q, options, got }).toEqual({ label, q, options, got: referenceSearch(sqlite, q, options) })
