@@ -20,7 +20,7 @@ import { searchSessions, toFtsQuery } from '../../src/search'
 import { build, outfileFor } from '../build'
 import { generateHome } from './harvest-home'
 import { RARE_WORDS, searchCorpus, UNSPACED_WORDS } from './search-corpus'
-import { median, percentile, timeRuns } from './stats'
+import { median, percentile, processCpuMs, timeRuns } from './stats'
 
 const { values } = parseArgs({
   options: {
@@ -227,20 +227,14 @@ if (!values['no-binary']) {
     [`two common words 'return error' (${(share('return') * 100).toFixed(0)} %, ${(share('error') * 100).toFixed(0)} %)`, 'return error', 50],
     [`CJK word '${UNSPACED_WORDS.zh![0]}'`, UNSPACED_WORDS.zh![0]!, 20],
   ]
-  // The server's CPU time (Linux /proc, in clock ticks of 10 ms) over the 100 requests: what a request
-  // costs whatever else the machine runs.
-  const serverCpu = async () => {
-    const fields = (await Bun.file(`/proc/${proc.pid}/stat`).text().catch(() => '')).split(') ')[1]?.split(' ')
-    return fields ? (Number(fields[11]) + Number(fields[12])) * 10 : NaN
-  }
   for (const [label, q, target] of figures) {
-    const cpuBefore = await serverCpu()
+    const cpuBefore = await processCpuMs(proc.pid)
     const times = await timeRuns(100, async () => {
       const response = await fetch(`${base}/api/sessions/search?q=${encodeURIComponent(q)}`)
       if (!response.ok) throw new Error(`${q} → ${response.status}`)
       await response.arrayBuffer()
     })
-    const cpu = ((await serverCpu()) - cpuBefore) / (times.length + 5) // timeRuns warms up with 5
+    const cpu = ((await processCpuMs(proc.pid)) - cpuBefore) / (times.length + 5) // timeRuns warms up with 5
     const naive = await timeRuns(10, () => db.query('SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rank LIMIT 20').all(toFtsQuery(q)!.expression), 1)
     const p95 = percentile(times, 95)
     console.log(`binary: ${label}: p50 ${ms(median(times))} ms, p95 ${ms(p95)} ms (target ≤ ${target} ms) ${p95 <= target ? 'OK' : 'MISSED'}, server CPU ${Number.isNaN(cpu) ? '?' : cpu.toFixed(1)} ms a request; naive FTS5 ORDER BY rank LIMIT 20: p50 ${ms(median(naive))} ms`)
