@@ -266,6 +266,45 @@ function addScores(scores: Float64Array, counts: Uint32Array, at: Uint32Array | 
 }
 
 /**
+ * Two phrases' hits over a dense length table, in one pass: intersection, length normalisation and
+ * scores with exactly the arithmetic of `normsOf` and `addScores`, phrase 0's term added first (a
+ * word pair found in most rows, `return error`, would otherwise take four passes over every hit).
+ */
+function scorePair(a: Postings, b: Postings, weights: number[], byRowid: Uint32Array, average: number): ScoredHits {
+  const size = Math.min(a.length, b.length)
+  const rowids = new Float64Array(size)
+  const scores = new Float64Array(size)
+  const k1 = K1 + 1
+  const [wa, wb] = weights as [number, number]
+  const aRowids = a.rowids
+  const bRowids = b.rowids
+  const aCounts = a.counts
+  const bCounts = b.counts
+  const gallopA = a.length > b.length * 8
+  const gallopB = b.length > a.length * 8
+  let n = 0
+  let i = 0
+  let j = 0
+  while (i < a.length && j < b.length) {
+    const ra = aRowids[i]!
+    const rb = bRowids[j]!
+    if (ra < rb) i = gallopA ? seek(aRowids, a.length, i, rb) : i + 1
+    else if (ra > rb) j = gallopB ? seek(bRowids, b.length, j, ra) : j + 1
+    else {
+      const norm = K1 * (1 - B + (B * (byRowid[ra] ?? 0)) / average)
+      const fa = aCounts[i++]!
+      const fb = bCounts[j++]!
+      let score = 0
+      score += wa * ((fa * k1) / (fa + norm))
+      score += wb * ((fb * k1) / (fb + norm))
+      rowids[n] = ra
+      scores[n++] = score
+    }
+  }
+  return { rowids, scores, length: n }
+}
+
+/**
  * Every row matching all phrases, scored with FTS5's bm25() formula: for each phrase its IDF over
  * the whole index times the saturated, length-normalised frequency in the row, summed (docs/search.md).
  */
@@ -277,10 +316,13 @@ export function scoreHits(access: IndexAccess, phrases: TokenPhrase[], cost: Rea
   const totals = readTotals(access.source)
   const lists = live.map((phrase) => readPhrase(access.source, cache, segments, phrase, cost))
   const idfs = lists.map((list) => idf(totals.rows, list.length))
+  const average = totals.tokens / totals.rows
+  // Two phrases, every length at hand (read by an earlier search of this database state): one pass.
+  if (lists.length === 2 && cache.lengths && 'byRowid' in cache.lengths) return scorePair(lists[0]!, lists[1]!, idfs, cache.lengths.byRowid, average)
   // One phrase: its rows are the hits, each its own frequency (no intersection to look through).
   const hits = lists.length === 1 ? { rowids: lists[0]!.rowids, at: [null], length: lists[0]!.length } : intersect(lists)
   // Each hit's length normalisation, then phrase by phrase (in query order, as bm25() adds them up).
-  const norms = normsOf(access, cache, segments, hits.rowids, hits.length, totals.tokens / totals.rows, cost)
+  const norms = normsOf(access, cache, segments, hits.rowids, hits.length, average, cost)
   const scores = new Float64Array(hits.length)
   for (let p = 0; p < lists.length; p++) addScores(scores, lists[p]!.counts, hits.at[p] ?? null, norms, idfs[p]!, hits.length)
   return { rowids: hits.rowids, scores, length: hits.length }

@@ -90,10 +90,12 @@ describe('search equals the exhaustive reference (issue 16)', () => {
     using db = openTestDb()
     const next = random(seed + 3)
     for (let s = 0; s < 250; s++) {
-      const texts = Array.from({ length: 12 }, () => `error ${next() < 0.5 ? 'the' : 'return'} ${'token '.repeat(Math.floor(next() * 6))}`)
+      const texts = Array.from({ length: 12 }, () => `error ${next() < 0.5 ? 'the' : 'return'} ${'token '.repeat(Math.floor(next() * 6))}${next() < 0.02 ? 'zeta' : ''}`)
       replaceSession(db.sqlite, session(`d${s}`, s % 2 ? 'copilot' : 'codex', next() < 0.3 ? 'error' : 'other', texts, 1_700_000_000_000 + Math.floor(next() * 1e9)))
     }
-    for (const q of ['error', 'error the', 'token', '"error the"', 'tok*']) {
+    // Two-word queries after the first: both words' lists at hand and every length read (one pass), the
+    // shorter list stepping through the longer one either way round.
+    for (const q of ['error', 'error the', 'the error', 'token', 'error zeta', 'zeta error', '"error the"', 'tok*']) {
       for (const sort of ['relevance', 'recent'] as const) {
         for (const provider of [undefined, 'copilot']) {
           const options = { limit: 10, sort, provider }
