@@ -265,6 +265,22 @@ function addScores(scores: Float64Array, counts: Uint32Array, at: Uint32Array | 
   }
 }
 
+/** One phrase's hits over a dense length table, in one pass (the arithmetic of `normsOf` and `addScores`). */
+function scoreOne(list: Postings, weight: number, byRowid: Uint32Array, average: number): ScoredHits {
+  const scores = new Float64Array(list.length)
+  const k1 = K1 + 1
+  const rowids = list.rowids
+  const counts = list.counts
+  for (let i = 0; i < list.length; i++) {
+    const norm = K1 * (1 - B + (B * (byRowid[rowids[i]!] ?? 0)) / average)
+    const frequency = counts[i]!
+    let score = 0
+    score += weight * ((frequency * k1) / (frequency + norm))
+    scores[i] = score
+  }
+  return { rowids, scores, length: list.length }
+}
+
 /**
  * Two phrases' hits over a dense length table, in one pass: intersection, length normalisation and
  * scores with exactly the arithmetic of `normsOf` and `addScores`, phrase 0's term added first (a
@@ -317,8 +333,11 @@ export function scoreHits(access: IndexAccess, phrases: TokenPhrase[], cost: Rea
   const lists = live.map((phrase) => readPhrase(access.source, cache, segments, phrase, cost))
   const idfs = lists.map((list) => idf(totals.rows, list.length))
   const average = totals.tokens / totals.rows
-  // Two phrases, every length at hand (read by an earlier search of this database state): one pass.
-  if (lists.length === 2 && cache.lengths && 'byRowid' in cache.lengths) return scorePair(lists[0]!, lists[1]!, idfs, cache.lengths.byRowid, average)
+  // One or two phrases, every length at hand (read by an earlier search of this database state): one pass.
+  if (cache.lengths && 'byRowid' in cache.lengths) {
+    if (lists.length === 1) return scoreOne(lists[0]!, idfs[0]!, cache.lengths.byRowid, average)
+    if (lists.length === 2) return scorePair(lists[0]!, lists[1]!, idfs, cache.lengths.byRowid, average)
+  }
   // One phrase: its rows are the hits, each its own frequency (no intersection to look through).
   const hits = lists.length === 1 ? { rowids: lists[0]!.rowids, at: [null], length: lists[0]!.length } : intersect(lists)
   // Each hit's length normalisation, then phrase by phrase (in query order, as bm25() adds them up).
