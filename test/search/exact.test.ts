@@ -90,12 +90,17 @@ describe('search equals the exhaustive reference (issue 16)', () => {
     using db = openTestDb()
     const next = random(seed + 3)
     for (let s = 0; s < 250; s++) {
-      const texts = Array.from({ length: 12 }, () => `error ${next() < 0.5 ? 'the' : 'return'} ${'token '.repeat(Math.floor(next() * 6))}${next() < 0.02 ? 'zeta' : ''}`)
+      const texts = Array.from(
+        { length: 12 },
+        () =>
+          `error ${next() < 0.5 ? 'the' : 'return'} ${'token '.repeat(Math.floor(next() * 6))}` +
+          `${next() < 0.3 ? 'alpha '.repeat(1 + Math.floor(next() * 3)) : ''}${next() < 0.2 ? 'beta ' : ''}${next() < 0.02 ? 'zeta' : ''}`,
+      )
       replaceSession(db.sqlite, session(`d${s}`, s % 2 ? 'copilot' : 'codex', next() < 0.3 ? 'error' : 'other', texts, 1_700_000_000_000 + Math.floor(next() * 1e9)))
     }
-    // Two-word queries after the first: both words' lists at hand and every length read (one pass), the
-    // shorter list stepping through the longer one either way round.
-    for (const q of ['error', 'error the', 'the error', 'token', 'error zeta', 'zeta error', '"error the"', 'tok*']) {
+    // After the first query every length is at hand: one- and two-word queries are then scored in one
+    // pass, the shorter list stepping through the longer one either way round.
+    for (const q of ['error', 'alpha', 'beta', 'alpha beta', 'beta alpha', 'error the', 'the error', 'token', 'alpha zeta', 'zeta alpha', '"error the"', 'tok*']) {
       for (const sort of ['relevance', 'recent'] as const) {
         for (const provider of [undefined, 'copilot']) {
           const options = { limit: 10, sort, provider }
