@@ -7,7 +7,11 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 
-export const TARGETS = ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'windows-x64'] as const
+/**
+ * Every release target; the `-baseline` builds run on x64 CPUs without AVX2 (older or low-end
+ * machines), which the default x64 builds require.
+ */
+export const TARGETS = ['linux-x64', 'linux-x64-baseline', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'windows-x64', 'windows-x64-baseline'] as const
 export type Target = (typeof TARGETS)[number]
 
 const root = join(import.meta.dir, '..')

@@ -1,4 +1,4 @@
-// Text and file imports embedded by `bun build --compile` (see stack-notes: migrations, docs assets).
+// Text and file imports embedded by `bun build --compile` (the migrations in `src/db/migrations/index.ts`, the Swagger UI assets in `src/api/docs.ts`).
 declare module '*.sql' {
   const text: string
   export default text

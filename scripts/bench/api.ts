@@ -82,7 +82,7 @@ await report('GET /api/sessions/:id (500 messages)', `/api/sessions/${LONG_SESSI
 await report('GET /api/sessions?limit=50&offset=99000', `/api/sessions?limit=50&offset=${Math.max(0, Math.min(99_000, sessions - 50))}`, 10)
 
 // Throughput: the full stack's /api/health against a bare Bun.serve JSON route, same machine, same run.
-const ratio = await throughputVsBare(`${base}/api/health`, { label: '/api/health' })
-console.log(ratio === null ? 'throughput: wrk not installed (apt-get install wrk)' : `throughput: median ${(ratio * 100).toFixed(0)} % of bare Bun.serve (target ≥ 75 %)`)
+const ratio = await throughputVsBare(`${base}/api/health`, server.pid, { label: '/api/health' })
+console.log(ratio === null ? 'throughput: wrk not installed (apt-get install wrk)' : `throughput: median ${(ratio.throughput * 100).toFixed(0)} % of bare Bun.serve (target ≥ 75 %)${ratio.cpu === null ? '' : `; CPU per request ${(ratio.cpu * 100).toFixed(0)} % of bare's`}`)
 server.kill('SIGTERM')
 await server.exited

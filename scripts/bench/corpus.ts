@@ -78,7 +78,12 @@ export function textSource(seed: number) {
 /** Builds sessions lazily, `batch` at a time. */
 export function* corpus({ sessions, messagesPerSession, seed = 42 }: CorpusOptions, batch = 500): Generator<SessionInput[]> {
   const { random, pick, sentence } = textSource(seed)
+  // Token counts from a generator of their own, so the text is the same as before they were added.
+  const tokens = rng(seed + 1)
+  const upTo = (n: number) => Math.floor(tokens() * n)
   const providers = ['copilot', 'claude-code', 'cursor', 'codex', 'gemini-cli']
+  // One model per provider; Cursor's is one the price table does not know, as in real homes.
+  const models = ['gpt-4o', 'claude-sonnet-4-5', 'cursor-fast', 'gpt-5-codex', 'gemini-2.5-pro']
   const totalMessages = sessions * messagesPerSession
   const rareEvery = Math.max(1, Math.floor(totalMessages / 50))
   let messageNo = 0
@@ -88,6 +93,7 @@ export function* corpus({ sessions, messagesPerSession, seed = 42 }: CorpusOptio
     const id = s === 0 ? LONG_SESSION_ID : `bench-${s.toString(36)}-${Math.floor(random() * 1e9).toString(36)}`
     const count = s === 0 ? 500 : messagesPerSession
     const provider = providers[s % providers.length]!
+    const model = models[s % models.length]!
     const project = `project-${s % 2000}`
     const updated = start + s * 60_000
     const messages: MessageInput[] = []
@@ -104,7 +110,10 @@ export function* corpus({ sessions, messagesPerSession, seed = 42 }: CorpusOptio
         role: assistant ? 'assistant' : 'user',
         content,
         timestamp: updated - (count - m) * 1000,
-        model: assistant ? 'gpt-4o' : null,
+        model: assistant ? model : null,
+        usage: assistant
+          ? { inputTokens: 1 + upTo(2000), outputTokens: 20 + upTo(800), cacheReadTokens: upTo(60_000), cacheWrite5mTokens: upTo(2000), cacheWrite1hTokens: null }
+          : undefined,
         toolInvocations: assistant && m % 6 === 1 ? [{ id: `${id}-t${m}`, name: 'read_file', input: { path: `src/${pick()}.ts` }, output: sentence(12), status: 'completed' }] : [],
       })
     }
@@ -113,7 +122,7 @@ export function* corpus({ sessions, messagesPerSession, seed = 42 }: CorpusOptio
       provider,
       origin: 'harvest',
       title: sentence(5),
-      model: 'gpt-4o',
+      model,
       created: updated - count * 1000,
       updated,
       workspace: { provider, key: `/home/dev/${project}`, name: project, path: `/home/dev/${project}` },
@@ -127,9 +136,12 @@ export function* corpus({ sessions, messagesPerSession, seed = 42 }: CorpusOptio
   if (out.length) yield out
 }
 
-/** Creates (or reuses) `.bench/<name>.db` with the corpus; returns its path. */
+/** Bumped when the corpus changes, so a database cached from an older corpus is not reused. */
+const CORPUS_VERSION = 'usage'
+
+/** Creates (or reuses) `.bench/<name>-<version>.db` with the corpus; returns its path. */
 export function benchDatabase(name: string, options: CorpusOptions, log: (line: string) => void = console.log): string {
-  const path = join(import.meta.dir, '..', '..', '.bench', `${name}.db`)
+  const path = join(import.meta.dir, '..', '..', '.bench', `${name}-${CORPUS_VERSION}.db`)
   if (existsSync(path)) return path
   mkdirSync(dirname(path), { recursive: true })
   const partial = `${path}.partial`

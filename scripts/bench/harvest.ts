@@ -46,7 +46,7 @@ const summary = await runHarvest(chasm, PROVIDERS, context(home))
 const seconds = (performance.now() - started) / 1000
 const harvested = summary.providers.reduce((n, p) => n + p.messages, 0)
 const rate = harvested / seconds
-console.log(`chasm first harvest: ${seconds.toFixed(2)} s, ${harvested} messages, ${rate.toFixed(0)} messages/s, ${(megabytes / seconds).toFixed(1)} MiB/s = ${((rate / baseRate) * 100).toFixed(0)} % of baseline (target ≥ 70 %)`)
+console.log(`chasm first harvest: ${seconds.toFixed(2)} s, ${harvested} messages, ${rate.toFixed(0)} messages/s, ${(megabytes / seconds).toFixed(1)} MiB/s = ${((rate / baseRate) * 100).toFixed(0)} % of baseline (target ≥ 100 %)`)
 const again = performance.now()
 await runHarvest(chasm, PROVIDERS, context(home))
 console.log(`unchanged re-harvest of ${files.length} files: ${((performance.now() - again) / 1000).toFixed(2)} s`)

@@ -1,31 +1,22 @@
-import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox'
+import { Type, type Static } from '@sinclair/typebox'
+import { AGENT_ROLES, IsoTime, literalUnion, MODEL_PROVIDERS, Nullable, RUN_STATUSES, STEP_KINDS, STEP_STATUSES, SWARM_STATUSES } from '../db'
 
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
-const IsoTime = Type.String({ format: 'date-time' })
-
-type LiteralTuple<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> }
-
-/** A union of string literals that keeps its tuple type (Elysia infers `never` from a mapped array). */
-const Literals = <const T extends readonly string[]>(values: T): TUnion<LiteralTuple<T>> =>
-  Type.Union(values.map((value) => Type.Literal(value))) as unknown as TUnion<LiteralTuple<T>>
+// The transition table is tested against every status.
+export { SWARM_STATUSES }
 
 /** Letters, digits, `-`, `_`, `.`; 1..64 characters. Used for agent and swarm names. */
 const NAME_PATTERN = '^[A-Za-z0-9._-]{1,64}$'
 export const Name = Type.String({ pattern: NAME_PATTERN, minLength: 1, maxLength: 64, description: "1 to 64 letters, digits, '-', '_' or '.'" })
 
-/** The roles an agent may have; `assistant` is the default. */
-export const AGENT_ROLES = ['assistant', 'coordinator', 'coder', 'reviewer', 'tester', 'researcher', 'writer', 'analyst', 'executor'] as const
-export const AgentRole = Literals(AGENT_ROLES)
+export const AgentRole = literalUnion(AGENT_ROLES)
 export type AgentRole = (typeof AGENT_ROLES)[number]
 
 /** The tools an agent may be given. */
 export const TOOL_NAMES = ['file_read', 'file_write', 'terminal', 'code_search', 'http_request', 'calculator'] as const
-export const ToolName = Literals(TOOL_NAMES)
+export const ToolName = literalUnion(TOOL_NAMES)
 export type ToolName = (typeof TOOL_NAMES)[number]
 
-/** Where an agent's model is served; `openai-compatible` is the `CHASM_OPENAI_BASE_URL` server. */
-export const MODEL_PROVIDERS = ['openai', 'anthropic', 'google', 'ollama', 'openai-compatible'] as const
-export const ModelProvider = Literals(MODEL_PROVIDERS)
+export const ModelProvider = literalUnion(MODEL_PROVIDERS)
 export type ModelProvider = (typeof MODEL_PROVIDERS)[number]
 
 /** Defaults applied when an agent is created without them. */
@@ -99,14 +90,11 @@ export type AgentUpdate = Static<typeof AgentUpdate>
 export const AgentClone = Type.Object({ name: Type.Optional(Name) }, { additionalProperties: false })
 export type AgentClone = Static<typeof AgentClone>
 
-/** Every status of a swarm; `idle` until its first run. */
-export const SWARM_STATUSES = ['idle', 'running', 'paused', 'completed', 'failed', 'stopped'] as const
-export const SwarmStatus = Literals(SWARM_STATUSES)
+export const SwarmStatus = literalUnion(SWARM_STATUSES)
 export type SwarmStatus = (typeof SWARM_STATUSES)[number]
 
-/** A run's status is a swarm's status minus `idle`. */
-export type RunStatus = Exclude<SwarmStatus, 'idle'>
-export const RunStatus = Literals(['running', 'paused', 'completed', 'failed', 'stopped'] as const satisfies readonly RunStatus[])
+export const RunStatus = literalUnion(RUN_STATUSES)
+export type RunStatus = (typeof RUN_STATUSES)[number]
 
 /** The newest run of a swarm, as shown on the swarm. */
 export const RunSummary = Type.Object({
@@ -165,14 +153,10 @@ export type RunStart = Static<typeof RunStart>
 export const RunStarted = Type.Object({ runId: Type.String(), sessionId: Type.String(), status: Type.Literal('running') })
 export type RunStarted = Static<typeof RunStarted>
 
-/** Kinds of run steps: the coordinator's plan and synthesis, a worker's model call, a tool call. */
-export const STEP_KINDS = ['plan', 'work', 'tool', 'synthesis'] as const
-export const StepKind = Literals(STEP_KINDS)
+export const StepKind = literalUnion(STEP_KINDS)
 export type StepKind = (typeof STEP_KINDS)[number]
 
-/** How a step stands: running, or how it ended. */
-export const STEP_STATUSES = ['running', 'completed', 'failed', 'stopped'] as const
-export const StepStatus = Literals(STEP_STATUSES)
+export const StepStatus = literalUnion(STEP_STATUSES)
 export type StepStatus = (typeof STEP_STATUSES)[number]
 
 /** Tokens a model call reported. */
@@ -192,7 +176,7 @@ export const StepToolCall = Type.Object({ id: Type.String(), name: Type.String()
 
 /** A message sent to a model, as a model step records it. */
 export const StepMessage = Type.Union([
-  Type.Object({ role: Literals(['system', 'user'] as const), content: Type.String() }),
+  Type.Object({ role: literalUnion(['system', 'user'] as const), content: Type.String() }),
   Type.Object({ role: Type.Literal('assistant'), content: Type.String(), toolCalls: Type.Array(StepToolCall) }),
   Type.Object({ role: Type.Literal('tool'), callId: Type.String(), name: Type.String(), content: Type.String(), isError: Type.Boolean() }),
 ])
@@ -213,7 +197,7 @@ const StepCommon = {
 /** A model call (`plan`, `work`, `synthesis`): `input` is what it sent that the agent's previous call did not; `output` is null while it runs. */
 export const ModelStep = Type.Object({
   ...StepCommon,
-  kind: Literals(['plan', 'work', 'synthesis'] as const),
+  kind: literalUnion(['plan', 'work', 'synthesis'] as const),
   input: Type.Array(StepMessage),
   output: Nullable(Type.Union([Type.Object({ text: Type.String(), toolCalls: Type.Array(StepToolCall), plan: Type.Optional(Plan) }), StepFailure])),
 })

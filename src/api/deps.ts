@@ -2,6 +2,7 @@ import type { Agency } from '../agency'
 import type { ChasmDb } from '../db'
 import type { HarvestScheduler } from '../harvest'
 import type { Recorder } from '../recording'
+import type { PriceTable } from '../usage'
 import type { Logger } from '../shared/log'
 import type { Clock } from '../shared/time'
 import type { PeerAddress, SecurityConfig } from './security'
@@ -21,4 +22,6 @@ export interface AppDeps {
   harvest: HarvestScheduler
   recorder: Recorder
   agency: Agency
+  /** The price table of `/api/usage` (`--prices FILE`); the embedded one when absent. */
+  prices?: PriceTable
 }

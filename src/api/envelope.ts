@@ -9,7 +9,7 @@ export const Ok = <T extends TSchema>(data: T) => Type.Object({ success: Type.Li
 export const Paged = <T extends TSchema>(item: T) =>
   Type.Object({ success: Type.Literal(true), data: Type.Array(item), meta: PageMeta })
 
-/** The error envelope of SPEC §3. */
+/** The error envelope (docs/api.md, "Envelope"). */
 export const ErrorBody = Type.Object({
   success: Type.Literal(false),
   error: Type.Object({

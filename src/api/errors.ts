@@ -2,6 +2,7 @@ import { Elysia, ValidationError } from 'elysia'
 import { storageProblem } from '../db'
 import { ChasmError, ERROR_STATUS, type ErrorCode } from '../shared/errors'
 import type { Logger } from '../shared/log'
+import { expectation } from '../shared/validation'
 
 /** The JSON response for an error envelope. */
 export function errorResponse(code: ErrorCode, message: string, headers: Record<string, string> = {}): Response {
@@ -28,70 +29,13 @@ export function describeValidation(error: ValidationError): string {
   }
   if (!name) return `Invalid ${where === 'body field' ? 'request body' : where}: ${first.message.toLowerCase()}`
   if (first.value === undefined) return `Missing required ${where} '${name}'`
-  const expected = expectation(propertySchema(error, name), first.value) ?? first.message.toLowerCase()
+  const expected = expectation(first.schema, first.value) ?? first.message.toLowerCase()
   return `Invalid ${where} '${name}': ${expected} (got ${JSON.stringify(first.value)?.slice(0, 80)})`
-}
-
-interface SchemaFacts {
-  type?: string
-  minimum?: number
-  maximum?: number
-  minLength?: number
-  maxLength?: number
-  minItems?: number
-  pattern?: string
-  description?: string
-  items?: SchemaFacts
-  anyOf?: SchemaFacts[]
-  enum?: unknown[]
-  const?: unknown
-}
-
-function propertySchema(error: ValidationError, path: string): SchemaFacts | undefined {
-  let schema = ((error.validator as { schema?: unknown }).schema ?? error.validator) as
-    | { properties?: Record<string, SchemaFacts>; items?: SchemaFacts }
-    | undefined
-  let found: SchemaFacts | undefined
-  for (const key of path.split('.')) {
-    // Array elements (`tools.0`) are described by the array's `items`.
-    found = /^\d+$/.test(key) && schema?.items ? schema.items : schema?.properties?.[key]
-    schema = found as typeof schema
-  }
-  return found
-}
-
-/** A readable "must be …" for the common parameter schemas, given the offending value. */
-function expectation(schema: SchemaFacts | undefined, value: unknown): string | null {
-  if (!schema) return null
-  // Elysia's numeric query types are unions of a numeric string and the number itself.
-  const numeric = schema.anyOf?.find((option) => option.type === 'integer' || option.type === 'number')
-  if (numeric) return expectation(numeric, value)
-  if (schema.type === 'integer' || schema.type === 'number') {
-    const kind = schema.type === 'integer' ? 'an integer' : 'a number'
-    if (schema.minimum !== undefined && schema.maximum !== undefined) return `must be ${kind} from ${schema.minimum} to ${schema.maximum}`
-    if (schema.minimum !== undefined) return `must be ${kind} ≥ ${schema.minimum}`
-    if (schema.maximum !== undefined) return `must be ${kind} ≤ ${schema.maximum}`
-    return `must be ${kind}`
-  }
-  if (schema.type === 'string' && schema.minLength && typeof value === 'string' && value.trim() === '') return 'must not be empty'
-  // Too long: said plainly, unless the string's own description already states the limit (agent names).
-  if (schema.type === 'string' && schema.maxLength !== undefined && typeof value === 'string' && value.length > schema.maxLength) {
-    if (!schema.description?.includes(String(schema.maxLength))) return `must be at most ${schema.maxLength} characters`
-  }
-  // A patterned string's description says what it must be (e.g. agent names).
-  if (schema.type === 'string' && schema.pattern && schema.description) return `must be ${schema.description}`
-  if (schema.type === 'string' && schema.minLength) return 'must not be empty'
-  if (schema.type === 'array' && schema.minItems && Array.isArray(value) && value.length < schema.minItems) {
-    return `must have at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}`
-  }
-  const choices = schema.anyOf?.map((option) => option.const).filter((value) => value !== undefined)
-  if (choices && choices.length > 0) return `must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`
-  return null
 }
 
 /**
  * The one error handler: ChasmError, validation and parse failures, unknown routes and wrong
- * methods become the SPEC §3 envelope. A failure of the database file (disk full, locked, replaced,
+ * methods become the error envelope (docs/api.md, "Errors"). A failure of the database file (disk full, locked, replaced,
  * damaged) is a 500 that says so; anything else is logged and answered with a generic 500.
  */
 export const errorHandling = (log: Logger, methodsForPath: (path: string) => string[]) =>

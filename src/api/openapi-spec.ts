@@ -1,3 +1,5 @@
+import type { TSchema } from '@sinclair/typebox'
+import type { DocumentDecoration } from 'elysia'
 import { ErrorBody } from './envelope'
 
 /** The parts of an OpenAPI document this module reads and completes. */
@@ -71,3 +73,13 @@ function isErrorBody(response: unknown): boolean {
   const schema = (response as { content?: Record<string, { schema?: { properties?: { error?: unknown }; $ref?: string } }> })?.content?.['application/json']?.schema
   return schema?.$ref === '#/components/schemas/ErrorBody' || (schema?.properties?.error !== undefined && schema.properties !== undefined)
 }
+
+type ResponseObject = NonNullable<DocumentDecoration['responses']>[string]
+
+/**
+ * An OpenAPI response with a JSON body of `schema`, for a route that documents its answer without
+ * validating it per request. TypeBox writes JSON Schema 2020-12, which OpenAPI 3.1 uses; Elysia's
+ * types describe OpenAPI 3.0 schema objects, hence the one conversion here.
+ */
+export const jsonResponse = (schema: TSchema, description: string): ResponseObject =>
+  ({ description, content: { 'application/json': { schema } } }) as unknown as ResponseObject

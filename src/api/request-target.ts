@@ -39,6 +39,13 @@ export function pathOf(url: string): string | null {
   return url.slice(start, end)
 }
 
+/** The authority (`host[:port]`) of an absolute URL, as Bun built it from the Host header. */
+export function authorityOf(url: string): string {
+  const start = url.indexOf('://') + 3
+  const end = url.indexOf('/', start)
+  return url.slice(start, end === -1 ? undefined : end)
+}
+
 const DATA_PREFIXES = ['/api', '/ws', '/mcp']
 
 const isUnder = (path: string, prefix: string) =>

@@ -4,7 +4,7 @@ import { isLoopbackAddress } from '../shared/net'
 import { errorResponse } from './errors'
 import { bodyTooLargeMessage, isJsonContentType, parseJsonBody } from './json-body'
 import { OriginPolicy } from './origins'
-import { hostName, isDataPath, pathOf } from './request-target'
+import { authorityOf, hostName, isDataPath, pathOf } from './request-target'
 
 /** The security settings of a running server (docs/security.md). */
 export interface SecurityConfig {
@@ -56,6 +56,15 @@ function hasBody(request: Request): boolean {
   return request.headers.has('transfer-encoding')
 }
 
+const malformed = () => errorResponse('BAD_REQUEST', 'Malformed request: the request target or Host header cannot be parsed')
+
+/**
+ * The whole check of a GET to a public path (health, docs, the web app), given its URL: they hold
+ * nothing to protect, so the authority Bun built the URL from must be a host, and that is all (not
+ * reading the headers keeps the health check nearly as cheap as Bun itself).
+ */
+export const guardPublic = (url: string): Response | null => (hostName(authorityOf(url)) === null ? malformed() : null)
+
 /** Everything the guard needs besides the request. */
 export interface Guard {
   config: SecurityConfig
@@ -71,16 +80,16 @@ export interface Guard {
  */
 export function guardRequest(guard: Guard, request: Request): Response | null {
   const { config } = guard
-  const path = pathOf(request.url)
-  const hostHeader = request.headers.get('host')
-  // In-process requests (app.handle) may have no Host header; Bun always builds the URL from one.
-  const host = hostHeader === null ? (path === null ? null : hostName(new URL(request.url).host)) : hostName(hostHeader)
-  if (path === null || host === null) {
-    return errorResponse('BAD_REQUEST', 'Malformed request: the request target or Host header cannot be parsed')
-  }
+  const url = request.url
+  const path = pathOf(url)
+  if (path === null) return malformed()
   const method = request.method
   const read = method === 'GET' || method === 'HEAD'
-  if (read && (path === '/api/health' || !isDataPath(path))) return null
+  if (read && (path === '/api/health' || !isDataPath(path))) return guardPublic(url)
+  const hostHeader = request.headers.get('host')
+  // In-process requests (app.handle) may have no Host header; Bun always builds the URL from one.
+  const host = hostName(hostHeader ?? authorityOf(url))
+  if (host === null) return malformed()
 
   const origin = request.headers.get('origin')
   if (origin !== null) {
@@ -128,19 +137,24 @@ const CORS_HEADERS = 'authorization, content-type'
 const isPreflight = (request: Request) =>
   request.method === 'OPTIONS' && request.headers.has('access-control-request-method')
 
-/**
- * Target, origin, token, Host and body checks plus the CORS allow-list, and the one JSON body
- * parser: one plugin, applied once, reaching every route (global hooks). Without `--cors-origin`
- * the hook never touches the response headers, which keeps Elysia on its lighter per-request path.
- */
-export const security = (config: SecurityConfig, peerAddress: PeerAddress, ownPort: () => number) => {
+/** The guard of one app: its settings, its origin rule (built once the server's port is known), and how to learn a peer. */
+export function createGuard(config: SecurityConfig, peerAddress: PeerAddress, ownPort: () => number): Guard {
   let policy: OriginPolicy | null = null
-  const guard: Guard = {
+  return {
     config,
     origins: () =>
       (policy ??= new OriginPolicy({ port: ownPort(), bindHost: config.bindHost ?? null, allowHosts: config.allowHosts, corsOrigins: config.corsOrigins })),
     peer: peerAddress,
   }
+}
+
+/**
+ * Target, origin, token, Host and body checks plus the CORS allow-list, and the one JSON body
+ * parser: one plugin, applied once, reaching every route (global hooks). Without `--cors-origin`
+ * the hook never touches the response headers, which keeps Elysia on its lighter per-request path.
+ */
+export const security = (guard: Guard) => {
+  const { config } = guard
   const plugin = new Elysia({ name: 'chasm-security' }).onParse({ as: 'global' }, ({ request, contentType }) =>
     // The guard let through only JSON bodies; a request without body bytes is left to Elysia, which
     // reads it as absent.

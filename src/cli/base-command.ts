@@ -1,7 +1,7 @@
-import { Command, Option } from 'clipanion'
+import { Command, Option, UsageError } from 'clipanion'
 import { existsSync } from 'node:fs'
 import { ok, paged } from '../api'
-import { openDatabase, type ChasmDb, type Page } from '../db'
+import { BUSY_TIMEOUT_MS, openDatabase, type ChasmDb, type Page } from '../db'
 import { providerContext, type ProviderContext } from '../harvest'
 import { ChasmError } from '../shared/errors'
 import { dataDir, resolveDbPath, resolveHome } from '../shared/paths'
@@ -51,7 +51,16 @@ export abstract class BaseCommand extends Command<ChasmContext> {
       if (this.missingDatabase === 'empty') return openDatabase(':memory:')
       throw new ChasmError('NOT_FOUND', `no database at ${path}; run \`chasm harvest run\` first (or pass --db)`)
     }
-    return openDatabase(path)
+    return openDatabase(path, { busyTimeoutMs: this.busyTimeoutMs() })
+  }
+
+  /** `CHASM_BUSY_TIMEOUT_MS`: how long a write waits for another process's lock (default 5 s). */
+  private busyTimeoutMs(): number {
+    const text = this.context.runtime.env.CHASM_BUSY_TIMEOUT_MS
+    if (text === undefined || text === '') return BUSY_TIMEOUT_MS
+    const ms = Number(text)
+    if (!/^\d+$/.test(text) || ms > 600_000) throw new UsageError(`Invalid CHASM_BUSY_TIMEOUT_MS: must be an integer from 0 to 600000 (got ${JSON.stringify(text)})`)
+    return ms
   }
 
   protected providerContext(): ProviderContext {

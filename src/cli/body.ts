@@ -1,18 +1,7 @@
 import type { Static, TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { UsageError } from 'clipanion'
-
-const KIND: Record<string, string> = { integer: 'an integer', number: 'a number', string: 'text', boolean: 'true or false', array: 'a list', null: 'none' }
-
-/** What a failing value must be, from its schema: the choices or kinds of a union, a pattern's description, else TypeBox's words. */
-function expectation(schema: TSchema, message: string): string {
-  const options = schema.anyOf as Array<{ const?: unknown; type?: string }> | undefined
-  const choices = options?.map((option) => option.const)
-  if (choices?.every((choice) => typeof choice === 'string')) return `must be one of ${choices.join(', ')}`
-  if (options?.every((option) => option.type !== undefined && option.type in KIND)) return `must be ${options.map((option) => KIND[option.type!]).join(' or ')}`
-  if (typeof schema.pattern === 'string' && typeof schema.description === 'string') return `must be ${schema.description}`
-  return message.toLowerCase()
-}
+import { describeValueError } from '../shared/validation'
 
 /**
  * A request body built from options, checked against the API's schema for it (the same rules as the API);
@@ -23,7 +12,8 @@ export function bodyFromOptions<T extends TSchema>(schema: T, options: Record<st
   const problem = Value.Errors(schema, body).First()
   if (problem) {
     const field = problem.path.split('/')[1] ?? ''
-    throw new UsageError(`Invalid ${optionOf[field] ?? field}: ${expectation(problem.schema, problem.message)} (got ${JSON.stringify(problem.value)})`)
+    // The shared words for the API's schema; on the command line, null is spelled `none`.
+    throw new UsageError(`Invalid ${optionOf[field] ?? field}: ${describeValueError(problem).replace(/ or null$/, ' or none')} (got ${JSON.stringify(problem.value)})`)
   }
   return body as Static<T>
 }

@@ -11,13 +11,17 @@ import { AgentsListCommand } from './commands/agents/list'
 import { AgentsShowCommand } from './commands/agents/show'
 import { AgentsUpdateCommand } from './commands/agents/update'
 import { ApiServeCommand } from './commands/api/serve'
+import { ExportAllCommand } from './commands/export/all'
+import { ExportSessionCommand } from './commands/export/session'
 import { HarvestRunCommand } from './commands/harvest/run'
 import { HarvestScanCommand } from './commands/harvest/scan'
 import { HarvestStatusCommand } from './commands/harvest/status'
 import { ListSessionsCommand } from './commands/list/sessions'
 import { ListWorkspacesCommand } from './commands/list/workspaces'
+import { McpCommand } from './commands/mcp'
 import { ProvidersCommand } from './commands/providers'
 import { SearchCommand } from './commands/search'
+import { SecretsScanCommand } from './commands/secrets/scan'
 import { ShowSessionCommand } from './commands/show/session'
 import { StatsCommand } from './commands/stats'
 import { SwarmCreateCommand } from './commands/swarm/create'
@@ -30,6 +34,7 @@ import { SwarmRunsCommand } from './commands/swarm/runs'
 import { SwarmShowCommand } from './commands/swarm/show'
 import { SwarmStopCommand } from './commands/swarm/stop'
 import { SwarmUpdateCommand } from './commands/swarm/update'
+import { UsageCommand } from './commands/usage'
 import { BaseCommand, ReportCommand } from './base-command'
 import type { ChasmContext } from './context'
 import { writeJsonLine } from './output'
@@ -37,6 +42,7 @@ import { writeJsonLine } from './output'
 /** Every command class, registered in this order (it is also the order of `--help`). */
 export const COMMANDS = [
   ApiServeCommand,
+  McpCommand,
   HarvestScanCommand,
   HarvestRunCommand,
   HarvestStatusCommand,
@@ -45,7 +51,11 @@ export const COMMANDS = [
   ShowSessionCommand,
   SearchCommand,
   StatsCommand,
+  UsageCommand,
   ProvidersCommand,
+  ExportSessionCommand,
+  ExportAllCommand,
+  SecretsScanCommand,
   AgentsListCommand,
   AgentsCreateCommand,
   AgentsShowCommand,

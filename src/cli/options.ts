@@ -1,11 +1,12 @@
 import { Option } from 'clipanion'
 import * as t from 'typanion'
+import type { PageSize } from '../db'
 
-/** `--limit N`: how many items a listing prints, with the same bounds as the API's `limit`. */
-export const limitOption = (fallback: number, max: number) =>
-  Option.String('--limit', String(fallback), {
-    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, max)]),
-    description: `How many to show (1..${max}, default ${fallback})`,
+/** `--limit N`: how many items a listing prints, with the API's bounds and default for the same list. */
+export const limitOption = (size: PageSize) =>
+  Option.String('--limit', String(size.default), {
+    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, size.max)]),
+    description: `How many to show (1..${size.max}, default ${size.default})`,
   })
 
 /** `--offset N`: how many items a listing skips, for paging. */

@@ -195,3 +195,10 @@ export function keyValues(rows: Array<[string, string | null]>, width: number): 
   const keyWidth = Math.max(...rows.map(([key]) => key.length)) + 2
   return rows.map(([key, value]) => `${clip(`${`${key}:`.padEnd(keyWidth)}${cellText(value)}`, width)}\n`).join('')
 }
+
+/** Writes chunks to a stream as they come, waiting whenever the stream asks to (a pipe to a slow reader). */
+export async function writeChunks(stream: NodeJS.WritableStream, chunks: Iterable<string>): Promise<void> {
+  for (const chunk of chunks) {
+    if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve))
+  }
+}

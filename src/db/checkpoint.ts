@@ -5,32 +5,60 @@ import type { ChasmDb } from './open'
 export const CHECKPOINT_INTERVAL_MS = 50
 
 /**
- * WAL size (frames, i.e. pages) above which the main connection finishes the job itself: under
- * steady writes no background pass ever ends at a moment when a write begins, which is when
- * SQLite restarts the WAL, so it would only grow.
+ * WAL size (frames, i.e. pages) above which the main connection finishes the job itself, the thread
+ * pausing until it has: under steady writes no background pass ever ends at a moment when a write
+ * begins, which is when SQLite restarts the WAL, so it would only grow.
  */
 export const RESTART_FRAMES = 16_384
 
 // The worker's source is inline (a Blob URL), so the compiled binary needs no extra entry point.
 const WORKER_SOURCE = `
 import { Database } from 'bun:sqlite'
+import { statSync } from 'node:fs'
 let db = null
 let timer = null
+// Set after a pass that leaves the rest to the main connection, until it says it is done: its
+// checkpoint must not meet one of ours (the second checkpointer gets SQLITE_BUSY and copies nothing).
+let waiting = false
+const same = (path, expected) => {
+  const now = statSync(path, { throwIfNoEntry: false })
+  return now !== undefined && expected !== null && now.dev === expected.dev && now.ino === expected.ino && now.birthtimeMs === expected.birthtimeMs
+}
 self.onmessage = ({ data }) => {
   if (data.type === 'start') {
-    // Never create: if the file is gone by now (deleted under us), there is nothing to checkpoint into.
-    db = new Database(data.path, { readwrite: true, create: false })
-    db.run('PRAGMA busy_timeout = 5000')
+    try {
+      // Never create: if the file is gone by now (deleted under us), there is nothing to checkpoint into.
+      db = new Database(data.path, { readwrite: true, create: false })
+    } catch (error) {
+      postMessage({ type: 'refused', reason: String(error?.message ?? error) })
+      return
+    }
+    // Opened by path, after the main connection: if another file is at the path by now, this
+    // connection is to that file, while the -wal and -shm at the path are still the main
+    // connection's. Its first read would open them, and a checkpoint would copy our pages into the
+    // other file. Nothing has been read yet (opening reads nothing), so closing leaves no trace.
+    if (!same(data.path, data.files.db) || !same(data.path + '-wal', data.files.wal)) {
+      db.close(false)
+      db = null
+      postMessage({ type: 'refused', reason: 'the file at the path is no longer the one the server opened' })
+      return
+    }
+    db.run('PRAGMA busy_timeout = ' + data.busyTimeoutMs)
     // get(), not run(): the statement must be reset after its step, or it pins a read snapshot.
     const passive = db.prepare('PRAGMA wal_checkpoint(PASSIVE)')
     timer = setInterval(() => {
+      if (waiting) return
       // A failed pass (disk full, I/O error) is reported and retried at the next tick.
       try {
-        postMessage({ type: 'checkpointed', log: passive.get().log })
+        const log = passive.get().log
+        waiting = log >= data.restartFrames
+        postMessage({ type: 'checkpointed', log })
       } catch (error) {
         postMessage({ type: 'failed', message: String(error?.message ?? error) })
       }
     }, data.intervalMs)
+  } else if (data.type === 'finished') {
+    waiting = false
   } else if (data.type === 'stop') {
     clearInterval(timer)
     db?.close(false)
@@ -57,7 +85,7 @@ export function startBackgroundCheckpoints(
   log: Logger,
   { intervalMs = CHECKPOINT_INTERVAL_MS, restartFrames = RESTART_FRAMES } = {},
 ): Checkpointer {
-  if (chasm.path === ':memory:') return { stop: async () => {} }
+  if (chasm.files === null) return { stop: async () => {} }
   const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'application/javascript' }))
   const worker = new Worker(url)
   let failed = false
@@ -70,23 +98,29 @@ export function startBackgroundCheckpoints(
   const finish = chasm.sqlite.prepare('PRAGMA wal_checkpoint(PASSIVE)')
   let stopped: (() => void) | null = null
   const report = checkpointReporter(log, intervalMs)
-  worker.addEventListener('message', ({ data }: MessageEvent<{ type: string; log?: number; message?: string }>) => {
+  worker.addEventListener('message', ({ data }: MessageEvent<{ type: string; log?: number; message?: string; reason?: string }>) => {
     if (data.type === 'stopped') stopped?.()
-    else if (data.type === 'failed') report.failed(data.message ?? 'unknown error')
+    else if (data.type === 'refused') {
+      failed = true
+      log.warn(`background WAL checkpoints not started (${data.reason}); checkpointing on the main thread`)
+      chasm.sqlite.run('PRAGMA wal_autocheckpoint = 1000')
+    } else if (data.type === 'failed') report.failed(data.message ?? 'unknown error')
     else {
       report.succeeded()
       // The pass just copied almost everything: what is left is small, and once it is copied here,
-      // between two commits, the next commit restarts the WAL from its beginning.
+      // between two commits, the next commit restarts the WAL from its beginning. The thread waits
+      // for this (`finished`), so the two checkpoints never meet, however late this message runs.
       if ((data.log ?? 0) >= restartFrames) {
         try {
           finish.get()
         } catch (error) {
           log.warn(`WAL checkpoint failed (${(error as Error).message}); retrying after the next pass`)
         }
+        worker.postMessage({ type: 'finished' })
       }
     }
   })
-  worker.postMessage({ type: 'start', path: chasm.path, intervalMs })
+  worker.postMessage({ type: 'start', path: chasm.path, files: chasm.files, intervalMs, restartFrames, busyTimeoutMs: chasm.busyTimeoutMs })
   return {
     stop: () =>
       new Promise<void>((resolve) => {

@@ -1,4 +1,4 @@
-export { openDatabase, databaseProbe, FILE_REPLACED, type ChasmDb } from './open'
+export { openDatabase, databaseProbe, FILE_REPLACED, BUSY_TIMEOUT_MS, type ChasmDb } from './open'
 export { migrate } from './migrate'
 export { storageProblem } from './storage-errors'
 export { startBackgroundCheckpoints, checkpointReporter, CHECKPOINT_INTERVAL_MS, type Checkpointer } from './checkpoint'
@@ -15,9 +15,11 @@ export {
   type Stage,
   upsertWorkspace,
   refreshWorkspace,
-  MESSAGE_INSERT_COLUMNS,
-  MESSAGE_VALUE_SLOTS,
-  messageValues,
+  sessionWriter,
+  markSessionsGone,
+  defaultToolCallId,
+  type SessionWriter,
+  type SessionChange,
   type SessionInput,
   type MessageInput,
   type ToolInvocationInput,
@@ -28,7 +30,33 @@ export * from './queries/sessions'
 export * from './queries/workspaces'
 export * from './queries/stats'
 export { sessionTitle, storedPromptTitle } from './title'
+export * from './queries/usage'
 export { isFullTextDeferred, deferFullText, rebuildFullText, messageHighWater, backfillSearchText } from './fulltext'
 export { searchTextFor, WORD_BREAK, END_TOKEN } from './search-text'
-export { MESSAGE_ROLES, MESSAGE_STATES, SESSION_ORIGINS } from './enums'
+export {
+  AGENT_ROLES,
+  HARVEST_RUN_STATUSES,
+  literalUnion,
+  MESSAGE_ROLES,
+  MESSAGE_STATES,
+  MODEL_PROVIDERS,
+  RECORDING_STATUSES,
+  RUN_STATUSES,
+  SESSION_ORIGINS,
+  STEP_KINDS,
+  STEP_STATUSES,
+  SWARM_STATUSES,
+} from './enums'
+export { IsoTime, Nullable } from './shapes'
+export { columnList, type Joined, type StoredRow } from './rows'
+export type {
+  HarvestRunRow,
+  HarvestSourceRow,
+  MessageRow,
+  RecordingEventRow,
+  RecordingSessionRow,
+  SessionRow,
+  ToolInvocationRow,
+  WorkspaceRow,
+} from './schema'
 export { acquireServerLock, serverLockPath, type ServerLock } from './server-lock'

@@ -1,6 +1,19 @@
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
-import { MESSAGE_ROLES, MESSAGE_STATES, SESSION_ORIGINS } from './enums'
+import {
+  AGENT_ROLES,
+  HARVEST_RUN_STATUSES,
+  MESSAGE_ROLES,
+  MESSAGE_STATES,
+  MODEL_PROVIDERS,
+  RECORDING_STATUSES,
+  RUN_STATUSES,
+  SESSION_ORIGINS,
+  STEP_KINDS,
+  STEP_STATUSES,
+  SWARM_STATUSES,
+} from './enums'
+import type { StoredRow } from './rows'
 
 // Times are epoch milliseconds (UTC) in every table; the API renders them as ISO-8601.
 
@@ -90,6 +103,67 @@ export const messages = sqliteTable(
   ],
 )
 
+/** The token sums every usage table keeps. */
+const usageSums = () => ({
+  messages: integer('messages').notNull(),
+  inputTokens: integer('input_tokens').notNull(),
+  outputTokens: integer('output_tokens').notNull(),
+  cacheReadTokens: integer('cache_read_tokens').notNull(),
+  cacheWrite5mTokens: integer('cache_write_5m_tokens').notNull(),
+  cacheWrite1hTokens: integer('cache_write_1h_tokens').notNull(),
+})
+
+/**
+ * Token usage of the messages that record some, summed per session, UTC day, model and prompt-size
+ * band, and kept in step with `messages` by triggers (migration `usage_rollup`), so usage reports
+ * read one row per session-day instead of every message. `provider` and `workspace_id` repeat the
+ * session's, for filters and grouping without a join.
+ */
+export const usageRollup = sqliteTable(
+  'usage_rollup',
+  {
+    sessionPk: integer('session_pk')
+      .notNull()
+      .references(() => sessions.pk, { onDelete: 'cascade' }),
+    /** Days since 1970-01-01 (UTC) of the message time, or of the session's time for messages without one; -1 when neither is known. */
+    day: integer('day').notNull(),
+    /** 1 for messages without a time of their own: their day follows the session's when it changes. */
+    untimed: integer('untimed').notNull(),
+    /** The message's model; '' when it records none. */
+    model: text('model').notNull(),
+    /** Prompt size (input + cache reads + cache writes): 0 up to 100k tokens, 1 up to 200k, 2 up to 272k, 3 above. */
+    promptBand: integer('prompt_band').notNull(),
+    provider: text('provider').notNull(),
+    workspaceId: text('workspace_id'),
+    ...usageSums(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.sessionPk, table.day, table.untimed, table.model, table.promptBand] }),
+    // One per grouping, each carrying what counting a group's sessions reads (filters and session), so that count reads one index.
+    index('usage_rollup_day').on(table.day, table.provider, table.sessionPk),
+    index('usage_rollup_model').on(table.model, table.provider, table.sessionPk, table.day),
+    index('usage_rollup_provider').on(table.provider, table.sessionPk, table.day),
+    index('usage_rollup_workspace').on(table.workspaceId, table.provider, table.sessionPk, table.day),
+  ],
+)
+
+/**
+ * `usage_rollup` summed over sessions and workspaces, kept in step with it by triggers: what reports
+ * by day, model or provider read (a few rows per day, however many sessions). WITHOUT ROWID (declared
+ * in the migration: drizzle cannot say it).
+ */
+export const usageDaily = sqliteTable(
+  'usage_daily',
+  {
+    day: integer('day').notNull(),
+    model: text('model').notNull(),
+    promptBand: integer('prompt_band').notNull(),
+    provider: text('provider').notNull(),
+    ...usageSums(),
+  },
+  (table) => [primaryKey({ columns: [table.day, table.model, table.promptBand, table.provider] })],
+)
+
 /** A tool/function call made by the assistant within a message. */
 export const toolInvocations = sqliteTable(
   'tool_invocations',
@@ -135,7 +209,7 @@ export const harvestRuns = sqliteTable('harvest_runs', {
   pk: integer('pk').primaryKey(),
   startedAt: integer('started_at').notNull(),
   endedAt: integer('ended_at'),
-  status: text('status', { enum: ['running', 'completed', 'failed'] }).notNull(),
+  status: text('status', { enum: HARVEST_RUN_STATUSES }).notNull(),
   summary: text('summary'),
   error: text('error'),
   /** The process running it: a `running` run whose process is gone was interrupted (killed, crashed). */
@@ -161,9 +235,9 @@ export const agents = sqliteTable(
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
     instruction: text('instruction').notNull(),
-    role: text('role').notNull(),
+    role: text('role', { enum: AGENT_ROLES }).notNull(),
     model: text('model').notNull(),
-    provider: text('provider').notNull(),
+    provider: text('provider', { enum: MODEL_PROVIDERS }).notNull(),
     temperature: real('temperature').notNull(),
     maxTokens: integer('max_tokens'),
     tools: text('tools').notNull().default('[]'),
@@ -183,7 +257,7 @@ export const swarms = sqliteTable(
     coordinatorId: text('coordinator_id')
       .notNull()
       .references(() => agents.id),
-    status: text('status', { enum: ['idle', 'running', 'paused', 'completed', 'failed', 'stopped'] }).notNull(),
+    status: text('status', { enum: SWARM_STATUSES }).notNull(),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -217,7 +291,7 @@ export const swarmRuns = sqliteTable(
     swarmId: text('swarm_id')
       .notNull()
       .references(() => swarms.id, { onDelete: 'cascade' }),
-    status: text('status', { enum: ['running', 'paused', 'completed', 'failed', 'stopped'] }).notNull(),
+    status: text('status', { enum: RUN_STATUSES }).notNull(),
     prompt: text('prompt').notNull(),
     workspace: text('workspace').notNull(),
     result: text('result'),
@@ -239,12 +313,12 @@ export const runSteps = sqliteTable(
       .references(() => swarmRuns.id, { onDelete: 'cascade' }),
     idx: integer('idx').notNull(),
     agent: text('agent').notNull(),
-    kind: text('kind', { enum: ['plan', 'work', 'tool', 'synthesis'] }).notNull(),
+    kind: text('kind', { enum: STEP_KINDS }).notNull(),
     input: text('input'),
     output: text('output'),
     inputTokens: integer('input_tokens'),
     outputTokens: integer('output_tokens'),
-    status: text('status', { enum: ['running', 'completed', 'failed', 'stopped'] }).notNull(),
+    status: text('status', { enum: STEP_STATUSES }).notNull(),
     startedAt: integer('started_at').notNull(),
     endedAt: integer('ended_at'),
   },
@@ -261,7 +335,7 @@ export const recordingSessions = sqliteTable(
       .primaryKey()
       .references(() => sessions.pk, { onDelete: 'cascade' }),
     // `idle` is not stored: it is `active` with no event for the configured idle time.
-    status: text('status', { enum: ['active', 'interrupted', 'ended'] }).notNull(),
+    status: text('status', { enum: RECORDING_STATUSES }).notNull(),
     startedAt: integer('started_at').notNull(),
     lastActivity: integer('last_activity').notNull(),
     lastSeq: integer('last_seq').notNull().default(0),
@@ -289,13 +363,17 @@ export const recordingEvents = sqliteTable(
   ],
 )
 
-export type WorkspaceRow = typeof workspaces.$inferSelect
-export type SessionRow = typeof sessions.$inferSelect
-export type MessageRow = typeof messages.$inferSelect
-export type ToolInvocationRow = typeof toolInvocations.$inferSelect
-export type AgentRow = typeof agents.$inferSelect
-export type SwarmRow = typeof swarms.$inferSelect
-export type SwarmRunRow = typeof swarmRuns.$inferSelect
-export type RunStepRow = typeof runSteps.$inferSelect
-export type RecordingSessionRow = typeof recordingSessions.$inferSelect
-export type RecordingEventRow = typeof recordingEvents.$inferSelect
+// Rows as raw SQL returns them (snake_case columns, booleans as 0/1), derived from the tables above.
+export type WorkspaceRow = StoredRow<typeof workspaces>
+export type SessionRow = StoredRow<typeof sessions>
+export type MessageRow = StoredRow<typeof messages>
+export type ToolInvocationRow = StoredRow<typeof toolInvocations>
+export type UsageRollupRow = StoredRow<typeof usageRollup>
+export type HarvestSourceRow = StoredRow<typeof harvestSources>
+export type HarvestRunRow = StoredRow<typeof harvestRuns>
+export type AgentRow = StoredRow<typeof agents>
+export type SwarmRow = StoredRow<typeof swarms>
+export type SwarmRunRow = StoredRow<typeof swarmRuns>
+export type RunStepRow = StoredRow<typeof runSteps>
+export type RecordingSessionRow = StoredRow<typeof recordingSessions>
+export type RecordingEventRow = StoredRow<typeof recordingEvents>

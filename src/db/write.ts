@@ -1,9 +1,17 @@
 import type { Database, SQLQueryBindings } from 'bun:sqlite'
 import { createHash } from 'node:crypto'
-
 import type { MessageRole, MessageState, MessageUsage, SessionOrigin } from './queries/sessions'
+import { columnList } from './rows'
 import { searchTextFor } from './search-text'
+import type { MessageRow, ToolInvocationRow } from './schema'
 import { sessionTitle } from './title'
+
+/**
+ * The one writer of sessions, messages and tool invocations: harvest and snapshots replace whole
+ * sessions (`replaceSession`, with temp staging for huge ones), recording changes them event by
+ * event (`sessionWriter`). Which columns a message or a tool call fills, and the ids given to those
+ * a source left without one, are decided here and nowhere else.
+ */
 
 /** A project folder as one provider sees it; `key` is what makes it unique for that provider (usually the path). */
 export interface WorkspaceInput {
@@ -39,17 +47,16 @@ export interface MessageInput {
   usage?: MessageUsage | null
 }
 
-/**
- * The `messages` columns every writer fills, in order, and the values for one message: the one
- * place that knows how a message becomes a row (harvest, recording, agency and staging use it).
- */
-export const MESSAGE_INSERT_COLUMNS = `message_id, role, content, timestamp, model, metadata, state, error, hidden,
-  input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, search_text`
-/** One `?` per column of `MESSAGE_INSERT_COLUMNS`. */
-export const MESSAGE_VALUE_SLOTS = '?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?'
+/** The `messages` columns every writer fills after `session_pk, idx`, in the order of `messageValues`. */
+const MESSAGE_KEYS = [
+  'message_id', 'role', 'content', 'timestamp', 'model', 'metadata', 'state', 'error', 'hidden',
+  'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens', 'search_text',
+] as const satisfies readonly (keyof MessageRow)[]
+const MESSAGE_COLUMNS = columnList(MESSAGE_KEYS)
+const MESSAGE_SLOTS = MESSAGE_KEYS.map(() => '?').join(', ')
 
-/** The values of `MESSAGE_INSERT_COLUMNS` for one message. */
-export function messageValues(message: MessageInput, messageId: string): SQLQueryBindings[] {
+/** The values of `MESSAGE_KEYS` for one message. */
+function messageValues(message: MessageInput, messageId: string): SQLQueryBindings[] {
   const usage = message.usage ?? null
   const content = wellFormed(message.content)
   return [
@@ -82,6 +89,18 @@ export const workspaceIdFor = (provider: string, key: string): string =>
 
 /** The id a message gets when its source has none. */
 export const defaultMessageId = (index: number): string => `msg-${index}`
+
+/** The id a tool call gets when its source has none: its message's id and its place in that message. */
+export const defaultToolCallId = (messageId: string, index: number): string => `${messageId}#${index}`
+
+/** The `tool_invocations` columns every writer fills after its keys, in the order of `toolValues`. */
+const TOOL_KEYS = ['idx', 'call_id', 'name', 'input', 'output', 'status'] as const satisfies readonly (keyof ToolInvocationRow)[]
+const TOOL_COLUMNS = columnList(TOOL_KEYS)
+
+/** The values of `TOOL_KEYS` for the `index`th tool call of message `messageId`. */
+function toolValues(tool: ToolInvocationInput, index: number, messageId: string): SQLQueryBindings[] {
+  return [index, tool.id ?? defaultToolCallId(messageId, index), tool.name, jsonOrNull(tool.input), tool.output === null ? null : wellFormed(tool.output), tool.status]
+}
 
 const jsonOrNull = (value: unknown): string | null =>
   value === undefined || value === null ? null : JSON.stringify(value)
@@ -117,13 +136,26 @@ function prepareStatements(sqlite: Database) {
        WHERE pk = ?`,
     ),
     deleteMessages: sqlite.prepare('DELETE FROM messages WHERE session_pk = ?'),
-    insertMessage: sqlite.prepare<{ pk: number }, SQLQueryBindings[]>(
-      `INSERT INTO messages (session_pk, idx, ${MESSAGE_INSERT_COLUMNS}) VALUES (?, ?, ${MESSAGE_VALUE_SLOTS}) RETURNING pk`,
+    // run() + lastInsertRowid: cheaper than RETURNING on the hot paths (harvest, recording).
+    insertMessage: sqlite.prepare<never, SQLQueryBindings[]>(`INSERT INTO messages (session_pk, idx, ${MESSAGE_COLUMNS}) VALUES (?, ?, ${MESSAGE_SLOTS})`),
+    insertTool: sqlite.prepare<never, SQLQueryBindings[]>(`INSERT INTO tool_invocations (session_pk, message_pk, ${TOOL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+    // In-place changes of recorded sessions. The title has its own statement: setting it (even
+    // unchanged) re-indexes it in sessions_fts.
+    startSession: sqlite.prepare<{ pk: number }, [string, string, SessionOrigin, number, number]>(
+      'INSERT INTO sessions (id, provider, origin, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING pk',
     ),
-    insertToolInvocation: sqlite.prepare(
-      `INSERT INTO tool_invocations (session_pk, message_pk, idx, call_id, name, input, output, status)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    changeSession: sqlite.prepare<never, SQLQueryBindings[]>(
+      `UPDATE sessions SET provider = ?, model = ?, workspace_id = ?, message_count = ?, tool_invocation_count = ?,
+         updated_at = ?, metadata = ? WHERE pk = ?`,
     ),
+    changeTitle: sqlite.prepare<never, [string | null, string | null, number]>('UPDATE sessions SET title = ?, search_title = ? WHERE pk = ?'),
+    changeContent: sqlite.prepare<never, [string, string | null, number]>('UPDATE messages SET content = ?, search_text = ? WHERE pk = ?'),
+    changeMessageMetadata: sqlite.prepare<never, [string, number]>('UPDATE messages SET metadata = ? WHERE pk = ?'),
+    changeToolResult: sqlite.prepare<never, [string | null, string, number]>('UPDATE tool_invocations SET output = ?, status = ? WHERE pk = ?'),
+    bumpWorkspace: sqlite.prepare<never, [string, number]>(
+      'UPDATE workspaces SET updated_at = ?2 WHERE id = ?1 AND (updated_at IS NULL OR updated_at < ?2)',
+    ),
+    markGone: sqlite.prepare<never, [string]>("UPDATE sessions SET on_disk = 0 WHERE id = ? AND origin = 'harvest'"),
   }
 }
 
@@ -204,14 +236,67 @@ function writeMessages(s: Statements, sessionPk: number, messages: MessageInput[
   messages.forEach((message, offset) => {
     const index = firstIndex + offset
     const messageId = message.id ?? defaultMessageId(index)
-    const messagePk = s.insertMessage.get(sessionPk, index, ...messageValues(message, messageId))!.pk
-    message.toolInvocations?.forEach((tool, toolIndex) => {
-      s.insertToolInvocation.run(
-        sessionPk, messagePk, toolIndex, tool.id ?? `${messageId}#${toolIndex}`, tool.name,
-        jsonOrNull(tool.input), tool.output === null ? null : wellFormed(tool.output), tool.status,
-      )
-    })
+    const messagePk = Number(s.insertMessage.run(sessionPk, index, ...messageValues(message, messageId)).lastInsertRowid)
+    message.toolInvocations?.forEach((tool, toolIndex) => s.insertTool.run(sessionPk, messagePk, ...toolValues(tool, toolIndex, messageId)))
   })
+}
+
+/** What a recorded session's row holds besides its id, title and times, written back after a request's events. */
+export interface SessionChange {
+  provider: string
+  model: string | null
+  workspaceId: string | null
+  messageCount: number
+  toolCount: number
+  updatedAt: number | null
+  metadata: string | null
+}
+
+/**
+ * The writes of a session changed in place, event by event (recording): its row, appended
+ * messages and tool calls, and later changes to them. Statements are prepared once per database.
+ */
+export function sessionWriter(sqlite: Database) {
+  const s = statementsFor(sqlite)
+  return {
+    /** Creates an empty session; returns its pk. */
+    startSession: (id: string, provider: string, origin: SessionOrigin, created: number): number =>
+      s.startSession.get(id, provider, origin, created, created)!.pk,
+    changeSession(pk: number, c: SessionChange): void {
+      s.changeSession.run(c.provider, c.model, c.workspaceId, c.messageCount, c.toolCount, c.updatedAt, c.metadata, pk)
+    },
+    changeTitle(pk: number, title: string | null): void {
+      const text = title === null ? null : wellFormed(title)
+      s.changeTitle.run(text, searchTextFor(text), pk)
+    },
+    /** Appends message `id` at position `idx`; returns its pk. */
+    appendMessage: (sessionPk: number, idx: number, id: string, message: MessageInput): number =>
+      Number(s.insertMessage.run(sessionPk, idx, ...messageValues(message, id)).lastInsertRowid),
+    changeContent(pk: number, content: string): void {
+      const text = wellFormed(content)
+      s.changeContent.run(text, searchTextFor(text), pk)
+    },
+    changeMessageMetadata: (pk: number, metadata: string): void => void s.changeMessageMetadata.run(metadata, pk),
+    /** Appends a tool call to a message as its `idx`th (its `id` given, or the default one). */
+    appendToolCall(sessionPk: number, messagePk: number, messageId: string, idx: number, tool: ToolInvocationInput): void {
+      s.insertTool.run(sessionPk, messagePk, ...toolValues(tool, idx, messageId))
+    },
+    changeToolResult: (pk: number, output: string | null, status: string): void =>
+      void s.changeToolResult.run(output === null ? null : wellFormed(output), status, pk),
+    /** Moves a workspace's newest-update time forward (its session count is unchanged). */
+    bumpWorkspace: (id: string, updatedAt: number): void => void s.bumpWorkspace.run(id, updatedAt),
+    upsertWorkspace: (workspace: WorkspaceInput): string => upsertWorkspace(sqlite, workspace),
+    refreshWorkspace: (id: string): void => refreshWorkspace(sqlite, id),
+  }
+}
+
+/** The session writes of recording, prepared for one database. */
+export type SessionWriter = ReturnType<typeof sessionWriter>
+
+/** Marks harvested sessions whose source vanished from disk: they are kept, flagged as no longer on disk. */
+export function markSessionsGone(sqlite: Database, ids: readonly string[]): void {
+  const s = statementsFor(sqlite)
+  for (const id of ids) s.markGone.run(id)
 }
 
 /**
@@ -226,7 +311,7 @@ export interface Stage {
 
 const STAGE_TABLES = [
   `CREATE TEMP TABLE IF NOT EXISTS staged_messages (stage_id INTEGER NOT NULL, idx INTEGER NOT NULL,
-     ${MESSAGE_INSERT_COLUMNS}, PRIMARY KEY (stage_id, idx))`,
+     ${MESSAGE_COLUMNS}, PRIMARY KEY (stage_id, idx))`,
   `CREATE TEMP TABLE IF NOT EXISTS staged_tool_invocations (stage_id INTEGER NOT NULL, message_idx INTEGER NOT NULL,
      idx INTEGER NOT NULL, call_id TEXT NOT NULL, name TEXT NOT NULL, input TEXT, output TEXT, status TEXT)`,
   'CREATE INDEX IF NOT EXISTS temp.staged_tool_call ON staged_tool_invocations (stage_id, call_id)',
@@ -236,22 +321,21 @@ function prepareStaging(sqlite: Database) {
   for (const ddl of STAGE_TABLES) sqlite.run(ddl)
   return {
     insertMessage: sqlite.prepare<never, SQLQueryBindings[]>(
-      `INSERT INTO staged_messages (stage_id, idx, ${MESSAGE_INSERT_COLUMNS}) VALUES (?, ?, ${MESSAGE_VALUE_SLOTS})`,
+      `INSERT INTO staged_messages (stage_id, idx, ${MESSAGE_COLUMNS}) VALUES (?, ?, ${MESSAGE_SLOTS})`,
     ),
     insertTool: sqlite.prepare(
-      `INSERT INTO staged_tool_invocations (stage_id, message_idx, idx, call_id, name, input, output, status)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO staged_tool_invocations (stage_id, message_idx, ${TOOL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     updateTool: sqlite.prepare(
       'UPDATE staged_tool_invocations SET output = ?, status = coalesce(?, status) WHERE stage_id = ? AND call_id = ?',
     ),
     moveMessages: sqlite.prepare(
-      `INSERT INTO messages (session_pk, idx, ${MESSAGE_INSERT_COLUMNS})
-       SELECT ?, idx, ${MESSAGE_INSERT_COLUMNS} FROM staged_messages WHERE stage_id = ? ORDER BY idx`,
+      `INSERT INTO messages (session_pk, idx, ${MESSAGE_COLUMNS})
+       SELECT ?, idx, ${MESSAGE_COLUMNS} FROM staged_messages WHERE stage_id = ? ORDER BY idx`,
     ),
     moveTools: sqlite.prepare(
-      `INSERT INTO tool_invocations (session_pk, message_pk, idx, call_id, name, input, output, status)
-       SELECT ?1, m.pk, t.idx, t.call_id, t.name, t.input, t.output, t.status
+      `INSERT INTO tool_invocations (session_pk, message_pk, ${TOOL_COLUMNS})
+       SELECT ?1, m.pk, ${columnList(TOOL_KEYS, 't')}
        FROM staged_tool_invocations t JOIN messages m ON m.session_pk = ?1 AND m.idx = t.message_idx
        WHERE t.stage_id = ?2`,
     ),
@@ -287,7 +371,7 @@ export function stageMessages(sqlite: Database, stage: Stage, messages: MessageI
       s.insertMessage.run(stage.id, index, ...messageValues(message, messageId))
       message.toolInvocations?.forEach((tool, toolIndex) => {
         stage.tools += 1
-        s.insertTool.run(stage.id, index, toolIndex, tool.id ?? `${messageId}#${toolIndex}`, tool.name, jsonOrNull(tool.input), tool.output === null ? null : wellFormed(tool.output), tool.status)
+        s.insertTool.run(stage.id, index, ...toolValues(tool, toolIndex, messageId))
       })
     }
   }).immediate()

@@ -52,21 +52,25 @@ export async function runHarvest(
     // An aborted run (server shutdown) leaves a deferred index for the next run to rebuild.
     if (!options.signal?.aborted) indexing.finish()
     const endedAt = clock()
-    const summary: HarvestSummary = {
-      startedAt: toIso(startedAt)!,
-      endedAt: toIso(endedAt)!,
-      providers: summaries,
-      problemCount: summaries.reduce((n, s) => n + s.problems.length, 0),
-    }
+    const summary = summarize(startedAt, endedAt, summaries)
     // Stopped early (shutdown, Ctrl-C): recorded as such; sources not reached are read next time.
     if (options.signal?.aborted) store.endRun(run, endedAt, 'failed', summary, INTERRUPTED)
     else store.endRun(run, endedAt, 'completed', summary, null)
     return summary
   } catch (error) {
-    store.endRun(run, clock(), 'failed', summaries, (error as Error).message)
+    // What the providers before the failure did, in the same shape as a finished run's.
+    const endedAt = clock()
+    store.endRun(run, endedAt, 'failed', summarize(startedAt, endedAt, summaries), (error as Error).message)
     throw error
   }
 }
+
+const summarize = (startedAt: number, endedAt: number, providers: ProviderSummary[]): HarvestSummary => ({
+  startedAt: toIso(startedAt)!,
+  endedAt: toIso(endedAt)!,
+  providers,
+  problemCount: providers.reduce((n, s) => n + s.problems.length, 0),
+})
 
 async function harvestProvider(
   chasm: ChasmDb,
@@ -114,7 +118,7 @@ async function harvestProvider(
       summary.messages += outcome.messages
       indexing.wrote(outcome.messages)
       for (const key of outcome.workspaces) workspaces.add(key)
-      for (const message of problems) summary.problems.push({ source: source.path, message })
+      for (const message of [...problems, ...outcome.lasting]) summary.problems.push({ source: source.path, message })
     }
     options.onProgress?.({ provider: provider.id, done: done + 1, total: sources.length })
     if (done % 64 === 63) await yieldToEventLoop()

@@ -49,14 +49,16 @@ export interface SessionHeader {
 
 /**
  * What `read` yields, in order. `message`, `tool-result` and `update` parts belong to the latest
- * `session` part; one source may hold several sessions. `problem` reports bad data and never stops the read.
+ * `session` part; one source may hold several sessions. `problem` reports bad data and never stops the read;
+ * a `lasting` problem is one re-reading the same bytes cannot fix (an unknown record shape, a file with no
+ * conversation): it is reported when the source is read, and the source is not retried until it changes.
  */
 export type SessionPart =
   | { kind: 'session'; session: SessionHeader }
   | { kind: 'message'; message: MessageInput }
   | { kind: 'tool-result'; callId: string; output: string | null; status: string | null }
   | { kind: 'update'; patch: Partial<Omit<SessionHeader, 'id'>> }
-  | { kind: 'problem'; message: string }
+  | { kind: 'problem'; message: string; lasting?: boolean }
 
 /** The whole contract a provider implements; the engine owns fingerprints, transactions and counting. */
 export interface Provider {
@@ -72,7 +74,7 @@ export interface Provider {
 }
 
 /**
- * Parent directories of Electron apps' user data (provider-formats §1.1): `~/.config` (or
+ * Parent directories of Electron apps' user data (docs/architecture.md, "Harvest rules"): `~/.config` (or
  * `XDG_CONFIG_HOME`), `~/Library/Application Support`, `%APPDATA%`. Under an overridden home every
  * OS layout is returned, so a backup of another machine's home can be harvested.
  */

@@ -1,10 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { lastHarvestByProvider, totalsByProvider, type ChasmDb } from '../db'
+import { IsoTime, lastHarvestByProvider, Nullable, totalsByProvider, type ChasmDb } from '../db'
 import { toIso } from '../shared/time'
 import { detectProviders } from './detect'
 import type { Provider, ProviderContext } from './provider'
 
-/** A supported provider, its detection on this machine and what the database holds of it (SPEC §4). */
+/** A supported provider, its detection on this machine and what the database holds of it (docs/api.md, "Reads"). */
 export const ProviderInfo = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -13,7 +13,7 @@ export const ProviderInfo = Type.Object({
   paths: Type.Array(Type.String(), { description: 'where it looked and found data' }),
   workspaces: Type.Integer({ minimum: 0 }),
   sessions: Type.Integer({ minimum: 0 }),
-  lastHarvestAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  lastHarvestAt: Nullable(IsoTime),
 })
 export type ProviderInfo = Static<typeof ProviderInfo>
 

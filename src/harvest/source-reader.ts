@@ -8,7 +8,10 @@ export interface SourceOutcome {
   sessionIds: string[]
   messages: number
   workspaces: string[]
+  /** Problems a later read of the same bytes may not have (the source is retried). */
   problems: string[]
+  /** Problems of the content itself (reported now; the source is read again only once it changes). */
+  lasting: string[]
 }
 
 /** Messages held in memory per session before they are parked in the temp stage (bounded memory for huge files). */
@@ -32,7 +35,7 @@ export async function readSource(
   parts: AsyncIterable<SessionPart>,
   fallbackTime: number | null,
 ): Promise<SourceOutcome> {
-  const outcome: SourceOutcome = { sessionIds: [], messages: 0, workspaces: [], problems: [] }
+  const outcome: SourceOutcome = { sessionIds: [], messages: 0, workspaces: [], problems: [], lasting: [] }
   let current: OpenSession | null = null
 
   const finish = () => {
@@ -66,7 +69,7 @@ export async function readSource(
       if (part.kind === 'session') {
         finish()
         current = new OpenSession(sqlite, providerId, source, part.session)
-      } else if (part.kind === 'problem') outcome.problems.push(part.message)
+      } else if (part.kind === 'problem') (part.lasting ? outcome.lasting : outcome.problems).push(part.message)
       else if (!current) outcome.problems.push(`${part.kind} before any session ignored`)
       else current.accept(part)
     }

@@ -1,19 +1,18 @@
 import { Type, type Static } from '@sinclair/typebox'
-import type { ChasmDb } from '../db'
+import { HARVEST_RUN_STATUSES, IsoTime, literalUnion, Nullable, type ChasmDb } from '../db'
 import { toIso } from '../shared/time'
+import type { HarvestSummary } from './summary'
 import { harvestStore } from './store'
-
-const IsoTime = Type.Union([Type.String({ format: 'date-time' }), Type.Null()])
 
 /** The state of harvesting as recorded in the database: recent runs, newest first, and sources per provider. */
 export const HarvestStatus = Type.Object({
   runs: Type.Array(
     Type.Object({
-      startedAt: IsoTime,
-      endedAt: IsoTime,
-      status: Type.String({ description: 'running, completed or failed' }),
+      startedAt: Nullable(IsoTime),
+      endedAt: Nullable(IsoTime),
+      status: literalUnion(HARVEST_RUN_STATUSES),
       problems: Type.Integer({ minimum: 0 }),
-      error: Type.Union([Type.String(), Type.Null()]),
+      error: Nullable(Type.String()),
     }),
   ),
   providers: Type.Array(
@@ -21,7 +20,7 @@ export const HarvestStatus = Type.Object({
       provider: Type.String(),
       sources: Type.Integer({ minimum: 0 }),
       sourcesWithProblems: Type.Integer({ minimum: 0 }),
-      lastHarvestAt: IsoTime,
+      lastHarvestAt: Nullable(IsoTime),
     }),
   ),
 })
@@ -35,7 +34,7 @@ export function harvestStatus(chasm: ChasmDb, runs = 5): HarvestStatus {
       startedAt: toIso(run.started_at),
       endedAt: toIso(run.ended_at),
       status: run.status,
-      problems: run.summary ? ((JSON.parse(run.summary) as { problemCount?: number }).problemCount ?? 0) : 0,
+      problems: run.summary === null ? 0 : (JSON.parse(run.summary) as HarvestSummary).problemCount,
       error: run.error,
     })),
     providers: store.sourceCounts().map((row) => ({
@@ -46,3 +45,4 @@ export function harvestStatus(chasm: ChasmDb, runs = 5): HarvestStatus {
     })),
   }
 }
+

@@ -1,6 +1,7 @@
 import type { Database } from 'bun:sqlite'
-import { replaceSession, type SessionInput, type Stage } from '../db'
+import { markSessionsGone, replaceSession, type HarvestRunRow, type HarvestSourceRow, type SessionInput, type SessionRow, type Stage } from '../db'
 import { isOtherLiveProcess } from '../shared/process'
+import type { HarvestSummary } from './summary'
 
 /** The error of a run that stopped before its end; the next run reads what it did not. */
 export const INTERRUPTED = 'interrupted before the end; the next harvest continues where it stopped'
@@ -17,7 +18,7 @@ export type HarvestStore = ReturnType<typeof harvestStore>
 
 /** The harvest's reads and writes of its own bookkeeping tables; session rows go through `db.replaceSession`. */
 export function harvestStore(sqlite: Database) {
-  const sourcesOf = sqlite.prepare<{ key: string; fingerprint: string; session_ids: string; problems: string }, [string]>(
+  const sourcesOf = sqlite.prepare<Pick<HarvestSourceRow, 'key' | 'fingerprint' | 'session_ids' | 'problems'>, [string]>(
     'SELECT key, fingerprint, session_ids, problems FROM harvest_sources WHERE provider = ?',
   )
   const upsertSource = sqlite.prepare(
@@ -28,17 +29,16 @@ export function harvestStore(sqlite: Database) {
        seen_at = excluded.seen_at`,
   )
   const deleteSource = sqlite.prepare('DELETE FROM harvest_sources WHERE key = ?')
-  const markGone = sqlite.prepare("UPDATE sessions SET on_disk = 0 WHERE id = ? AND origin = 'harvest'")
-  const storedSession = sqlite.prepare<{ message_count: number; origin: string }, [string]>(
+  const storedSession = sqlite.prepare<Pick<SessionRow, 'message_count' | 'origin'>, [string]>(
     'SELECT message_count, origin FROM sessions WHERE id = ?',
   )
   const startRun = sqlite.prepare<{ pk: number }, [number, number]>(
     "INSERT INTO harvest_runs (started_at, status, pid) VALUES (?, 'running', ?) RETURNING pk",
   )
-  const runningRuns = sqlite.prepare<{ pk: number; pid: number | null }, []>("SELECT pk, pid FROM harvest_runs WHERE status = 'running'")
+  const runningRuns = sqlite.prepare<Pick<HarvestRunRow, 'pk' | 'pid'>, []>("SELECT pk, pid FROM harvest_runs WHERE status = 'running'")
   const endRun = sqlite.prepare('UPDATE harvest_runs SET ended_at = ?, status = ?, summary = ?, error = ? WHERE pk = ?')
 
-  const recentRuns = sqlite.prepare<{ pk: number; started_at: number; ended_at: number | null; status: string; summary: string | null; error: string | null }, [number]>(
+  const recentRuns = sqlite.prepare<Pick<HarvestRunRow, 'pk' | 'started_at' | 'ended_at' | 'status' | 'summary' | 'error'>, [number]>(
     'SELECT pk, started_at, ended_at, status, summary, error FROM harvest_runs ORDER BY pk DESC LIMIT ?',
   )
   const sourceCounts = sqlite.prepare<{ provider: string; sources: number; with_problems: number; last: number }, []>(
@@ -65,7 +65,7 @@ export function harvestStore(sqlite: Database) {
       return map
     },
     /** What the database holds for a session id: its message count and who produced it. */
-    storedSession(id: string): { messages: number; origin: string } | null {
+    storedSession(id: string): { messages: number; origin: SessionRow['origin'] } | null {
       const row = storedSession.get(id)
       return row ? { messages: row.message_count, origin: row.origin } : null
     },
@@ -82,7 +82,7 @@ export function harvestStore(sqlite: Database) {
       if (records.length === 0) return
       sqlite.transaction(() => {
         for (const record of records) {
-          for (const id of record.sessionIds) markGone.run(id)
+          markSessionsGone(sqlite, record.sessionIds)
           deleteSource.run(record.key)
         }
       }).immediate()
@@ -94,7 +94,7 @@ export function harvestStore(sqlite: Database) {
       for (const run of abandoned) endRun.run(now, 'failed', null, INTERRUPTED, run.pk)
       return abandoned.length
     },
-    endRun(pk: number, now: number, status: 'completed' | 'failed', summary: unknown, error: string | null) {
+    endRun(pk: number, now: number, status: 'completed' | 'failed', summary: HarvestSummary, error: string | null) {
       endRun.run(now, status, JSON.stringify(summary), error, pk)
     },
   }

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { IsoTime } from '../db'
 
 const Count = Type.Integer({ minimum: 0 })
-const IsoTime = Type.String({ format: 'date-time' })
 
 /** A problem met while harvesting one source. */
 export const HarvestProblem = Type.Object({

@@ -1,14 +1,15 @@
-import { Kind, Type, type Static, type TSchema } from '@sinclair/typebox'
-import { TypeCompiler, ValueErrorType, type TypeCheck, type ValueError } from '@sinclair/typebox/compiler'
-import { defaultMessageId, MessageRole } from '../db'
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { TypeCompiler, type TypeCheck, type ValueError } from '@sinclair/typebox/compiler'
+import { defaultMessageId, MessageRole, Nullable } from '../db'
 import { ChasmError, type ErrorCode } from '../shared/errors'
 import { toEpochMs } from '../shared/time'
+import { describeValueError, fieldPath } from '../shared/validation'
 
 /** Most events one request (or one WebSocket message) may carry. */
 export const MAX_EVENTS_PER_BATCH = 1000
 
 const Id = (description: string) => Type.String({ minLength: 1, maxLength: 256, description })
-const NullableText = Type.Union([Type.String(), Type.Null()])
+const NullableText = Nullable(Type.String())
 const Provider = Type.String({ minLength: 1, maxLength: 64, description: 'provider label, default "api"' })
 const Timestamp = Type.Union([Type.String(), Type.Number(), Type.Null()], {
   description: 'when it happened: ISO-8601, or epoch seconds/milliseconds; default: when the server received it',
@@ -60,7 +61,7 @@ export const ToolResultData = Type.Object({
 export const SessionUpdateData = Type.Object({ title: Type.Optional(NullableText), model: Type.Optional(NullableText) })
 export const EmptyData = Type.Object({})
 
-/** The `data` schema of every event type (SPEC §6). */
+/** The `data` schema of every event type (docs/api.md, "Recording"). */
 export const EVENT_DATA = {
   session_start: SessionStartData,
   message: MessageData,
@@ -205,34 +206,6 @@ function checkerFor<T extends TSchema>(schema: T): TypeCheck<T> {
   return check as TypeCheck<T>
 }
 
-/** `/data/tool_calls/0/name` → `data.tool_calls[0].name`. */
-function fieldPath(pointer: string): string {
-  let path = ''
-  for (const raw of pointer.split('/').slice(1)) {
-    const segment = raw.replaceAll('~1', '/').replaceAll('~0', '~')
-    path += /^\d+$/.test(segment) ? `[${segment}]` : path === '' ? segment : `.${segment}`
-  }
-  return path
-}
-
-function describeSchema(schema: TSchema): string {
-  if ('const' in schema) return JSON.stringify(schema.const)
-  if (schema[Kind] === 'Union') return (schema.anyOf as TSchema[]).map(describeSchema).join(' or ')
-  return String(schema.type ?? schema[Kind]).toLowerCase()
-}
-
-function describeError(error: ValueError): string {
-  if (error.type === ValueErrorType.ObjectRequiredProperty) return 'is required'
-  if (error.type === ValueErrorType.ObjectAdditionalProperties) return 'is not a known field'
-  if (error.schema[Kind] === 'Union') {
-    const options = error.schema.anyOf as TSchema[]
-    return options.every((option) => 'const' in option)
-      ? `must be one of ${options.map(describeSchema).join(', ')}`
-      : `expected ${describeSchema(error.schema)}`
-  }
-  return error.message.charAt(0).toLowerCase() + error.message.slice(1)
-}
-
 /** Errors about earlier fields of the schema first (`event_type` before `data`), unknown fields last. */
 function firstError(check: TypeCheck<TSchema>, value: unknown): ValueError | undefined {
   const order = Object.keys((check.Schema() as { properties?: object }).properties ?? {})
@@ -249,7 +222,7 @@ function firstError(check: TypeCheck<TSchema>, value: unknown): ValueError | und
 function schemaError(check: TypeCheck<TSchema>, value: unknown, prefix: string, eventId: string | null): EventError {
   const first = firstError(check, value)
   const field = first ? joinPath(prefix, fieldPath(first.path)) : prefix
-  const problem = first ? describeError(first) : 'is invalid'
+  const problem = first ? describeValueError(first) : 'is invalid'
   return invalid(field, problem, eventId)
 }
 

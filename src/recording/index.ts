@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { messagesOf, type ChasmDb, type Page, type SessionOrigin, type SessionSummary } from '../db'
-import { badRequest, notFound } from '../shared/errors'
+import { messagesOf, PAGE_SIZES, type ChasmDb, type Page, type SessionOrigin, type SessionSummary } from '../db'
+import { notFound } from '../shared/errors'
 import { silentLogger, type Logger } from '../shared/log'
 import { systemClock, toIso, type Clock } from '../shared/time'
-import { applyEvents, applyGroup, applySnapshot, type GroupItem } from './apply'
+import { applyEvents, applyGroup, type GroupItem } from './group-commit'
 import { parseEventsBody, parseSnapshot } from './events'
 import { createHub, type EventListener } from './hub'
 import type {
@@ -16,6 +16,7 @@ import type {
   RecoveryEntry,
 } from './model'
 import { openConnection, type ConnectionTransport, type RecordingConnection } from './protocol'
+import { applySnapshot } from './snapshot'
 import { recordingStore, type RecordedRow, type StateQuery } from './store'
 
 export * from './events'
@@ -25,9 +26,6 @@ export type { EventListener } from './hub'
 
 /** Seconds without events after which an active session is `idle` (`--recording-idle`). */
 export const DEFAULT_IDLE_SECONDS = 300
-/** Page size of the recording session list unless `limit` is given. */
-export const DEFAULT_LIST_LIMIT = 100
-export const MAX_LIST_LIMIT = 1000
 
 export interface RecorderOptions {
   clock?: Clock
@@ -140,7 +138,7 @@ export function createRecorder(chasm: ChasmDb, options: RecorderOptions = {}): R
     const valid = items.flatMap((item) => (item.parsed ? [item.parsed] : []))
     let outcomes
     try {
-      outcomes = valid.length === 0 ? [] : applyGroup(sqlite, store, valid, clock())
+      outcomes = valid.length === 0 ? [] : applyGroup(store, valid, clock())
       // Checked after the commit: a file replaced before or during it means these events went to a file
       // nobody will open again, so they must not be acknowledged.
       if (valid.length > 0) chasm.checkFile()
@@ -183,7 +181,7 @@ export function createRecorder(chasm: ChasmDb, options: RecorderOptions = {}): R
     apply(body, applyOptions = {}) {
       flushQueue()
       const parsed = parseEventsBody(body)
-      const { result, committed } = applyEvents(sqlite, store, parsed, applyOptions.origin ?? 'recording', clock())
+      const { result, committed } = applyEvents(store, parsed, applyOptions.origin ?? 'recording', clock())
       chasm.checkFile()
       eventsReceived += result.acks.length
       hub.publish(committed)
@@ -196,17 +194,13 @@ export function createRecorder(chasm: ChasmDb, options: RecorderOptions = {}): R
     },
     snapshot(body) {
       flushQueue()
-      const summary = applySnapshot(sqlite, store, parseSnapshot(body), clock())
+      const summary = applySnapshot(store, parseSnapshot(body), clock())
       chasm.checkFile()
       return summary
     },
-    listSessions(query = {}) {
-      const limit = query.limit ?? DEFAULT_LIST_LIMIT
-      const offset = query.offset ?? 0
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) throw badRequest('limit', `expected an integer 1..${MAX_LIST_LIMIT}`)
-      if (!Number.isInteger(offset) || offset < 0) throw badRequest('offset', 'expected an integer ≥ 0')
-      const state = query.status === undefined ? 'open' : STATE_QUERIES[query.status]
-      if (state === undefined) throw badRequest('status', 'expected one of active, idle, interrupted, ended, all')
+    // The API validated the query (its schema); in-process callers are held to the same types.
+    listSessions({ status, limit = PAGE_SIZES.recordedSessions.default, offset = 0 } = {}) {
+      const state = status === undefined ? 'open' : STATE_QUERIES[status]
       const now = clock()
       const { rows, total } = store.listRecorded(state, now - idleMs, limit, offset)
       return { items: rows.map((row) => toSession(row, now)), meta: { total, limit, offset } }

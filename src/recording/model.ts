@@ -1,21 +1,15 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { Message, SessionOrigin } from '../db'
+import { IsoTime, literalUnion, Message, Nullable, type RECORDING_STATUSES, SessionOrigin } from '../db'
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
-const IsoTime = Type.String({ format: 'date-time' })
 const Count = Type.Integer({ minimum: 0 })
 
-/** Where a recorded session stands; `idle` is `active` without events for the idle time (`--recording-idle`). */
-export const RecordingState = Type.Union([
-  Type.Literal('active'),
-  Type.Literal('idle'),
-  Type.Literal('interrupted'),
-  Type.Literal('ended'),
-])
+/** Where a recorded session stands: its stored status, or `idle`: `active` without events for the idle time (`--recording-idle`). */
+export const RECORDING_STATES = ['active', 'idle', 'interrupted', 'ended'] as const satisfies readonly ((typeof RECORDING_STATUSES)[number] | 'idle')[]
+export const RecordingState = literalUnion(RECORDING_STATES)
 export type RecordingState = Static<typeof RecordingState>
 
 /** `?status=` of the session list: one state, or `all`; the default lists every session not ended. */
-export const RecordingStateFilter = Type.Union([...RecordingState.anyOf, Type.Literal('all')])
+export const RecordingStateFilter = literalUnion([...RECORDING_STATES, 'all'])
 export type RecordingStateFilter = Static<typeof RecordingStateFilter>
 
 /** The acknowledgement of one event: sent only after the event is committed. */
@@ -35,7 +29,7 @@ export const ApplyResult = Type.Object({
 })
 export type ApplyResult = Static<typeof ApplyResult>
 
-/** A recorded session in the recording list (SPEC §6). */
+/** A recorded session in the recording list (docs/api.md, "Recording"). */
 export const RecordingSession = Type.Object({
   id: Type.String(),
   provider: Type.String(),

@@ -10,7 +10,7 @@ import type { ApplyResult, CommittedEvent, EventAck } from './model'
 /** Version of the WebSocket message protocol, sent in `connected`. */
 export const PROTOCOL_VERSION = 1
 
-/** Everything the server sends over the recording WebSocket (SPEC §6). */
+/** Everything the server sends over the recording WebSocket (docs/api.md, "Recording"). */
 export type ServerMessage =
   | { type: 'connected'; clientId: string; version: typeof PROTOCOL_VERSION }
   | ({ type: 'ack' } & EventAck)
@@ -100,7 +100,7 @@ function parseControl(message: unknown): { type: 'ping' } | { type: 'subscribe' 
   return { type: type as 'subscribe' | 'unsubscribe', sessionId }
 }
 
-/** Opens the protocol side of one WebSocket (SPEC §6): events → acks after commit, subscriptions, ping. */
+/** Opens the protocol side of one WebSocket (docs/api.md, "Recording"): events → acks after commit, subscriptions, ping. */
 export function openConnection(deps: ConnectionDeps, transport: ConnectionTransport, clientId: string): RecordingConnection {
   const subscriptions = new Map<string, () => void>()
   // Replies leave in the order their messages arrived: a slot waits until its events are committed.

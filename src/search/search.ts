@@ -1,6 +1,6 @@
 import type { Database } from 'bun:sqlite'
 import { Type, type Static } from '@sinclair/typebox'
-import { MessageRole, WORD_BREAK } from '../db'
+import { IsoTime, MessageRole, Nullable, WORD_BREAK } from '../db'
 import { ChasmError } from '../shared/errors'
 import { toIso } from '../shared/time'
 import { TooMuchToRead, UnreadableIndex } from './fts5-index'
@@ -16,7 +16,7 @@ export const SearchResult = Type.Object({
   workspaceId: Type.Union([Type.String(), Type.Null()]),
   provider: Type.String(),
   title: Type.Union([Type.String(), Type.Null()]),
-  updated: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  updated: Nullable(IsoTime),
   score: Type.Number({ description: 'BM25 relevance of the best message plus the title, higher is better' }),
   matches: Type.Array(
     Type.Object({

@@ -10,7 +10,7 @@ export interface RuntimeEnv {
 
 export const processEnv = (): RuntimeEnv => ({ env: process.env, platform: process.platform, homedir: homedir() })
 
-/** chasm's data directory for this OS (SPEC §2). */
+/** chasm's data directory for this OS (docs/architecture.md, "Runtime defaults"). */
 export function dataDir({ env, platform, homedir: home }: RuntimeEnv): string {
   if (platform === 'win32') return join(env.LOCALAPPDATA || join(home, 'AppData', 'Local'), 'chasm')
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'chasm')

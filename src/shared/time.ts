@@ -13,7 +13,7 @@ export const toIso = (ms: number | null | undefined): string | null =>
   ms === null || ms === undefined || !representable(ms) ? null : new Date(ms).toISOString()
 
 /**
- * Normalizes a provider timestamp to epoch milliseconds (provider-formats §1.3):
+ * Normalizes a provider timestamp to epoch milliseconds (docs/architecture.md, "Harvest rules"):
  * numbers < 1e11 are seconds, < 1e14 milliseconds, larger µs/ns; strings are ISO-8601 or numeric.
  * A time no Date can hold (e.g. 1e308 read as nanoseconds) is null, like any other unreadable one.
  */

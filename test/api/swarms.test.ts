@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { latch, scriptByModel, startFakeModels, type Script } from '../agency/support/fake-models'
 import { testApp } from '../support/app'
+import { until } from '../support/wait'
 
 const post = (body?: unknown): RequestInit =>
   body === undefined ? { method: 'POST' } : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) }
@@ -10,12 +11,12 @@ type App = ReturnType<typeof testApp>
 
 /** Polls a run over HTTP until it leaves running/paused (the API has no blocking wait). */
 async function settledRun(t: App, swarmId: string, runId: string) {
-  for (let i = 0; i < 500; i++) {
-    const run = (await t.json(`/api/v1/swarms/${swarmId}/runs/${runId}`)).body.data
-    if (run.status !== 'running' && run.status !== 'paused') return run
-    await Bun.sleep(10)
-  }
-  throw new Error('run did not settle')
+  let run: any
+  await until(async () => {
+    run = (await t.json(`/api/v1/swarms/${swarmId}/runs/${runId}`)).body.data
+    return run.status !== 'running' && run.status !== 'paused'
+  }, `run ${runId} to settle`)
+  return run
 }
 
 async function seedAgents(t: App) {

@@ -57,7 +57,7 @@ describe('chasm agents', () => {
       code: 2, stdout: '', stderr: `chasm: Invalid <name>: must be 1 to 64 letters, digits, '-', '_' or '.' (got "bad name")\n`,
     })
     expect(await runChasm(['agents', 'create', 'x', '--db', db, '--model', 'gpt-4o', '--instruction', 'y', '--tool', 'rm'])).toEqual({
-      code: 2, stdout: '', stderr: 'chasm: Invalid --tool: must be one of file_read, file_write, terminal, code_search, http_request, calculator (got "rm")\n',
+      code: 2, stdout: '', stderr: 'chasm: Invalid --tool: must be one of "file_read", "file_write", "terminal", "code_search", "http_request", "calculator" (got "rm")\n',
     })
     // Issue 9: a missing required option is named, not reported as an unknown command.
     expect(await runChasm(['agents', 'create', 'x', '--db', db, '--instruction', 'y'])).toEqual({
@@ -177,7 +177,7 @@ describe('issue 15: the whole agency API from the command line', () => {
       code: 2, stdout: '', stderr: "chasm: nothing to change: give at least one option (see 'chasm agents update --help')\n",
     })
     expect(await runChasm(['agents', 'update', 'api-dev', '--db', db, '--max-tokens', 'lots'])).toEqual({
-      code: 2, stdout: '', stderr: 'chasm: Invalid --max-tokens: must be an integer or none (got "lots")\n',
+      code: 2, stdout: '', stderr: 'chasm: Invalid --max-tokens: must be an integer ≥ 1 or none (got "lots")\n',
     })
     expect(await runChasm(['agents', 'clone', 'api-dev', '--db', db, '--name', 'tech-lead'])).toEqual({
       code: 1, stdout: '', stderr: "chasm: an agent named 'tech-lead' already exists\n",

@@ -14,7 +14,7 @@ describe('chasm harvest scan|run|status', () => {
     const json = async (argv: string[]) => JSON.parse((await runChasm(argv)).stdout).data
     const scan = (await json(['harvest', 'scan', ...args])) as any[]
     const byId = Object.fromEntries(scan.map((e) => [e.provider, e]))
-    expect(byId['claude-code']).toMatchObject({ detected: true, sources: 5, new: 5, changed: 0, unchanged: 0 })
+    expect(byId['claude-code']).toMatchObject({ detected: true, sources: 7, new: 7, changed: 0, unchanged: 0 })
     expect(byId.windsurf).toMatchObject({ kind: 'detect-only', detected: true, sources: 0 })
 
     const run = await runChasm(['harvest', 'run', ...args])
@@ -67,7 +67,7 @@ describe('chasm harvest scan|run|status', () => {
     using dir = tempDir()
     const tty = await runChasm(['harvest', 'run', '--home', home.path, '--db', join(dir.path, 'a.db')], {}, true)
     expect(tty.stderr).toContain('#')
-    expect(tty.stderr).toMatch(/claude-code\s+\[#+\] 5\/5/)
+    expect(tty.stderr).toMatch(/claude-code\s+\[#+\] 7\/7/)
     const piped = await runChasm(['harvest', 'run', '--home', home.path, '--db', join(dir.path, 'b.db')])
     expect(piped.stderr).toBe('')
   })

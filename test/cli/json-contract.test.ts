@@ -98,7 +98,7 @@ describe('issue 15: errors with --json are the error envelope on stdout, with th
     expect([badLimit.code, errorOf(badLimit.stdout).code]).toEqual([2, 'BAD_REQUEST'])
     expect(errorOf(badLimit.stdout).message).toStartWith('Invalid value for --limit')
     const badOption = await run(['agents', 'create', 'x', '--model', 'gpt-4o', '--instruction', 'y', '--tool', 'rm', '--db', db])
-    expect([badOption.code, errorOf(badOption.stdout)]).toEqual([2, { code: 'BAD_REQUEST', message: 'Invalid --tool: must be one of file_read, file_write, terminal, code_search, http_request, calculator (got "rm")' }])
+    expect([badOption.code, errorOf(badOption.stdout)]).toEqual([2, { code: 'BAD_REQUEST', message: 'Invalid --tool: must be one of "file_read", "file_write", "terminal", "code_search", "http_request", "calculator" (got "rm")' }])
     const unknown = await run(['frobnicate'])
     expect([unknown.code, errorOf(unknown.stdout)]).toEqual([2, { code: 'BAD_REQUEST', message: "unknown command 'frobnicate --json'" }])
     // Without --json, stdout stays empty: the error is only the line on stderr.

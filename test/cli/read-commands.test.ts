@@ -41,9 +41,10 @@ describe('read commands', () => {
     expect(workspaces.data.map((w: any) => w.provider).sort()).toEqual(['claude-code', 'codex'])
 
     const md = await runChasm(['show', 'session', 'sess-1', '--db', db])
+    // The same Markdown as `chasm export session`, unredacted.
     expect(md.stdout).toStartWith('# Fix the login flow\n')
-    expect(md.stdout).toContain('## user · 2026-01-08T10:00:00.000Z')
-    expect(md.stdout).toContain('> tool `Read` (ok)')
+    expect(md.stdout).toContain('### User · 2026-01-08 10:00:00 UTC')
+    expect(md.stdout).toContain('<summary>Tool call <code>Read</code> · ok</summary>')
     const full = JSON.parse((await runChasm(['show', 'session', 'sess-1', '--db', db, '--format', 'json'])).stdout)
     expect(full.data.messages).toHaveLength(2)
 

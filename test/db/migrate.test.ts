@@ -25,6 +25,25 @@ describe('migrations', () => {
     chasm.close()
   })
 
+  test("0011: a failed run's summary stored as a bare array gets the run summary's shape", () => {
+    using dir = tempDir()
+    const path = join(dir.path, 'old.db')
+    const old = new Database(path)
+    migrate(old, MIGRATIONS.filter((m) => m.tag !== '0011_harvest_run_summary'))
+    const providers = [{ provider: 'copilot', problems: [{ source: 'a', message: 'x' }, { source: 'b', message: 'y' }] }, { provider: 'codex', problems: [] }]
+    old.run("INSERT INTO harvest_runs (started_at, ended_at, status, summary, error) VALUES (1000, 2000, 'failed', ?, 'disk full')", [JSON.stringify(providers)])
+    const finished = { startedAt: '1970-01-01T00:00:03.000Z', endedAt: '1970-01-01T00:00:04.000Z', providers: [], problemCount: 0 }
+    old.run("INSERT INTO harvest_runs (started_at, ended_at, status, summary) VALUES (3000, 4000, 'completed', ?)", [JSON.stringify(finished)])
+    old.close()
+    const chasm = openDatabase(path)
+    const summaries = chasm.sqlite.query<{ summary: string }, []>('SELECT summary FROM harvest_runs ORDER BY pk').all().map((row) => JSON.parse(row.summary))
+    expect(summaries).toEqual([
+      { startedAt: '1970-01-01T00:00:01.000Z', endedAt: '1970-01-01T00:00:02.000Z', providers, problemCount: 2 },
+      finished,
+    ])
+    chasm.close()
+  })
+
   test('a database from a newer chasm is refused, not changed', () => {
     using dir = tempDir()
     const path = join(dir.path, 'new.db')

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
 import { latch, scriptByModel, startFakeModels } from '../agency/support/fake-models'
 import { compiledBinary, serveBinary } from '../support/binary'
+import { NO_SIGTERM, skipIf } from '../support/os'
 import { tempDir } from '../support/temp'
 
 let binary: string
@@ -16,7 +17,8 @@ const call = async (base: string, path: string, body?: unknown) => {
 
 describe('a server restart during a swarm run', () => {
   for (const stop of ['SIGKILL', 'SIGTERM'] as const) {
-    test(`${stop} mid-run: after the restart the run is failed, "interrupted by restart", and the swarm can start again`, async () => {
+    const run = stop === 'SIGTERM' ? skipIf(NO_SIGTERM) : test
+    run(`${stop} mid-run: after the restart the run is failed, "interrupted by restart", and the swarm can start again`, async () => {
       using dir = tempDir()
       const never = latch()
       using fake = startFakeModels(

@@ -5,8 +5,10 @@ import { join } from 'node:path'
 import { createAgency, discardRecorder } from '../../src/agency'
 import { openDatabase } from '../../src/db'
 import { latch, scriptByModel, startFakeModels } from '../agency/support/fake-models'
-import { compiledBinary, serveBinary } from '../support/binary'
+import { childEnv as env, compiledBinary, serveBinary } from '../support/binary'
+import { NO_SIGTERM, skipIf } from '../support/os'
 import { tempDir } from '../support/temp'
+import { until } from '../support/wait'
 import { getJson } from './support'
 
 let binary: string
@@ -44,7 +46,6 @@ function claudeHome(home: string): void {
   }
 }
 
-const env = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...extra })
 
 /** Sessions committed so far, read through a connection of our own (WAL: never blocks the writer). */
 function sessionCount(db: string): number {
@@ -60,13 +61,11 @@ function sessionCount(db: string): number {
   }
 }
 
+/** Waits until the database holds at least `atLeast` sessions; returns how many it held then. */
 async function untilSessions(db: string, atLeast: number): Promise<number> {
-  for (let waited = 0; waited < 60_000; waited += 5) {
-    const n = sessionCount(db)
-    if (n >= atLeast) return n
-    await Bun.sleep(5)
-  }
-  throw new Error('the harvest made no progress')
+  let n = 0
+  await until(() => (n = sessionCount(db)) >= atLeast, `${atLeast} harvested sessions`, { pollMs: 5, limitMs: 60_000 })
+  return n
 }
 
 /** What a complete, consistent harvest of claudeHome leaves: every session whole, the full-text index complete. */
@@ -96,14 +95,16 @@ const runsOf = (db: string) => {
 
 describe('killed during a harvest', () => {
   let home: ReturnType<typeof tempDir>
+  // 2,000 files: seconds on a busy machine.
   beforeAll(() => {
     home = tempDir('chasm-kill-home-')
     claudeHome(home.path)
-  })
+  }, 60_000)
   afterAll(() => home[Symbol.dispose]())
 
   for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
-    test(`chasm harvest run, ${signal} mid-run: the next run completes the work and the database is consistent`, async () => {
+    const run = signal === 'SIGTERM' ? skipIf(NO_SIGTERM) : test
+    run(`chasm harvest run, ${signal} mid-run: the next run completes the work and the database is consistent`, async () => {
       using dir = tempDir()
       const db = join(dir.path, 'chasm.db')
       const proc = Bun.spawn([binary, 'harvest', 'run', '--home', home.path, '--db', db], { env: env(), stdout: 'pipe', stderr: 'pipe' })
@@ -137,29 +138,29 @@ describe('killed during a harvest', () => {
   }
 
   for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
-    test(`chasm api serve, ${signal} during its background harvest: the next start completes the work`, async () => {
+    // Both variants end with a clean stop (SIGTERM).
+    skipIf(NO_SIGTERM)(`chasm api serve, ${signal} during its background harvest: the next start completes the work`, async () => {
       using dir = tempDir()
       const db = join(dir.path, 'chasm.db')
       const args = ['--db', db, '--home', home.path, '--harvest-interval', '0']
       {
         const first = await serveBinary(binary, args)
         await untilSessions(db, SESSIONS / 10)
-        const stopping = performance.now()
         first.proc.kill(signal)
         const code = await first.proc.exited
-        if (signal === 'SIGTERM') {
-          // A clean stop that does not wait for the harvest to finish.
-          expect(code).toBe(0)
-          expect(performance.now() - stopping).toBeLessThan(5000)
-        }
+        // A clean stop; that it did not wait for the harvest to finish is the count below, not a clock.
+        if (signal === 'SIGTERM') expect(code).toBe(0)
       }
       expect(sessionCount(db)).toBeLessThan(SESSIONS)
       await using second = await serveBinary(binary, args)
-      for (let waited = 0; waited < 60_000; waited += 50) {
-        const health = (await getJson(`${second.url}/api/health`)).body.data
-        if (health.harvest.state === 'idle' && health.harvest.lastRunAt !== null) break
-        await Bun.sleep(50)
-      }
+      await until(
+        async () => {
+          const health = (await getJson(`${second.url}/api/health`)).body.data
+          return health.harvest.state === 'idle' && health.harvest.lastRunAt !== null
+        },
+        'the second harvest to finish',
+        { limitMs: 60_000 },
+      )
       const stats = (await getJson(`${second.url}/api/stats`)).body.data
       expect([stats.totalSessions, stats.totalMessages]).toEqual([SESSIONS, SESSIONS * MESSAGES])
       const found = (await getJson(`${second.url}/api/sessions/search?q=harvestable&limit=100`)).body.data
@@ -174,7 +175,8 @@ describe('killed during a harvest', () => {
 
 describe('killed during a swarm run (chasm swarm run)', () => {
   for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
-    test(`${signal} mid-run: the run ends consistent, and the next run of the swarm completes`, async () => {
+    const run = signal === 'SIGTERM' ? skipIf(NO_SIGTERM) : test
+    run(`${signal} mid-run: the run ends consistent, and the next run of the swarm completes`, async () => {
       using dir = tempDir()
       const db = join(dir.path, 'chasm.db')
       const never = latch()

@@ -1,6 +1,7 @@
 import type { Database } from 'bun:sqlite'
 import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync, rmdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { tempDir } from '../support/temp'
 
 /** POST a JSON body; resolves with status and parsed body. */
@@ -37,7 +38,7 @@ export const fileHash = (path: string) => createHash('sha256').update(readFileSy
  */
 export function smallFilesystem(bytes: number): { path: string; [Symbol.dispose](): void } | null {
   const dir = tempDir('chasm-tmpfs-')
-  const path = `${dir.path}/fs`
+  const path = join(dir.path, 'fs')
   mkdirSync(path)
   const mounted = Bun.spawnSync(['mount', '-t', 'tmpfs', '-o', `size=${bytes}`, 'tmpfs', path], { stdout: 'ignore', stderr: 'ignore' })
   if (mounted.exitCode !== 0) {

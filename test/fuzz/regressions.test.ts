@@ -94,7 +94,7 @@ describe("objects with their own 'toString' or 'valueOf' where Elysia validates 
   })
 })
 
-describe('unknown query parameters are ignored (SPEC §3)', () => {
+describe('unknown query parameters are ignored (docs/api.md)', () => {
   test.each([
     '/api/sessions?utm_source=x',
     '/api/sessions/search?q=login&foo=1',

@@ -144,6 +144,47 @@ const swarmFields = (agents: string[], create: boolean) => {
 
 const runStart = () => validOrBroken({ prompt: word('Build it', ' ') }, { workspace: word('/tmp', '/nonexistent', 'relative/dir', '/etc/passwd') })
 
+const MCP_TOOLS = ['search_sessions', 'get_session', 'list_sessions', 'list_workspaces', 'get_stats']
+
+/** Tool arguments a model might send: the real ones with sensible or hostile values, and strays. */
+const toolArguments = (sessions: string[]) =>
+  validOrBroken(
+    {},
+    {
+      query: word('token', 'auth*', '"session cookie"', 'login flow'),
+      id: word(...sessions),
+      provider: word('claude-code', 'copilot'),
+      workspace: text(),
+      since: word('2026-01-01', '2026-01-08T12:00:00Z'),
+      offset: fc.oneof(fc.integer({ min: 0, max: 5 }), edgeNumber()),
+      limit: fc.oneof(fc.integer({ min: 1, max: 60 }), edgeNumber()),
+      maxTokens: fc.oneof(fc.integer({ min: 500, max: 20_000 }), edgeNumber()),
+    },
+  )
+
+/** A JSON-RPC message for `/mcp`: the calls a client makes, well-formed or broken in one place. */
+const mcpMessage = (sessions: string[]) =>
+  fc.oneof(
+    validOrBroken(
+      { jsonrpc: fc.constant('2.0'), id: fc.oneof(fc.integer(), text()), method: fc.constant('initialize') },
+      { params: fc.constant({ protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'fuzz', version: '1' } }) },
+    ),
+    validOrBroken({ jsonrpc: fc.constant('2.0'), id: fc.integer(), method: word('tools/list', 'resources/templates/list', 'ping') }),
+    validOrBroken({
+      jsonrpc: fc.constant('2.0'),
+      id: fc.integer(),
+      method: fc.constant('tools/call'),
+      params: validOrBroken({ name: word(...MCP_TOOLS) }, { arguments: toolArguments(sessions) }),
+    }),
+    validOrBroken({
+      jsonrpc: fc.constant('2.0'),
+      id: fc.integer(),
+      method: word('resources/read', 'resources/list'),
+      params: validOrBroken({}, { uri: word(...sessions.map((id) => `chasm://session/${encodeURIComponent(id)}`), 'chasm://session/', 'file:///etc/passwd'), cursor: text() }),
+    }),
+    validOrBroken({ jsonrpc: fc.constant('2.0'), method: word('notifications/initialized', 'notifications/cancelled') }),
+  )
+
 /** The body generator for a route; any JSON for routes that take none. */
 function structuredBody(method: string, path: string, ids: KnownIds): fc.Arbitrary<unknown> {
   switch (`${method} ${path}`) {
@@ -163,6 +204,8 @@ function structuredBody(method: string, path: string, ids: KnownIds): fc.Arbitra
       return swarmFields(ids.agents, false)
     case 'POST /api/v1/swarms/:id/start':
       return runStart()
+    case 'POST /mcp':
+      return mcpMessage(ids.sessions)
     default:
       return hostileJson()
   }
@@ -199,6 +242,8 @@ const queryString = (ids: KnownIds, path: string) => {
     provider: word('claude-code', 'copilot', 'api'),
     workspace: word(...ids.workspaces),
     status: word('active', 'idle', 'interrupted', 'ended', 'all'),
+    format: word('md', 'json', 'html'),
+    redact: word('true', 'false'),
   }
   const pair = fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom(...Object.keys(sensible)).chain((key) => sensible[key]!.map((value) => [key, value as string] as const)) },
@@ -277,6 +322,9 @@ export function requestFor(route: { method: string; path: string }, ids: KnownId
       let index = 0
       const path = route.path.replace(/:\w+/g, () => params[index++] as string) + (trailingSlash ? '/' : '')
       const withBody = method !== 'GET' && method !== 'HEAD'
-      return { method, path: path + query, headers, body: withBody ? body : null }
+      const sent: Record<string, string> = { ...headers }
+      // An MCP client accepts both answers a Streamable HTTP server may give; without that, 406.
+      if (route.path === '/mcp' && sent.accept === undefined) sent.accept = 'application/json, text/event-stream'
+      return { method, path: path + query, headers: sent, body: withBody ? body : null }
     })
 }

@@ -91,7 +91,8 @@ async function exchange(frames: (string | Uint8Array)[]): Promise<ServerMessage[
 }
 
 describe('WebSocket fuzzing: hostile frames on one recording socket', () => {
-  test('every frame gets well-formed replies, never INTERNAL_ERROR; a refused frame changes nothing; the socket stays open', async () => {
+  const single = 'every frame gets well-formed replies, never INTERNAL_ERROR; a refused frame changes nothing; the socket stays open'
+  test(single, async () => {
     await fc.assert(
       fc.asyncProperty(frame, async (sent) => {
         const before = dbDigest(server.db.sqlite)
@@ -100,12 +101,13 @@ describe('WebSocket fuzzing: hostile frames on one recording socket', () => {
         expect(replies.length).toBeGreaterThanOrEqual(1)
         if (replies.every((reply) => reply.type === 'error')) expect({ sent, digest: dbDigest(server.db.sqlite) }).toEqual({ sent, digest: before })
       }),
-      fuzzParams(FUZZ_RUNS * 4),
+      fuzzParams(single, FUZZ_RUNS * 4),
     )
     expect(client.socket.readyState).toBe(WebSocket.OPEN)
   })
 
-  test('pipelined frames: replies come in the order sent, one per control or refused frame, one ack per event', async () => {
+  const pipelined = 'pipelined frames: replies come in the order sent, one per control or refused frame, one ack per event'
+  test(pipelined, async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(frame, { minLength: 1, maxLength: 8 }), async (frames) => {
         const replies = (await exchange(frames)).filter((m) => m.type !== 'event')
@@ -124,7 +126,7 @@ describe('WebSocket fuzzing: hostile frames on one recording socket', () => {
         }
         expect(index).toBe(replies.length)
       }),
-      fuzzParams(FUZZ_RUNS),
+      fuzzParams(pipelined, FUZZ_RUNS),
     )
     expect(client.socket.readyState).toBe(WebSocket.OPEN)
   })

@@ -5,13 +5,24 @@ import { ERROR_STATUS } from '../../src/shared/errors'
 
 /**
  * Runs per property: small by default so the whole suite stays fast; `CHASM_FUZZ_RUNS` raises it
- * (`bun scripts/fuzz.ts --runs 20000`). `CHASM_FUZZ_SEED` replays a failure fast-check reported.
+ * (`bun scripts/fuzz.ts --runs 20000`). `CHASM_FUZZ_SEED` replays a run.
  */
 export const FUZZ_RUNS = Number(process.env.CHASM_FUZZ_RUNS ?? 25)
-const seed = process.env.CHASM_FUZZ_SEED === undefined ? undefined : Number(process.env.CHASM_FUZZ_SEED)
 
-/** fast-check parameters shared by every property: the run budget, and the seed when replaying. */
-export const fuzzParams = (runs = FUZZ_RUNS): fc.Parameters<unknown> => ({ numRuns: runs, ...(seed === undefined ? {} : { seed }), endOnFailure: true })
+/** One seed per test process: the one to replay, else a fresh one; printed with every property. */
+export const FUZZ_SEED = process.env.CHASM_FUZZ_SEED === undefined ? (Date.now() ^ Math.floor(Math.random() * 2 ** 31)) | 0 : Number(process.env.CHASM_FUZZ_SEED)
+
+/** A test name as a `bun test -t` pattern that matches it literally. */
+const namePattern = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/**
+ * fast-check parameters shared by every property: the run budget and this process's seed. Prints
+ * the seed and the command that replays `test` (the test's name) with the same inputs.
+ */
+export function fuzzParams(test: string, runs = FUZZ_RUNS): fc.Parameters<unknown> {
+  console.log(`fuzz seed ${FUZZ_SEED}, ${runs} runs: ${test}\n  replay: CHASM_FUZZ_SEED=${FUZZ_SEED} CHASM_FUZZ_RUNS=${FUZZ_RUNS} bun test test/fuzz -t '${namePattern(test)}'`)
+  return { numRuns: runs, seed: FUZZ_SEED, endOnFailure: true }
+}
 
 /** Strings that have broken parsers, query builders, FTS5 and path handling somewhere. */
 export const HOSTILE_STRINGS = [
@@ -56,7 +67,7 @@ export const hostileJson = (): fc.Arbitrary<unknown> =>
 
 const ERROR_CODES = Object.keys(ERROR_STATUS)
 
-/** Asserts an HTTP answer is the SPEC §3 JSON envelope (success, or an error whose code matches the status) and not a 500. */
+/** Asserts an HTTP answer is the JSON envelope (docs/api.md, "Envelope") (success, or an error whose code matches the status) and not a 500. */
 export function expectEnvelope(status: number, body: unknown, context: string): void {
   if (status >= 500) throw new Error(`${context} → ${status} ${JSON.stringify(body)}`)
   const envelope = body as { success?: unknown; data?: unknown; error?: { code?: unknown; message?: unknown } }

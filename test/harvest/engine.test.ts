@@ -2,6 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import { appendFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { getSession } from '../../src/db'
+import { harvestStatus, type Provider } from '../../src/harvest'
 import { openTestDb } from '../support/db'
 import { harvestHome } from '../support/harvest'
 import { tempHome, touch } from '../support/temp'
@@ -131,5 +132,18 @@ describe('bulk indexing', () => {
     expect(isFullTextDeferred(db.sqlite)).toBe(false)
     expect(searchSessions(db.sqlite, 'pelican', { limit: 5 }).map((r) => r.sessionId)).toEqual(['orphan'])
     expect(searchSessions(db.sqlite, 'albatross', { limit: 5 }).map((r) => r.sessionId)).toEqual(['a'])
+  })
+})
+
+describe('a harvest that fails before its end', () => {
+  test('stores the summary of what it did, so harvest status counts its problems', async () => {
+    using home = tempHome({ '.fake': { 'a.jsonl': chat('a', 'good') + '{broken\n' } })
+    using db = openTestDb()
+    // Not a generator: the call itself throws, which no per-source handling catches.
+    const crashing: Provider = { ...fakeProvider, id: 'crashing', read: () => { throw new Error('crashed') } }
+    await expect(harvestHome(db, [fakeProvider, crashing], home.path)).rejects.toThrow('crashed')
+    expect(harvestStatus(db).runs).toEqual([{ startedAt: expect.any(String), endedAt: expect.any(String), status: 'failed', problems: 1, error: 'crashed' }])
+    const stored = JSON.parse(db.sqlite.query<{ summary: string }, []>('SELECT summary FROM harvest_runs').get()!.summary)
+    expect(stored).toMatchObject({ problemCount: 1, providers: [{ provider: 'fake', harvested: 1 }] })
   })
 })

@@ -40,7 +40,7 @@ describe('parseEventsBody', () => {
       [message({ event_type: 'chat' }), `Invalid parameter 'event_type': must be one of "session_start", "message", "message_delta", "message_update", "tool_call", "tool_result", "session_update", "heartbeat", "session_end"`],
       [{ session_id: 's', event_type: 'messag' }, `Invalid parameter 'event_type': must be one of "session_start", "message", "message_delta", "message_update", "tool_call", "tool_result", "session_update", "heartbeat", "session_end"`],
       [message({ session_id: undefined }), "Invalid parameter 'session_id': is required"],
-      [message({ session_id: '' }), "Invalid parameter 'session_id': expected string length greater or equal to 1"],
+      [message({ session_id: '' }), "Invalid parameter 'session_id': must not be empty"],
       [message({ session_id: 7 }), "Invalid parameter 'session_id': expected string"],
       [message({ data: undefined }), "Invalid parameter 'data': is required"],
       [message({ data: [] }), "Invalid parameter 'data': expected object"],

@@ -314,9 +314,6 @@ describe('recording states', () => {
     }
     expect(t.recorder.listSessions({ limit: 2, offset: 1 })).toMatchObject({ meta: { total: 5, limit: 2, offset: 1 } })
     expect(t.recorder.listSessions({ limit: 2, offset: 1 }).items.map((s) => s.id)).toEqual(['s3', 's2'])
-    expect(() => t.recorder.listSessions({ limit: 0 })).toThrow("Invalid parameter 'limit'")
-    expect(() => t.recorder.listSessions({ offset: -1 })).toThrow("Invalid parameter 'offset'")
-    expect(() => t.recorder.listSessions({ status: 'open' as never })).toThrow("Invalid parameter 'status'")
     expect(() => t.recorder.getSession('nope')).toThrow('Recorded session not found: nope')
   })
 })

@@ -31,12 +31,12 @@ describe('the index follows every writer', () => {
   })
 })
 
-describe('migration 0010_search on a database written before it', () => {
+describe('migration 0012_search on a database written before it', () => {
   test('Latin search works at once; unspaced scripts are split by the next harvest', async () => {
     using dir = tempDir('chasm-search-migration-')
     const path = join(dir.path, 'old.db')
     const old = new Database(path, { create: true })
-    const before = MIGRATIONS.filter((m) => m.tag < '0010_search')
+    const before = MIGRATIONS.filter((m) => m.tag < '0012_search')
     migrate(old, before)
     old.run("INSERT INTO sessions (pk, id, provider, origin, title, updated_at) VALUES (1, 'old', 'codex', 'harvest', '数据库问题', 5)")
     old.run("INSERT INTO messages (session_pk, idx, message_id, role, content) VALUES (1, 0, 'm0', 'user', 'widget 幫我檢查一下')")

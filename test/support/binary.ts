@@ -22,6 +22,20 @@ function newestSource(): number {
   return newest
 }
 
+/** Variables a child process needs from this one on every OS (Windows' sockets need `SystemRoot`). */
+const ESSENTIAL = ['PATH', 'HOME', 'SystemRoot', 'SystemDrive', 'TEMP', 'TMP', 'USERPROFILE', 'PATHEXT', 'ComSpec']
+
+/**
+ * A clean environment for the binary: the essentials plus `extra`. Where a test isolates chasm's data
+ * directory with `XDG_DATA_HOME`, Windows gets the same through `LOCALAPPDATA` (its data directory).
+ */
+export function childEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const name of ESSENTIAL) if (process.env[name] !== undefined) env[name] = process.env[name]!
+  if (process.platform === 'win32' && extra.XDG_DATA_HOME !== undefined) env.LOCALAPPDATA = extra.XDG_DATA_HOME
+  return { ...env, ...extra }
+}
+
 /** A spawned `chasm api serve` with its URL once it printed the listening line. */
 export interface ServedBinary {
   proc: Bun.Subprocess<'pipe', 'pipe', 'pipe'>
@@ -38,7 +52,7 @@ export async function serveBinary(binary: string, args: string[], env: Record<st
     stdin: 'pipe',
     stdout: 'pipe',
     stderr: 'pipe',
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    env: childEnv(env),
   })
   let out = ''
   let err = ''

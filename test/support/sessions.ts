@@ -29,3 +29,13 @@ export function sampleSession(overrides: Partial<SessionInput> = {}): SessionInp
 
 /** The fields of an API message that most sources leave at their defaults. */
 export const MESSAGE_DEFAULTS = { state: 'complete', error: null, hidden: false, usage: null, metadata: null } as const satisfies Partial<Message>
+
+/** A message's token usage with the counts given and the others not recorded. */
+export const usage = (counts: Partial<NonNullable<Message['usage']>>): NonNullable<Message['usage']> => ({
+  inputTokens: null,
+  outputTokens: null,
+  cacheReadTokens: null,
+  cacheWrite5mTokens: null,
+  cacheWrite1hTokens: null,
+  ...counts,
+})

@@ -52,11 +52,13 @@ describe('the web app is served by the API server', () => {
   })
 
   test('API, socket and docs paths are never answered with the app', async () => {
-    for (const path of ['/api/nope', '/api', '/ws/nope', '/mcp', '/swagger/nope']) {
+    for (const path of ['/api/nope', '/api', '/ws/nope', '/swagger/nope']) {
       const response = await t.request(path)
       expect({ path, status: response.status }).toEqual({ path, status: 404 })
       expect(await response.json()).toEqual({ success: false, error: { code: 'NOT_FOUND', message: `Route not found: GET ${path}` } })
     }
+    // The MCP endpoint takes POST only.
+    expect(await t.json('/mcp')).toMatchObject({ status: 405, body: { success: false, error: { code: 'METHOD_NOT_ALLOWED' } } })
     expect((await t.request('/swagger')).headers.get('content-type')).toStartWith('text/html')
     expect((await t.json('/api/health')).body.success).toBe(true)
   })

@@ -1,5 +1,6 @@
 import type { Static, TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { describeValueError, fieldPath } from '../../shared/validation'
 import type { ToolName } from '../model'
 import type { Destinations } from './net/destinations'
 import { ToolError } from './tool-error'
@@ -45,8 +46,9 @@ export const defineTool = <P extends TSchema>(tool: Tool<P>): Tool => tool as un
 export async function runTool(tool: Tool, args: unknown, context: ToolContext): Promise<ToolOutcome> {
   if (!Value.Check(tool.parameters, args)) {
     const first = Value.Errors(tool.parameters, args).First()
-    const where = first?.path ? ` at ${first.path}` : ''
-    return { ok: false, output: `invalid arguments for ${tool.name}${where}: ${first?.message ?? 'does not match the schema'}` }
+    const field = first ? fieldPath(first.path) : ''
+    const problem = first ? describeValueError(first) : 'does not match the schema'
+    return { ok: false, output: field ? `invalid argument '${field}' for ${tool.name}: ${problem}` : `invalid arguments for ${tool.name}: ${problem}` }
   }
   try {
     return { ok: true, output: context.redact(await tool.run(args, context)) }

@@ -4,12 +4,10 @@ import { Agent, AgentClone, AgentCreate, AgentUpdate, Deleted } from '../../agen
 import type { AppDeps } from '../deps'
 import { refuseConversionTraps } from '../body-guard'
 import { COMMON_ERRORS, ErrorBody, Ok, ok, Paged, paged } from '../envelope'
-import { IntParam, QueryObject } from './query'
+import { PAGE_SIZES } from '../../db'
+import { pageOf, PageParams, QueryObject } from './query'
 
-const PageQuery = QueryObject({
-  limit: IntParam('limit', 1, 500, 50, 'page size (1..500)'),
-  offset: IntParam('offset', 0, null, 0, 'items to skip'),
-})
+const PageQuery = QueryObject(PageParams(PAGE_SIZES.agents))
 const IdParams = Type.Object({ id: Type.String() })
 const WITH_CONFLICT = { ...COMMON_ERRORS, 409: ErrorBody }
 
@@ -17,7 +15,7 @@ const WITH_CONFLICT = { ...COMMON_ERRORS, 409: ErrorBody }
 export const agentRoutes = ({ agency }: AppDeps) =>
   new Elysia({ name: 'routes-agents', prefix: '/api/v1/agents', detail: { tags: ['Agents'] } })
     .onTransform(refuseConversionTraps)
-    .get('', ({ query }) => paged(agency.listAgents({ limit: query.limit ?? 50, offset: query.offset ?? 0 })), {
+    .get('', ({ query }) => paged(agency.listAgents(pageOf(query, PAGE_SIZES.agents))), {
       query: PageQuery,
       response: { 200: Paged(Agent), ...COMMON_ERRORS },
       detail: { summary: 'List agents by name' },

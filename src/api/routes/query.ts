@@ -1,5 +1,6 @@
 import { Type, type TProperties } from '@sinclair/typebox'
 import { t } from 'elysia'
+import type { PageRequest, PageSize } from '../../db'
 import { ChasmError } from '../../shared/errors'
 
 const range = (min: number, max: number | null) => (max === null ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`)
@@ -25,10 +26,25 @@ export const IntParam = (name: string, min: number, max: number | null, fallback
   )
 }
 
+/** `limit` (1..max, default as given) for lists that return their best results without an offset. */
+export const LimitParam = (size: PageSize) => IntParam('limit', 1, size.max, size.default, `how many to return (1..${size.max}, default ${size.default})`)
+
+/** `limit` and `offset` of a paged list, with that list's page sizes. */
+export const PageParams = (size: PageSize) => ({
+  limit: IntParam('limit', 1, size.max, size.default, `page size (1..${size.max}, default ${size.default})`),
+  offset: IntParam('offset', 0, null, 0, 'items to skip'),
+})
+
+/** The page a validated query asks for. */
+export const pageOf = (query: { limit?: number; offset?: number }, size: PageSize): PageRequest => ({
+  limit: query.limit ?? size.default,
+  offset: query.offset ?? 0,
+})
+
 /** A non-empty string query parameter. */
 export const TextParam = (description: string) => t.Optional(t.String({ minLength: 1, description }))
 
-/** A route's query schema: its own parameters are checked, any others are ignored (SPEC §3). */
+/** A route's query schema: its own parameters are checked, any others are ignored (docs/api.md, "Parameters and bodies"). */
 export const QueryObject = <T extends TProperties>(properties: T) => Type.Object(properties, { additionalProperties: true })
 
 /** An optional time query parameter, ISO-8601 or epoch milliseconds, decoded to epoch ms; a bad value names the parameter. */

@@ -1,6 +1,6 @@
 import { Type, type TSchema } from '@sinclair/typebox'
 import { Elysia } from 'elysia'
-import { SessionSummary } from '../../db'
+import { PAGE_SIZES, SessionSummary } from '../../db'
 import {
   ApplyResult,
   RecordedSessionDetail,
@@ -13,7 +13,7 @@ import {
 } from '../../recording'
 import type { AppDeps } from '../deps'
 import { COMMON_ERRORS, ErrorBody, Ok, ok, Paged, paged } from '../envelope'
-import { IntParam, QueryObject } from './query'
+import { pageOf, PageParams, QueryObject } from './query'
 
 /**
  * The recorder validates event bodies itself (one path for REST and WebSocket, errors naming the exact
@@ -27,8 +27,7 @@ const jsonBody = (schema: TSchema, description: string) => ({
 
 const ListQuery = QueryObject({
   status: Type.Optional(RecordingStateFilter),
-  limit: IntParam('limit', 1, 1000, 100, 'page size (1..1000)'),
-  offset: IntParam('offset', 0, null, 0, 'items to skip'),
+  ...PageParams(PAGE_SIZES.recordedSessions),
 })
 
 const WRITE_ERRORS = { ...COMMON_ERRORS, 409: ErrorBody }
@@ -55,7 +54,7 @@ export const recordingRoutes = ({ recorder }: AppDeps) =>
     })
     .get(
       '/sessions',
-      ({ query }) => paged(recorder.listSessions({ status: query.status, limit: query.limit, offset: query.offset })),
+      ({ query }) => paged(recorder.listSessions({ status: query.status, ...pageOf(query, PAGE_SIZES.recordedSessions) })),
       {
         query: ListQuery,
         response: { 200: Paged(RecordingSession), ...COMMON_ERRORS },

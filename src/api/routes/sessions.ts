@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox'
 import { Elysia } from 'elysia'
-import { getSession, listSessions, SessionDetail, SessionOrigin, SessionSummary } from '../../db'
+import { getSession, listSessions, PAGE_SIZES, SessionDetail, SessionOrigin, SessionSummary } from '../../db'
 import { MAX_QUERY_CHARS, MAX_QUERY_TERMS, SearchResult, SearchSort, searchSessions } from '../../search'
 import type { AppDeps } from '../deps'
 import { COMMON_ERRORS, Ok, ok, Paged, paged } from '../envelope'
-import { IntParam, QueryObject, TextParam, TimeParam } from './query'
+import { LimitParam, pageOf, PageParams, QueryObject, TextParam, TimeParam } from './query'
 
 const SessionQuery = QueryObject({
   workspace: TextParam('only sessions of this workspace id'),
@@ -12,8 +12,7 @@ const SessionQuery = QueryObject({
   origin: Type.Optional(SessionOrigin),
   from: TimeParam('from', 'only sessions updated at or after this time (ISO-8601 or epoch ms)'),
   to: TimeParam('to', 'only sessions updated before this time (ISO-8601 or epoch ms)'),
-  limit: IntParam('limit', 1, 500, 50, 'page size (1..500)'),
-  offset: IntParam('offset', 0, null, 0, 'items to skip'),
+  ...PageParams(PAGE_SIZES.sessions),
 })
 
 const SearchQuery = QueryObject({
@@ -23,7 +22,7 @@ const SearchQuery = QueryObject({
     pattern: '\\S',
     description: `words (all must match), "exact phrase", prefix*; case- and accent-insensitive; at most ${MAX_QUERY_TERMS} terms`,
   }),
-  limit: IntParam('limit', 1, 100, 20, 'sessions to return (1..100)'),
+  limit: LimitParam(PAGE_SIZES.search),
   workspace: TextParam('only sessions of this workspace id'),
   provider: TextParam('only sessions of this provider'),
   sort: Type.Optional(SearchSort),
@@ -39,7 +38,7 @@ export const sessionRoutes = ({ chasm }: AppDeps) =>
           listSessions(
             chasm.sqlite,
             { workspace: query.workspace, provider: query.provider, origin: query.origin, from: query.from, to: query.to },
-            { limit: query.limit ?? 50, offset: query.offset ?? 0 },
+            pageOf(query, PAGE_SIZES.sessions),
           ),
         ),
       { query: SessionQuery, response: { 200: Paged(SessionSummary), ...COMMON_ERRORS }, detail: { summary: 'List sessions, newest first' } },
@@ -47,7 +46,7 @@ export const sessionRoutes = ({ chasm }: AppDeps) =>
     .get(
       '/search',
       ({ query }) =>
-        ok(searchSessions(chasm.sqlite, query.q, { limit: query.limit ?? 20, workspace: query.workspace, provider: query.provider, sort: query.sort })),
+        ok(searchSessions(chasm.sqlite, query.q, { limit: query.limit ?? PAGE_SIZES.search.default, workspace: query.workspace, provider: query.provider, sort: query.sort })),
       {
         query: SearchQuery,
         response: { 200: Ok(Type.Array(SearchResult)), ...COMMON_ERRORS },

@@ -4,22 +4,20 @@ import { Run, RunListItem, RunStart, RunStarted, Swarm, SwarmCreate, SwarmUpdate
 import type { AppDeps } from '../deps'
 import { refuseConversionTraps } from '../body-guard'
 import { COMMON_ERRORS, ErrorBody, Ok, ok, Paged, paged } from '../envelope'
-import { IntParam, QueryObject } from './query'
+import { PAGE_SIZES } from '../../db'
+import { pageOf, PageParams, QueryObject } from './query'
 
-const PageQuery = QueryObject({
-  limit: IntParam('limit', 1, 500, 50, 'page size (1..500)'),
-  offset: IntParam('offset', 0, null, 0, 'items to skip'),
-})
+const SwarmPage = QueryObject(PageParams(PAGE_SIZES.swarms))
+const RunPage = QueryObject(PageParams(PAGE_SIZES.runs))
 const IdParams = Type.Object({ id: Type.String() })
 const WITH_CONFLICT = { ...COMMON_ERRORS, 409: ErrorBody }
-const page = (query: { limit?: number; offset?: number }) => ({ limit: query.limit ?? 50, offset: query.offset ?? 0 })
 
 /** `/api/v1/swarms`: CRUD, the run controls (start, pause, resume, stop) and run history. */
 export const swarmRoutes = ({ agency }: AppDeps) =>
   new Elysia({ name: 'routes-swarms', prefix: '/api/v1/swarms', detail: { tags: ['Swarms'] } })
     .onTransform(refuseConversionTraps)
-    .get('', ({ query }) => paged(agency.listSwarms(page(query))), {
-      query: PageQuery,
+    .get('', ({ query }) => paged(agency.listSwarms(pageOf(query, PAGE_SIZES.swarms))), {
+      query: SwarmPage,
       response: { 200: Paged(Swarm), ...COMMON_ERRORS },
       detail: { summary: 'List swarms by name' },
     })
@@ -78,9 +76,9 @@ export const swarmRoutes = ({ agency }: AppDeps) =>
       response: { 200: Ok(Swarm), ...WITH_CONFLICT },
       detail: { summary: 'Stop the run, aborting in-flight calls (from running or paused)' },
     })
-    .get('/:id/runs', ({ params, query }) => paged(agency.listRuns(params.id, page(query))), {
+    .get('/:id/runs', ({ params, query }) => paged(agency.listRuns(params.id, pageOf(query, PAGE_SIZES.runs))), {
       params: IdParams,
-      query: PageQuery,
+      query: RunPage,
       response: { 200: Paged(RunListItem), ...COMMON_ERRORS },
       detail: { summary: "A swarm's runs, newest first" },
     })

@@ -1,15 +1,14 @@
 import { Type } from '@sinclair/typebox'
 import { Elysia } from 'elysia'
-import { getWorkspace, listWorkspaces, Workspace, WorkspaceDetail } from '../../db'
+import { getWorkspace, listWorkspaces, PAGE_SIZES, Workspace, WorkspaceDetail } from '../../db'
 import type { AppDeps } from '../deps'
 import { COMMON_ERRORS, Ok, ok, Paged, paged } from '../envelope'
-import { IntParam, QueryObject, TextParam } from './query'
+import { pageOf, PageParams, QueryObject, TextParam } from './query'
 
 const WorkspaceQuery = QueryObject({
   provider: TextParam('only workspaces of this provider'),
   q: TextParam('substring of the name or path'),
-  limit: IntParam('limit', 1, 1000, 100, 'page size (1..1000)'),
-  offset: IntParam('offset', 0, null, 0, 'items to skip'),
+  ...PageParams(PAGE_SIZES.workspaces),
 })
 
 /** `/api/workspaces`: list and detail. */
@@ -18,7 +17,7 @@ export const workspaceRoutes = ({ chasm }: AppDeps) =>
     .get(
       '',
       ({ query }) =>
-        paged(listWorkspaces(chasm.sqlite, { provider: query.provider, q: query.q }, { limit: query.limit ?? 100, offset: query.offset ?? 0 })),
+        paged(listWorkspaces(chasm.sqlite, { provider: query.provider, q: query.q }, pageOf(query, PAGE_SIZES.workspaces))),
       { query: WorkspaceQuery, response: { 200: Paged(Workspace), ...COMMON_ERRORS }, detail: { summary: 'List workspaces, newest first' } },
     )
     .get('/:id', ({ params }) => ok(getWorkspace(chasm.sqlite, params.id)), {

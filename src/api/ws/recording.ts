@@ -6,7 +6,7 @@ import type { AppDeps } from '../deps'
 import { ErrorBody } from '../envelope'
 import { errorResponse } from '../errors'
 
-/** Where the recording WebSocket is answered (SPEC §6). */
+/** Where the recording WebSocket is answered (docs/api.md, "Recording"). */
 export const RECORDING_SOCKET_PATHS = ['/ws/recording', '/api/recording/ws'] as const
 
 /** Largest client message the recorder accepts; larger ones get a PAYLOAD_TOO_LARGE error, the socket stays open. */

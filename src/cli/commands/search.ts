@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { Command, Option } from 'clipanion'
 import * as t from 'typanion'
+import { PAGE_SIZES } from '../../db'
 import { SearchResult, SearchSort, searchSessions } from '../../search'
 import { ReportCommand } from '../base-command'
 import { dataOutput } from '../json-output'
@@ -21,7 +22,7 @@ export class SearchCommand extends ReportCommand {
   static override jsonOutput = dataOutput(Type.Array(SearchResult))
 
   query = Option.Rest({ required: 1, name: 'query' })
-  limit = limitOption(20, 100)
+  limit = limitOption(PAGE_SIZES.search)
   workspace = Option.String('--workspace', { description: 'Only this workspace id' })
   provider = Option.String('--provider', { description: 'Only this provider' })
   sort = Option.String('--sort', 'relevance', {

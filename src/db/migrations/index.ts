@@ -9,7 +9,9 @@ import statsIndex from './0006_stats_index.sql' with { type: 'text' }
 import messageStateUsage from './0007_message_state_usage.sql' with { type: 'text' }
 import sessionTitles from './0008_session_titles.sql' with { type: 'text' }
 import sessionsOriginIndex from './0009_sessions_origin_index.sql' with { type: 'text' }
-import search from './0010_search.sql' with { type: 'text' }
+import usageRollup from './0010_usage_rollup.sql' with { type: 'text' }
+import harvestRunSummary from './0011_harvest_run_summary.sql' with { type: 'text' }
+import search from './0012_search.sql' with { type: 'text' }
 
 /** SQL of every migration by tag, embedded in the binary. Add a line here for each new drizzle-kit migration. */
 const SQL_BY_TAG: Record<string, string> = {
@@ -23,7 +25,9 @@ const SQL_BY_TAG: Record<string, string> = {
   '0007_message_state_usage': messageStateUsage,
   '0008_session_titles': sessionTitles,
   '0009_sessions_origin_index': sessionsOriginIndex,
-  '0010_search': search,
+  '0010_usage_rollup': usageRollup,
+  '0011_harvest_run_summary': harvestRunSummary,
+  '0012_search': search,
 }
 
 export interface Migration {

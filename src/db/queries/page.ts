@@ -6,7 +6,25 @@ export interface PageRequest {
   offset: number
 }
 
-/** `meta` of every paginated list (SPEC §3). */
+/** How a list pages: the page size when none is asked for, and the largest one allowed. */
+export interface PageSize {
+  default: number
+  max: number
+}
+
+/** The page sizes of every list, for the API's `limit` and the CLI's `--limit` alike (docs/api.md "Paging"). */
+export const PAGE_SIZES = {
+  sessions: { default: 50, max: 500 },
+  workspaces: { default: 100, max: 1000 },
+  recordedSessions: { default: 100, max: 1000 },
+  agents: { default: 50, max: 500 },
+  swarms: { default: 50, max: 500 },
+  runs: { default: 50, max: 500 },
+  /** Search returns one page of best results, without an offset. */
+  search: { default: 20, max: 100 },
+} as const satisfies Record<string, PageSize>
+
+/** `meta` of every paginated list. */
 export const PageMeta = Type.Object({
   total: Type.Integer({ minimum: 0 }),
   limit: Type.Integer({ minimum: 1 }),

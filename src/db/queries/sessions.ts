@@ -3,10 +3,10 @@ import { Type, type Static } from '@sinclair/typebox'
 import { notFound } from '../../shared/errors'
 import { toIso } from '../../shared/time'
 import { literalUnion, MESSAGE_ROLES, MESSAGE_STATES, SESSION_ORIGINS } from '../enums'
+import { columnList } from '../rows'
+import type { MessageRow, SessionRow, ToolInvocationRow } from '../schema'
+import { IsoTime, Nullable } from '../shapes'
 import type { Page, PageRequest } from './page'
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
-const IsoTime = Nullable(Type.String({ format: 'date-time' }))
 
 export const SessionOrigin = literalUnion(SESSION_ORIGINS)
 export const MessageRole = literalUnion(MESSAGE_ROLES)
@@ -15,7 +15,7 @@ export type MessageRole = Static<typeof MessageRole>
 export type SessionOrigin = Static<typeof SessionOrigin>
 export type MessageState = Static<typeof MessageState>
 
-/** A session without its messages (SPEC §4). */
+/** A session without its messages (docs/api.md, "Reads"). */
 export const SessionSummary = Type.Object({
   id: Type.String(),
   workspaceId: Nullable(Type.String()),
@@ -23,8 +23,8 @@ export const SessionSummary = Type.Object({
   title: Nullable(Type.String()),
   model: Nullable(Type.String()),
   messageCount: Type.Integer({ minimum: 0 }),
-  created: IsoTime,
-  updated: IsoTime,
+  created: Nullable(IsoTime),
+  updated: Nullable(IsoTime),
   origin: SessionOrigin,
   sourceDeleted: Type.Boolean({
     description: 'true when the provider has deleted the file this session was harvested from; chasm keeps it',
@@ -48,10 +48,10 @@ export const MessageUsage = Type.Object({
   inputTokens: TokenCount,
   outputTokens: TokenCount,
   cacheReadTokens: TokenCount,
-  cacheWrite5mTokens: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+  cacheWrite5mTokens: Nullable(Type.Integer({ minimum: 0 }), {
     description: 'prompt-cache writes kept 5 minutes (also every cache write whose duration the provider does not record)',
   }),
-  cacheWrite1hTokens: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'prompt-cache writes kept 1 hour' }),
+  cacheWrite1hTokens: Nullable(Type.Integer({ minimum: 0 }), { description: 'prompt-cache writes kept 1 hour' }),
 })
 export type MessageUsage = Static<typeof MessageUsage>
 
@@ -60,13 +60,13 @@ export const Message = Type.Object({
   index: Type.Integer({ minimum: 0 }),
   role: MessageRole,
   content: Type.String(),
-  timestamp: IsoTime,
+  timestamp: Nullable(IsoTime),
   model: Nullable(Type.String()),
   state: MessageState,
-  error: Type.Union([Type.String(), Type.Null()], { description: 'why a failed or cancelled turn ended, as the provider recorded it' }),
+  error: Nullable(Type.String(), { description: 'why a failed or cancelled turn ended, as the provider recorded it' }),
   hidden: Type.Boolean({ description: "true for turns the provider's own view leaves out (e.g. undone); kept, never shown as ordinary turns" }),
-  usage: Type.Union([MessageUsage, Type.Null()], { description: 'null when the provider recorded no token usage for this message' }),
-  metadata: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], {
+  usage: Nullable(MessageUsage, { description: 'null when the provider recorded no token usage for this message' }),
+  metadata: Nullable(Type.Record(Type.String(), Type.Unknown()), {
     description: 'what else the source recorded about the message (attachments, agent, mode, …)',
   }),
   toolInvocations: Type.Array(ToolInvocation),
@@ -76,23 +76,11 @@ export type Message = Static<typeof Message>
 export const SessionDetail = Type.Composite([SessionSummary, Type.Object({ messages: Type.Array(Message) })])
 export type SessionDetail = Static<typeof SessionDetail>
 
-/** The columns `summaryFromRow` needs, for queries in other read models. */
-export const SUMMARY_COLUMNS =
-  'pk, id, workspace_id, provider, title, model, message_count, created_at, updated_at, origin, on_disk'
+const SUMMARY_KEYS = ['pk', 'id', 'workspace_id', 'provider', 'title', 'model', 'message_count', 'created_at', 'updated_at', 'origin', 'on_disk'] as const
 
-export interface SummaryRow {
-  pk: number
-  id: string
-  workspace_id: string | null
-  provider: string
-  title: string | null
-  model: string | null
-  message_count: number
-  created_at: number | null
-  updated_at: number | null
-  origin: SessionSummary['origin']
-  on_disk: number
-}
+/** The columns `summaryFromRow` needs, for queries in other read models. */
+export const SUMMARY_COLUMNS = columnList(SUMMARY_KEYS)
+export type SummaryRow = Pick<SessionRow, (typeof SUMMARY_KEYS)[number]>
 
 export const summaryFromRow = (row: SummaryRow): SessionSummary => ({
   id: row.id,
@@ -115,9 +103,12 @@ export interface SessionFilter {
   from?: number
   /** Only sessions updated before this time (epoch ms). */
   to?: number
+  /** Only sessions updated at or after this time (epoch ms); the MCP tools' and export's name for `from`. */
+  since?: number
 }
 
-function filterClause(filter: SessionFilter): { clause: string; params: (string | number)[] } {
+/** The `WHERE` clause (or '') and its parameters for a filter over the `sessions` table. */
+export function sessionFilterClause(filter: SessionFilter): { clause: string; params: (string | number)[] } {
   const where: string[] = []
   const params: (string | number)[] = []
   const add = (condition: string, value: string | number | undefined) => {
@@ -130,12 +121,13 @@ function filterClause(filter: SessionFilter): { clause: string; params: (string 
   add('origin = ?', filter.origin)
   add('updated_at >= ?', filter.from)
   add('updated_at < ?', filter.to)
+  add('updated_at >= ?', filter.since)
   return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params }
 }
 
 /** Session summaries, newest `updated` first. Deep offsets stay cheap: the page is chosen on the index alone. */
 export function listSessions(sqlite: Database, filter: SessionFilter, page: PageRequest): Page<SessionSummary> {
-  const { clause, params } = filterClause(filter)
+  const { clause, params } = sessionFilterClause(filter)
   const total = sqlite.query<{ n: number }, (string | number)[]>(`SELECT count(*) AS n FROM sessions ${clause}`).get(...params)!.n
   const order = 'ORDER BY updated_at DESC, pk DESC'
   const rows = sqlite
@@ -148,27 +140,12 @@ export function listSessions(sqlite: Database, filter: SessionFilter, page: Page
   return { items: rows.map(summaryFromRow), meta: { total, ...page } }
 }
 
-interface MessageRowView {
-  pk: number
-  idx: number
-  message_id: string
-  role: Message['role']
-  content: string
-  timestamp: number | null
-  model: string | null
-  state: MessageState
-  error: string | null
-  hidden: number
-  metadata: string | null
-  input_tokens: number | null
-  output_tokens: number | null
-  cache_read_tokens: number | null
-  cache_write_5m_tokens: number | null
-  cache_write_1h_tokens: number | null
-}
-
-const MESSAGE_COLUMNS = `pk, idx, message_id, role, content, timestamp, model, state, error, hidden, metadata,
-  input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens`
+const MESSAGE_KEYS = [
+  'pk', 'idx', 'message_id', 'role', 'content', 'timestamp', 'model', 'state', 'error', 'hidden', 'metadata',
+  'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens',
+] as const
+const MESSAGE_COLUMNS = columnList(MESSAGE_KEYS)
+type MessageRowView = Pick<MessageRow, (typeof MESSAGE_KEYS)[number]>
 
 function usageOf(row: MessageRowView): MessageUsage | null {
   const usage = {
@@ -186,14 +163,8 @@ const metadataOf = (text: string | null): Record<string, unknown> | null => {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null
 }
 
-interface ToolRowView {
-  message_pk: number
-  call_id: string
-  name: string
-  input: string | null
-  output: string | null
-  status: string | null
-}
+const TOOL_KEYS = ['message_pk', 'call_id', 'name', 'input', 'output', 'status'] as const
+type ToolRowView = Pick<ToolInvocationRow, (typeof TOOL_KEYS)[number]>
 
 const parseJson = (text: string | null): unknown => {
   if (text === null) return null
@@ -209,19 +180,36 @@ export function findSessionRow(sqlite: Database, id: string): SummaryRow | null 
   return sqlite.query<SummaryRow, [string]>(`SELECT ${SUMMARY_COLUMNS} FROM sessions WHERE id = ?`).get(id)
 }
 
-/** The messages of a session (by pk), in conversation order, with their tool invocations. */
-export function messagesOf(sqlite: Database, sessionPk: number): Message[] {
-  const messageRows = sqlite
-    .query<MessageRowView, [number]>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_pk = ? ORDER BY idx`,
-    )
-    .all(sessionPk)
-  const toolRows = sqlite
-    .query<ToolRowView, [number]>(
-      `SELECT message_pk, call_id, name, input, output, status FROM tool_invocations
-       WHERE session_pk = ? ORDER BY message_pk, idx`,
-    )
-    .all(sessionPk)
+/** A window of a session's messages: `limit` of them from position `offset` in conversation order. */
+export interface MessageRange {
+  offset: number
+  limit: number
+}
+
+/** The messages of a session (by pk), in conversation order, with their tool invocations; all or a `range`. */
+export function messagesOf(sqlite: Database, sessionPk: number, range?: MessageRange): Message[] {
+  const messageRows = range
+    ? sqlite
+        .query<MessageRowView, [number, number, number]>(
+          `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_pk = ? ORDER BY idx LIMIT ? OFFSET ?`,
+        )
+        .all(sessionPk, range.limit, range.offset)
+    : sqlite
+        .query<MessageRowView, [number]>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_pk = ? ORDER BY idx`)
+        .all(sessionPk)
+  const toolRows = range
+    ? sqlite
+        .query<ToolRowView, [number, number, number, number]>(
+          `SELECT ${columnList(TOOL_KEYS)} FROM tool_invocations
+           WHERE session_pk = ? AND message_pk IN (SELECT pk FROM messages WHERE session_pk = ? ORDER BY idx LIMIT ? OFFSET ?)
+           ORDER BY message_pk, idx`,
+        )
+        .all(sessionPk, sessionPk, range.limit, range.offset)
+    : sqlite
+        .query<ToolRowView, [number]>(
+          `SELECT ${columnList(TOOL_KEYS)} FROM tool_invocations WHERE session_pk = ? ORDER BY message_pk, idx`,
+        )
+        .all(sessionPk)
   const toolsByMessage = new Map<number, ToolInvocation[]>()
   for (const tool of toolRows) {
     const list = toolsByMessage.get(tool.message_pk) ?? []
@@ -249,4 +237,11 @@ export function getSession(sqlite: Database, id: string): SessionDetail {
   const row = findSessionRow(sqlite, id)
   if (!row) throw notFound('Session', id)
   return { ...summaryFromRow(row), messages: messagesOf(sqlite, row.pk) }
+}
+
+/** How many of a session's messages its provider's own view leaves out (`hidden`). */
+export function hiddenCount(sqlite: Database, id: string): number {
+  return sqlite
+    .query<{ n: number }, [string]>('SELECT count(*) AS n FROM messages m JOIN sessions s ON s.pk = m.session_pk WHERE s.id = ? AND m.hidden = 1')
+    .get(id)!.n
 }

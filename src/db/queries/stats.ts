@@ -2,6 +2,7 @@ import type { Database } from 'bun:sqlite'
 import { statSync } from 'node:fs'
 import { Type, type Static } from '@sinclair/typebox'
 import { toIso } from '../../shared/time'
+import { IsoTime, Nullable } from '../shapes'
 
 export const ProviderTotals = Type.Object({
   workspaces: Type.Integer({ minimum: 0 }),
@@ -10,7 +11,7 @@ export const ProviderTotals = Type.Object({
 })
 export type ProviderTotals = Static<typeof ProviderTotals>
 
-/** Aggregate figures over the whole database (SPEC §4). */
+/** Aggregate figures over the whole database (docs/api.md, "Reads"). */
 export const Stats = Type.Object({
   totalSessions: Type.Integer({ minimum: 0 }),
   totalMessages: Type.Integer({ minimum: 0 }),
@@ -18,7 +19,7 @@ export const Stats = Type.Object({
   totalToolInvocations: Type.Integer({ minimum: 0 }),
   byProvider: Type.Record(Type.String(), ProviderTotals),
   databaseBytes: Type.Integer({ minimum: 0 }),
-  lastHarvestAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  lastHarvestAt: Nullable(IsoTime),
 })
 export type Stats = Static<typeof Stats>
 

@@ -2,31 +2,29 @@ import type { Database } from 'bun:sqlite'
 import { Type, type Static } from '@sinclair/typebox'
 import { notFound } from '../../shared/errors'
 import { toIso } from '../../shared/time'
+import { columnList } from '../rows'
+import type { WorkspaceRow } from '../schema'
+import { IsoTime, Nullable } from '../shapes'
 import { likeContains, type Page, type PageRequest } from './page'
 import { SessionSummary, summaryFromRow, SUMMARY_COLUMNS, type SummaryRow } from './sessions'
 
-/** A workspace as the API and CLI show it (SPEC §4). */
+/** A workspace as the API and CLI show it (docs/api.md, "Reads"). */
 export const Workspace = Type.Object({
   id: Type.String(),
   name: Type.String(),
   provider: Type.String(),
-  path: Type.Union([Type.String(), Type.Null()]),
+  path: Nullable(Type.String()),
   sessions: Type.Integer({ minimum: 0, description: 'number of sessions' }),
-  updated: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  updated: Nullable(IsoTime),
 })
 export type Workspace = Static<typeof Workspace>
 
 export const WorkspaceDetail = Type.Composite([Workspace, Type.Object({ sessionList: Type.Array(SessionSummary) })])
 export type WorkspaceDetail = Static<typeof WorkspaceDetail>
 
-interface WorkspaceRowView {
-  id: string
-  name: string
-  provider: string
-  path: string | null
-  session_count: number
-  updated_at: number | null
-}
+const WORKSPACE_KEYS = ['id', 'name', 'provider', 'path', 'session_count', 'updated_at'] as const
+const WORKSPACE_COLUMNS = columnList(WORKSPACE_KEYS)
+type WorkspaceRowView = Pick<WorkspaceRow, (typeof WORKSPACE_KEYS)[number]>
 
 const toWorkspace = (row: WorkspaceRowView): Workspace => ({
   id: row.id,
@@ -58,7 +56,7 @@ export function listWorkspaces(sqlite: Database, filter: WorkspaceFilter, page: 
   const total = sqlite.query<{ n: number }, (string | number)[]>(`SELECT count(*) AS n FROM workspaces ${clause}`).get(...params)!.n
   const rows = sqlite
     .query<WorkspaceRowView, (string | number)[]>(
-      `SELECT id, name, provider, path, session_count, updated_at FROM workspaces ${clause}
+      `SELECT ${WORKSPACE_COLUMNS} FROM workspaces ${clause}
        ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?`,
     )
     .all(...params, page.limit, page.offset)
@@ -68,7 +66,7 @@ export function listWorkspaces(sqlite: Database, filter: WorkspaceFilter, page: 
 /** One workspace with its session summaries, newest first; NOT_FOUND if unknown. */
 export function getWorkspace(sqlite: Database, id: string): WorkspaceDetail {
   const row = sqlite
-    .query<WorkspaceRowView, [string]>('SELECT id, name, provider, path, session_count, updated_at FROM workspaces WHERE id = ?')
+    .query<WorkspaceRowView, [string]>(`SELECT ${WORKSPACE_COLUMNS} FROM workspaces WHERE id = ?`)
     .get(id)
   if (!row) throw notFound('Workspace', id)
   const sessions = sqlite

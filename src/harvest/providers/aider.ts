@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto'
-import { readdir, stat } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, sep } from 'node:path'
 import type { MessageInput, Provider, ProviderContext, SessionPart, Source, ToolInvocationInput, WorkspaceRef } from '../provider'
+import { openArea, stampOf } from '../read/files'
 import { readLines } from '../read/jsonl'
 import { promptTitle, workspaceAt } from '../read/naming'
+import { noConversation } from '../read/problems'
 
 const HISTORY = '.aider.chat.history.md'
 const INPUT_HISTORY = '.aider.input.history'
 
 /**
- * Aider keeps its history inside each project, with no global index (provider-formats §3.8), so the
+ * Aider keeps its history inside each project, with no global index (docs/providers.md), so the
  * home is walked breadth-first. Bounds: 5 levels below the home (deep enough for
  * `~/go/src/github.com/org/repo`), at most 10,000 directories (well under a second of `readdir`;
  * shallow levels come first, so a cut only loses the deepest ones), never into hidden directories,
@@ -44,16 +46,18 @@ async function historyFiles(ctx: ProviderContext): Promise<string[]> {
     queue = next.sort()
   }
   const configured = ctx.env.AIDER_CHAT_HISTORY_FILE
-  if (configured && isAbsolute(configured) && (await stat(configured).catch(() => null))?.isFile()) found.push(configured)
+  if (configured && isAbsolute(configured)) found.push(configured)
   return [...new Set(found)].sort()
 }
 
 interface HistorySource {
   mtime: number
+  /** `.aider.input.history` beside the chat history, when it is a regular file of the same folder. */
+  inputHistory: string | null
 }
 
 /**
- * Aider (provider-formats §3.8): `.aider.chat.history.md` in each project folder, one session per
+ * Aider (docs/providers.md): `.aider.chat.history.md` in each project folder, one session per
  * `# aider chat started at` block. User inputs are `#### ` lines, tool and UI output `> ` lines,
  * everything else is the assistant's reply (SEARCH/REPLACE blocks become `edit` tool invocations).
  * User messages get their time from `.aider.input.history` when it has the same input.
@@ -66,11 +70,13 @@ export const aider: Provider = {
 
   async *discover(ctx) {
     for (const path of await historyFiles(ctx)) {
-      const [info, input] = await Promise.all([stat(path).catch(() => null), stat(join(dirname(path), INPUT_HISTORY)).catch(() => null)])
-      if (!info) continue
-      const mtime = Math.trunc(info.mtimeMs)
-      const data: HistorySource = { mtime }
-      yield { key: path, path, fingerprint: `${info.size}:${mtime}:${input ? `${input.size}/${Math.trunc(input.mtimeMs)}` : '-'}`, data }
+      // The project folder is the area: a history or input file linked from elsewhere is not read.
+      const area = await openArea(dirname(path))
+      const history = area ? await area.file(path) : null
+      if (!area || !history) continue
+      const input = await area.file(join(area.root, INPUT_HISTORY))
+      const data: HistorySource = { mtime: history.mtimeMs, inputHistory: input?.path ?? null }
+      yield { key: path, path, fingerprint: `${stampOf(history)}:${input ? `${input.size}/${input.mtimeMs}` : '-'}`, data }
     }
   },
 
@@ -192,8 +198,8 @@ class ChatHistoryParser {
 }
 
 async function* readHistory(source: Source, ctx: ProviderContext): AsyncGenerator<SessionPart> {
-  const { mtime } = source.data as HistorySource
-  const inputs = await readInputHistory(join(dirname(source.path), INPUT_HISTORY))
+  const { mtime, inputHistory } = source.data as HistorySource
+  const inputs = inputHistory ? await readInputHistory(inputHistory) : []
   // Ids hash the path relative to the home, so a home restored elsewhere keeps its session ids.
   const idPath = relative(ctx.home, source.path).startsWith('..') ? source.path : relative(ctx.home, source.path).split(sep).join('/')
   const workspace = workspaceAt(dirname(source.path))
@@ -201,10 +207,20 @@ async function* readHistory(source: Source, ctx: ProviderContext): AsyncGenerato
   const ids = new Map<string, number>()
   let binaryLines = 0
   let firstBinaryLine = 0
+  let sessions = 0
+  let launches = 0
   let previous: ParsedSession | null = null
   // Sessions are yielded one behind, so each knows when the next one started (bounds input matching).
   const settle = function* (next: ParsedSession | null, last: boolean): Generator<SessionPart> {
-    if (previous) yield* finishSession(idOf(previous), previous, workspace, inputs, next?.start ?? null, last ? mtime : null)
+    if (previous) {
+      launches += 1
+      const id = idOf(previous)
+      // A launch that ended before any input (only the start banner) is no conversation.
+      if (previous.messages.some((message) => message.role !== 'tool')) {
+        sessions += 1
+        yield* finishSession(id, previous, workspace, inputs, next?.start ?? null, last ? mtime : null)
+      }
+    }
     previous = next
   }
   const idOf = (session: ParsedSession) => {
@@ -232,6 +248,9 @@ async function* readHistory(source: Source, ctx: ProviderContext): AsyncGenerato
   if (final) yield* settle(final, false)
   yield* settle(null, true)
   if (binaryLines > 0) yield { kind: 'problem', message: `${binaryLines} line(s) of binary data skipped (first at line ${firstBinaryLine})` }
+  else if (sessions === 0) {
+    yield noConversation(source.path, launches === 0 ? 'the file is empty' : `${launches} launch(es) of aider without any input`)
+  }
 }
 
 /** A parsed session as parts: title from the first request, user times from the input history. */
@@ -311,7 +330,6 @@ interface InputEntry {
 
 async function readInputHistory(path: string): Promise<InputEntry[]> {
   const entries: InputEntry[] = []
-  if (!(await stat(path).catch(() => null))?.isFile()) return entries
   let current: { time: number; lines: string[] } | null = null
   const close = () => {
     if (current) entries.push({ time: current.time, text: current.lines.join('\n') })

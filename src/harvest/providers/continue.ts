@@ -1,10 +1,10 @@
-import { readdir, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { toEpochMs } from '../../shared/time'
-import { exists, existing, type Provider, type ProviderContext, type SessionPart, type Source, type ToolInvocationInput } from '../provider'
-import { readJsonDocument } from '../read/files'
+import { existing, type Provider, type ProviderContext, type SessionPart, type Source, type ToolInvocationInput } from '../provider'
+import { openArea, readJsonDocument } from '../read/files'
 import { folderPath } from '../read/folder-uri'
 import { promptTitle, workspaceAt } from '../read/naming'
+import { noConversation } from '../read/problems'
 import { asArray, asRecord, asString, asText, parseJsonText, recordOf } from '../read/values'
 
 const INDEX = 'sessions.json'
@@ -18,7 +18,7 @@ type ContinueSource =
   | { kind: 'session'; created: number | null; mtime: number }
 
 /**
- * Continue.dev (provider-formats §3.7): `~/.continue/sessions/<id>.json`, one per chat, plus a
+ * Continue.dev (docs/providers.md): `~/.continue/sessions/<id>.json`, one per chat, plus a
  * `sessions.json` index that only contributes creation dates. Session files are enumerated
  * directly because the index can be corrupt or incomplete; `config.json`/`config.yaml` (API keys)
  * are never read.
@@ -31,29 +31,23 @@ export const continueDev: Provider = {
 
   async *discover(ctx) {
     const dir = sessionsDir(ctx)
-    let names: string[]
-    try {
-      names = (await readdir(dir)).sort()
-    } catch {
-      return
-    }
-    const indexPath = join(dir, INDEX)
+    const area = await openArea(dir)
+    if (!area) return
+    const entries = await area.list(dir)
     const created = new Map<string, number | null>()
-    if (await exists(indexPath)) {
-      yield { key: indexPath, path: indexPath, data: { kind: 'index' } satisfies ContinueSource }
-      const index = await readJsonDocument(indexPath)
-      for (const entry of 'value' in index ? asArray(index.value) : []) {
+    const index = entries.find((entry) => entry.kind === 'file' && entry.name === INDEX)
+    if (index) {
+      yield { key: index.path, path: index.path, data: { kind: 'index' } satisfies ContinueSource }
+      const document = await readJsonDocument(index.path)
+      for (const entry of 'value' in document ? asArray(document.value) : []) {
         const id = asText(recordOf(entry).sessionId)
         if (id) created.set(id, toEpochMs(recordOf(entry).dateCreated))
       }
     }
-    for (const name of names) {
-      if (!name.endsWith('.json') || name === INDEX) continue
-      const path = join(dir, name)
-      const info = await stat(path).catch(() => null)
-      if (!info?.isFile()) continue
-      const session: ContinueSource = { kind: 'session', created: created.get(name.slice(0, -5)) ?? null, mtime: Math.trunc(info.mtimeMs) }
-      yield { key: path, path, fingerprint: `${info.size}:${session.mtime}:${session.created ?? ''}`, data: session }
+    for (const entry of entries) {
+      if (entry.kind !== 'file' || !entry.name.endsWith('.json') || entry.name === INDEX) continue
+      const session: ContinueSource = { kind: 'session', created: created.get(entry.name.slice(0, -5)) ?? null, mtime: entry.mtimeMs }
+      yield { key: entry.path, path: entry.path, fingerprint: `${entry.size}:${session.mtime}:${session.created ?? ''}`, data: session }
     }
   },
 
@@ -80,6 +74,10 @@ async function* readSession(source: Source, data: Extract<ContinueSource, { kind
   const session = asRecord(file.value)
   if (!session) {
     yield { kind: 'problem', message: 'not a session object' }
+    return
+  }
+  if (session.history === undefined && session.sessionId === undefined) {
+    yield noConversation(source.path, 'a JSON object with neither sessionId nor history')
     return
   }
   const history = Array.isArray(session.history) ? session.history : []

@@ -3,6 +3,7 @@ import { toEpochMs } from '../../shared/time'
 import {
   existing,
   type MessageInput,
+  type MessageUsage,
   type Provider,
   type ProviderContext,
   type SessionPart,
@@ -10,9 +11,11 @@ import {
   type ToolInvocationInput,
   type WorkspaceRef,
 } from '../provider'
-import { listDir, readJsonDocument, readSmallText } from '../read/files'
+import { openArea, readJsonDocument, readSmallText } from '../read/files'
 import { lineProblems } from '../read/line-problems'
 import { promptTitle, workspaceAt } from '../read/naming'
+import { noConversation, unknownShapes } from '../read/problems'
+import { sumCounts, tokenUsage, withoutCached } from '../read/usage'
 import { asArray, asRecord, asString, asText, toolOutputText } from '../read/values'
 
 /** What `discover` learned about a chat file. */
@@ -21,7 +24,7 @@ interface GeminiSource {
   projectPath: string | null
   /** Set for subagent chats, stored under `chats/<parentSessionId>/`. */
   parentSessionId: string | null
-  /** A whole-file `.json` session (before the JSONL format). */
+  /** A whole-file `.json` document: a session before the JSONL format, or a `/chat save` checkpoint. */
   legacy: boolean
 }
 
@@ -29,10 +32,15 @@ interface GeminiSource {
 interface Replay {
   meta: Record<string, unknown>
   messages: Map<string, MessageInput>
+  shapes: ReturnType<typeof unknownShapes>
 }
 
 const MAIN_CHAT = /^session-.*\.jsonl?$/
 const SUBAGENT_CHAT = /\.jsonl?$/
+/** `/chat save <tag>` writes the model history to `<project temp dir>/checkpoint-<tag>.json`. */
+const CHECKPOINT = /^checkpoint-.+\.json$/
+/** The context Gemini CLI sends as the first user turn of a chat history; it is not something the user typed. */
+const SETUP_PREFIX = 'This is the Gemini CLI. We are setting up the context for our chat.'
 
 /** Gemini CLI's roots: `$GEMINI_CLI_HOME/.gemini` (unless the home is overridden) and `~/.gemini` on every OS. */
 export function geminiRoots(ctx: ProviderContext): string[] {
@@ -45,6 +53,8 @@ export function geminiRoots(ctx: ProviderContext): string[] {
 /** `projects.json`: slug → project path, for project folders without a `.project_root`. */
 async function projectRegistry(root: string): Promise<Map<string, string>> {
   const registry = new Map<string, string>()
+  const area = await openArea(root)
+  if (!area || !(await area.file(join(root, 'projects.json')))) return registry
   const document = await readJsonDocument(join(root, 'projects.json'), 4 * 1024 * 1024)
   const projects = 'value' in document ? asRecord(asRecord(document.value)?.projects) : null
   for (const [path, slug] of Object.entries(projects ?? {})) if (typeof slug === 'string') registry.set(slug, path)
@@ -54,29 +64,34 @@ async function projectRegistry(root: string): Promise<Map<string, string>> {
 async function* discover(ctx: ProviderContext): AsyncGenerator<Source> {
   for (const root of geminiRoots(ctx)) {
     const tmp = join(root, 'tmp')
-    const projectDirs = (await listDir(tmp)).filter((entry) => entry.isDirectory())
+    const area = await openArea(tmp)
+    if (!area) continue
+    const projectDirs = (await area.list(tmp)).filter((entry) => entry.kind === 'dir')
     if (projectDirs.length === 0) continue
     const registry = await projectRegistry(root)
     for (const project of projectDirs) {
-      const chats = join(tmp, project.name, 'chats')
-      const entries = await listDir(chats)
-      if (entries.length === 0) continue
-      const marker = (await readSmallText(join(tmp, project.name, '.project_root')))?.trim() || null
-      const base = { slug: project.name, projectPath: marker ?? registry.get(project.name) ?? null }
+      const marker = await area.file(join(project.path, '.project_root'))
+      const projectPath = (marker ? (await readSmallText(marker.path))?.trim() : null) || registry.get(project.name) || null
+      const base = { slug: project.name, projectPath }
+      for (const entry of await area.list(project.path)) {
+        if (entry.kind === 'file' && CHECKPOINT.test(entry.name)) {
+          yield { key: entry.path, path: entry.path, data: { ...base, parentSessionId: null, legacy: true } satisfies GeminiSource }
+        }
+      }
+      const chats = join(project.path, 'chats')
+      const entries = await area.list(chats)
       const names = new Set(entries.map((entry) => entry.name))
       for (const entry of entries) {
-        const path = join(chats, entry.name)
-        if (entry.isFile() && MAIN_CHAT.test(entry.name)) {
+        if (entry.kind === 'file' && MAIN_CHAT.test(entry.name)) {
           const legacy = entry.name.endsWith('.json')
           // A resumed legacy chat is migrated to `<name>.jsonl` and the old file left behind: read the JSONL only.
           if (legacy && names.has(`${entry.name}l`)) continue
-          yield { key: path, path, data: { ...base, parentSessionId: null, legacy } satisfies GeminiSource }
-        } else if (entry.isDirectory()) {
-          for (const file of await listDir(path)) {
-            if (!file.isFile() || !SUBAGENT_CHAT.test(file.name)) continue
-            const filePath = join(path, file.name)
+          yield { key: entry.path, path: entry.path, data: { ...base, parentSessionId: null, legacy } satisfies GeminiSource }
+        } else if (entry.kind === 'dir') {
+          for (const file of await area.list(entry.path)) {
+            if (file.kind !== 'file' || !SUBAGENT_CHAT.test(file.name)) continue
             const data: GeminiSource = { ...base, parentSessionId: entry.name, legacy: file.name.endsWith('.json') }
-            yield { key: filePath, path: filePath, data }
+            yield { key: file.path, path: file.path, data }
           }
         }
       }
@@ -86,16 +101,24 @@ async function* discover(ctx: ProviderContext): AsyncGenerator<Source> {
 
 async function* read(source: Source): AsyncGenerator<SessionPart> {
   const data = source.data as GeminiSource
-  const replay: Replay = { meta: {}, messages: new Map() }
+  const replay: Replay = { meta: {}, messages: new Map(), shapes: unknownShapes() }
   let incomplete = false
+  let recognised = true
   if (data.legacy) {
     const document = await readJsonDocument(source.path)
-    const session = 'value' in document ? asRecord(document.value) : null
-    if (!session) {
-      yield { kind: 'problem', message: 'error' in document ? document.error : 'not a session object' }
+    if ('error' in document) {
+      yield { kind: 'problem', message: document.error }
       return
     }
-    for (const problem of applyRecord(replay, session, 1)) yield problem
+    const session = asRecord(document.value)
+    // A checkpoint is `{history: [Content]}`, or the bare array in older versions.
+    const history = Array.isArray(document.value) ? document.value : session && Array.isArray(session.history) ? session.history : null
+    if (history && history.every((entry) => asRecord(entry) !== null)) applyHistory(replay, history)
+    else if (session && ('sessionId' in session || 'messages' in session)) for (const problem of applyRecord(replay, session, 1)) yield problem
+    else if (!session) {
+      yield { kind: 'problem', message: 'not a session object' }
+      return
+    } else recognised = false
   } else {
     const problems = lineProblems()
     for await (const line of problems.read(source.path)) {
@@ -106,9 +129,15 @@ async function* read(source: Source): AsyncGenerator<SessionPart> {
     incomplete = problems.incomplete
     yield* problems.end()
   }
+  yield* replay.shapes.parts()
+  if (!recognised) {
+    yield noConversation(source.path, 'a JSON document with neither messages nor a chat history')
+    return
+  }
   const messages = [...replay.messages.values()].filter(
-    (message) => message.content !== '' || (message.toolInvocations?.length ?? 0) > 0,
+    (message) => message.content !== '' || (message.toolInvocations?.length ?? 0) > 0 || message.usage,
   )
+  // A chat the CLI opened and nothing was said in (it writes the metadata at start) is no session.
   if (messages.length === 0) return
   const { meta } = replay
   const firstPrompt = messages.find((message) => message.role === 'user')
@@ -117,10 +146,12 @@ async function* read(source: Source): AsyncGenerator<SessionPart> {
       ([, value]) => value !== null,
     ),
   )
+  const stem = basename(source.path).replace(/\.jsonl?$/, '')
   yield {
     kind: 'session',
     session: {
-      id: asText(meta.sessionId) ?? basename(source.path).replace(/\.jsonl?$/, ''),
+      // A checkpoint has no id of its own; its tag is unique only within its project.
+      id: asText(meta.sessionId) ?? (CHECKPOINT.test(basename(source.path)) ? `${data.slug}/${stem}` : stem),
       title: asText(meta.summary) ?? (firstPrompt ? promptTitle(firstPrompt.content) : null),
       model: messages.findLast((message) => message.model !== null)?.model ?? null,
       created: toEpochMs(meta.startTime),
@@ -143,7 +174,7 @@ const projectWorkspace = (data: GeminiSource): WorkspaceRef =>
   data.projectPath !== null ? workspaceAt(data.projectPath) : { key: data.slug, name: data.slug, path: null }
 
 /**
- * Applies one record of the chat log (provider-formats §3.5.4): a message upserts by id (keeping
+ * Applies one record of the chat log (docs/providers.md): a message upserts by id (keeping
  * its first position), `$set` merges metadata (its `messages` rebuild the list: a checkpoint),
  * `$rewindTo` drops a message and all after it, and a metadata record merges. Returns the problems.
  */
@@ -158,13 +189,15 @@ function applyRecord(replay: Replay, record: Record<string, unknown>, line: numb
     return mergeMetadata(replay, set, line)
   }
   if ('type' in record && !('sessionId' in record)) {
-    const id = asString(record.id)
-    if (id === null) return [{ kind: 'problem', message: `line ${line}: message record without a string id` }]
-    const message = messageFrom(record, id)
+    // Without an id a message cannot be replaced later, but it is still a message.
+    const id = asString(record.id) ?? `line-${line}`
+    const message = messageFrom(record, id, replay.shapes, `line ${line}`)
     if (message) replay.messages.set(id, message)
     return []
   }
-  return 'sessionId' in record ? mergeMetadata(replay, record, line) : []
+  if ('sessionId' in record) return mergeMetadata(replay, record, line)
+  replay.shapes.note('record of unknown shape', `line ${line}`)
+  return []
 }
 
 function mergeMetadata(replay: Replay, fields: Record<string, unknown>, line: number): SessionPart[] {
@@ -176,15 +209,63 @@ function mergeMetadata(replay: Replay, fields: Record<string, unknown>, line: nu
   const problems: SessionPart[] = []
   for (const [index, value] of messages.entries()) {
     const record = asRecord(value)
-    const id = asString(record?.id)
-    if (!record || id === null) {
-      problems.push({ kind: 'problem', message: `line ${line}: message ${index} has no string id` })
+    if (!record) {
+      problems.push({ kind: 'problem', message: `line ${line}: message ${index} is not an object` })
       continue
     }
-    const message = messageFrom(record, id)
+    const id = asString(record.id) ?? `messages[${index}]`
+    const message = messageFrom(record, id, replay.shapes, `messages[${index}]`)
     if (message) replay.messages.set(id, message)
   }
   return problems
+}
+
+/**
+ * A checkpoint's model history (`[{role: user|model, parts}]`): user text, model replies with their
+ * function calls, and function responses paired with their calls (by id, else by name in order).
+ */
+function applyHistory(replay: Replay, history: unknown[]): void {
+  const pending: ToolInvocationInput[] = []
+  for (const [index, value] of history.entries()) {
+    const content = asRecord(value)
+    const role = asString(content?.role)
+    const parts = asArray(content?.parts).map((part) => asRecord(part) ?? {})
+    if (!content || (role !== 'user' && role !== 'model')) {
+      replay.shapes.note(`history entry with role ${JSON.stringify(content?.role ?? null)}`, `history[${index}]`)
+      continue
+    }
+    const text = parts
+      .filter((part) => typeof part.text === 'string' && part.thought !== true)
+      .map((part) => part.text as string)
+      .join('')
+    const id = `history[${index}]`
+    if (role === 'model') {
+      const calls = parts.flatMap((part, n): ToolInvocationInput[] => {
+        const call = asRecord(part.functionCall)
+        if (!call) return []
+        return [{ id: asText(call.id) ?? `${id}#${n}`, name: asString(call.name) ?? 'unknown', input: call.args ?? null, output: null, status: null }]
+      })
+      pending.push(...calls)
+      const thoughts = parts.filter((part) => part.thought === true).map((part) => asString(part.text) ?? '').join('')
+      replay.messages.set(id, { id, role: 'assistant', content: text, timestamp: null, model: null, toolInvocations: calls, metadata: thoughts ? { thinking: thoughts } : null })
+      continue
+    }
+    for (const part of parts) {
+      const response = asRecord(part.functionResponse)
+      if (!response) continue
+      const name = asString(response.name)
+      const callId = asText(response.id)
+      const at = pending.findIndex((call) => (callId !== null ? call.id === callId : call.name === name))
+      if (at === -1) continue
+      const [call] = pending.splice(at, 1)
+      const body = asRecord(response.response)
+      call!.output = toolOutputText(body ? (asString(body.output) ?? asString(body.error) ?? body) : null)
+      call!.status = body && 'error' in body ? 'error' : 'success'
+    }
+    if (text === '') continue
+    const setup = replay.messages.size === 0 && text.startsWith(SETUP_PREFIX)
+    replay.messages.set(id, { id, role: setup ? 'system' : 'user', content: text, timestamp: null, model: null })
+  }
 }
 
 /** Drops `id` and every later message; an unknown id drops them all. */
@@ -202,9 +283,12 @@ function rewind(messages: Map<string, MessageInput>, id: string | null) {
 
 const ROLES: Record<string, MessageInput['role']> = { user: 'user', gemini: 'assistant', info: 'system', error: 'system', warning: 'system' }
 
-function messageFrom(record: Record<string, unknown>, id: string): MessageInput | null {
+function messageFrom(record: Record<string, unknown>, id: string, shapes: Replay['shapes'], at: string): MessageInput | null {
   const role = ROLES[asString(record.type) ?? '']
-  if (!role) return null
+  if (!role) {
+    shapes.note(`unknown message type ${JSON.stringify(record.type ?? null)}`, at)
+    return null
+  }
   // `displayContent` is what the user typed; `content` may hold expanded @file references.
   const content = partsText(role === 'user' && record.displayContent !== undefined ? record.displayContent : record.content)
   return {
@@ -217,7 +301,22 @@ function messageFrom(record: Record<string, unknown>, id: string): MessageInput 
       const call = asRecord(value)
       return call ? [toolInvocation(call)] : []
     }),
+    usage: role === 'assistant' ? geminiUsage(record.tokens) : null,
   }
+}
+
+/**
+ * A reply's `tokens` (Gemini `usageMetadata`): `input` counts cached tokens too and `tool` (tool-use
+ * prompts) is input as well; thinking tokens are billed as output but not counted in `output`.
+ */
+function geminiUsage(value: unknown): MessageUsage | null {
+  const tokens = asRecord(value)
+  if (!tokens) return null
+  return tokenUsage({
+    inputTokens: sumCounts(withoutCached(tokens.input, tokens.cached), tokens.tool),
+    outputTokens: sumCounts(tokens.output, tokens.thoughts),
+    cacheReadTokens: tokens.cached,
+  })
 }
 
 /** Text of Gemini content: a string, or a parts array whose `text` parts are concatenated (inline data noted on its own line). */

@@ -1,10 +1,10 @@
-import { readdir, stat } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { toEpochMs } from '../../shared/time'
-import { existing, type MessageInput, type Provider, type ProviderContext, type SessionPart, type Source, type ToolInvocationInput } from '../provider'
-import { readJsonDocument } from '../read/files'
+import { existing, type MessageInput, type MessageUsage, type Provider, type ProviderContext, type SessionPart, type Source, type ToolInvocationInput } from '../provider'
+import { openArea, readJsonDocument, type Area } from '../read/files'
 import { workspaceAt } from '../read/naming'
 import { openSqliteSource, readSqliteParts, type SqliteSource } from '../read/sqlite-source'
+import { tokenCount, tokenUsage } from '../read/usage'
 import { asRecord, asString, asText, recordOf, toolOutputText } from '../read/values'
 
 /** `${XDG_DATA_HOME:-~/.local/share}/opencode` on every OS (Windows uses `%USERPROFILE%\.local\share`). */
@@ -15,17 +15,19 @@ type OpenCodeSource =
   | { kind: 'broken-db'; error: string }
   | { kind: 'legacy'; root: string; sessionId: string }
 
-/** The stable database and the channel databases (`opencode-<channel>.db`), or `OPENCODE_DB`. */
+/** The stable database and the channel databases (`opencode-<channel>.db`), or `OPENCODE_DB`: regular files of their folder. */
 async function databases(ctx: ProviderContext): Promise<string[]> {
-  if (ctx.env.OPENCODE_DB) return existing([ctx.env.OPENCODE_DB])
-  const root = dataRoot(ctx)
-  const names = await readdir(root).catch(() => [] as string[])
-  const channels = names.filter((name) => /^opencode-.+\.db$/.test(name)).sort()
-  return existing([join(root, 'opencode.db'), ...channels.map((name) => join(root, name))])
+  const configured = ctx.env.OPENCODE_DB
+  const area = await openArea(configured ? dirname(configured) : dataRoot(ctx))
+  if (!area) return []
+  if (configured) return (await area.file(configured)) ? [configured] : []
+  const files = (await area.list(area.root)).filter((entry) => entry.kind === 'file')
+  const channels = files.filter((entry) => /^opencode-.+\.db$/.test(entry.name)).map((entry) => entry.path)
+  return [...files.filter((entry) => entry.name === 'opencode.db').map((entry) => entry.path), ...channels]
 }
 
 /**
- * OpenCode (provider-formats §3.10): the SQLite store of v1.2+ (`session`, `message`, `part`
+ * OpenCode (docs/providers.md): the SQLite store of v1.2+ (`session`, `message`, `part`
  * tables; one source per session, fingerprinted by its rows' ids and update times) and, only when
  * no database exists, the legacy JSON tree under `storage/`. `auth.json`/`mcp-auth.json` are never read.
  */
@@ -47,7 +49,10 @@ export const opencode: Provider = {
     const data = source.data as OpenCodeSource
     if (data.kind === 'broken-db') yield { kind: 'problem', message: data.error }
     else if (data.kind === 'db') yield* readDbSession(source.path, data.sessionId)
-    else yield* readLegacySession(data.root, source.path)
+    else {
+      const area = await openArea(data.root)
+      if (area) yield* readLegacySession(area, source.path)
+    }
   },
 }
 
@@ -199,29 +204,49 @@ function messageOf(id: string, value: unknown, parts: unknown[], rowTime: number
     model: role === 'assistant' ? asText(data.modelID) : null,
     toolInvocations: tools,
     metadata: Object.keys(metadata).length > 0 ? metadata : null,
+    usage: role === 'assistant' ? openCodeUsage(data.tokens) : null,
   }
+}
+
+/**
+ * An assistant message's `tokens` as OpenCode's `getUsage` records them: `input` without cached
+ * tokens, `cache.read`/`cache.write` apart, and `reasoning` beside `output` (OpenCode bills it as output).
+ */
+function openCodeUsage(value: unknown): MessageUsage | null {
+  const tokens = asRecord(value)
+  if (!tokens) return null
+  const cache = recordOf(tokens.cache)
+  const output = tokenCount(tokens.output)
+  const reasoning = tokenCount(tokens.reasoning)
+  return tokenUsage({
+    inputTokens: tokenCount(tokens.input),
+    outputTokens: output === null && reasoning === null ? null : (output ?? 0) + (reasoning ?? 0),
+    cacheReadTokens: tokenCount(cache.read),
+    cacheWrite5mTokens: tokenCount(cache.write),
+  })
 }
 
 /** Legacy tree (< v1.2): `storage/session/<projectId>/ses_*.json`, one source per session file. */
 async function* discoverLegacy(storage: string): AsyncGenerator<Source> {
-  const projects = await readdir(join(storage, 'session')).catch(() => [] as string[])
-  for (const project of projects.sort()) {
-    const dir = join(storage, 'session', project)
-    const names = await readdir(dir).catch(() => [] as string[])
-    for (const name of names.sort()) {
-      if (!name.endsWith('.json')) continue
-      const path = join(dir, name)
-      const sessionId = name.slice(0, -5)
-      const [info, messages] = await Promise.all([stat(path).catch(() => null), stat(join(storage, 'message', sessionId)).catch(() => null)])
-      if (!info?.isFile()) continue
+  const area = await openArea(storage)
+  if (!area) return
+  for (const project of await area.list(join(storage, 'session'))) {
+    if (project.kind !== 'dir') continue
+    for (const file of await area.list(project.path)) {
+      if (file.kind !== 'file' || !file.name.endsWith('.json')) continue
+      const sessionId = file.name.slice(0, -5)
+      const messages = await area.dir(join(storage, 'message', sessionId))
       const data: OpenCodeSource = { kind: 'legacy', root: storage, sessionId }
       // The tree is frozen once OpenCode migrates it; the message folder's mtime catches files added before that.
-      yield { key: path, path, fingerprint: `${info.size}:${Math.trunc(info.mtimeMs)}:${Math.trunc(messages?.mtimeMs ?? 0)}`, data }
+      yield { key: file.path, path: file.path, fingerprint: `${file.size}:${file.mtimeMs}:${messages?.mtimeMs ?? 0}`, data }
     }
   }
 }
 
-async function* readLegacySession(storage: string, path: string): AsyncGenerator<SessionPart> {
+async function* readLegacySession(area: Area, path: string): AsyncGenerator<SessionPart> {
+  const storage = area.root
+  /** The `.json` files of a folder in name order (OpenCode ids sort by creation time). */
+  const listJson = async (dir: string) => (await area.list(dir)).filter((entry) => entry.kind === 'file' && entry.name.endsWith('.json')).map((entry) => entry.name)
   const file = await readJsonDocument(path)
   const session = 'value' in file ? asRecord(file.value) : null
   if (!session) {
@@ -229,7 +254,8 @@ async function* readLegacySession(storage: string, path: string): AsyncGenerator
     return
   }
   const id = asText(session.id) ?? basename(path, '.json')
-  const project = await readJsonDocument(join(storage, 'project', `${asString(session.projectID) ?? ''}.json`))
+  const projectFile = await area.file(join(storage, 'project', `${asString(session.projectID) ?? ''}.json`))
+  const project = projectFile ? await readJsonDocument(projectFile.path) : { error: 'no project file' }
   const time = recordOf(session.time)
   yield {
     kind: 'session',
@@ -265,9 +291,6 @@ async function* readLegacySession(storage: string, path: string): AsyncGenerator
   }
   if (model) yield { kind: 'update', patch: { model } }
 }
-
-/** The `.json` files of a folder in name order (OpenCode ids sort by creation time). */
-const listJson = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).filter((name) => name.endsWith('.json')).sort()
 
 /** A JSON column parsed; `undefined` when it is not valid JSON. */
 function parseColumn(text: string): unknown {

@@ -8,7 +8,7 @@ const CHANNELS = [
 ]
 
 /**
- * Windsurf (Codeium Cascade), detect-only (provider-formats §3.9): its conversations are encrypted
+ * Windsurf (Codeium Cascade), detect-only (docs/providers.md): its conversations are encrypted
  * protobuf files, so chasm only reports where they are. `user_settings.pb` is never touched.
  */
 export const windsurf: Provider = {

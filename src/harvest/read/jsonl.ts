@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises'
+
 /** One line of a JSON Lines file: its parsed value, or why it could not be parsed. */
 export type JsonLine =
   | { line: number; value: unknown; bytes: number }
@@ -36,8 +38,10 @@ interface RawLine {
   tooLong: boolean
 }
 
-/** Splits a file into lines on `\n` bytes, decoding each line as UTF-8 (BOM stripped). */
+/** Splits a file into lines on `\n` bytes, decoding each line as UTF-8 (BOM stripped). Throws for anything but a regular file. */
 export async function* readLines(path: string, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<RawLine> {
+  // A FIFO or device would block or never end; discovery never offers one, this keeps any caller safe.
+  if (!(await stat(path)).isFile()) throw new Error('not a regular file')
   const decoder = new TextDecoder('utf-8', { ignoreBOM: false })
   let pending: Uint8Array[] = []
   let pendingBytes = 0

@@ -44,5 +44,9 @@ export function lineProblems() {
     get incomplete() {
       return incomplete
     },
+    /** True when the file had lines and every one parsed with the right shape (so an empty result is the content's doing). */
+    get clean() {
+      return lines > 0 && bad === 0 && !incomplete
+    },
   }
 }

@@ -21,7 +21,7 @@ const nonEmpty = (path: string) => {
 
 /**
  * Opens another tool's SQLite file without writing, locking against writers, or creating
- * `-wal`/`-shm`/journal files beside it (provider-formats §1.3):
+ * `-wal`/`-shm`/journal files beside it (docs/providers.md):
  * - no live WAL: `immutable=1` (no locks, no side files);
  * - a WAL with its `-shm`: read-only through the existing WAL index (readers never block writers);
  * - a WAL without `-shm`: the database and its WAL are copied to a temp dir and the copy is read.

@@ -23,7 +23,7 @@ export function parseJsonText(value: unknown): unknown {
   }
 }
 
-/** Tool outputs longer than this are stored truncated (provider-formats §1.3: huge tool results). */
+/** Tool outputs longer than this are stored truncated (docs/providers.md: huge tool results). */
 export const TOOL_OUTPUT_MAX_CHARS = 256 * 1024
 
 /** A tool output as stored text: strings as they are, other JSON serialized, long ones truncated with a note. */

@@ -41,7 +41,7 @@ describe('file_read', () => {
       { ok: false, output: "'..' is not allowed in paths ('../etc/passwd'); use a path inside the workspace" },
       { ok: false, output: "'..' is not allowed in paths ('src/../notes.md'); use a path inside the workspace" },
       { ok: false, output: "absolute paths are not allowed ('/etc/passwd'); use a path relative to the workspace" },
-      { ok: false, output: 'invalid arguments for file_read at /path: Expected required property' },
+      { ok: false, output: "invalid argument 'path' for file_read: is required" },
     ])
   })
 

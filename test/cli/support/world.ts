@@ -103,6 +103,9 @@ export const SCENARIOS: Record<string, (world: World) => Scenario> = {
   'show session': () => ({ args: ['wide-1'], document: true }),
   search: () => ({ args: ['authentication'] }),
   stats: () => ({ args: [] }),
+  usage: () => ({ args: ['--by', 'model'] }),
+  export: (w) => ({ args: ['--all', '--out', `${w.dir}/export`] }),
+  'secrets scan': () => ({ args: [] }),
   providers: (w) => ({ args: ['--home', w.home] }),
   'agents list': () => ({ args: [] }),
   'agents create': () => ({ args: ['reviewer', '--model', 'claude-sonnet-4-5', '--instruction', 'Review.', '--tool', 'file_read'] }),
@@ -125,6 +128,8 @@ export const SCENARIOS: Record<string, (world: World) => Scenario> = {
 /** Commands without `--json`, each with the reason; every other command must print data and have a scenario. */
 export const WITHOUT_JSON: Record<string, string> = {
   'api serve': 'a server: what it serves is the API itself',
+  mcp: 'a server: it speaks the Model Context Protocol on stdin/stdout',
+  'export session': 'prints the document itself (Markdown, JSON or HTML), not data about it',
 }
 
 /** Every registered command with its path as typed (`agents create`). */

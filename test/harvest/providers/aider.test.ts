@@ -296,6 +296,7 @@ describe('aider harvest', () => {
     const problems = summary.providers[0]!.problems.map((p) => `${p.source.slice(home.path.length + 1)}: ${p.message}`)
     expect(problems.sort()).toEqual([
       `projects/bin/${HISTORY}: 3 line(s) of binary data skipped (first at line 1)`,
+      `projects/empty/${HISTORY}: recognised no conversation in ${join(home.path, 'projects', 'empty', HISTORY)}: the file is empty`,
       `projects/mixed/${HISTORY}: 1 line(s) of binary data skipped (first at line 6)`,
     ])
     const sessions = dumpDb(db).sessions.map(({ title, created, messages }) => ({ title, created, messages }))

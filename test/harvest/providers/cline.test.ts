@@ -6,7 +6,7 @@ import { openTestDb } from '../../support/db'
 import { dumpDb, harvestHome } from '../../support/harvest'
 import { fixtureTree, tempHome, type Tree } from '../../support/temp'
 import { providerContract } from '../provider-contract'
-import { MESSAGE_DEFAULTS } from '../../support/sessions'
+import { MESSAGE_DEFAULTS, usage } from '../../support/sessions'
 
 const CLINE_TASKS = ['.config', 'Code', 'User', 'globalStorage', 'saoudrizwan.claude-dev', 'tasks']
 
@@ -79,20 +79,94 @@ describe('cline harvest', () => {
     using home = tempHome(fixtureTree('cline'))
     using db = openTestDb()
     const summary = await harvestHome(db, [cline], home.path)
-    expect(summary.providers[0]).toMatchObject({ sources: 5, harvested: 5, sessions: 5, messages: 14, workspaces: 4, problems: [] })
+    expect(summary.providers[0]).toMatchObject({ sources: 6, harvested: 6, sessions: 6, messages: 19, workspaces: 5, problems: [] })
 
     const ws = (path: string) => workspaceIdFor('cline', path)
     const dump = dumpDb(db)
     expect(dump.workspaces).toEqual(
       [
         { id: ws('/home/dev/projects/todo-api'), name: 'todo-api', provider: 'cline', path: '/home/dev/projects/todo-api', sessions: 1, updated: iso(1768100012000) },
+        { id: ws('/home/dev/projects/calc'), name: 'calc', provider: 'cline', path: '/home/dev/projects/calc', sessions: 1, updated: iso(1754035224000) },
         { id: ws('/home/dev/projects/café-app'), name: 'café-app', provider: 'cline', path: '/home/dev/projects/café-app', sessions: 1, updated: iso(1768200105000) },
         { id: ws('/Users/dev/work/api-gateway'), name: 'api-gateway', provider: 'cline', path: '/Users/dev/work/api-gateway', sessions: 1, updated: iso(1768300004500) },
         { id: ws('/srv/app'), name: 'app', provider: 'cline', path: '/srv/app', sessions: 1, updated: iso(1768500000000) },
       ].sort((a, b) => a.id.localeCompare(b.id)),
     )
     const sonnet = 'claude-sonnet-4-5-20250929'
+    const calcEnv = (time: string, files: boolean) =>
+      '<environment_details>\n# VSCode Visible Files\nsrc/sum.test.ts\n\n# VSCode Open Tabs\nsrc/sum.ts\nsrc/sum.test.ts\n\n' +
+      `# Current Time\n8/1/2025, ${time} AM (Europe/Berlin, UTC+2:00)\n\n` +
+      (files ? '# Current Working Directory (/home/dev/projects/calc) Files\npackage.json\nsrc/\nsrc/sum.test.ts\nsrc/sum.ts\n\n' : '') +
+      '# Current Mode\nACT MODE\n</environment_details>'
+    const sonnet4 = 'claude-sonnet-4-20250514'
     expect(dump.sessions).toEqual([
+      {
+        // Cline before native tool calls: tools as XML tags in the reply, results as `[tool for '…'] Result:` text blocks.
+        id: '1754035200000',
+        workspaceId: ws('/home/dev/projects/calc'),
+        provider: 'cline',
+        title: 'the sum test fails, fix it',
+        model: sonnet4,
+        messageCount: 5,
+        created: iso(1754035200000),
+        updated: iso(1754035224000),
+        origin: 'harvest',
+        sourceDeleted: false,
+        messages: [
+          message(0, 'user', `<task>\nthe sum test fails, fix it\n</task>\n\n${calcEnv('10:00:05', true)}`, { timestamp: iso(1754035200000) }),
+          message(1, 'assistant', '', {
+            timestamp: iso(1754035200500),
+            model: sonnet4,
+            metadata: { thinking: 'The test file will show what is expected.' },
+            usage: usage({ inputTokens: 4, outputTokens: 71, cacheReadTokens: 0, cacheWrite5mTokens: 12911 }),
+            toolInvocations: [
+              {
+                id: '1:0:read_file',
+                name: 'read_file',
+                input: { path: 'src/sum.test.ts' },
+                output: "import { sum } from './sum'\ntest('adds', () => expect(sum(2, 3)).toBe(5))\n",
+                status: 'success',
+              },
+            ],
+          }),
+          message(2, 'assistant', '', {
+            timestamp: iso(1754035205000),
+            model: sonnet4,
+            usage: usage({ inputTokens: 6, outputTokens: 118, cacheReadTokens: 12911, cacheWrite5mTokens: 402 }),
+            toolInvocations: [
+              {
+                id: '3:0:replace_in_file',
+                name: 'replace_in_file',
+                input: {
+                  path: 'src/sum.ts',
+                  diff: '------- SEARCH\nexport const sum = (a: number, b: number) => a - b\n=======\nexport const sum = (a: number, b: number) => a + b\n+++++++ REPLACE',
+                },
+                output: 'The content was successfully saved to src/sum.ts.',
+                status: 'success',
+              },
+            ],
+          }),
+          message(3, 'assistant', '', {
+            timestamp: iso(1754035210000),
+            model: sonnet4,
+            usage: usage({ inputTokens: 6, outputTokens: 52, cacheReadTokens: 13313, cacheWrite5mTokens: 335 }),
+            toolInvocations: [
+              {
+                id: '5:0:execute_command',
+                name: 'execute_command',
+                input: { command: 'npm test', requires_approval: 'false' },
+                output: 'Command executed.\nOutput:\nPASS src/sum.test.ts\n  ✓ adds (2 ms)',
+                status: 'success',
+              },
+            ],
+          }),
+          message(4, 'assistant', '`sum` subtracted instead of adding; it adds now and the test passes.', {
+            timestamp: iso(1754035224000),
+            model: sonnet4,
+            usage: usage({ inputTokens: 6, outputTokens: 64, cacheReadTokens: 13648, cacheWrite5mTokens: 190 }),
+          }),
+        ],
+      },
       {
         id: '1768100000000',
         workspaceId: ws('/home/dev/projects/todo-api'),
@@ -111,9 +185,14 @@ describe('cline harvest', () => {
           message(1, 'assistant', "I'll read the route first.", {
             timestamp: iso(1768100003000),
             model: sonnet,
+            usage: usage({ inputTokens: 3, outputTokens: 40, cacheReadTokens: 0, cacheWrite5mTokens: 11203 }),
             toolInvocations: [{ id: 'toolu_9', name: 'read_file', input: { path: 'src/routes.ts' }, output: "router.post('/todos', create)", status: 'success' }],
           }),
-          message(2, 'assistant', 'Validation added with zod.', { timestamp: iso(1768100012000), model: sonnet }),
+          message(2, 'assistant', 'Validation added with zod.', {
+            timestamp: iso(1768100012000),
+            model: sonnet,
+            usage: usage({ inputTokens: 6, outputTokens: 12, cacheReadTokens: 11203, cacheWrite5mTokens: 310 }),
+          }),
         ],
       },
       {
@@ -213,11 +292,11 @@ describe('cline harvest', () => {
     using home = tempHome(fixtureTree('cline'))
     using db = openTestDb()
     await harvestHome(db, [cline], home.path)
-    expect((await harvestHome(db, [cline], home.path)).providers[0]).toMatchObject({ sources: 5, skipped: 5, harvested: 0 })
+    expect((await harvestHome(db, [cline], home.path)).providers[0]).toMatchObject({ sources: 6, skipped: 6, harvested: 0 })
 
     const ui = join(home.path, '.vscode-server', 'data', 'User', 'globalStorage', 'saoudrizwan.claude-dev', 'tasks', '1768500000000', 'ui_messages.json')
     await Bun.write(ui, JSON.stringify([{ ts: 1768500009000, type: 'say', say: 'task', text: 'fix the healthcheck path' }]))
-    expect((await harvestHome(db, [cline], home.path)).providers[0]).toMatchObject({ sources: 5, skipped: 4, harvested: 1 })
+    expect((await harvestHome(db, [cline], home.path)).providers[0]).toMatchObject({ sources: 6, skipped: 5, harvested: 1 })
     expect(dumpDb(db).sessions.find((s) => s.id === '1768500000000')).toMatchObject({ created: iso(1768500009000), updated: iso(1768500009000) })
   })
 

@@ -9,7 +9,7 @@ import { dumpDb, harvestHome } from '../../support/harvest'
 import { allParts, discoveredPaths, partsOf } from '../../support/parts'
 import { fixtureTree, tempHome, type Tree } from '../../support/temp'
 import { providerContract } from '../provider-contract'
-import { MESSAGE_DEFAULTS } from '../../support/sessions'
+import { MESSAGE_DEFAULTS, usage } from '../../support/sessions'
 
 const ws = (key: string) => workspaceIdFor('codex', key)
 const HEALTHCHECK = 'sessions/2026/02/10/rollout-2026-02-10T14-02-11-01952f3a-7b6c-7d8e-9f01-23456789abcd.jsonl'
@@ -60,6 +60,7 @@ describe('codex', () => {
     expect(await discoveredPaths(codex, home.path)).toEqual([
       '.codex/sessions/2026/02/10/rollout-2026-02-10T14-02-11-01952f3a-7b6c-7d8e-9f01-23456789abcd.jsonl',
       '.codex/sessions/2026/03/05/rollout-2026-03-05T09-14-00-0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b.jsonl',
+      '.codex/sessions/2026/04/18/rollout-2026-04-18T09-20-00-019d4e5f-6a7b-7c8d-9e0f-1a2b3c4d5e6f.jsonl',
       '.codex/archived_sessions/rollout-2025-12-24T18-30-00-018f0e1d-2c3b-7a49-8876-5a4b3c2d1e0f.jsonl',
     ])
   })
@@ -68,17 +69,19 @@ describe('codex', () => {
     using home = tempHome(fixtureTree('codex'))
     using db = openTestDb()
     const summary = await harvestHome(db, [codex], home.path)
+    const widget = join(home.path, '.codex', 'sessions', '2026', '03', '05', 'rollout-2026-03-05T09-14-00-0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b.jsonl')
     expect(summary.providers).toEqual([
       {
         provider: 'codex',
-        sources: 3,
-        harvested: 3,
+        sources: 4,
+        harvested: 4,
         skipped: 0,
-        sessions: 3,
-        messages: 13,
+        sessions: 4,
+        messages: 15,
         workspaces: 2,
         gone: 0,
-        problems: [],
+        // A newer item type is format drift: reported, and the rest of the rollout harvested.
+        problems: [{ source: widget, message: 'line 8: unknown response_item type "some_future_item"' }],
       },
     ])
     expect(dumpDb(db)).toEqual({
@@ -88,8 +91,8 @@ describe('codex', () => {
           name: 'todo-api',
           provider: 'codex',
           path: '/home/dev/projects/todo-api',
-          sessions: 2,
-          updated: '2026-02-10T13:05:12.000Z',
+          sessions: 3,
+          updated: '2026-04-18T07:20:07.010Z',
         },
         {
           id: ws('C:\\Users\\dev\\source\\repos\\Widget'),
@@ -179,7 +182,7 @@ describe('codex', () => {
               content: '',
               timestamp: '2026-02-10T13:02:13.100Z',
               model: 'gpt-5-codex',
-              ...MESSAGE_DEFAULTS, toolInvocations: [
+              ...MESSAGE_DEFAULTS, usage: usage({ inputTokens: 4420, cacheReadTokens: 0, outputTokens: 93 }), toolInvocations: [
                 {
                   id: 'call_3Fx',
                   name: 'shell',
@@ -207,7 +210,7 @@ describe('codex', () => {
               content: 'Added `GET /healthz` returning `ok`.',
               timestamp: '2026-02-10T13:02:16.100Z',
               model: 'gpt-5-codex',
-              ...MESSAGE_DEFAULTS, toolInvocations: [],
+              ...MESSAGE_DEFAULTS, usage: usage({ inputTokens: 604, cacheReadTokens: 4096, outputTokens: 95 }), toolInvocations: [],
             },
             {
               id: 'msg-3',
@@ -245,7 +248,7 @@ describe('codex', () => {
               content: '测试失败：`/healthz` 还没有注册到应用上。',
               timestamp: '2026-02-10T13:05:12.000Z',
               model: 'gpt-5.1-codex-max',
-              ...MESSAGE_DEFAULTS, toolInvocations: [],
+              ...MESSAGE_DEFAULTS, usage: usage({ inputTokens: 2072, cacheReadTokens: 4608, outputTokens: 113 }), toolInvocations: [],
             },
           ],
         },
@@ -313,6 +316,39 @@ describe('codex', () => {
             },
           ],
         },
+        {
+          // The prompt was recorded as an event before the model-visible item: it appears once.
+          id: '019d4e5f-6a7b-7c8d-9e0f-1a2b3c4d5e6f',
+          workspaceId: ws('/home/dev/projects/todo-api'),
+          provider: 'codex',
+          title: 'why is the test suite slow?',
+          model: 'gpt-5.3-codex',
+          messageCount: 2,
+          created: '2026-04-18T07:20:00.101Z',
+          updated: '2026-04-18T07:20:07.010Z',
+          origin: 'harvest',
+          sourceDeleted: false,
+          messages: [
+            {
+              id: 'msg-0',
+              index: 0,
+              role: 'user',
+              content: 'why is the test suite slow?',
+              timestamp: '2026-04-18T07:20:03.220Z',
+              model: null,
+              ...MESSAGE_DEFAULTS, toolInvocations: [],
+            },
+            {
+              id: 'msg-1',
+              index: 1,
+              role: 'assistant',
+              content: 'Every test file starts its own database container; share one with a global setup.',
+              timestamp: '2026-04-18T07:20:07.010Z',
+              model: 'gpt-5.3-codex',
+              ...MESSAGE_DEFAULTS, usage: usage({ inputTokens: 1088, cacheReadTokens: 10752, outputTokens: 412 }), toolInvocations: [],
+            },
+          ],
+        },
       ],
     })
   })
@@ -357,6 +393,25 @@ describe('codex', () => {
         },
       },
       { kind: 'update', patch: { model: 'gpt-5-codex', title: 'why is Render() called twice?' } },
+      {
+        kind: 'session',
+        session: {
+          id: '019d4e5f-6a7b-7c8d-9e0f-1a2b3c4d5e6f',
+          title: null,
+          model: null,
+          created: Date.parse('2026-04-18T07:20:00.101Z'),
+          updated: null,
+          workspace: { key: '/home/dev/projects/todo-api', name: 'todo-api', path: '/home/dev/projects/todo-api' },
+          metadata: {
+            originator: 'codex_cli_rs',
+            cliVersion: '0.118.0',
+            source: 'cli',
+            modelProvider: 'openai',
+            git: { commit_hash: '9e1c0d4', branch: 'main' },
+          },
+        },
+      },
+      { kind: 'update', patch: { model: 'gpt-5.3-codex', title: 'why is the test suite slow?' } },
       {
         kind: 'session',
         session: {
@@ -465,14 +520,14 @@ describe('codex', () => {
     using db = openTestDb()
     await harvestHome(db, [codex], home.path)
     const second = await harvestHome(db, [codex], home.path)
-    expect([second.providers[0]!.harvested, second.providers[0]!.skipped]).toEqual([0, 3])
+    expect([second.providers[0]!.harvested, second.providers[0]!.skipped]).toEqual([0, 4])
 
     appendFileSync(
       join(home.path, '.codex', 'session_index.jsonl'),
       '{"id":"01952f3a-7b6c-7d8e-9f01-23456789abcd","thread_name":"Health endpoint"}\n',
     )
     const renamed = await harvestHome(db, [codex], home.path)
-    expect([renamed.providers[0]!.harvested, renamed.providers[0]!.skipped]).toEqual([1, 2])
+    expect([renamed.providers[0]!.harvested, renamed.providers[0]!.skipped]).toEqual([1, 3])
     expect(getSession(db.sqlite, '01952f3a-7b6c-7d8e-9f01-23456789abcd').title).toBe('Health endpoint')
 
     const widget = join(
@@ -491,14 +546,15 @@ describe('codex', () => {
     const appended = await harvestHome(db, [codex], home.path)
     expect(appended.providers[0]).toEqual({
       provider: 'codex',
-      sources: 3,
+      sources: 4,
       harvested: 1,
-      skipped: 2,
+      skipped: 3,
       sessions: 1,
       messages: 4,
       workspaces: 1,
       gone: 0,
-      problems: [],
+      // The changed file is read again, and its unknown item reported again with it.
+      problems: [{ source: widget, message: 'line 8: unknown response_item type "some_future_item"' }],
     })
     expect(getSession(db.sqlite, '0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b').messages.at(-1)).toEqual({
       id: 'msg-3',

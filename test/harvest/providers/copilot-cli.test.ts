@@ -1,15 +1,15 @@
 import { describe, expect, test } from 'bun:test'
 import { appendFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { getSession, workspaceIdFor } from '../../../src/db'
+import { getSession, workspaceIdFor, type Message } from '../../../src/db'
 import type { ProviderContext } from '../../../src/harvest'
-import { copilotCli, parseFlatYaml } from '../../../src/harvest/providers/copilot-cli'
+import { copilotCli, workspaceFields } from '../../../src/harvest/providers/copilot-cli'
 import { openTestDb } from '../../support/db'
 import { dumpDb, harvestHome } from '../../support/harvest'
 import { allParts, discoveredPaths, partsOf } from '../../support/parts'
 import { fixtureTree, tempHome, type Tree } from '../../support/temp'
 import { providerContract } from '../provider-contract'
-import { MESSAGE_DEFAULTS } from '../../support/sessions'
+import { MESSAGE_DEFAULTS, usage } from '../../support/sessions'
 
 const ws = (key: string) => workspaceIdFor('copilot-cli', key)
 const BUILD_LOG = Array.from({ length: 2500 }, (_, i) => `- step ${i + 1}: \`dotnet build -c Release\` → ✓ (${i + 1} ms)`).join(
@@ -66,6 +66,8 @@ describe('copilot-cli', () => {
     expect(await discoveredPaths(copilotCli, home.path)).toEqual([
       '.copilot/session-state/4c3b2a19-8d7e-4f6a-b5c4-d3e2f1a0b9c8/events.jsonl',
       '.copilot/session-state/a1b2c3d4-e5f6-4789-9abc-def012345678/events.jsonl',
+      '.copilot/session-state/c0ffee11-2233-4455-8677-8899aabbccdd/events.jsonl',
+      '.copilot/history-session-state/session_5e4d3c2b-1a09-4f8e-9d7c-6b5a4f3e2d1c_1759556150102.json',
       '.copilot/history-session-state/session_c9d8e7f6-a5b4-4c3d-9e2f-1a0b9c8d7e6f_1728421816398.json',
     ])
   })
@@ -77,24 +79,27 @@ describe('copilot-cli', () => {
     expect(summary.providers).toEqual([
       {
         provider: 'copilot-cli',
-        sources: 3,
-        harvested: 3,
+        sources: 5,
+        harvested: 5,
         skipped: 0,
-        sessions: 4,
-        messages: 13,
+        sessions: 6,
+        messages: 23,
         workspaces: 2,
         gone: 0,
         problems: [],
       },
     ])
-    expect(dumpDb(db)).toEqual({
+    // The usage and legacy-timeline sessions have tests of their own below.
+    const dump = dumpDb(db)
+    const own = new Set(['5e4d3c2b-1a09-4f8e-9d7c-6b5a4f3e2d1c', 'c0ffee11-2233-4455-8677-8899aabbccdd'])
+    expect({ ...dump, sessions: dump.sessions.filter((session) => !own.has(session.id)) }).toEqual({
       workspaces: [
         {
           id: ws('/home/dev/projects/todo-api'),
           name: 'todo-api',
           provider: 'copilot-cli',
           path: '/home/dev/projects/todo-api',
-          sessions: 2,
+          sessions: 3,
           updated: '2026-04-02T11:00:25.000Z',
         },
         {
@@ -326,6 +331,74 @@ describe('copilot-cli', () => {
     })
   })
 
+  test('older sessions keep the conversation in timeline[]: every entry, tool call and notice is read', async () => {
+    using home = tempHome(fixtureTree('copilot-cli'))
+    using db = openTestDb()
+    await harvestHome(db, [copilotCli], home.path)
+    const entry = (index: number, id: string, role: 'user' | 'assistant' | 'system', content: string, timestamp: string, toolInvocations: Message['toolInvocations'] = []): Message => ({
+      id,
+      index,
+      role,
+      content,
+      timestamp,
+      model: null,
+      ...MESSAGE_DEFAULTS,
+      toolInvocations,
+    })
+    const readme = { command: 'view', path: '/home/dev/projects/todo-api/README.md' }
+    expect(getSession(db.sqlite, '5e4d3c2b-1a09-4f8e-9d7c-6b5a4f3e2d1c')).toEqual({
+      id: '5e4d3c2b-1a09-4f8e-9d7c-6b5a4f3e2d1c',
+      workspaceId: null,
+      provider: 'copilot-cli',
+      title: 'what does this repo do?',
+      model: null,
+      messageCount: 6,
+      created: '2025-10-04T05:35:50.102Z',
+      updated: '2025-10-04T05:36:46.124Z',
+      origin: 'harvest',
+      sourceDeleted: false,
+      messages: [
+        entry(0, '496c175d-18c3-4b91-b4a1-b3786a1c4186', 'user', 'what does this repo do?', '2025-10-04T05:35:56.461Z'),
+        entry(1, 'c5825184-4082-44fb-8c9d-4ef682c000e2', 'assistant', "I'll read the README first.", '2025-10-04T05:36:04.736Z', [
+          { id: 'toolu_01QD8piLEBbmuacXW4tSaXw8', name: 'str_replace_editor', input: readme, output: '1.# todo-api\n2.A small REST API for todos (Express + SQLite).', status: 'success' },
+        ]),
+        entry(2, '0a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9', 'assistant', 'It is a small REST API for todos, built with Express and SQLite.', '2025-10-04T05:36:09.880Z'),
+        entry(3, '1b2c3d4e-5f60-4172-8394-a5b6c7d8e9f0', 'user', 'run its tests', '2025-10-04T05:36:40.010Z'),
+        entry(4, 'msg-4', 'assistant', '', '2025-10-04T05:36:42.300Z', [
+          {
+            id: 'toolu_01WPwvGa3nWCjzhTSW6eYJL4',
+            name: 'bash',
+            input: { command: 'npm test', description: 'Run the test suite', sessionId: 'main', async: false },
+            output: 'The user rejected this tool call.',
+            status: 'error',
+          },
+        ]),
+        entry(5, '3b6bb66e-ecad-44d9-9e73-4d184f3d080d', 'system', 'Operation cancelled by user', '2025-10-04T05:36:46.124Z'),
+      ],
+    })
+  })
+
+  test("each reply carries its output tokens; a run's shutdown adds the rest of its usage per model, hidden", async () => {
+    using home = tempHome(fixtureTree('copilot-cli'))
+    using db = openTestDb()
+    await harvestHome(db, [copilotCli], home.path)
+    const session = getSession(db.sqlite, 'c0ffee11-2233-4455-8677-8899aabbccdd')
+    expect(session.messages.map(({ id, role, hidden, model, usage }) => ({ id, role, hidden, model, usage }))).toEqual([
+      { id: 'e2', role: 'user', hidden: false, model: null, usage: null },
+      { id: 'm1', role: 'assistant', hidden: false, model: 'claude-sonnet-4.5', usage: usage({ outputTokens: 96 }) },
+      { id: 'm2', role: 'assistant', hidden: false, model: 'claude-sonnet-4.5', usage: usage({ outputTokens: 41 }) },
+      // modelMetrics: 24,210 input of which 18,000 cache reads and 5,100 cache writes; 137 output, 96 + 41 already counted.
+      {
+        id: 'e9:claude-sonnet-4.5',
+        role: 'assistant',
+        hidden: true,
+        model: 'claude-sonnet-4.5',
+        usage: usage({ inputTokens: 1110, outputTokens: 0, cacheReadTokens: 18000, cacheWrite5mTokens: 5100 }),
+      },
+    ])
+    expect([session.title, session.model, session.messages[1]!.toolInvocations[0]!.status]).toEqual(['Review staged diff', 'claude-sonnet-4.5', 'success'])
+  })
+
   test('subagent events become a session linked to the main one', async () => {
     using home = tempHome(fixtureTree('copilot-cli'))
     const parts = await partsOf(copilotCli, home.path, '.copilot/session-state/4c3b2a19-8d7e-4f6a-b5c4-d3e2f1a0b9c8/events.jsonl')
@@ -423,12 +496,12 @@ describe('copilot-cli', () => {
     using db = openTestDb()
     await harvestHome(db, [copilotCli], home.path)
     const second = await harvestHome(db, [copilotCli], home.path)
-    expect([second.providers[0]!.harvested, second.providers[0]!.skipped]).toEqual([0, 3])
+    expect([second.providers[0]!.harvested, second.providers[0]!.skipped]).toEqual([0, 5])
 
     const dir = join(home.path, '.copilot', 'session-state', 'a1b2c3d4-e5f6-4789-9abc-def012345678')
     writeFileSync(join(dir, 'workspace.yaml'), "cwd: 'C:\\Users\\dev\\source\\repos\\Widget'\nsummary: Release build log\n")
     const renamed = await harvestHome(db, [copilotCli], home.path)
-    expect([renamed.providers[0]!.harvested, renamed.providers[0]!.skipped]).toEqual([1, 2])
+    expect([renamed.providers[0]!.harvested, renamed.providers[0]!.skipped]).toEqual([1, 4])
     expect(getSession(db.sqlite, 'a1b2c3d4-e5f6-4789-9abc-def012345678').title).toBe('Release build log')
 
     appendFileSync(
@@ -438,9 +511,9 @@ describe('copilot-cli', () => {
     const appended = await harvestHome(db, [copilotCli], home.path)
     expect(appended.providers[0]).toEqual({
       provider: 'copilot-cli',
-      sources: 3,
+      sources: 5,
       harvested: 1,
-      skipped: 2,
+      skipped: 4,
       sessions: 1,
       messages: 3,
       workspaces: 1,
@@ -474,9 +547,9 @@ describe('copilot-cli', () => {
     expect(await copilotCli.locate({ ...real, homeOverridden: true })).toEqual([])
   })
 
-  test('workspace.yaml scalars are read; nested, list and comment lines are ignored', () => {
+  test('workspace.yaml is read as YAML (quoting, comments, nested keys); an unreadable one is a problem, not a crash', () => {
     expect(
-      parseFlatYaml(
+      workspaceFields(
         [
           'id: 4c3b2a19',
           "cwd: 'C:\\Users\\it''s here'",
@@ -484,11 +557,12 @@ describe('copilot-cli', () => {
           'branch: main # the default',
           'git:',
           '  remote: origin',
-          '- listed',
-          'empty:',
           '# comment: no',
         ].join('\r\n'),
       ),
-    ).toEqual({ id: '4c3b2a19', cwd: "C:\\Users\\it's here", summary: 'Fix "quoted" title ✓', branch: 'main' })
+    ).toEqual({ fields: { id: '4c3b2a19', cwd: "C:\\Users\\it's here", summary: 'Fix "quoted" title ✓', branch: 'main', git: { remote: 'origin' } }, problem: null })
+    expect(workspaceFields('')).toEqual({ fields: {}, problem: null })
+    expect(workspaceFields('- a list\n- of items')).toEqual({ fields: {}, problem: 'workspace.yaml is not a mapping' })
+    expect(workspaceFields('cwd: /a\n- listed')).toEqual({ fields: {}, problem: expect.stringMatching(/^workspace\.yaml: /) })
   })
 })

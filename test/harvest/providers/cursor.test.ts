@@ -10,7 +10,7 @@ import { fixtureText, kvStoreBytes, withFiles } from '../../support/fixture-db'
 import { dumpDb, harvestHome } from '../../support/harvest'
 import { fixtureTree, tempHome, type Tree } from '../../support/temp'
 import { providerContract } from '../provider-contract'
-import { MESSAGE_DEFAULTS } from '../../support/sessions'
+import { MESSAGE_DEFAULTS, usage } from '../../support/sessions'
 
 const USER = '.config/Cursor/User'
 const GLOBAL = `${USER}/globalStorage/state.vscdb`
@@ -95,6 +95,7 @@ const SESSIONS: SessionDetail[] = [
         timestamp: '2026-01-07T15:33:40.000Z',
         metadata: { thinking: 'Three call sites use console.log.' },
         model: 'claude-4.5-sonnet',
+        usage: usage({ inputTokens: 5120, outputTokens: 210 }),
         toolInvocations: [
           {
             id: 'tc_1',
@@ -236,7 +237,8 @@ describe('cursor harvest', () => {
     using db = openTestDb()
     const summary = await harvestHome(db, [cursor], home.path)
     // Six composers (one of them empty) in the global database, two workspace databases with old-format chats.
-    expect(summary.providers[0]).toMatchObject({ sources: 8, harvested: 8, sessions: 8, messages: 21, workspaces: 6, problems: [] })
+    // The composer whose composerData is NULL (a tab that never got a message) is a source with nothing in it, not a problem.
+    expect(summary.providers[0]).toMatchObject({ sources: 9, harvested: 9, sessions: 8, messages: 21, workspaces: 6, problems: [] })
     const workspace = (key: string, name: string, path: string | null, sessions: number, updated: number) => ({
       id: ws(key),
       name,
@@ -265,14 +267,14 @@ describe('cursor harvest', () => {
     using home = tempHome(fixture)
     using db = openTestDb()
     await harvestHome(db, [cursor], home.path)
-    expect((await harvestHome(db, [cursor], home.path)).providers[0]).toMatchObject({ sources: 8, skipped: 8, harvested: 0 })
+    expect((await harvestHome(db, [cursor], home.path)).providers[0]).toMatchObject({ sources: 9, skipped: 9, harvested: 0, problems: [] })
 
     const store = new Database(join(home.path, GLOBAL))
     store.run(`INSERT INTO cursorDiskKV VALUES ('bubbleId:${C(3)}:c3-a1', ?)`, [
       JSON.stringify({ type: 2, bubbleId: 'c3-a1', text: 'Use `path.posix` everywhere.', createdAt: '2026-01-09T23:08:00.000Z' }),
     ])
     store.close()
-    expect((await harvestHome(db, [cursor], home.path)).providers[0]).toMatchObject({ sources: 8, skipped: 7, harvested: 1 })
+    expect((await harvestHome(db, [cursor], home.path)).providers[0]).toMatchObject({ sources: 9, skipped: 8, harvested: 1 })
     expect(dumpDb(db).sessions.find((s) => s.id === C(3))?.messages[1]?.content).toBe('Use `path.posix` everywhere.')
   })
 
@@ -284,7 +286,7 @@ describe('cursor harvest', () => {
     index.run(`INSERT INTO ItemTable VALUES ('composer.composerData', ?)`, [JSON.stringify({ allComposers: [{ composerId: C(6) }, { composerId: C(4) }] })])
     index.close()
     const summary = await harvestHome(db, [cursor], home.path)
-    expect(summary.providers[0]).toMatchObject({ harvested: 1, skipped: 7 })
+    expect(summary.providers[0]).toMatchObject({ harvested: 1, skipped: 8 })
     expect(dumpDb(db).sessions.find((s) => s.id === C(4))?.workspaceId).toBe(ws('ssh-remote+buildbox:/srv/app'))
   })
 
@@ -338,12 +340,12 @@ describe('cursor harvest', () => {
     }
     try {
       const summary = await harvestHome(db, [writing], home.path)
-      expect(summary.providers[0]).toMatchObject({ sources: 9, harvested: 9, sessions: 8 })
+      expect(summary.providers[0]).toMatchObject({ sources: 10, harvested: 10, sessions: 8 })
       expect(summary.providers[0]!.problems).toEqual([
         { source: join(user, 'workspaceStorage', 'bbbb', 'state.vscdb'), message: 'cannot read workspace database: file is not a database' },
       ])
       const again = await harvestHome(db, [cursor], home.path)
-      expect(again.providers[0]).toMatchObject({ harvested: 2, skipped: 7 })
+      expect(again.providers[0]).toMatchObject({ harvested: 2, skipped: 8 })
       expect(dumpDb(db).sessions.find((s) => s.id === C(6))?.messageCount).toBe(headers.length)
     } finally {
       writer.close()

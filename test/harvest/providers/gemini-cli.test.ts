@@ -1,15 +1,15 @@
 import { describe, expect, test } from 'bun:test'
 import { appendFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { getSession, workspaceIdFor } from '../../../src/db'
+import { getSession, workspaceIdFor, type Message } from '../../../src/db'
 import type { ProviderContext } from '../../../src/harvest'
 import { geminiCli } from '../../../src/harvest/providers/gemini-cli'
 import { openTestDb } from '../../support/db'
 import { dumpDb, harvestHome } from '../../support/harvest'
 import { allParts, discoveredPaths, partsOf } from '../../support/parts'
-import { fixtureTree, tempHome, type Tree } from '../../support/temp'
+import { fixtureTree, tempHome, touch, type Tree } from '../../support/temp'
 import { providerContract } from '../provider-contract'
-import { MESSAGE_DEFAULTS } from '../../support/sessions'
+import { MESSAGE_DEFAULTS, usage } from '../../support/sessions'
 
 const ws = (key: string) => workspaceIdFor('gemini-cli', key)
 const NOTES = Array.from({ length: 1200 }, (_, i) => `${i + 1}. メモ ${i + 1}: «résumé» — note ${i + 1}`).join('\n')
@@ -54,13 +54,25 @@ const garbage: Tree = {
 
 providerContract(geminiCli, { fixture: fixtureTree('gemini-cli'), garbage })
 
+const HISTORY_SESSION = 'session-2025-08-12T09-30-4b5c6d7e'
+const CHECKPOINT_SESSION = 'todo-api/checkpoint-before-refactor'
+/** Chat histories record no times: they take their file's, set here to fixed ones. */
+function historyTimes(home: string) {
+  const project = join(home, '.gemini', 'tmp', 'todo-api')
+  touch(join(project, 'chats', `${HISTORY_SESSION}.json`), new Date('2025-08-12T09:31:00.000Z'))
+  touch(join(project, 'checkpoint-before-refactor.json'), new Date('2025-08-13T10:00:00.000Z'))
+}
+
 describe('gemini-cli', () => {
-  test('discovers chats and subagent chats, preferring a migrated .jsonl over its legacy .json', async () => {
+  test('discovers chats, subagent chats and /chat save checkpoints, preferring a migrated .jsonl over its legacy .json', async () => {
     using home = tempHome(fixtureTree('gemini-cli'))
     expect(await discoveredPaths(geminiCli, home.path)).toEqual([
       '.gemini/tmp/5d41402abc4b2a76b9719d911017c592aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/chats/session-2025-09-01T07-00-aa00bb11.json',
       '.gemini/tmp/project/chats/session-2026-04-10T21-05-3c4d5e6f.jsonl',
+      '.gemini/tmp/todo-api/checkpoint-before-refactor.json',
       '.gemini/tmp/todo-api/chats/6f1d2c3b-aa11-4b22-8c33-d44e55f66a77/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d.jsonl',
+      '.gemini/tmp/todo-api/chats/session-2025-08-12T09-30-4b5c6d7e.json',
+      '.gemini/tmp/todo-api/chats/session-2025-11-02T14-00-9f8e7d6c.json',
       '.gemini/tmp/todo-api/chats/session-2026-01-15T10-02-1a2b3c4d.json',
       '.gemini/tmp/todo-api/chats/session-2026-02-01T12-00-7e8f9a0b.jsonl',
       '.gemini/tmp/todo-api/chats/session-2026-03-01T08-40-6f1d2c3b.jsonl',
@@ -70,21 +82,27 @@ describe('gemini-cli', () => {
   test('harvests the fixture home exactly, replaying upserts, checkpoints and rewinds', async () => {
     using home = tempHome(fixtureTree('gemini-cli'))
     using db = openTestDb()
+    historyTimes(home.path)
     const summary = await harvestHome(db, [geminiCli], home.path)
+    const drifted = join(home.path, '.gemini', 'tmp', 'project', 'chats', 'session-2026-04-10T21-05-3c4d5e6f.jsonl')
     expect(summary.providers).toEqual([
       {
         provider: 'gemini-cli',
-        sources: 6,
-        harvested: 6,
+        sources: 9,
+        harvested: 9,
         skipped: 0,
-        sessions: 6,
-        messages: 22,
+        sessions: 9,
+        messages: 33,
         workspaces: 3,
         gone: 0,
-        problems: [],
+        // A message type this reader does not know is format drift: reported, the rest harvested.
+        problems: [{ source: drifted, message: 'line 9: unknown message type "thinking_v2"' }],
       },
     ])
-    expect(dumpDb(db)).toEqual({
+    // The chat histories and the id-less messages have a test of their own below.
+    const dump = dumpDb(db)
+    const own = new Set([HISTORY_SESSION, CHECKPOINT_SESSION, '9f8e7d6c-5b4a-4392-8817-263544536271'])
+    expect({ ...dump, sessions: dump.sessions.filter((session) => !own.has(session.id)) }).toEqual({
       workspaces: [
         {
           id: ws('/home/dev/notes/日本語-メモ'),
@@ -107,7 +125,7 @@ describe('gemini-cli', () => {
           name: 'todo-api',
           provider: 'gemini-cli',
           path: '/home/dev/projects/todo-api',
-          sessions: 4,
+          sessions: 7,
           updated: '2026-03-01T08:42:10.000Z',
         },
       ],
@@ -217,7 +235,7 @@ describe('gemini-cli', () => {
               content: '1. メモ 1: «résumé» — note 1',
               timestamp: '2026-04-10T21:09:02.000Z',
               model: 'gemini-2.5-pro',
-              ...MESSAGE_DEFAULTS, toolInvocations: [],
+              ...MESSAGE_DEFAULTS, usage: usage({ inputTokens: 71680, outputTokens: 3187, cacheReadTokens: 180224 }), toolInvocations: [],
             },
           ],
         },
@@ -249,7 +267,7 @@ describe('gemini-cli', () => {
               content: 'There are 3 routes: `/todos`, `/todos/:id`, `/healthz`.',
               timestamp: '2026-03-01T08:40:24.100Z',
               model: 'gemini-2.5-pro',
-              ...MESSAGE_DEFAULTS, toolInvocations: [
+              ...MESSAGE_DEFAULTS, usage: usage({ inputTokens: 2300, outputTokens: 95, cacheReadTokens: 0 }), toolInvocations: [
                 {
                   id: 'grep-1',
                   name: 'search_file_content',
@@ -277,7 +295,7 @@ describe('gemini-cli', () => {
               content: 'Added `DELETE /todos/:id`. The edit to the test file was cancelled.',
               timestamp: '2026-03-01T08:42:09.000Z',
               model: 'gemini-3-pro-preview',
-              ...MESSAGE_DEFAULTS, toolInvocations: [
+              ...MESSAGE_DEFAULTS, usage: usage({ inputTokens: 2753, outputTokens: 274, cacheReadTokens: 4096 }), toolInvocations: [
                 {
                   id: 'edit-1',
                   name: 'replace',
@@ -340,7 +358,7 @@ describe('gemini-cli', () => {
               content: 'It shows why a package is installed.',
               timestamp: '2026-02-01T12:00:04.000Z',
               model: 'gemini-2.5-flash',
-              ...MESSAGE_DEFAULTS, toolInvocations: [],
+              ...MESSAGE_DEFAULTS, usage: usage({ inputTokens: 1510, outputTokens: 12, cacheReadTokens: 0 }), toolInvocations: [],
             },
             {
               id: 'p3',
@@ -358,7 +376,7 @@ describe('gemini-cli', () => {
               content: 'It removes duplicate versions from the lockfile.',
               timestamp: '2026-02-05T09:00:03.000Z',
               model: 'gemini-2.5-flash',
-              ...MESSAGE_DEFAULTS, toolInvocations: [],
+              ...MESSAGE_DEFAULTS, usage: usage({ inputTokens: 586, outputTokens: 102, cacheReadTokens: 1024 }), toolInvocations: [],
             },
           ],
         },
@@ -430,6 +448,74 @@ describe('gemini-cli', () => {
     })
   })
 
+  test('chat histories (`/chat save` checkpoints, `{history}` session files) and messages without ids are read', async () => {
+    using home = tempHome(fixtureTree('gemini-cli'))
+    using db = openTestDb()
+    historyTimes(home.path)
+    await harvestHome(db, [geminiCli], home.path)
+    const todo = ws('/home/dev/projects/todo-api')
+    const brief = (id: string) => {
+      const session = getSession(db.sqlite, id)
+      return {
+        workspaceId: session.workspaceId,
+        title: session.title,
+        updated: session.updated,
+        messages: session.messages.map(({ id, role, content, metadata, usage, toolInvocations }) => ({ id, role, content: content.split('\n')[0], metadata, usage, toolInvocations })),
+      }
+    }
+    const said = (id: string, role: Message['role'], content: string) => ({ id, role, content, metadata: null, usage: null, toolInvocations: [] })
+    const setup = 'This is the Gemini CLI. We are setting up the context for our chat.'
+    expect(brief(HISTORY_SESSION)).toEqual({
+      workspaceId: todo,
+      title: 'which port does the server listen on?',
+      updated: '2025-08-12T09:31:00.000Z',
+      messages: [
+        // The context the CLI sends first is not something the user typed.
+        said('history[0]', 'system', setup),
+        said('history[1]', 'assistant', 'Got it. Thanks for the context!'),
+        said('history[2]', 'user', 'which port does the server listen on?'),
+        {
+          id: 'history[3]',
+          role: 'assistant',
+          content: '',
+          metadata: { thinking: "**Finding the listen call**\n\nI'll search for `listen(`." },
+          usage: null,
+          toolInvocations: [
+            {
+              id: 'history[3]#1',
+              name: 'search_file_content',
+              input: { pattern: 'listen\\(' },
+              output: 'Found 1 match\nsrc/server.ts:9: app.listen(process.env.PORT ?? 3000)',
+              status: 'success',
+            },
+          ],
+        },
+        said('history[5]', 'assistant', 'It listens on `PORT`, or 3000 when `PORT` is not set.'),
+      ],
+    })
+    expect(brief(CHECKPOINT_SESSION)).toEqual({
+      workspaceId: todo,
+      title: 'plan the move from Express to Hono',
+      updated: '2025-08-13T10:00:00.000Z',
+      messages: [
+        said('history[0]', 'system', setup),
+        said('history[1]', 'assistant', 'Got it. Thanks for the context!'),
+        said('history[2]', 'user', 'plan the move from Express to Hono'),
+        said('history[3]', 'assistant', '1. Replace the router.'),
+      ],
+    })
+    expect(brief('9f8e7d6c-5b4a-4392-8817-263544536271')).toEqual({
+      workspaceId: todo,
+      title: 'what is in .env.example?',
+      updated: '2025-11-02T14:00:40.000Z',
+      messages: [
+        said('messages[0]', 'user', 'what is in .env.example?'),
+        // 5,210 prompt tokens of which 4,096 cached; 9 output + 120 thinking tokens.
+        { ...said('messages[1]', 'assistant', '`PORT` and `DATABASE_URL`.'), usage: usage({ inputTokens: 1114, outputTokens: 129, cacheReadTokens: 4096 }) },
+      ],
+    })
+  })
+
   test('session headers carry the kind, extra directories and the parent of a subagent chat', async () => {
     using home = tempHome(fixtureTree('gemini-cli'))
     const headers = (await allParts(geminiCli, home.path)).flatMap((part) =>
@@ -442,11 +528,14 @@ describe('gemini-cli', () => {
         false,
         { kind: 'main', directories: ['/home/dev/notes/日本語-メモ', '/home/dev/notes/shared'] },
       ],
+      [CHECKPOINT_SESSION, false, null],
       [
         '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
         false,
         { kind: 'subagent', parentSessionId: '6f1d2c3b-aa11-4b22-8c33-d44e55f66a77' },
       ],
+      [HISTORY_SESSION, false, null],
+      ['9f8e7d6c-5b4a-4392-8817-263544536271', false, null],
       ['1a2b3c4d-0000-4000-8000-000000000000', false, null],
       ['7e8f9a0b-1111-4222-8333-944455566677', false, { kind: 'main' }],
       ['6f1d2c3b-aa11-4b22-8c33-d44e55f66a77', false, { kind: 'main' }],
@@ -485,7 +574,6 @@ describe('gemini-cli', () => {
       { source: at('aaaa0001.jsonl'), message: 'line 3: incomplete last line (the file is still being written?)' },
       { source: at('aaaa0002.jsonl'), message: 'line 2: JSON Parse error: Property name must be a string literal' },
       { source: at('aaaa0003.jsonl'), message: 'empty file' },
-      { source: at('aaaa0004.jsonl'), message: 'line 2: message record without a string id' },
       { source: at('aaaa0004.jsonl'), message: 'line 3: $set is not an object' },
       { source: at('aaaa0004.jsonl'), message: 'line 4: messages is not an array' },
       { source: at('aaaa0004.jsonl'), message: 'line 5: not a JSON object' },
@@ -508,10 +596,14 @@ describe('gemini-cli', () => {
       { id: 'aaaa0001', workspaceId: broken, title: 'first words', messages: [message('t1', 'first words', 1)] },
       { id: 'aaaa0002', workspaceId: broken, title: 'after the bad line', messages: [message('m2', 'after the bad line', 2)] },
       {
+        // A message whose id is not a string cannot be replaced later, but it is kept.
         id: 'aaaa0004',
         workspaceId: broken,
-        title: 'the only good message',
-        messages: [message('w1', 'the only good message', 3)],
+        title: 'numeric id',
+        messages: [
+          { ...message('line-2', 'numeric id', 0), timestamp: null },
+          { ...message('w1', 'the only good message', 3), index: 1 },
+        ],
       },
     ])
     const truncated = await partsOf(geminiCli, home.path, '.gemini/tmp/broken/chats/session-2026-01-01T00-00-aaaa0001.jsonl')
@@ -523,7 +615,7 @@ describe('gemini-cli', () => {
     using db = openTestDb()
     await harvestHome(db, [geminiCli], home.path)
     const second = await harvestHome(db, [geminiCli], home.path)
-    expect([second.providers[0]!.harvested, second.providers[0]!.skipped]).toEqual([0, 6])
+    expect([second.providers[0]!.harvested, second.providers[0]!.skipped]).toEqual([0, 9])
     appendFileSync(
       join(home.path, '.gemini', 'tmp', 'todo-api', 'chats', 'session-2026-03-01T08-40-6f1d2c3b.jsonl'),
       '{"$set":{"summary":"Routes: list and delete","lastUpdated":"2026-03-01T09:00:00.000Z"}}\n',
@@ -531,9 +623,9 @@ describe('gemini-cli', () => {
     const third = await harvestHome(db, [geminiCli], home.path)
     expect(third.providers[0]).toEqual({
       provider: 'gemini-cli',
-      sources: 6,
+      sources: 9,
       harvested: 1,
-      skipped: 5,
+      skipped: 8,
       sessions: 1,
       messages: 5,
       workspaces: 1,

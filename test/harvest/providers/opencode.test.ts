@@ -10,7 +10,7 @@ import { fixtureText, sqliteBytes, withFiles } from '../../support/fixture-db'
 import { dumpDb, harvestHome } from '../../support/harvest'
 import { fixtureTree, tempHome, type Tree } from '../../support/temp'
 import { providerContract } from '../provider-contract'
-import { MESSAGE_DEFAULTS } from '../../support/sessions'
+import { MESSAGE_DEFAULTS, usage } from '../../support/sessions'
 
 const ROOT = '.local/share/opencode'
 const SQL = fixtureText('opencode', 'opencode.sql')
@@ -83,6 +83,7 @@ const DB_SESSIONS: SessionDetail[] = [
         timestamp: iso(1768000004000),
         metadata: { reasoning: 'A middleware before auth can time every request.' },
         model: 'claude-sonnet-4-5',
+        usage: usage({ inputTokens: 12, outputTokens: 318, cacheReadTokens: 14210, cacheWrite5mTokens: 3012 }),
         toolInvocations: [
           {
             id: 'call_1',
@@ -111,6 +112,7 @@ const DB_SESSIONS: SessionDetail[] = [
       message('msg_11', 1, 'assistant', 'No logger tests exist yet.', {
         timestamp: iso(1768000006000),
         model: 'claude-haiku-4-5',
+        usage: usage({ inputTokens: 8, outputTokens: 57, cacheReadTokens: 9800, cacheWrite5mTokens: 0 }),
         toolInvocations: [
           { id: 'call_9', name: 'read', input: { filePath: 'test/logger.test.ts' }, output: 'File not found: test/logger.test.ts', status: 'error' },
         ],
@@ -130,7 +132,12 @@ const DB_SESSIONS: SessionDetail[] = [
     sourceDeleted: false,
     messages: [
       message('msg_20', 0, 'user', 'Как организовать заметки? 🤔', { timestamp: iso(1768100001000) }),
-      message('msg_22', 1, 'assistant', longReply, { timestamp: iso(1768100050000), model: 'gpt-5' }),
+      message('msg_22', 1, 'assistant', longReply, {
+        timestamp: iso(1768100050000),
+        model: 'gpt-5',
+        // OpenCode bills reasoning as output: 690 + 448.
+        usage: usage({ inputTokens: 2311, outputTokens: 1138, cacheReadTokens: 1024, cacheWrite5mTokens: 0 }),
+      }),
     ],
   },
   {

@@ -1,5 +1,6 @@
 import { Command } from 'clipanion'
 import { Agent } from '../../../agency'
+import { PAGE_SIZES } from '../../../db'
 import { AgencyCommand } from '../../agency-command'
 import { pageOutput } from '../../json-output'
 import { table } from '../../output'
@@ -17,7 +18,7 @@ export class AgentsListCommand extends AgencyCommand {
   })
   static override jsonOutput = pageOutput(Agent)
 
-  limit = limitOption(50, 500)
+  limit = limitOption(PAGE_SIZES.agents)
   offset = offsetOption()
 
   override async execute() {

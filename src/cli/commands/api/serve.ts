@@ -11,6 +11,7 @@ import { createRecorder, DEFAULT_IDLE_SECONDS } from '../../../recording'
 import { streamLogger, type Logger } from '../../../shared/log'
 import { VERSION } from '../../../shared/version'
 import { BaseCommand } from '../../base-command'
+import { pricesFrom } from '../../prices'
 
 const isPort = t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(0, 65535)])
 
@@ -47,6 +48,7 @@ export class ApiServeCommand extends BaseCommand {
     validator: t.cascade(t.isNumber(), [t.isInteger(), t.isAtLeast(0)]),
     description: 'Seconds between background harvests (default 300; 0 = only at start)',
   })
+  prices = Option.String('--prices', { description: 'Price table of /api/usage instead of the embedded one (JSON)' })
   recordingIdle = Option.String('--recording-idle', String(DEFAULT_IDLE_SECONDS), {
     validator: t.cascade(t.isNumber(), [t.isInteger(), t.isAtLeast(1)]),
     description: `Seconds without events after which a recorded session is idle (default ${DEFAULT_IDLE_SECONDS})`,
@@ -57,6 +59,7 @@ export class ApiServeCommand extends BaseCommand {
     const log = streamLogger((line) => stderr.write(line))
     const port = Number(this.port)
     const { token, generated } = this.resolveToken()
+    const prices = await pricesFrom(this.prices)
     const root = this.workspaceRoot === undefined ? null : workspaceRoot(this.workspaceRoot)
     const chasm = this.openDb()
     let lock: ServerLock
@@ -103,6 +106,7 @@ export class ApiServeCommand extends BaseCommand {
           harvest,
           recorder,
           agency,
+          prices,
           security: {
             token,
             tokenGenerated: generated,

@@ -1,5 +1,5 @@
 import { Command, Option } from 'clipanion'
-import { listSessions, SessionSummary } from '../../../db'
+import { listSessions, PAGE_SIZES, SessionSummary } from '../../../db'
 import { ReportCommand } from '../../base-command'
 import { pageOutput } from '../../json-output'
 import { shortTime, table, UNTITLED } from '../../output'
@@ -19,7 +19,7 @@ export class ListSessionsCommand extends ReportCommand {
 
   workspace = Option.String('--workspace', { description: 'Only this workspace id' })
   provider = Option.String('--provider', { description: 'Only this provider' })
-  limit = limitOption(50, 500)
+  limit = limitOption(PAGE_SIZES.sessions)
   offset = offsetOption()
 
   override async execute() {

@@ -1,5 +1,5 @@
 import { Command, Option } from 'clipanion'
-import { listWorkspaces, Workspace } from '../../../db'
+import { listWorkspaces, PAGE_SIZES, Workspace } from '../../../db'
 import { ReportCommand } from '../../base-command'
 import { pageOutput } from '../../json-output'
 import { shortTime, table } from '../../output'
@@ -19,7 +19,7 @@ export class ListWorkspacesCommand extends ReportCommand {
 
   provider = Option.String('--provider', { description: 'Only this provider' })
   q = Option.String('--q', { description: 'Substring of the name or path' })
-  limit = limitOption(100, 1000)
+  limit = limitOption(PAGE_SIZES.workspaces)
   offset = offsetOption()
 
   override async execute() {

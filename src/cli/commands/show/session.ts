@@ -1,9 +1,10 @@
 import { Command, Option } from 'clipanion'
 import * as t from 'typanion'
-import { getSession, SessionDetail } from '../../../db'
+import { getSession, hiddenCount, SessionDetail } from '../../../db'
+import { exportSession } from '../../../export'
 import { ReportCommand } from '../../base-command'
 import { dataOutput } from '../../json-output'
-import { UNTITLED } from '../../output'
+import { writeChunks } from '../../output'
 
 export class ShowSessionCommand extends ReportCommand {
   static override paths = [['show', 'session']]
@@ -23,43 +24,13 @@ export class ShowSessionCommand extends ReportCommand {
   includeHidden = Option.Boolean('--include-hidden', false, { description: 'also print messages the assistant leaves out of its transcript (JSON always has them)' })
 
   override async execute() {
-    const session = await this.withDb(({ sqlite }) => getSession(sqlite, this.id))
-    if (this.json || this.format === 'json') return this.printJson(session)
-    this.print(toMarkdown(session, { includeHidden: this.includeHidden }))
+    if (this.json || this.format === 'json') return this.printJson(await this.withDb(({ sqlite }) => getSession(sqlite, this.id)))
+    // The same Markdown as `chasm export session`, unredacted: this is the user's own terminal.
+    await this.withDb(async ({ sqlite }) => {
+      const { chunks } = exportSession(sqlite, this.id, 'md', { redact: false, includeHidden: this.includeHidden })
+      await writeChunks(this.context.stdout, chunks)
+      const hidden = this.includeHidden ? 0 : hiddenCount(sqlite, this.id)
+      if (hidden > 0) this.print(`\n(${hidden} hidden turn(s) left out, as the assistant shows it: --include-hidden shows them)\n`)
+    })
   }
-}
-
-type Message = SessionDetail['messages'][number]
-
-/** How a turn that did not complete ended, as a quoted line under its heading. */
-const endOf = (message: Message): string | null =>
-  message.state === 'complete' ? (message.error ? `> error: ${message.error}` : null) : `> ${message.state}${message.error ? `: ${message.error}` : ''}`
-
-/** A session as a readable Markdown document; hidden messages (undone, system turns) only on request. */
-export function toMarkdown(session: SessionDetail, options: { includeHidden?: boolean } = {}): string {
-  const hidden = session.messages.filter((message) => message.hidden).length
-  const lines = [
-    `# ${session.title ?? UNTITLED}`,
-    '',
-    `- id: \`${session.id}\``,
-    `- provider: ${session.provider}${session.model ? ` (${session.model})` : ''}`,
-    `- created: ${session.created ?? '-'} · updated: ${session.updated ?? '-'}`,
-    `- messages: ${session.messageCount}${hidden > 0 ? ` (${hidden} hidden${options.includeHidden ? '' : ', shown with --include-hidden'})` : ''}`,
-    '',
-  ]
-  for (const message of session.messages) {
-    if (message.hidden && !options.includeHidden) continue
-    const heading = [message.role, message.timestamp, message.model, message.hidden ? 'hidden' : null].filter(Boolean).join(' · ')
-    lines.push(`## ${heading}`, '')
-    const end = endOf(message)
-    if (end) lines.push(end, '')
-    if (message.content) lines.push(message.content, '')
-    for (const tool of message.toolInvocations) {
-      lines.push(`> tool \`${tool.name}\`${tool.status ? ` (${tool.status})` : ''}`)
-      if (tool.input !== null) lines.push('', '```json', JSON.stringify(tool.input, null, 2), '```')
-      if (tool.output) lines.push('', '```', tool.output.length > 2000 ? `${tool.output.slice(0, 2000)}\n…` : tool.output, '```')
-      lines.push('')
-    }
-  }
-  return `${lines.join('\n').trimEnd()}\n`
 }

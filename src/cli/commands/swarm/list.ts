@@ -1,5 +1,6 @@
 import { Command } from 'clipanion'
 import { Swarm } from '../../../agency'
+import { PAGE_SIZES } from '../../../db'
 import { AgencyCommand } from '../../agency-command'
 import { pageOutput } from '../../json-output'
 import { shortTime, table } from '../../output'
@@ -17,7 +18,7 @@ export class SwarmListCommand extends AgencyCommand {
   })
   static override jsonOutput = pageOutput(Swarm)
 
-  limit = limitOption(50, 500)
+  limit = limitOption(PAGE_SIZES.swarms)
   offset = offsetOption()
 
   override async execute() {

@@ -1,5 +1,6 @@
 import { Command, Option } from 'clipanion'
 import { RunListItem } from '../../../agency'
+import { PAGE_SIZES } from '../../../db'
 import { AgencyCommand } from '../../agency-command'
 import { pageOutput } from '../../json-output'
 import { shortTime, table } from '../../output'
@@ -22,7 +23,7 @@ export class SwarmRunsCommand extends AgencyCommand {
   static override jsonOutput = pageOutput(RunListItem)
 
   swarm = Option.String({ name: 'swarm' })
-  limit = limitOption(50, 500)
+  limit = limitOption(PAGE_SIZES.runs)
   offset = offsetOption()
 
   override async execute() {

@@ -1,7 +1,9 @@
 import { toEpochMs } from '../../../shared/time'
-import type { MessageInput, SessionHeader, SessionPart, ToolInvocationInput, WorkspaceRef } from '../../provider'
+import type { MessageInput, MessageUsage, SessionHeader, SessionPart, ToolInvocationInput, WorkspaceRef } from '../../provider'
 import { lineProblems } from '../../read/line-problems'
 import { promptTitle, workspaceAt } from '../../read/naming'
+import { unknownShapes } from '../../read/problems'
+import { tokenCount, tokenUsage } from '../../read/usage'
 import { asArray, asRecord, asString, asText, toolOutputText } from '../../read/values'
 
 /** One parsed line of a Claude Code transcript. */
@@ -21,13 +23,24 @@ export interface TranscriptPass {
   metadata(first: ClaudeRecord): Record<string, unknown> | null
   /** The workspace when no record carries a `cwd`. */
   fallbackWorkspace: WorkspaceRef | null
-  /** Only one pass over a file reports its unparseable lines. */
+  /** Only one pass over a file reports its unparseable lines and unknown record types. */
   reportLineProblems: boolean
+  /** Counts every record type the pass sees (to tell an empty transcript from an unrecognised one). */
+  types?: Map<string, number>
 }
 
 const CONVERSATIONAL = new Set(['user', 'assistant', 'system'])
 
-/** Title sources, weakest first (provider-formats §3.3.4: custom-title → ai-title → summary → first prompt). */
+/**
+ * Record types Claude Code writes that carry no message of their own (titles, file snapshots, the
+ * command queue, hook progress, …). Any other type is reported once per file as an unknown shape.
+ */
+export const NON_MESSAGE_TYPES = new Set([
+  'summary', 'custom-title', 'ai-title', 'agent-name', 'tag', 'file-history-snapshot', 'queue-operation',
+  'progress', 'attachment', 'last-prompt', 'pr-link', 'permission-mode', 'mode',
+])
+
+/** Title sources, weakest first (docs/providers.md: custom-title → ai-title → summary → first prompt). */
 const TITLE_RANK = { none: -1, prompt: 0, description: 1, summary: 2, ai: 3, custom: 4 } as const
 type TitleRank = (typeof TITLE_RANK)[keyof typeof TITLE_RANK]
 
@@ -37,15 +50,54 @@ interface OpenMessage {
 }
 
 /**
+ * `message.usage` of an assistant line. Cache writes are split by `cache_creation` into 5-minute
+ * and 1-hour writes where recorded; a remainder (or an unsplit total) counts as 5-minute writes.
+ */
+export function claudeUsage(value: unknown): MessageUsage | null {
+  const usage = asRecord(value)
+  if (!usage) return null
+  const total = tokenCount(usage.cache_creation_input_tokens)
+  const split = asRecord(usage.cache_creation)
+  const fiveMinutes = tokenCount(split?.ephemeral_5m_input_tokens)
+  const oneHour = tokenCount(split?.ephemeral_1h_input_tokens)
+  const splitKnown = fiveMinutes !== null || oneHour !== null
+  const remainder = total === null ? 0 : Math.max(0, total - (fiveMinutes ?? 0) - (oneHour ?? 0))
+  return tokenUsage({
+    inputTokens: tokenCount(usage.input_tokens),
+    outputTokens: tokenCount(usage.output_tokens),
+    cacheReadTokens: tokenCount(usage.cache_read_input_tokens),
+    cacheWrite5mTokens: splitKnown ? (fiveMinutes ?? 0) + remainder : total,
+    cacheWrite1hTokens: splitKnown ? oneHour : null,
+  })
+}
+
+/** Field-wise maximum: the lines of one split message repeat its usage, the later ones sometimes more complete. */
+function maxUsage(a: MessageUsage | null, b: MessageUsage | null): MessageUsage | null {
+  if (a === null || b === null) return a ?? b
+  const max = (x: number | null, y: number | null) => (x === null ? y : y === null ? x : Math.max(x, y))
+  return {
+    inputTokens: max(a.inputTokens, b.inputTokens),
+    outputTokens: max(a.outputTokens, b.outputTokens),
+    cacheReadTokens: max(a.cacheReadTokens, b.cacheReadTokens),
+    cacheWrite5mTokens: max(a.cacheWrite5mTokens, b.cacheWrite5mTokens),
+    cacheWrite1hTokens: max(a.cacheWrite1hTokens, b.cacheWrite1hTokens),
+  }
+}
+
+/**
  * Streams one session out of a Claude Code JSONL transcript. Assistant lines that share a
- * `message.id` (one API message split per content block) are merged; that message is the only
- * thing held while reading. `tool_result` blocks become `tool-result` parts for the engine to pair.
+ * `message.id` (one API message split per content block) are merged and their usage counted once;
+ * that message is the only thing held while reading. `tool_result` blocks become `tool-result` parts
+ * for the engine to pair.
  */
 export async function* readTranscript(path: string, pass: TranscriptPass): AsyncGenerator<SessionPart> {
   const problems = lineProblems()
+  const shapes = unknownShapes()
   const models = new Map<string, number>()
   const summaries = new Map<string, string>()
   const seen = new Set<string>()
+  /** API message ids whose usage is already on a message: a split message is counted once even when its lines are apart. */
+  const counted = new Set<string>()
   let title: { text: string | null; rank: TitleRank } = pass.title
     ? { text: pass.title, rank: TITLE_RANK.description }
     : { text: null, rank: TITLE_RANK.none }
@@ -58,10 +110,17 @@ export async function* readTranscript(path: string, pass: TranscriptPass): Async
   }
   const flush = (): SessionPart[] => {
     if (!open) return []
-    const { message } = open
+    const { key, message } = open
     open = null
-    if (message.content === '' && message.toolInvocations.length === 0) return []
+    if (message.usage) {
+      if (counted.has(key)) message.usage = null
+      else counted.add(key)
+    }
+    const empty = message.content === '' && message.toolInvocations.length === 0
+    if (empty && !message.usage) return []
     if (message.model) models.set(message.model, (models.get(message.model) ?? 0) + 1)
+    // A reply of thinking only shows nothing, but its tokens were spent: kept out of the transcript, counted in usage.
+    if (empty) message.hidden = true
     return [{ kind: 'message', message }]
   }
   const start = (record: ClaudeRecord): SessionPart[] => {
@@ -91,6 +150,8 @@ export async function* readTranscript(path: string, pass: TranscriptPass): Async
       if (problem && pass.reportLineProblems) yield problem
       continue
     }
+    pass.types?.set(type, (pass.types.get(type) ?? 0) + 1)
+    if (!CONVERSATIONAL.has(type) && !NON_MESSAGE_TYPES.has(type)) shapes.note(`unknown record type ${JSON.stringify(type)}`, `line ${line.line}`)
     if (pass.titleRecords) {
       if (type === 'custom-title') offerTitle(asString(record.customTitle), TITLE_RANK.custom)
       else if (type === 'ai-title') offerTitle(asString(record.aiTitle), TITLE_RANK.ai)
@@ -139,9 +200,12 @@ export async function* readTranscript(path: string, pass: TranscriptPass): Async
           timestamp: toEpochMs(record.timestamp),
           model: null,
           toolInvocations: [],
+          usage: null,
         },
       }
       const model = asText(message.model)
+      // Claude Code's own notices (model `<synthetic>`) are no model call: their zero usage is not usage.
+      if (model !== '<synthetic>') open.message.usage = maxUsage(open.message.usage ?? null, claudeUsage(message.usage))
       if (model !== null && model !== '<synthetic>') open.message.model = model
       if (!mergeAssistantContent(open.message, message.content)) {
         const problem = problems.shape(line.line, 'assistant content is neither text nor blocks')
@@ -183,7 +247,7 @@ export async function* readTranscript(path: string, pass: TranscriptPass): Async
     if (problems.incomplete) patch.incomplete = true
     if (Object.keys(patch).length > 0) yield { kind: 'update', patch }
   }
-  if (pass.reportLineProblems) yield* problems.end()
+  if (pass.reportLineProblems) yield* [...problems.end(), ...shapes.parts()]
 }
 
 /** Only the first prompt may title a session: later prompts rank below "none". */

@@ -1,7 +1,6 @@
-import { lstat, stat } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
 import { existing, type Provider, type ProviderContext, type SessionPart, type Source, type WorkspaceRef } from '../../provider'
-import { listDir } from '../../read/files'
+import { openArea, type Area } from '../../read/files'
 import { loadSessionJson } from './json'
 import { replayMutationLog } from './jsonl'
 import { readLegacySessions } from './legacy'
@@ -20,13 +19,9 @@ type CopilotSource =
 
 const NO_STATE: StateDb = { legacy: { kind: 'absent' }, titles: new Map() }
 
-/** The `state.vscdb` beside a folder's sessions, read once per discovery; a link or a special file is not opened. */
-async function stateDbAt(dbPath: string): Promise<StateDb> {
-  try {
-    return (await lstat(dbPath)).isFile() ? probeStateDb(dbPath) : NO_STATE
-  } catch {
-    return NO_STATE
-  }
+/** The `state.vscdb` beside a folder's sessions, read once per discovery; one outside VS Code's folder or a special file is not opened. */
+async function stateDbAt(area: Area, dbPath: string): Promise<StateDb> {
+  return (await area.file(dbPath)) ? probeStateDb(dbPath) : NO_STATE
 }
 
 /** A short stable digest of a title, for fingerprints: a rename in the history list must re-read the session. */
@@ -42,32 +37,21 @@ const SESSION_EXTENSIONS = new Set(['.json', '.jsonl'])
  * title, which VS Code changes without touching the file.
  */
 async function* sessionFileSources(
+  area: Area,
   dir: string,
   editor: string,
   storageDir: string | null,
   titles: ReadonlyMap<string, string>,
 ): AsyncGenerator<Source & { id: string }> {
-  const byId = new Map<string, string[]>()
-  for (const entry of await listDir(dir)) {
+  const byId = new Map<string, { path: string; size: number; mtime: number; log: boolean }[]>()
+  // Regular files only, inside VS Code's folder: a link may lead out of it, a FIFO would block the read.
+  for (const entry of await area.list(dir)) {
     const extension = extname(entry.name)
-    // Regular files only: a symbolic link may lead out of VS Code's folder, a FIFO would block the read.
-    if (!SESSION_EXTENSIONS.has(extension) || !entry.isFile()) continue
+    if (!SESSION_EXTENSIONS.has(extension) || entry.kind !== 'file') continue
     const id = entry.name.slice(0, -extension.length)
-    byId.set(id, [...(byId.get(id) ?? []), join(dir, entry.name)])
+    byId.set(id, [...(byId.get(id) ?? []), { path: entry.path, size: entry.size, mtime: entry.mtimeMs, log: extension === '.jsonl' }])
   }
-  for (const [id, paths] of byId) {
-    const files = (
-      await Promise.all(
-        paths.map(async (path) => {
-          try {
-            const info = await stat(path)
-            return { path, size: info.size, mtime: Math.trunc(info.mtimeMs), log: path.endsWith('.jsonl') }
-          } catch {
-            return null
-          }
-        }),
-      )
-    ).filter((file) => file !== null)
+  for (const [id, files] of byId) {
     files.sort((a, b) => b.mtime - a.mtime || Number(b.log) - Number(a.log))
     const [chosen, ...others] = files
     if (!chosen) continue
@@ -95,10 +79,10 @@ function legacySource(dbPath: string, state: StateDb, editor: string, storageDir
 }
 
 /** The sessions of one storage folder: its session files, then the legacy sessions of its `state.vscdb`. */
-async function* folderSources(sessionsDir: string, dbPath: string, editor: string, storageDir: string | null): AsyncGenerator<Source> {
-  const state = await stateDbAt(dbPath)
+async function* folderSources(area: Area, sessionsDir: string, dbPath: string, editor: string, storageDir: string | null): AsyncGenerator<Source> {
+  const state = await stateDbAt(area, dbPath)
   const ids: string[] = []
-  for await (const { id, ...source } of sessionFileSources(sessionsDir, editor, storageDir, state.titles)) {
+  for await (const { id, ...source } of sessionFileSources(area, sessionsDir, editor, storageDir, state.titles)) {
     ids.push(id)
     yield source
   }
@@ -107,15 +91,17 @@ async function* folderSources(sessionsDir: string, dbPath: string, editor: strin
 }
 
 async function* userDirSources(dir: UserDir): AsyncGenerator<Source> {
+  // Everything is looked up inside the editor's user folder (which may itself be a link the user made).
+  const area = await openArea(dir.path)
+  if (!area) return
   const storageRoot = join(dir.path, 'workspaceStorage')
-  for (const entry of await listDir(storageRoot)) {
-    if (!entry.isDirectory()) continue
-    const storageDir = join(storageRoot, entry.name)
-    yield* folderSources(join(storageDir, 'chatSessions'), join(storageDir, 'state.vscdb'), dir.editor, storageDir)
+  for (const entry of await area.list(storageRoot)) {
+    if (entry.kind !== 'dir') continue
+    yield* folderSources(area, join(entry.path, 'chatSessions'), join(entry.path, 'state.vscdb'), dir.editor, entry.path)
   }
   // Chats of windows without a folder; their index is in the application-wide `state.vscdb`.
   const globalDir = join(dir.path, 'globalStorage')
-  yield* folderSources(join(globalDir, 'emptyWindowChatSessions'), join(globalDir, 'state.vscdb'), dir.editor, null)
+  yield* folderSources(area, join(globalDir, 'emptyWindowChatSessions'), join(globalDir, 'state.vscdb'), dir.editor, null)
 }
 
 async function workspaceOf(storageDir: string | null): Promise<{ workspace: WorkspaceRef | null; problems: string[] }> {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { lstat, readFile } from 'node:fs/promises'
 import { basename, join, posix, win32 } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { WorkspaceRef } from '../../provider'
@@ -87,6 +87,8 @@ export async function readStorageWorkspace(storageDir: string): Promise<StorageW
   const file = join(storageDir, 'workspace.json')
   let text: string
   try {
+    // A link could lead out of VS Code's folder and a FIFO would block: only a regular file is read.
+    if (!(await lstat(file)).isFile()) return { workspace: null, problem: `${file}: not a regular file` }
     text = await readFile(file, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { workspace: EMPTY_WINDOW }

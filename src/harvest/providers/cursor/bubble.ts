@@ -1,5 +1,6 @@
 import { toEpochMs } from '../../../shared/time'
-import type { MessageInput, ToolInvocationInput } from '../../provider'
+import type { MessageInput, MessageUsage, ToolInvocationInput } from '../../provider'
+import { tokenCount, tokenUsage } from '../../read/usage'
 import { asArray, asRecord, asString, asText, parseJsonText, recordOf, toolOutputText } from '../../read/values'
 
 /**
@@ -21,7 +22,17 @@ export function messageFromBubble(value: unknown, model: string | null): Message
     model: role === 'assistant' ? model : null,
     toolInvocations: toolsOf(bubble),
     metadata: thinking ? { thinking } : null,
+    usage: role === 'assistant' ? bubbleUsage(bubble.tokenCount) : null,
   }
+}
+
+/** A bubble's `tokenCount {inputTokens, outputTokens}`; Cursor writes zeros where it counted nothing, so all-zero is not recorded. */
+function bubbleUsage(value: unknown): MessageUsage | null {
+  const counts = recordOf(value)
+  const inputTokens = tokenCount(counts.inputTokens)
+  const outputTokens = tokenCount(counts.outputTokens)
+  if (!inputTokens && !outputTokens) return null
+  return tokenUsage({ inputTokens, outputTokens })
 }
 
 /** The model a user bubble was sent to (assistant bubbles do not say). */

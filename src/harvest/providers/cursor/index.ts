@@ -1,5 +1,6 @@
 import { join } from 'node:path'
-import { configRoots, exists, existing, type Provider, type ProviderContext, type Source, type WorkspaceRef } from '../../provider'
+import { configRoots, existing, type Provider, type ProviderContext, type Source, type WorkspaceRef } from '../../provider'
+import { openArea } from '../../read/files'
 import { openSqliteSource } from '../../read/sqlite-source'
 import { listComposers, readComposer, workspaceDigest, type ComposerContext } from './composer'
 import { readWorkspaceChats } from './legacy'
@@ -11,11 +12,11 @@ type CursorSource =
   | { kind: 'broken'; problem: string }
 
 const userDirs = (ctx: ProviderContext) => configRoots(ctx).map((root) => join(root, 'Cursor', 'User'))
-/** Composers no workspace lists: named by the provider's label, as chats with no folder are (SPEC §4). */
+/** Composers no workspace lists: named by the provider's label, as chats with no folder are (docs/providers.md). */
 const NO_FOLDER: WorkspaceRef = { key: '(no folder)', name: 'Cursor', path: null }
 
 /**
- * Cursor (provider-formats §3.2): composer/agent chats in the global `state.vscdb` (`cursorDiskKV`,
+ * Cursor (docs/providers.md): composer/agent chats in the global `state.vscdb` (`cursorDiskKV`,
  * one source per composer, read lazily), attributed to projects through each workspace's
  * `composer.composerData` index; plus the old per-workspace Chat panel and inline composers.
  * `cursorAuth/*` and other ItemTable keys of the global database are never read.
@@ -40,7 +41,9 @@ export const cursor: Provider = {
 }
 
 async function* discoverUserDir(user: string): AsyncGenerator<Source> {
-  const workspaces = await scanWorkspaces(join(user, 'workspaceStorage'))
+  const area = await openArea(user)
+  if (!area) return
+  const workspaces = await scanWorkspaces(area, join(user, 'workspaceStorage'))
   const byComposer = new Map<string, WorkspaceRef>()
   const byStorageId = new Map<string, WorkspaceRef>()
   for (const stored of workspaces) {
@@ -51,7 +54,7 @@ async function* discoverUserDir(user: string): AsyncGenerator<Source> {
 
   const globalPath = join(user, 'globalStorage', 'state.vscdb')
   const globalComposers = new Set<string>()
-  if (await exists(globalPath)) {
+  if (await area.file(globalPath)) {
     const sources: Source[] = []
     try {
       const source = openSqliteSource(globalPath)

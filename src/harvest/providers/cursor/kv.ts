@@ -15,7 +15,9 @@ export function kvReader(db: Database, table: 'ItemTable' | 'cursorDiskKV') {
   return (key: string): KvValue => {
     const row = get.get(key, MAX_VALUE_BYTES)
     if (!row) return { found: false }
-    if (row.bytes !== null && row.bytes > MAX_VALUE_BYTES) return { found: true, problem: `${key}: value of ${row.bytes} bytes skipped` }
+    // Cursor leaves NULL values behind (e.g. the composerData of a tab that never got a message): nothing, not a problem.
+    if (row.bytes === null) return { found: true, value: null }
+    if (row.bytes > MAX_VALUE_BYTES) return { found: true, problem: `${key}: value of ${row.bytes} bytes skipped` }
     const text = decodeValue(row.value)
     if (text === null) return { found: true, problem: `${key}: not text` }
     try {

@@ -8,7 +8,7 @@ import { kvReader } from './kv'
 import { AICHAT_KEY, COMPOSER_INDEX_KEY } from './workspaces'
 
 /**
- * The chats older Cursor versions kept in a workspace's own `ItemTable` (provider-formats §3.2.5):
+ * The chats older Cursor versions kept in a workspace's own `ItemTable` (docs/providers.md):
  * tabs of the pre-composer Chat panel, and composers stored inline in `composer.composerData`
  * (skipped when the global database holds the same composer, which is the better copy).
  */

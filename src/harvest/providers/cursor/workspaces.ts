@@ -1,14 +1,13 @@
-import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { WorkspaceRef } from '../../provider'
-import { readJsonDocument } from '../../read/files'
+import { readJsonDocument, type Area } from '../../read/files'
 import { folderPath } from '../../read/folder-uri'
 import { folderName } from '../../read/naming'
 import { openSqliteSource } from '../../read/sqlite-source'
 import { asArray, asString, asText, recordOf } from '../../read/values'
 import { kvReader } from './kv'
 
-/** ItemTable key of the pre-composer "Chat" panel (provider-formats §3.2.5). */
+/** ItemTable key of the pre-composer "Chat" panel (docs/providers.md). */
 export const AICHAT_KEY = 'workbench.panel.aichat.view.aichat.chatdata'
 /** ItemTable key listing the workspace's composers (and, in old versions, holding them inline). */
 export const COMPOSER_INDEX_KEY = 'composer.composerData'
@@ -34,19 +33,20 @@ export function workspaceFromJson(value: unknown): WorkspaceRef | null {
   return null
 }
 
-/** Reads every workspace folder: `workspace.json` and the composer index in its `state.vscdb`. */
-export async function scanWorkspaces(storageDir: string): Promise<StoredWorkspace[]> {
-  const ids = (await readdir(storageDir).catch(() => [] as string[])).sort()
+/** Reads every workspace folder of the area: `workspace.json` and the composer index in its `state.vscdb`. */
+export async function scanWorkspaces(area: Area, storageDir: string): Promise<StoredWorkspace[]> {
   const found: StoredWorkspace[] = []
-  for (const storageId of ids) {
-    const dir = join(storageDir, storageId)
-    const dbPath = join(dir, 'state.vscdb')
-    const meta = await readJsonDocument(join(dir, 'workspace.json'))
-    if (!(await Bun.file(dbPath).exists())) continue
+  for (const folder of await area.list(storageDir)) {
+    if (folder.kind !== 'dir') continue
+    const storageId = folder.name
+    const dbPath = join(folder.path, 'state.vscdb')
+    if (!(await area.file(dbPath))) continue
+    const metaFile = await area.file(join(folder.path, 'workspace.json'))
+    const meta = metaFile ? await readJsonDocument(metaFile.path) : null
     const entry: StoredWorkspace = {
       storageId,
       dbPath,
-      workspace: 'value' in meta ? workspaceFromJson(meta.value) : null,
+      workspace: meta && 'value' in meta ? workspaceFromJson(meta.value) : null,
       composerIds: [],
       holdsChats: false,
       problem: null,

@@ -1,0 +1,7 @@
+export { ExportFormat, type ExportHead, type RenderOptions } from './head'
+export { exportSession, type SessionExport } from './session'
+export { exportTree, TreeReport, type TreeOptions } from './tree'
+export { exportHead } from './store'
+export { attachment, exportBaseName, slug } from './names'
+export { HTML_EXPORT_CSP } from './html'
+export { scanSecrets, SecretSighting } from './secrets-scan'

@@ -1,0 +1,3 @@
+export { createMcpServer, type McpDeps } from './server'
+export { serveStdio } from './stdio'
+export { handleMcpRequest } from './http'
