@@ -31,7 +31,8 @@ export * from './queries/workspaces'
 export * from './queries/stats'
 export { sessionTitle, storedPromptTitle } from './title'
 export * from './queries/usage'
-export { isFullTextDeferred, deferFullText, rebuildFullText, messageHighWater } from './fulltext'
+export { isFullTextDeferred, deferFullText, rebuildFullText, messageHighWater, backfillSearchText } from './fulltext'
+export { searchTextFor, WORD_BREAK, END_TOKEN } from './search-text'
 export {
   AGENT_ROLES,
   HARVEST_RUN_STATUSES,

@@ -11,6 +11,7 @@ import sessionTitles from './0008_session_titles.sql' with { type: 'text' }
 import sessionsOriginIndex from './0009_sessions_origin_index.sql' with { type: 'text' }
 import usageRollup from './0010_usage_rollup.sql' with { type: 'text' }
 import harvestRunSummary from './0011_harvest_run_summary.sql' with { type: 'text' }
+import search from './0012_search.sql' with { type: 'text' }
 
 /** SQL of every migration by tag, embedded in the binary. Add a line here for each new drizzle-kit migration. */
 const SQL_BY_TAG: Record<string, string> = {
@@ -26,6 +27,7 @@ const SQL_BY_TAG: Record<string, string> = {
   '0009_sessions_origin_index': sessionsOriginIndex,
   '0010_usage_rollup': usageRollup,
   '0011_harvest_run_summary': harvestRunSummary,
+  '0012_search': search,
 }
 
 export interface Migration {
