@@ -21,6 +21,15 @@ export async function timeRuns(runs: number, fn: () => unknown | Promise<unknown
 
 export const ms = (value: number) => `${value.toFixed(2)} ms`
 
+/**
+ * CPU time (user + system) a process has used so far in ms, from Linux's /proc (10 ms ticks; NaN
+ * elsewhere): a cost that does not grow with what else the machine runs, unlike wall time.
+ */
+export async function processCpuMs(pid: number): Promise<number> {
+  const fields = (await Bun.file(`/proc/${pid}/stat`).text().catch(() => '')).split(') ')[1]?.split(' ')
+  return fields ? (Number(fields[11]) + Number(fields[12])) * 10 : NaN
+}
+
 /** Runs wrk against a URL and returns requests/s (null when wrk is not installed). */
 export function wrk(url: string, seconds = 5, connections = 50, headers: string[] = []): number | null {
   const which = Bun.spawnSync(['which', 'wrk'])

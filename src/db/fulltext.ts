@@ -1,12 +1,15 @@
 import type { Database } from 'bun:sqlite'
+import { searchTextFor, UNSPACED_GLOB } from './search-text'
 
 /**
  * While these `meta` rows exist, full-text indexing is deferred above a high-water pk (their value):
  * rows up to it are indexed and kept in sync by the triggers, rows above it wait for `indexDeferred`
- * (migration 0008_live_harvest). `fts_deferred` covers messages, `fts_deferred_sessions` titles.
+ * (migration 0013_live_harvest). `fts_deferred` covers messages, `fts_deferred_sessions` titles.
  */
 const MESSAGES_KEY = 'fts_deferred'
 const SESSIONS_KEY = 'fts_deferred_sessions'
+/** Set by migration 0012_search on databases that had rows before texts were segmented for the index. */
+const BACKFILL_KEY = 'search_text_backfill'
 
 /** True while full-text indexing is deferred (a bulk harvest is running, or one was interrupted). */
 export function isFullTextDeferred(sqlite: Database): boolean {
@@ -41,12 +44,13 @@ const statementsFor = (sqlite: Database) => ({
   messagesAbove: sqlite.prepare<{ pk: number }, [number, number]>('SELECT pk FROM messages WHERE pk > ? ORDER BY pk LIMIT 1 OFFSET ?'),
   messagesMax: sqlite.prepare<{ pk: number | null }, []>('SELECT max(pk) AS pk FROM messages'),
   indexMessages: sqlite.prepare<never, [number, number]>(
-    'INSERT INTO messages_fts(rowid, content) SELECT pk, content FROM messages WHERE pk > ? AND pk <= ?',
+    // The views hold the text as the index sees it (segmented, with its end token: migration 0012_search).
+    'INSERT INTO messages_fts(rowid, content) SELECT pk, content FROM messages_search WHERE pk > ? AND pk <= ?',
   ),
   sessionsAbove: sqlite.prepare<{ pk: number }, [number, number]>('SELECT pk FROM sessions WHERE pk > ? ORDER BY pk LIMIT 1 OFFSET ?'),
   sessionsMax: sqlite.prepare<{ pk: number | null }, []>('SELECT max(pk) AS pk FROM sessions'),
   indexSessions: sqlite.prepare<never, [number, number]>(
-    "INSERT INTO sessions_fts(rowid, title) SELECT pk, coalesce(title, '') FROM sessions WHERE pk > ? AND pk <= ?",
+    'INSERT INTO sessions_fts(rowid, title) SELECT pk, title FROM sessions_search WHERE pk > ? AND pk <= ?',
   ),
 })
 
@@ -89,3 +93,32 @@ export function indexDeferred(sqlite: Database, maxRows: number, { finish }: { f
 /** The highest message rowid: a cheap upper bound of the message count. */
 export const messageHighWater = (sqlite: Database): number =>
   sqlite.query<{ n: number | null }, []>('SELECT max(pk) AS n FROM messages').get()!.n ?? 0
+
+/**
+ * Gives up to `batch` rows written before texts were segmented their indexed form (the update
+ * triggers re-index them), in one transaction. Returns false once no row is left, clearing the mark.
+ */
+export function backfillSearchText(sqlite: Database, batch = 500): boolean {
+  const pending = sqlite.query<{ n: number }, [string]>('SELECT count(*) AS n FROM meta WHERE key = ?').get(BACKFILL_KEY)!.n > 0
+  if (!pending) return false
+  return sqlite.transaction(() => {
+    const messages = sqlite
+      .query<{ pk: number; content: string }, [string, number]>(
+        'SELECT pk, content FROM messages WHERE search_text IS NULL AND content GLOB ? ORDER BY pk LIMIT ?',
+      )
+      .all(UNSPACED_GLOB, batch)
+    const sessions = sqlite
+      .query<{ pk: number; title: string }, [string, number]>(
+        'SELECT pk, title FROM sessions WHERE search_title IS NULL AND title GLOB ? ORDER BY pk LIMIT ?',
+      )
+      .all(UNSPACED_GLOB, batch)
+    const setText = sqlite.query<never, [string, number]>('UPDATE messages SET search_text = ? WHERE pk = ?')
+    const setTitle = sqlite.query<never, [string, number]>('UPDATE sessions SET search_title = ? WHERE pk = ?')
+    // Rows that need no splitting (their text already has the word separator) get their own text.
+    for (const { pk, content } of messages) setText.run(searchTextFor(content) ?? content, pk)
+    for (const { pk, title } of sessions) setTitle.run(searchTextFor(title) ?? title, pk)
+    const more = messages.length === batch || sessions.length === batch
+    if (!more) sqlite.query('DELETE FROM meta WHERE key = ?').run(BACKFILL_KEY)
+    return more
+  }).immediate()
+}

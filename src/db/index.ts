@@ -35,8 +35,9 @@ export * from './queries/workspaces'
 export * from './queries/stats'
 export { sessionTitle, storedPromptTitle } from './title'
 export * from './queries/usage'
-export { isFullTextDeferred, deferFullText, indexDeferred, messageHighWater, type IndexProgress } from './fulltext'
+export { isFullTextDeferred, deferFullText, indexDeferred, messageHighWater, backfillSearchText, type IndexProgress } from './fulltext'
 export { openWriteGate, announcedWrite, backgroundGate, type WriteGate } from './write-gate'
+export { searchTextFor, WORD_BREAK, END_TOKEN } from './search-text'
 export {
   AGENT_ROLES,
   HARVEST_RUN_STATUSES,

@@ -43,6 +43,8 @@ export const sessions = sqliteTable(
     workspaceId: text('workspace_id').references(() => workspaces.id),
     provider: text('provider').notNull(),
     title: text('title'),
+    /** The title as the full-text index sees it, when it differs (see src/db/search-text.ts). */
+    searchTitle: text('search_title'),
     model: text('model'),
     messageCount: integer('message_count').notNull().default(0),
     toolInvocationCount: integer('tool_invocation_count').notNull().default(0),
@@ -78,6 +80,8 @@ export const messages = sqliteTable(
     messageId: text('message_id').notNull(),
     role: text('role', { enum: MESSAGE_ROLES }).notNull(),
     content: text('content').notNull().default(''),
+    /** The content as the full-text index sees it, when it differs (see src/db/search-text.ts). */
+    searchText: text('search_text'),
     timestamp: integer('timestamp'),
     model: text('model'),
     metadata: text('metadata'),

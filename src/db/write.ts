@@ -2,6 +2,7 @@ import type { Database, SQLQueryBindings } from 'bun:sqlite'
 import { createHash } from 'node:crypto'
 import type { MessageRole, MessageState, MessageUsage, SessionOrigin } from './queries/sessions'
 import { columnList } from './rows'
+import { searchTextFor } from './search-text'
 import type { MessageRow, ToolInvocationRow } from './schema'
 import { sessionTitle } from './title'
 
@@ -49,7 +50,7 @@ export interface MessageInput {
 /** The `messages` columns every writer fills after `session_pk, idx`, in the order of `messageValues`. */
 const MESSAGE_KEYS = [
   'message_id', 'role', 'content', 'timestamp', 'model', 'metadata', 'state', 'error', 'hidden',
-  'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens',
+  'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens', 'search_text',
 ] as const satisfies readonly (keyof MessageRow)[]
 const MESSAGE_COLUMNS = columnList(MESSAGE_KEYS)
 const MESSAGE_SLOTS = MESSAGE_KEYS.map(() => '?').join(', ')
@@ -57,11 +58,12 @@ const MESSAGE_SLOTS = MESSAGE_KEYS.map(() => '?').join(', ')
 /** The values of `MESSAGE_KEYS` for one message. */
 function messageValues(message: MessageInput, messageId: string): SQLQueryBindings[] {
   const usage = message.usage ?? null
+  const content = wellFormed(message.content)
   return [
-    messageId, message.role, wellFormed(message.content), message.timestamp, message.model, jsonOrNull(message.metadata),
+    messageId, message.role, content, message.timestamp, message.model, jsonOrNull(message.metadata),
     message.state ?? 'complete', message.error == null ? null : wellFormed(message.error), message.hidden ? 1 : 0,
     usage?.inputTokens ?? null, usage?.outputTokens ?? null, usage?.cacheReadTokens ?? null,
-    usage?.cacheWrite5mTokens ?? null, usage?.cacheWrite1hTokens ?? null,
+    usage?.cacheWrite5mTokens ?? null, usage?.cacheWrite1hTokens ?? null, searchTextFor(content),
   ]
 }
 
@@ -123,12 +125,12 @@ function prepareStatements(sqlite: Database) {
       'SELECT pk, workspace_id FROM sessions WHERE id = ?',
     ),
     insertSession: sqlite.prepare<{ pk: number }, SQLQueryBindings[]>(
-      `INSERT INTO sessions (id, workspace_id, provider, title, model, message_count, tool_invocation_count,
+      `INSERT INTO sessions (id, workspace_id, provider, title, search_title, model, message_count, tool_invocation_count,
          created_at, updated_at, origin, source_path, on_disk, incomplete, metadata)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING pk`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING pk`,
     ),
     updateSession: sqlite.prepare(
-      `UPDATE sessions SET workspace_id = ?, provider = ?, title = ?, model = ?, message_count = ?,
+      `UPDATE sessions SET workspace_id = ?, provider = ?, title = ?, search_title = ?, model = ?, message_count = ?,
          tool_invocation_count = ?, created_at = ?, updated_at = ?, origin = ?, source_path = ?, on_disk = 1,
          incomplete = ?, metadata = ?
        WHERE pk = ?`,
@@ -146,8 +148,8 @@ function prepareStatements(sqlite: Database) {
       `UPDATE sessions SET provider = ?, model = ?, workspace_id = ?, message_count = ?, tool_invocation_count = ?,
          updated_at = ?, metadata = ? WHERE pk = ?`,
     ),
-    changeTitle: sqlite.prepare<never, [string | null, number]>('UPDATE sessions SET title = ? WHERE pk = ?'),
-    changeContent: sqlite.prepare<never, [string, number]>('UPDATE messages SET content = ? WHERE pk = ?'),
+    changeTitle: sqlite.prepare<never, [string | null, string | null, number]>('UPDATE sessions SET title = ?, search_title = ? WHERE pk = ?'),
+    changeContent: sqlite.prepare<never, [string, string | null, number]>('UPDATE messages SET content = ?, search_text = ? WHERE pk = ?'),
     changeMessageMetadata: sqlite.prepare<never, [string, number]>('UPDATE messages SET metadata = ? WHERE pk = ?'),
     changeToolResult: sqlite.prepare<never, [string | null, string, number]>('UPDATE tool_invocations SET output = ?, status = ? WHERE pk = ?'),
     bumpWorkspace: sqlite.prepare<never, [string, number]>(
@@ -287,13 +289,13 @@ function writeSession(s: Statements, session: SessionInput, stage?: Stage): numb
     pk = existing.pk
     s.deleteMessages.run(pk)
     s.updateSession.run(
-      workspaceId, session.provider, title, session.model, messageCount, toolCount,
+      workspaceId, session.provider, title, searchTextFor(title), session.model, messageCount, toolCount,
       session.created, session.updated, session.origin, session.sourcePath ?? null,
       session.incomplete ? 1 : 0, jsonOrNull(session.metadata), pk,
     )
   } else {
     pk = s.insertSession.get(
-      session.id, workspaceId, session.provider, title, session.model, messageCount, toolCount,
+      session.id, workspaceId, session.provider, title, searchTextFor(title), session.model, messageCount, toolCount,
       session.created, session.updated, session.origin, session.sourcePath ?? null,
       session.incomplete ? 1 : 0, jsonOrNull(session.metadata),
     )!.pk
@@ -348,11 +350,17 @@ export function sessionWriter(sqlite: Database) {
     changeSession(pk: number, c: SessionChange): void {
       s.changeSession.run(c.provider, c.model, c.workspaceId, c.messageCount, c.toolCount, c.updatedAt, c.metadata, pk)
     },
-    changeTitle: (pk: number, title: string | null): void => void s.changeTitle.run(title === null ? null : wellFormed(title), pk),
+    changeTitle(pk: number, title: string | null): void {
+      const text = title === null ? null : wellFormed(title)
+      s.changeTitle.run(text, searchTextFor(text), pk)
+    },
     /** Appends message `id` at position `idx`; returns its pk. */
     appendMessage: (sessionPk: number, idx: number, id: string, message: MessageInput): number =>
       Number(s.insertMessage.run(sessionPk, idx, ...messageValues(message, id)).lastInsertRowid),
-    changeContent: (pk: number, content: string): void => void s.changeContent.run(wellFormed(content), pk),
+    changeContent(pk: number, content: string): void {
+      const text = wellFormed(content)
+      s.changeContent.run(text, searchTextFor(text), pk)
+    },
     changeMessageMetadata: (pk: number, metadata: string): void => void s.changeMessageMetadata.run(metadata, pk),
     /** Appends a tool call to a message as its `idx`th (its `id` given, or the default one). */
     appendToolCall(sessionPk: number, messagePk: number, messageId: string, idx: number, tool: ToolInvocationInput): void {

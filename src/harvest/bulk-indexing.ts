@@ -1,5 +1,5 @@
 import type { Database } from 'bun:sqlite'
-import { deferFullText, indexDeferred, isFullTextDeferred, messageHighWater } from '../db'
+import { backfillSearchText, deferFullText, indexDeferred, isFullTextDeferred, messageHighWater } from '../db'
 
 /** A harvest that has written this many messages may switch to a deferred index. */
 const BULK_MIN_MESSAGES = 5_000
@@ -17,11 +17,14 @@ const MAX_SLICE_ROWS = 20_000
  * a large import; once a run has written enough (relative to the existing corpus) the triggers are
  * deferred above a high-water mark and the index catches up in slices of ≈ 15 ms each, while the
  * harvest goes on and at its end: sessions become searchable progressively, and no transaction
- * holds the database long. A deferral left by an interrupted run is completed by the next run.
+ * holds the database long. A deferral left by an interrupted run is completed by the next run. Rows
+ * written before texts were segmented for the index (src/db/search-text.ts) get their segmented form
+ * a batch at a time, between sources.
  */
 export function bulkIndexing(sqlite: Database, beforeWrite: () => Promise<void> = async () => {}) {
   const before = messageHighWater(sqlite)
   let deferred = isFullTextDeferred(sqlite)
+  let backfilling = true
   let written = 0
   let rows = 2_000
   let sinceSlice = 0
@@ -49,8 +52,12 @@ export function bulkIndexing(sqlite: Database, beforeWrite: () => Promise<void> 
         deferred = true
       }
     },
-    /** Between sources: indexes a slice once enough deferred rows have piled up. */
+    /** Between sources: a batch of the segmentation backfill; a slice once enough deferred rows have piled up. */
     async step(): Promise<void> {
+      if (backfilling) {
+        await beforeWrite()
+        backfilling = backfillSearchText(sqlite)
+      }
       if (!deferred || sinceSlice < LAG_ROWS / 4) return
       sinceSlice = 0
       let progress = await slice(false)
@@ -58,6 +65,10 @@ export function bulkIndexing(sqlite: Database, beforeWrite: () => Promise<void> 
     },
     /** At the end of the run: indexes everything deferred and ends the deferral, slice by slice. */
     async finish(): Promise<void> {
+      while (backfilling) {
+        await beforeWrite()
+        backfilling = backfillSearchText(sqlite)
+      }
       while (deferred) await slice(true)
     },
   }

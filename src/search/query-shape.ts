@@ -4,7 +4,7 @@ import { toFtsQuery } from './fts-query'
 /** Longest search text accepted, in characters. */
 export const MAX_QUERY_CHARS = 1000
 
-/** Most terms (words, phrases, prefixes) one search may have: each term is a pass over the index. */
+/** Most terms (words, phrases, prefixes; a repeated one counts once) one search may have: each term is a pass over the index. */
 export const MAX_QUERY_TERMS = 32
 
 /**
@@ -15,7 +15,7 @@ export function checkQueryShape(text: string): void {
   if (text.length > MAX_QUERY_CHARS) {
     throw new ChasmError('BAD_REQUEST', `Invalid query parameter 'q': at most ${MAX_QUERY_CHARS} characters (got ${text.length})`)
   }
-  const terms = toFtsQuery(text)?.terms.length ?? 0
+  const terms = toFtsQuery(text)?.phrases.length ?? 0
   if (terms > MAX_QUERY_TERMS) {
     throw new ChasmError('BAD_REQUEST', `Invalid query parameter 'q': at most ${MAX_QUERY_TERMS} terms (got ${terms})`)
   }

@@ -1,94 +1,176 @@
-import type { Database, Statement } from 'bun:sqlite'
-import { Type, type Static } from '@sinclair/typebox'
-import { IsoTime, MessageRole, Nullable } from '../db'
-import { toIso } from '../shared/time'
-import { toFtsQuery } from './fts-query'
-import { checkQueryShape } from './query-shape'
+import { Database } from 'bun:sqlite'
+import type { Static } from '@sinclair/typebox'
+import type { MessageRole } from '../db'
+import type { IndexSource } from './fts5-index'
 
-/** One search result: a session and up to three of its best-matching messages (docs/api.md, "Reads"). */
-export const SearchResult = Type.Object({
-  sessionId: Type.String(),
-  workspaceId: Type.Union([Type.String(), Type.Null()]),
-  provider: Type.String(),
-  title: Type.Union([Type.String(), Type.Null()]),
-  updated: Nullable(IsoTime),
-  score: Type.Number({ description: 'BM25 relevance, higher is better' }),
-  matches: Type.Array(
-    Type.Object({
-      messageId: Type.String(),
-      role: MessageRole,
-      snippet: Type.String({ description: 'HTML-escaped excerpt; hits are wrapped in <mark>…</mark>' }),
-    }),
-  ),
-})
-export type SearchResult = Static<typeof SearchResult>
-
-export interface SearchOptions {
-  limit: number
-  workspace?: string
-  provider?: string
-}
-
-/**
- * Ranking scores every hit (~0.7 µs each), so a term found in a large share of the corpus is ranked
- * only among its newest hits: windows of this many hits, widened while too few sessions are found.
- */
-export const RANK_WINDOW = 20_000
-const WINDOW_GROWTH = 8
-const MATCHES_PER_SESSION = 3
-// Private-use sentinels mark hits inside snippets so the text can be HTML-escaped before <mark> is added.
-const OPEN = '\uE000'
-const CLOSE = '\uE001'
-
-interface Hit {
-  pk: number
-  rank: number
-  sessionPk: number
-  messageId: string
-  role: Static<typeof MessageRole>
-}
-
-interface SessionView {
+/** A session as search shows it. */
+export interface SessionView {
   pk: number
   id: string
   workspace_id: string | null
   provider: string
   title: string | null
+  created_at: number | null
   updated_at: number | null
 }
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+/** Which sessions a search may return: the filters of the request, applied before ranking. */
+export interface SessionFilter {
+  workspace?: string
+  provider?: string
+}
 
-const markSnippet = (raw: string) =>
-  escapeHtml(raw).replaceAll(OPEN, '<mark>').replaceAll(CLOSE, '</mark>')
+/** Hits with their scores, row ids ascending (message pks, or session pks for titles). */
+export interface ScoredHits {
+  rowids: Float64Array
+  scores: Float64Array
+  length: number
+}
+
+/**
+ * A scratch index in memory with the indexes' tokenizer: it splits query phrases into index tokens,
+ * and gives snippets of a few messages without running a (possibly prefix) MATCH on the big index.
+ * A database of its own, so searching never writes to the searched one (which may be read-only, and
+ * whose change count tells when cached postings are stale).
+ */
+function scratchIndex() {
+  const memory = new Database(':memory:')
+  memory.run("CREATE VIRTUAL TABLE scratch USING fts5(text, tokenize = 'porter unicode61 remove_diacritics 2')")
+  memory.run('CREATE VIRTUAL TABLE scratch_tokens USING fts5vocab(scratch, instance)')
+  return {
+    clear: memory.prepare('DELETE FROM scratch'),
+    add: memory.prepare<never, [number, string]>('INSERT INTO scratch (rowid, text) VALUES (?, ?)'),
+    tokens: memory.prepare<{ doc: number; offset: number; term: string }, []>('SELECT doc, offset, term FROM scratch_tokens ORDER BY doc, offset'),
+    snippets: memory.prepare<{ rowid: number; snippet: string }, [string, string, string]>(
+      `SELECT rowid, snippet(scratch, 0, ?, ?, '…', 24) AS snippet FROM scratch WHERE scratch MATCH ?`,
+    ),
+  }
+}
+let scratch: ReturnType<typeof scratchIndex> | null = null
+const scratchFor = () => (scratch ??= scratchIndex())
+
+/** Reads one FTS5 table's shadow tables (see fts5-index.ts); `table` is the FTS table's name. */
+export function indexSource(sqlite: Database, table: string): IndexSource {
+  const block = sqlite.prepare<{ block: Uint8Array }, [number]>(`SELECT block FROM ${table}_data WHERE id = ?`)
+  const blocks = sqlite.prepare<{ id: number; block: Uint8Array }, [number, number]>(
+    `SELECT id, block FROM ${table}_data WHERE id BETWEEN ? AND ? ORDER BY id`,
+  )
+  const before = sqlite.prepare<{ pgno: number }, [number, Uint8Array]>(
+    `SELECT pgno FROM ${table}_idx WHERE segid = ? AND term <= ? ORDER BY term DESC LIMIT 1`,
+  )
+  const after = sqlite.prepare<{ pgno: number }, [number, Uint8Array]>(
+    `SELECT pgno FROM ${table}_idx WHERE segid = ? AND term >= ? ORDER BY term LIMIT 1`,
+  )
+  const version = sqlite.prepare<{ v: number }, []>(`SELECT v FROM ${table}_config WHERE k = 'version'`)
+  return {
+    formatVersion: () => version.get()?.v ?? null,
+    block: (id) => block.get(id)?.block ?? null,
+    blocks: (from, to) => blocks.all(from, to),
+    pageAtOrBefore: (segid, key) => before.get(segid, key)?.pgno ?? null,
+    pageAtOrAfter: (segid, key) => after.get(segid, key)?.pgno ?? null,
+  }
+}
+
+const SESSION_COLUMNS = 'pk, id, workspace_id, provider, title, created_at, updated_at'
+// ?1 is the workspace id, ?2 the provider (each null when not filtered on); `s` is the sessions table.
+// One statement per combination, so each uses its own index.
+const FILTERS = {
+  none: '?1 IS NULL AND ?2 IS NULL',
+  workspace: 's.workspace_id = ?1 AND ?2 IS NULL',
+  provider: '?1 IS NULL AND s.provider = ?2',
+  both: 's.workspace_id = ?1 AND s.provider = ?2',
+} as const
+type FilterKind = keyof typeof FILTERS
+const filterKind = (filter: SessionFilter): FilterKind =>
+  filter.workspace !== undefined && filter.provider !== undefined ? 'both'
+    : filter.workspace !== undefined ? 'workspace'
+      : filter.provider !== undefined ? 'provider'
+        : 'none'
+const filterParams = (filter: SessionFilter): [string | null, string | null] => [filter.workspace ?? null, filter.provider ?? null]
+
+/** Decodes the one varint of a single-column `%_docsize` row. */
+function docsize(blob: Uint8Array): number {
+  let value = 0
+  for (const byte of blob) {
+    value = value * 128 + (byte & 0x7f)
+    if (byte < 0x80) break
+  }
+  return value
+}
+
+const json = (values: ArrayLike<number>) => JSON.stringify(Array.from(values))
 
 function prepare(sqlite: Database) {
-  const filtered = (extra: string) =>
-    sqlite.prepare<{ pk: number; rank: number; session_pk: number; message_id: string; role: Hit['role'] }, (string | number)[]>(
-      `SELECT f.rowid AS pk, f.rank AS rank, m.session_pk, m.message_id, m.role
-       FROM messages_fts f JOIN messages m ON m.pk = f.rowid JOIN sessions s ON s.pk = m.session_pk
-       WHERE messages_fts MATCH ? AND f.rowid >= ? ${extra}
-       ORDER BY f.rank LIMIT ?`,
-    )
+  const perFilter = <T>(build: (where: string) => T) =>
+    Object.fromEntries((Object.keys(FILTERS) as FilterKind[]).map((kind) => [kind, build(FILTERS[kind])])) as Record<FilterKind, T>
   return {
-    boundary: sqlite.prepare<{ pk: number }, [string, number]>(
-      'SELECT rowid AS pk FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?',
+    messages: indexSource(sqlite, 'messages_fts'),
+    titles: indexSource(sqlite, 'sessions_fts'),
+    // Changes whenever anything is committed: by another connection (data_version) or by this one (total_changes).
+    version: sqlite.prepare<{ version: string }, []>(
+      "SELECT (SELECT data_version FROM pragma_data_version()) || '.' || total_changes() AS version",
     ),
-    hits: {
-      none: filtered(''),
-      workspace: filtered('AND s.workspace_id = ?'),
-      provider: filtered('AND s.provider = ?'),
-      both: filtered('AND s.workspace_id = ? AND s.provider = ?'),
+    docsize: {
+      messages: sqlite.prepare<{ id: number; sz: Uint8Array }, [string]>(
+        'SELECT id, sz FROM messages_fts_docsize WHERE id IN (SELECT value FROM json_each(?))',
+      ),
+      titles: sqlite.prepare<{ id: number; sz: Uint8Array }, [string]>(
+        'SELECT id, sz FROM sessions_fts_docsize WHERE id IN (SELECT value FROM json_each(?))',
+      ),
     },
-    titleHits: sqlite.prepare<{ pk: number; rank: number }, [string, number]>(
-      'SELECT rowid AS pk, rank FROM sessions_fts WHERE sessions_fts MATCH ? ORDER BY rank LIMIT ?',
+    // `split`: the indexed text is the content with word breaks added (src/db/search-text.ts).
+    indexedTexts: sqlite.prepare<{ pk: number; text: string; split: number }, [string]>(
+      `SELECT pk, coalesce(search_text, content) AS text, search_text IS NOT NULL AND search_text <> content AS split
+       FROM messages WHERE pk IN (SELECT value FROM json_each(?))`,
     ),
-    session: sqlite.prepare<SessionView, [number]>(
-      'SELECT pk, id, workspace_id, provider, title, updated_at FROM sessions WHERE pk = ?',
+    // Columns stored before `content` only: reading past a long content means walking its overflow pages.
+    messageSessions: sqlite.prepare<{ pk: number; session_pk: number }, [string]>(
+      'SELECT pk, session_pk FROM messages WHERE pk IN (SELECT value FROM json_each(?))',
     ),
-    snippet: sqlite.prepare<{ snippet: string }, [string, string, string, number]>(
-      `SELECT snippet(messages_fts, 0, ?, ?, '…', 24) AS snippet FROM messages_fts WHERE messages_fts MATCH ? AND rowid = ?`,
+    messageRows: sqlite.prepare<{ pk: number; session_pk: number; message_id: string; role: Static<typeof MessageRole>; timestamp: number | null }, [string]>(
+      'SELECT pk, session_pk, message_id, role, timestamp FROM messages WHERE pk IN (SELECT value FROM json_each(?))',
+    ),
+    sessionSpans: sqlite.prepare<{ session_pk: number; lo: number; hi: number; n: number }, [string]>(
+      `SELECT session_pk, min(pk) AS lo, max(pk) AS hi, count(*) AS n FROM messages
+       WHERE session_pk IN (SELECT value FROM json_each(?)) GROUP BY session_pk`,
+    ),
+    sessionMessages: sqlite.prepare<{ pk: number }, [number]>('SELECT pk FROM messages WHERE session_pk = ?'),
+    sessions: sqlite.prepare<SessionView, [string]>(
+      `SELECT ${SESSION_COLUMNS} FROM sessions WHERE pk IN (SELECT value FROM json_each(?))`,
+    ),
+    filterMessageCount: perFilter((where) =>
+      sqlite.prepare<{ n: number }, [string | null, string | null]>(
+        `SELECT coalesce(sum(s.message_count), 0) AS n FROM sessions s WHERE ${where}`,
+      ),
+    ),
+    filterMessages: perFilter((where) =>
+      sqlite.prepare<{ pk: number }, [string | null, string | null]>(
+        `SELECT m.pk FROM sessions s JOIN messages m ON m.session_pk = s.pk WHERE ${where} ORDER BY m.pk`,
+      ),
+    ),
+    filterSessions: perFilter((where) =>
+      sqlite.prepare<{ pk: number }, [string | null, string | null]>(`SELECT s.pk FROM sessions s WHERE ${where}`),
+    ),
+    // Newest update first, pk breaking ties (the sessions_* indexes' order); ?3/?4 resume after a session.
+    newestDated: perFilter((where) =>
+      sqlite.prepare<SessionView, [string | null, string | null, number, number, number]>(
+        `SELECT ${SESSION_COLUMNS} FROM sessions s WHERE ${where}
+           AND (s.updated_at < ?3 OR (s.updated_at = ?3 AND s.pk < ?4))
+         ORDER BY s.updated_at DESC, s.pk DESC LIMIT ?5`,
+      ),
+    ),
+    // Then the sessions without an update time, by pk.
+    newestUndated: perFilter((where) =>
+      sqlite.prepare<SessionView, [string | null, string | null, number, number]>(
+        `SELECT ${SESSION_COLUMNS} FROM sessions s WHERE ${where} AND s.updated_at IS NULL AND s.pk < ?3
+         ORDER BY s.pk DESC LIMIT ?4`,
+      ),
+    ),
+    messageHits: sqlite.prepare<{ rowid: number; score: number }, [string]>(
+      'SELECT rowid, -bm25(messages_fts) AS score FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid',
+    ),
+    titleHits: sqlite.prepare<{ rowid: number; score: number }, [string]>(
+      'SELECT rowid, -bm25(sessions_fts) AS score FROM sessions_fts WHERE sessions_fts MATCH ? ORDER BY rowid',
     ),
   }
 }
@@ -101,86 +183,84 @@ const statementsFor = (sqlite: Database) => {
   return statements
 }
 
-function hitStatement(s: Statements, options: SearchOptions): { statement: Statement<any, any>; params: string[] } {
-  if (options.workspace && options.provider) return { statement: s.hits.both, params: [options.workspace, options.provider] }
-  if (options.workspace) return { statement: s.hits.workspace, params: [options.workspace] }
-  if (options.provider) return { statement: s.hits.provider, params: [options.provider] }
-  return { statement: s.hits.none, params: [] }
-}
+const toHits = (rows: { rowid: number; score: number }[]): ScoredHits => ({
+  rowids: Float64Array.from(rows, (row) => row.rowid),
+  scores: Float64Array.from(rows, (row) => row.score),
+  length: rows.length,
+})
 
-/** The lowest message rowid of the newest `window` hits, or 0 when there are fewer hits than that. */
-const windowStart = (s: Statements, expression: string, window: number) =>
-  s.boundary.get(expression, window - 1)?.pk ?? 0
-
-/** Ranked hits grouped by session, best first, until `limit` sessions are found or the hits run out. */
-function rankedSessions(s: Statements, expression: string, options: SearchOptions): Map<number, Hit[]> {
-  const { statement, params } = hitStatement(s, options)
-  let window = RANK_WINDOW
-  for (;;) {
-    const from = windowStart(s, expression, window)
-    let fetch = options.limit * 5
-    for (;;) {
-      const rows = statement.all(expression, from, ...params, fetch) as {
-        pk: number
-        rank: number
-        session_pk: number
-        message_id: string
-        role: Hit['role']
-      }[]
-      const bySession = new Map<number, Hit[]>()
-      for (const row of rows) {
-        const list = bySession.get(row.session_pk) ?? []
-        if (list.length < MATCHES_PER_SESSION)
-          list.push({ pk: row.pk, rank: row.rank, sessionPk: row.session_pk, messageId: row.message_id, role: row.role })
-        bySession.set(row.session_pk, list)
-      }
-      const exhausted = rows.length < fetch
-      if (bySession.size >= options.limit || exhausted) {
-        if (bySession.size >= options.limit || from === 0) return bySession
-        break
-      }
-      fetch *= 4
-    }
-    window *= WINDOW_GROWTH
-  }
-}
-
-/**
- * Full-text search over message text and session titles, one result per session, best first.
- * Any input is safe: it is translated by `toFtsQuery`, never passed to FTS5 as syntax.
- */
-export function searchSessions(sqlite: Database, q: string, options: SearchOptions): SearchResult[] {
-  checkQueryShape(q)
-  const query = toFtsQuery(q)
-  if (!query) return []
+/** Every SQL statement of search, prepared once per connection; all reads of one search share a transaction. */
+export function searchStore(sqlite: Database) {
   const s = statementsFor(sqlite)
-  const bySession = rankedSessions(s, query.expression, options)
-  const scores = new Map<number, number>()
-  for (const [sessionPk, hits] of bySession) scores.set(sessionPk, -hits[0]!.rank)
-  for (const { pk, rank } of s.titleHits.all(query.expression, options.limit * 5)) {
-    scores.set(pk, (scores.get(pk) ?? 0) - rank)
+  return {
+    /** Runs `read` in one read transaction, so the index and the tables are one snapshot. */
+    snapshot: <T>(read: () => T): T => sqlite.transaction(read)(),
+    /** The shadow tables of the message and title indexes. */
+    index: { messages: s.messages, titles: s.titles },
+    /** A stamp of the database's content on this connection: equal stamps, unchanged database. */
+    version: (): string => s.version.get()!.version,
+    /** Lengths in tokens of some rows of an index, from FTS5's own `%_docsize`. */
+    lengths(index: 'messages' | 'titles', rowids: ArrayLike<number>): Map<number, number> {
+      return new Map(s.docsize[index].all(json(rowids)).map((row) => [row.id, docsize(row.sz)]))
+    },
+    /** The tokens of each text as the index's tokenizer makes them (stemmed, folded). */
+    tokenize(texts: string[]): string[][] {
+      const scratch = scratchFor()
+      scratch.clear.run()
+      texts.forEach((text, i) => scratch.add.run(i + 1, text))
+      const tokens = texts.map((): string[] => [])
+      for (const row of scratch.tokens.all()) tokens[row.doc - 1]!.push(row.term)
+      return tokens
+    },
+    /**
+     * FTS5 snippets of the given messages for `expression`, hits between `open` and `close`, made on
+     * a scratch index of just those texts. `split` marks texts indexed with word breaks added.
+     */
+    snippets(pks: number[], expression: string, open: string, close: string): Map<number, { snippet: string; split: boolean }> {
+      const scratch = scratchFor()
+      scratch.clear.run()
+      const split = new Set<number>()
+      for (const row of s.indexedTexts.all(json(pks))) {
+        scratch.add.run(row.pk, row.text)
+        if (row.split) split.add(row.pk)
+      }
+      const snippets = new Map(
+        scratch.snippets.all(open, close, expression).map((row) => [row.rowid, { snippet: row.snippet, split: split.has(row.rowid) }]),
+      )
+      scratch.clear.run()
+      return snippets
+    },
+    /** The session of each message. */
+    messageSessions: (pks: ArrayLike<number>) => s.messageSessions.all(json(pks)),
+    /** Session, id, role and time of messages. */
+    messageRows: (pks: ArrayLike<number>) => s.messageRows.all(json(pks)),
+    /** The range and count of each session's message pks (a contiguous range when hi − lo + 1 = n); sessions without messages are left out. */
+    sessionSpans: (sessionPks: ArrayLike<number>) => s.sessionSpans.all(json(sessionPks)),
+    sessionMessages: (sessionPk: number): number[] => s.sessionMessages.all(sessionPk).map((row) => row.pk),
+    sessions: (pks: ArrayLike<number>): SessionView[] => s.sessions.all(json(pks)),
+    /** Messages in the sessions a filter allows (from the sessions' counts; cheap). */
+    filterSize: (filter: SessionFilter): number => s.filterMessageCount[filterKind(filter)].get(...filterParams(filter))!.n,
+    /** The pks of every message in the sessions a filter allows, ascending. */
+    filterMessages: (filter: SessionFilter): Float64Array =>
+      Float64Array.from(s.filterMessages[filterKind(filter)].all(...filterParams(filter)), (row) => row.pk),
+    filterSessions: (filter: SessionFilter): Set<number> =>
+      new Set(s.filterSessions[filterKind(filter)].all(...filterParams(filter)).map((row) => row.pk)),
+    /**
+     * Sessions a filter allows, newest update first (then those without an update time), resuming
+     * after the session (`updated`, `pk`) that ended the previous page.
+     */
+    newestSessions(filter: SessionFilter, after: { updated: number | null; pk: number }, limit: number): SessionView[] {
+      const kind = filterKind(filter)
+      const dated = after.updated === null ? [] : s.newestDated[kind].all(...filterParams(filter), after.updated, after.pk, limit)
+      if (dated.length === limit) return dated
+      const from = after.updated === null ? after.pk : Number.MAX_SAFE_INTEGER
+      return [...dated, ...s.newestUndated[kind].all(...filterParams(filter), from, limit - dated.length)]
+    },
+    /** Every hit of an expression with FTS5's own bm25() (the reference the reader must agree with). */
+    ftsHits: (index: 'messages' | 'titles', expression: string): ScoredHits =>
+      toHits((index === 'messages' ? s.messageHits : s.titleHits).all(expression)),
   }
-  const results: SearchResult[] = []
-  const ranked = [...scores].sort((a, b) => b[1] - a[1])
-  for (const [sessionPk, score] of ranked) {
-    if (results.length >= options.limit) break
-    const session = s.session.get(sessionPk)
-    if (!session) continue
-    if (options.workspace && session.workspace_id !== options.workspace) continue
-    if (options.provider && session.provider !== options.provider) continue
-    results.push({
-      sessionId: session.id,
-      workspaceId: session.workspace_id,
-      provider: session.provider,
-      title: session.title,
-      updated: toIso(session.updated_at),
-      score: Math.round(score * 1e4) / 1e4,
-      matches: (bySession.get(sessionPk) ?? []).map((hit) => ({
-        messageId: hit.messageId,
-        role: hit.role,
-        snippet: markSnippet(s.snippet.get(OPEN, CLOSE, query.expression, hit.pk)?.snippet ?? ''),
-      })),
-    })
-  }
-  return results
 }
+
+/** The statements of one connection. */
+export type SearchStore = ReturnType<typeof searchStore>

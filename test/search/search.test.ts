@@ -1,20 +1,9 @@
 import { describe, expect, test } from 'bun:test'
-import { replaceSession, type SessionInput } from '../../src/db'
+import { replaceSession } from '../../src/db'
 import { searchSessions } from '../../src/search'
 import { openTestDb } from '../support/db'
 import { testApp } from '../support/app'
-
-const session = (id: string, provider: string, title: string, contents: string[], updated = 1_767_000_000_000): SessionInput => ({
-  id,
-  provider,
-  origin: 'harvest',
-  title,
-  model: null,
-  created: updated,
-  updated,
-  workspace: { provider, key: `/w/${provider}`, name: provider, path: `/w/${provider}` },
-  messages: contents.map((content, i) => ({ id: `${id}-m${i}`, role: i % 2 ? 'assistant' : 'user', content, timestamp: updated, model: null })),
-})
+import { session } from './support'
 
 function seeded() {
   const db = openTestDb()
@@ -61,18 +50,93 @@ describe('searchSessions', () => {
     expect(searchSessions(db.sqlite, 'token', { limit: 20, workspace: 'nope' })).toEqual([])
   })
 
-  test('a very common term is ranked among its newest hits and still fills the page', () => {
+  test('issue 16: the best matches win whatever the harvest order — a provider harvested first is not buried', () => {
     using db = openTestDb()
-    const sessions = Array.from({ length: 300 }, (_, i) =>
-      session(`s${i}`, 'codex', `chat ${i}`, Array.from({ length: 100 }, (_, j) => `common words ${j} ${i % 7 === 0 ? 'rare' : ''}`), 1_767_000_000_000 + i),
-    )
-    for (const s of sessions) replaceSession(db.sqlite, s)
-    const results = searchSessions(db.sqlite, 'common', { limit: 20 })
-    expect(results).toHaveLength(20)
-    expect(new Set(results.map((r) => r.sessionId)).size).toBe(20)
-    // 30k hits exceed the first window of 20k: only sessions from the newest hits are ranked.
-    expect(results.every((r) => Number(r.sessionId.slice(1)) >= 100)).toBe(true)
-    expect(searchSessions(db.sqlite, 'rare', { limit: 100 })).toHaveLength(43)
+    // Copilot is harvested first: its five sessions are almost nothing but the word, and the newest.
+    for (let i = 0; i < 5; i++) replaceSession(db.sqlite, session(`copilot-${i}`, 'copilot', `chat ${i}`, ['widget widget widget', 'the widget'], 1_767_100_000_000 + i))
+    // Then many long Claude Code sessions that mention it in passing, written after (higher row ids).
+    for (let i = 0; i < 300; i++) {
+      const text = Array.from({ length: 8 }, (_, j) => `${'some longer text about other things '.repeat(3)} widget ${j}`)
+      replaceSession(db.sqlite, session(`claude-${i}`, 'claude-code', `work ${i}`, text, 1_767_000_000_000 + i))
+    }
+    const results = searchSessions(db.sqlite, 'widget', { limit: 10 })
+    expect(results.slice(0, 5).map((r) => r.provider)).toEqual(Array(5).fill('copilot'))
+    expect(searchSessions(db.sqlite, 'widget', { limit: 5, sort: 'recent' }).map((r) => r.sessionId)).toEqual(['copilot-4', 'copilot-3', 'copilot-2', 'copilot-1', 'copilot-0'])
+  })
+
+  test('ties are broken by update time, then session id — not by the order rows were written', () => {
+    const run = (order: number[]) => {
+      using db = openTestDb()
+      // Identical texts score identically; a and b share an update time too.
+      const updated = [1_767_000_000_000, 1_767_000_000_000, 1_767_000_900_000, null]
+      for (const i of order) replaceSession(db.sqlite, session(['b', 'a', 'c', 'd'][i]!, 'codex', null, ['same text here'], updated[i]))
+      return searchSessions(db.sqlite, 'same', { limit: 10 }).map((r) => r.sessionId)
+    }
+    expect(run([0, 1, 2, 3])).toEqual(['c', 'a', 'b', 'd'])
+    expect(run([3, 2, 1, 0])).toEqual(['c', 'a', 'b', 'd'])
+    expect(run([1, 3, 0, 2])).toEqual(['c', 'a', 'b', 'd'])
+  })
+
+  test('filters apply before ranking: the best session of a provider is found however many better ones others have', () => {
+    using db = openTestDb()
+    for (let i = 0; i < 200; i++) replaceSession(db.sqlite, session(`top-${i}`, 'claude-code', null, ['deploy deploy deploy'], 1_767_000_000_000 + i))
+    replaceSession(db.sqlite, session('weak', 'cursor', null, [`deploy ${'filler words '.repeat(40)}`, 'unrelated'], 1_766_000_000_000))
+    replaceSession(db.sqlite, session('weaker', 'cursor', null, [`deploy ${'filler words '.repeat(80)}`], 1_766_000_000_000))
+    expect(searchSessions(db.sqlite, 'deploy', { limit: 1, provider: 'cursor' }).map((r) => r.sessionId)).toEqual(['weak'])
+    const workspace = searchSessions(db.sqlite, 'deploy', { limit: 5, provider: 'cursor' })[0]!.workspaceId!
+    expect(searchSessions(db.sqlite, 'deploy', { limit: 5, workspace }).map((r) => r.sessionId)).toEqual(['weak', 'weaker'])
+    expect(searchSessions(db.sqlite, 'deploy', { limit: 5, workspace, provider: 'claude-code' })).toEqual([])
+  })
+
+  test('sort=recent orders by the time of the last matching message, not by row order or update time', () => {
+    using db = openTestDb()
+    const day = 86_400_000
+    const t0 = 1_767_000_000_000
+    // Written newest first, so row order would give the opposite answer.
+    replaceSession(db.sqlite, session('late-match', 'codex', 'chat', ['old words', 'cache miss'], t0 + 3 * day, [t0, t0 + 3 * day]))
+    replaceSession(db.sqlite, session('early-match', 'codex', 'chat', ['cache hit', 'later words'], t0 + 5 * day, [t0 + day, t0 + 5 * day]))
+    replaceSession(db.sqlite, session('no-time', 'codex', 'chat', ['cache'], null, [null]))
+    // A message without a time counts at the session's update; a title match at the session's creation.
+    replaceSession(db.sqlite, session('untimed-message', 'codex', 'chat', ['cache cache cache'], t0 + 2 * day, [null]))
+    replaceSession(db.sqlite, { ...session('titled', 'codex', 'cache plans', ['nothing here'], t0 + 6 * day), created: t0 + 1.5 * day })
+    expect(searchSessions(db.sqlite, 'cache', { limit: 10, sort: 'recent' }).map((r) => r.sessionId)).toEqual([
+      'late-match', 'untimed-message', 'titled', 'early-match', 'no-time',
+    ])
+  })
+})
+
+describe('every script is searchable (issue 11)', () => {
+  const cases: [string, string, string][] = [
+    ['Chinese', '檢查', '幫我檢查一下'],
+    ['Japanese', '日本語', '日本語でコードを書いてください'],
+    ['Japanese katakana', 'コード', '日本語でコードを書いてください'],
+    ['Korean', '코드', '한국어로 코드를 작성해 주세요'],
+    ['Korean (whole word)', '한국어', '한국어로 코드를 작성해 주세요'],
+    ['Thai', 'ตรวจสอบ', 'ช่วยตรวจสอบโค้ดนี้หน่อย'],
+    ['Simplified Chinese', '数据库', '数据库连接失败了怎么办'],
+  ]
+  test.each(cases)('%s: %s finds %s, marking the word in the original text', (_, word, sentence) => {
+    using db = openTestDb()
+    replaceSession(db.sqlite, session('s1', 'codex', null, [sentence, 'unrelated English text']))
+    const [result] = searchSessions(db.sqlite, word, { limit: 5 })
+    expect(result!.sessionId).toBe('s1')
+    const snippet = result!.matches[0]!.snippet
+    expect(snippet.replace(/<\/?mark>/g, '')).toBe(sentence)
+    expect(snippet).toContain(`<mark>${word}`)
+  })
+
+  test('titles in those scripts are searchable too, and a phrase must match in order', () => {
+    using db = openTestDb()
+    replaceSession(db.sqlite, session('t', 'codex', '数据库连接问题', ['nothing']))
+    expect(searchSessions(db.sqlite, '连接', { limit: 5 }).map((r) => r.sessionId)).toEqual(['t'])
+    expect(searchSessions(db.sqlite, '"连接 数据库"', { limit: 5 })).toEqual([])
+  })
+
+  test('a text that already contains the word separator is indexed whole and its snippets keep it', () => {
+    using db = openTestDb()
+    replaceSession(db.sqlite, session('sep', 'codex', null, ['幫我\u2063檢查一下 widget']))
+    const [result] = searchSessions(db.sqlite, 'widget', { limit: 5 })
+    expect(result!.matches[0]!.snippet).toBe('幫我\u2063檢查一下 <mark>widget</mark>')
   })
 })
 

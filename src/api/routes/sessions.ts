@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { Elysia } from 'elysia'
 import { getSession, listSessions, PAGE_SIZES, SessionDetail, SessionOrigin, SessionSummary } from '../../db'
-import { MAX_QUERY_CHARS, MAX_QUERY_TERMS, SearchResult } from '../../search'
+import { MAX_QUERY_CHARS, MAX_QUERY_TERMS, SearchResult, SearchSort } from '../../search'
 import type { AppDeps } from '../deps'
 import { COMMON_ERRORS, Ok, ok, Paged, paged } from '../envelope'
 import { LimitParam, pageOf, PageParams, QueryObject, TextParam, TimeParam } from './query'
@@ -25,6 +25,7 @@ const SearchQuery = QueryObject({
   limit: LimitParam(PAGE_SIZES.search),
   workspace: TextParam('only sessions of this workspace id'),
   provider: TextParam('only sessions of this provider'),
+  sort: Type.Optional(SearchSort),
 })
 
 /** `/api/sessions`: list, full-text search, detail. */
@@ -44,7 +45,8 @@ export const sessionRoutes = ({ chasm, search }: AppDeps) =>
     )
     .get(
       '/search',
-      async ({ query }) => ok(await search(query.q, { limit: query.limit ?? PAGE_SIZES.search.default, workspace: query.workspace, provider: query.provider })),
+      async ({ query }) =>
+        ok(await search(query.q, { limit: query.limit ?? PAGE_SIZES.search.default, workspace: query.workspace, provider: query.provider, sort: query.sort })),
       {
         query: SearchQuery,
         response: { 200: Ok(Type.Array(SearchResult)), ...COMMON_ERRORS },

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox'
 import { Command, Option } from 'clipanion'
+import * as t from 'typanion'
 import { PAGE_SIZES } from '../../db'
-import { SearchResult, searchSessions } from '../../search'
+import { SearchResult, SearchSort, searchSessions } from '../../search'
 import { ReportCommand } from '../base-command'
 import { dataOutput } from '../json-output'
 import { shortTime, UNTITLED } from '../output'
@@ -15,6 +16,7 @@ export class SearchCommand extends ReportCommand {
     examples: [
       ['Sessions about authentication', '$0 search authentication'],
       ['An exact phrase in Claude Code sessions', '$0 search \'"refresh token"\' --provider claude-code'],
+      ['Where a word came up last', '$0 search migration --sort recent'],
     ],
   })
   static override jsonOutput = dataOutput(Type.Array(SearchResult))
@@ -23,11 +25,15 @@ export class SearchCommand extends ReportCommand {
   limit = limitOption(PAGE_SIZES.search)
   workspace = Option.String('--workspace', { description: 'Only this workspace id' })
   provider = Option.String('--provider', { description: 'Only this provider' })
+  sort = Option.String('--sort', 'relevance', {
+    description: 'relevance (best match first) or recent (newest last match first)',
+    validator: t.isEnum(SearchSort.anyOf.map((literal) => literal.const)),
+  })
 
   override async execute() {
     const q = this.query.join(' ')
     const results = await this.withDb(({ sqlite }) =>
-      searchSessions(sqlite, q, { limit: Number(this.limit), workspace: this.workspace, provider: this.provider }),
+      searchSessions(sqlite, q, { limit: Number(this.limit), workspace: this.workspace, provider: this.provider, sort: this.sort }),
     )
     if (this.json) return this.printJson(results)
     if (results.length === 0) return this.print('No matches.\n')

@@ -11,7 +11,8 @@ import sessionTitles from './0008_session_titles.sql' with { type: 'text' }
 import sessionsOriginIndex from './0009_sessions_origin_index.sql' with { type: 'text' }
 import usageRollup from './0010_usage_rollup.sql' with { type: 'text' }
 import harvestRunSummary from './0011_harvest_run_summary.sql' with { type: 'text' }
-import liveHarvest from './0012_live_harvest.sql' with { type: 'text' }
+import search from './0012_search.sql' with { type: 'text' }
+import liveHarvest from './0013_live_harvest.sql' with { type: 'text' }
 
 /** SQL of every migration by tag, embedded in the binary. Add a line here for each new drizzle-kit migration. */
 const SQL_BY_TAG: Record<string, string> = {
@@ -27,7 +28,8 @@ const SQL_BY_TAG: Record<string, string> = {
   '0009_sessions_origin_index': sessionsOriginIndex,
   '0010_usage_rollup': usageRollup,
   '0011_harvest_run_summary': harvestRunSummary,
-  '0012_live_harvest': liveHarvest,
+  '0012_search': search,
+  '0013_live_harvest': liveHarvest,
 }
 
 export interface Migration {

@@ -5,7 +5,8 @@ ALTER TABLE `harvest_sources` ADD `resume_state` text;
 -- The full-text index is built in slices after a bulk harvest (src/db/fulltext.ts): the `meta` rows
 -- 'fts_deferred' (messages) and 'fts_deferred_sessions' (titles) hold a high-water pk. Rows up to it
 -- are indexed and kept in sync by the triggers; rows above it wait for the next slice. A value that
--- is not a number counts as 0: nothing indexed.
+-- is not a number counts as 0: nothing indexed. The indexed text is the views' (migration 0012_search):
+-- the segmented form where one exists, and the end token.
 DROP TRIGGER `messages_fts_insert`;
 --> statement-breakpoint
 DROP TRIGGER `messages_fts_delete`;
@@ -20,34 +21,34 @@ DROP TRIGGER `sessions_fts_update`;
 --> statement-breakpoint
 CREATE TRIGGER `messages_fts_insert` AFTER INSERT ON `messages`
 WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'fts_deferred' AND CAST(value AS INTEGER) < new.pk) BEGIN
-  INSERT INTO messages_fts(rowid, content) VALUES (new.pk, new.content);
+  INSERT INTO messages_fts(rowid, content) VALUES (new.pk, coalesce(new.search_text, new.content) || ' ' || char(1114109));
 END;
 --> statement-breakpoint
 CREATE TRIGGER `messages_fts_delete` AFTER DELETE ON `messages`
 WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'fts_deferred' AND CAST(value AS INTEGER) < old.pk) BEGIN
-  INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.pk, old.content);
+  INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.pk, coalesce(old.search_text, old.content) || ' ' || char(1114109));
 END;
 --> statement-breakpoint
-CREATE TRIGGER `messages_fts_update` AFTER UPDATE OF content ON `messages`
+CREATE TRIGGER `messages_fts_update` AFTER UPDATE OF content, search_text ON `messages`
 WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'fts_deferred' AND CAST(value AS INTEGER) < old.pk) BEGIN
-  INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.pk, old.content);
-  INSERT INTO messages_fts(rowid, content) VALUES (new.pk, new.content);
+  INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.pk, coalesce(old.search_text, old.content) || ' ' || char(1114109));
+  INSERT INTO messages_fts(rowid, content) VALUES (new.pk, coalesce(new.search_text, new.content) || ' ' || char(1114109));
 END;
 --> statement-breakpoint
 CREATE TRIGGER `sessions_fts_insert` AFTER INSERT ON `sessions`
 WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'fts_deferred_sessions' AND CAST(value AS INTEGER) < new.pk) BEGIN
-  INSERT INTO sessions_fts(rowid, title) VALUES (new.pk, coalesce(new.title, ''));
+  INSERT INTO sessions_fts(rowid, title) VALUES (new.pk, coalesce(new.search_title, new.title, '') || ' ' || char(1114109));
 END;
 --> statement-breakpoint
 CREATE TRIGGER `sessions_fts_delete` AFTER DELETE ON `sessions`
 WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'fts_deferred_sessions' AND CAST(value AS INTEGER) < old.pk) BEGIN
-  INSERT INTO sessions_fts(sessions_fts, rowid, title) VALUES ('delete', old.pk, coalesce(old.title, ''));
+  INSERT INTO sessions_fts(sessions_fts, rowid, title) VALUES ('delete', old.pk, coalesce(old.search_title, old.title, '') || ' ' || char(1114109));
 END;
 --> statement-breakpoint
-CREATE TRIGGER `sessions_fts_update` AFTER UPDATE OF title ON `sessions`
+CREATE TRIGGER `sessions_fts_update` AFTER UPDATE OF title, search_title ON `sessions`
 WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'fts_deferred_sessions' AND CAST(value AS INTEGER) < old.pk) BEGIN
-  INSERT INTO sessions_fts(sessions_fts, rowid, title) VALUES ('delete', old.pk, coalesce(old.title, ''));
-  INSERT INTO sessions_fts(rowid, title) VALUES (new.pk, coalesce(new.title, ''));
+  INSERT INTO sessions_fts(sessions_fts, rowid, title) VALUES ('delete', old.pk, coalesce(old.search_title, old.title, '') || ' ' || char(1114109));
+  INSERT INTO sessions_fts(rowid, title) VALUES (new.pk, coalesce(new.search_title, new.title, '') || ' ' || char(1114109));
 END;
 --> statement-breakpoint
 -- A bulk harvest interrupted before this version left both indexes stale without a high-water pk:
