@@ -224,8 +224,9 @@ export function continueSession(
       workspaceId = workspaceIdFor(provider, key)
       s.upsertWorkspace.run(workspaceId, provider, wellFormed(name), path === null ? null : wellFormed(path))
     }
+    const title = session.title === null ? null : wellFormed(session.title)
     s.updateSession.run(
-      workspaceId, session.provider, session.title === null ? null : wellFormed(session.title), session.model,
+      workspaceId, session.provider, title, searchTextFor(title), session.model,
       from + session.messages.length, c.toolCount.get(pk)!.n, session.created, session.updated, session.origin,
       session.sourcePath ?? null, session.incomplete ? 1 : 0, jsonOrNull(session.metadata), pk,
     )
