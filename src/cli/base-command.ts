@@ -7,6 +7,7 @@ import { ChasmError } from '../shared/errors'
 import { dataDir, resolveDbPath, resolveHome } from '../shared/paths'
 import type { ChasmContext } from './context'
 import type { JsonOutput } from './json-output'
+import { waitForShutdown } from './signals'
 import { fitLines, isTable, outputWidth, renderTable, styler, writeJson, writeJsonLine, type Table } from './output'
 
 /** Options shared by every command that opens the database or looks for providers. */
@@ -81,6 +82,11 @@ export abstract class BaseCommand extends Command<ChasmContext> {
   /** Writes lines for people (what a command did, a list), each cut to the output's width. */
   protected printFitted(text: string): void {
     this.context.stdout.write(`${fitLines(text, this.width)}\n`)
+  }
+
+  /** Resolves when a long-running command should stop: SIGINT or SIGTERM, or the caller's own signal. */
+  protected shutdown(): Promise<string> {
+    return (this.context.shutdown ?? waitForShutdown)()
   }
 
   /** Runs `body` with an open database and closes it afterwards. */

@@ -8,4 +8,6 @@ export interface ChasmContext extends BaseContext {
   isTTY: boolean
   /** The terminal's width when stdout is one; tables fit `COLUMNS`, else this, else 80. */
   columns?: number
+  /** Resolves when a long-running command (a server, `watch`) should stop; by default on SIGINT or SIGTERM. */
+  shutdown?: () => Promise<string>
 }

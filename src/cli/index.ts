@@ -84,6 +84,8 @@ export interface CliIo {
   isTTY: boolean
   /** The terminal's width when stdout is one. */
   columns?: number
+  /** When long-running commands stop (default: SIGINT or SIGTERM). */
+  shutdown?: () => Promise<string>
 }
 
 /** Builds the CLI: `chasm <command>`; colours only when stdout is a terminal. */

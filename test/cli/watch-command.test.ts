@@ -45,27 +45,37 @@ describe('chasm watch (issue 12)', () => {
     expect(await watcher.proc.exited).toBe(0)
   }, 30_000)
 
-  test('--json prints one JSON object per line; --provider leaves the others out; SIGTERM exits 0', async () => {
+  test('--json prints one envelope per line (JSON Lines); --provider leaves the others out; SIGTERM exits 0', async () => {
     using dir = tempDir()
     using home = tempHome({ ...fixtureTree('claude-code'), ...fixtureTree('codex') })
     using watcher = watch(['--db', join(dir.path, 'chasm.db'), '--home', home.path, '--json', '--provider', 'claude-code'])
-    await until(() => watcher.out.stderr.includes('watching'), 'the catch-up harvest and watching')
-    appendFileSync(
-      join(home.path, CODEX_FILE),
-      `${JSON.stringify({ timestamp: '2026-03-01T10:00:00.000Z', type: 'response_item', payload: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'not watched' }] } })}\n`,
-    )
-    appendFileSync(join(home.path, FILE), userLine('w-2', 'watched'))
-    await until(() => watcher.out.stdout.includes('watched'), 'the Claude Code message')
+    // With --json nothing is said on stderr when watching starts (a prompt before that is caught up
+    // quietly), so prompts are appended until one is printed; a Codex line goes in with each.
+    let prompts = 0
+    await until(() => {
+      if (watcher.out.stdout.endsWith('\n')) return true
+      appendFileSync(
+        join(home.path, CODEX_FILE),
+        `${JSON.stringify({ timestamp: '2026-03-01T10:00:00.000Z', type: 'response_item', payload: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'not watched' }] } })}\n`,
+      )
+      appendFileSync(join(home.path, FILE), userLine(`w-${++prompts}`, 'watched'))
+      return false
+    }, 'a Claude Code message printed', { pollMs: 250 })
+    expect(watcher.out.stderr).toBe('')
     const lines = watcher.out.stdout.trimEnd().split('\n').map((line) => JSON.parse(line))
-    expect(lines).toEqual([
-      {
-        type: 'message',
-        provider: 'claude-code',
-        sessionId: SESSION,
-        workspace: '/home/dev/projects/todo-api',
-        message: expect.objectContaining({ id: 'w-2', role: 'user', content: 'watched', timestamp: '2026-03-01T10:20:30.000Z' }),
-      },
-    ])
+    expect(lines.length).toBeGreaterThan(0)
+    for (const line of lines) {
+      expect(line).toEqual({
+        success: true,
+        data: {
+          kind: 'message',
+          provider: 'claude-code',
+          sessionId: SESSION,
+          workspace: '/home/dev/projects/todo-api',
+          message: expect.objectContaining({ id: expect.stringMatching(/^w-\d+$/), role: 'user', content: 'watched', timestamp: '2026-03-01T10:20:30.000Z' }),
+        },
+      })
+    }
     watcher.proc.kill('SIGTERM')
     expect(await watcher.proc.exited).toBe(0)
   }, 30_000)

@@ -1,12 +1,12 @@
 import { Command, Option, UsageError } from 'clipanion'
 import { access, constants } from 'node:fs/promises'
 import { basename } from 'node:path'
-import { createHarvestScheduler, PROVIDERS, type LiveMessage } from '../../harvest'
-import { streamLogger } from '../../shared/log'
+import { createHarvestScheduler, LiveMessage, PROVIDERS } from '../../harvest'
+import type { Logger } from '../../shared/log'
 import { ChasmError } from '../../shared/errors'
 import { ReportCommand } from '../base-command'
-import { truncate } from '../output'
-import { waitForShutdown } from '../signals'
+import { linesOutput } from '../json-output'
+import { clip } from '../output'
 
 /** Seconds between whole harvests while watching: they catch what file events missed. */
 const HARVEST_INTERVAL_SECONDS = 300
@@ -19,14 +19,17 @@ export class WatchCommand extends ReportCommand {
     details: `
       Harvests once to catch up (quietly), then watches every detected assistant's files and prints each
       message they add: time, provider, workspace, role and first line. New messages are stored in the
-      database as a harvest stores them. --json prints one JSON object per line (JSON Lines), including
-      \`message_update\` lines when an assistant completes a message already printed. Ctrl-C stops.
+      database as a harvest stores them. Lines are cut to the terminal's width. --json prints JSON Lines,
+      one envelope per message, including \`message_update\` lines when an assistant completes a message
+      already printed. Ctrl-C stops.
     `,
     examples: [
       ['Follow every assistant', '$0 watch'],
       ['Follow Claude Code and Codex as JSON Lines', '$0 watch --provider claude-code --provider codex --json'],
     ],
   })
+
+  static override jsonOutput = linesOutput(LiveMessage)
 
   protected override readonly missingDatabase = 'create' as const
 
@@ -49,32 +52,41 @@ export class WatchCommand extends ReportCommand {
         providers,
         context,
         intervalSeconds: HARVEST_INTERVAL_SECONDS,
-        log: streamLogger((line) => stderr.write(line)),
+        log: this.quietLog(),
         live: { publish: (messages) => this.show(messages) },
       })
       const caughtUp = scheduler.start().then(() => {
+        // With --json, stderr stays for errors (docs/cli.md, "JSON output").
+        if (this.json) return
         const live = scheduler.state().live
-        stderr.write(`watching ${live?.roots ?? 0} location(s) (${live?.mode ?? 'off'}); Ctrl-C to stop\n`)
+        stderr.write(`${clip(`watching ${live?.roots ?? 0} location(s) (${live?.mode ?? 'off'}); Ctrl-C to stop`, this.width)}\n`)
       })
-      await waitForShutdown()
+      await this.shutdown()
       await scheduler.stop()
       await caughtUp
     })
   }
 
+  /** The catch-up and live harvests speak only of trouble, one fitted line each: stdout is for the messages. */
+  private quietLog(): Logger {
+    const say = (message: string) => this.context.stderr.write(`${clip(`chasm: ${message}`, this.width)}\n`)
+    return { info() {}, warn: say, error: say }
+  }
+
   private show(messages: LiveMessage[]): void {
-    for (const { kind, provider, sessionId, workspace, message } of messages) {
+    for (const live of messages) {
       if (this.json) {
-        this.print(`${JSON.stringify({ type: kind, provider, sessionId, workspace, message })}\n`)
+        this.printJsonLine(live)
         continue
       }
+      const { kind, provider, workspace, message } = live
       if (kind !== 'message') continue
       const { dim, cyan, bold } = this.style
       const time = (message.timestamp ?? new Date().toISOString()).slice(11, 19)
       const tools = message.toolInvocations.map((tool) => tool.name).join(', ')
       const line = message.content.split('\n').find((text) => text.trim() !== '')?.trim() ?? (tools ? `→ ${tools}` : '')
       const place = workspace === null ? '-' : basename(workspace) || workspace
-      this.print(`${dim(time)} ${cyan(provider)} ${place} ${bold(`${message.role}:`)} ${truncate(line, 160)}\n`)
+      this.printFitted(`${dim(time)} ${cyan(provider)} ${place} ${bold(`${message.role}:`)} ${line}`)
     }
   }
 }

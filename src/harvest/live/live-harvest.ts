@@ -1,5 +1,6 @@
 import { basename } from 'node:path'
-import type { ChasmDb, Message } from '../../db'
+import { Type, type Static } from '@sinclair/typebox'
+import { Message, Nullable, type ChasmDb } from '../../db'
 import type { Logger } from '../../shared/log'
 import { systemClock, type Clock } from '../../shared/time'
 import { harvestChanges, type ChangedSessions, type HarvestHooks } from '../engine'
@@ -8,14 +9,16 @@ import { liveMessages } from './messages'
 import { rootWatcher, type WatchFunction, type WatchMode } from './roots'
 
 /** A message a live pass wrote: new (`message`), or an earlier one the provider's file completed (`message_update`). */
-export interface LiveMessage {
-  sessionId: string
-  provider: string
-  /** The session's workspace folder (or its name when it has no folder). */
-  workspace: string | null
-  kind: 'message' | 'message_update'
-  message: Message
-}
+export const LiveMessage = Type.Object({
+  sessionId: Type.String(),
+  provider: Type.String(),
+  workspace: Nullable(Type.String({ description: "the session's workspace folder (or its name when it has no folder)" })),
+  kind: Type.Union([Type.Literal('message'), Type.Literal('message_update')], {
+    description: 'message: new; message_update: an earlier message the assistant completed (its whole text)',
+  }),
+  message: Message,
+})
+export type LiveMessage = Static<typeof LiveMessage>
 
 /** What `/api/health` says about live harvesting. */
 export interface LiveState {

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll } from 'bun:test'
-import { copyFileSync, cpSync } from 'node:fs'
-import { join } from 'node:path'
+import { appendFileSync, copyFileSync, cpSync, mkdtempSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import { createAgency, discardRecorder } from '../../../src/agency'
 import { openDatabase, replaceSession } from '../../../src/db'
 import { COMMANDS } from '../../../src/cli'
 import { startFakeModels, type FakeModels } from '../../agency/support/fake-models'
-import { runChasm } from '../../support/cli'
+import { runChasm, type Printed } from '../../support/cli'
 import { sampleSession } from '../../support/sessions'
 import { tempDir } from '../../support/temp'
+import { until } from '../../support/wait'
 
 const FIXTURES = join(import.meta.dir, '..', '..', 'fixtures')
 
@@ -91,6 +92,31 @@ export interface Scenario {
   live?: 'running' | 'paused'
   /** Its stdout is a document (Markdown, an answer), printed whole rather than fitted to the width. */
   document?: boolean
+  /** For a command that runs until stopped: what happens meanwhile; it is stopped (as by Ctrl-C) after. */
+  whileRunning?: (printed: Printed) => Promise<void>
+}
+
+const CLAUDE_SESSION = '9d2c7b1e-4f3a-4c2b-8e1d-6a5b4c3d2e1f'
+const CLAUDE_TRANSCRIPT = `.claude/projects/-home-dev-projects-todo-api/${CLAUDE_SESSION}.jsonl`
+
+/**
+ * `watch` on its own copy of the home: prompts are appended to a transcript until one is printed (one
+ * written before watching starts is caught up quietly, and with --json nothing says when that is).
+ */
+function watchScenario(world: World): Scenario {
+  const home = mkdtempSync(join(world.dir, 'watch-home-'))
+  cpSync(world.home, home, { recursive: true })
+  let prompts = 0
+  const appendPrompt = () => {
+    const line = { type: 'user', uuid: `watched-${basename(home)}-${++prompts}`, parentUuid: null, sessionId: CLAUDE_SESSION, cwd: '/home/dev/projects/todo-api', timestamp: '2026-03-01T10:20:30.000Z', message: { role: 'user', content: `a prompt written while watching ${'and a long line '.repeat(10)}` } }
+    appendFileSync(join(home, CLAUDE_TRANSCRIPT), `${JSON.stringify(line)}\n`)
+  }
+  return {
+    args: ['--home', home],
+    async whileRunning(printed) {
+      await until(() => printed.stdout().endsWith('\n') || (appendPrompt(), false), 'a prompt printed', { pollMs: 250 })
+    },
+  }
 }
 
 /** One successful run of every command that prints data; a new command needs one (the contract tests fail without). */
@@ -123,6 +149,7 @@ export const SCENARIOS: Record<string, (world: World) => Scenario> = {
   'swarm pause': () => ({ args: ['dev-team'], live: 'running' }),
   'swarm resume': () => ({ args: ['dev-team'], live: 'paused' }),
   'swarm stop': () => ({ args: ['dev-team'], live: 'running' }),
+  watch: watchScenario,
 }
 
 /** Commands without `--json`, each with the reason; every other command must print data and have a scenario. */
@@ -139,6 +166,6 @@ export const registered = () => COMMANDS.map((command) => ({ command, path: comm
 export async function runScenario(world: World, path: string, extra: string[] = [], env: Record<string, string> = {}) {
   const scenario = SCENARIOS[path]!(world)
   const db = world.db(scenario.live)
-  const result = await runChasm([...path.split(' '), ...scenario.args, '--db', db, ...extra], { ...world.models.env(), HOME: world.dir, ...env })
+  const result = await runChasm([...path.split(' '), ...scenario.args, '--db', db, ...extra], { ...world.models.env(), HOME: world.dir, ...env }, false, scenario.whileRunning)
   return { ...result, scenario }
 }

@@ -13,7 +13,6 @@ import { VERSION } from '../../../shared/version'
 import { createSearchPool, harvestInThread } from '../../../workers'
 import { BaseCommand } from '../../base-command'
 import { pricesFrom } from '../../prices'
-import { waitForShutdown } from '../../signals'
 
 const isPort = t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(0, 65535)])
 
@@ -145,7 +144,7 @@ export class ApiServeCommand extends BaseCommand {
       stdout.write(`API token for non-loopback clients (stored in ${this.generatedTokenPath()}):\n  ${token}\n`)
     }
     if (!this.noHarvest) void harvest.start()
-    const signal = await waitForShutdown()
+    const signal = await this.shutdown()
     stderr.write(`received ${signal}, shutting down\n`)
     // Stop accepting first; open recording sockets would otherwise keep the server from stopping.
     const stopped = server.stop()
