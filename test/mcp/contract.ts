@@ -178,6 +178,8 @@ export function mcpContract(transport: string, connect: (dbPath: string) => Prom
         ['search_sessions', { query: 'x', limit: 0 }, "Invalid argument 'limit'"],
         ['search_sessions', { query: '   ' }, "Invalid argument 'query': must not be blank"],
         ['search_sessions', { query: 'x', drop: 'tables' }, "Unknown argument 'drop' for search_sessions"],
+        // The search API's own bound: 32 terms however they are spelled, a repeated one counted once.
+        ['search_sessions', { query: Array.from({ length: 33 }, (_, i) => `w${i}*`).join(' ') }, "Invalid argument 'query': at most 32 terms (got 33)"],
         ['search_sessions', { query: 'x', sort: 'newest' }, 'Invalid argument \'sort\': must be one of "relevance", "recent" (got "newest")'],
         ['search_sessions', { query: 'x', sort: 1 }, 'Invalid argument \'sort\': must be one of "relevance", "recent" (got 1)'],
         ['get_session', { id: FIXTURE_ID, offset: 8 }, "Invalid argument 'offset': the session has 8 message(s)"],

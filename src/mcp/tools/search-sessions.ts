@@ -1,12 +1,9 @@
 import { Type } from '@sinclair/typebox'
-import { searchSessions, SearchResult, SearchSort } from '../../search'
+import { checkQueryShape, searchSessions, SearchResult, SearchSort } from '../../search'
 import { ChasmError } from '../../shared/errors'
 import { redactSnippet } from '../snippets'
 import { messageContent } from '../store'
 import { defineTool } from './tool'
-
-// As the search API: a query of at most 1,000 characters and 32 terms.
-const MAX_QUERY_TERMS = 32
 
 const Match = Type.Composite([
   Type.Omit(SearchResult.properties.matches.items, ['snippet']),
@@ -38,9 +35,7 @@ export const searchSessionsTool = defineTool({
   output: Type.Object({ results: Type.Array(SearchHit) }),
   run({ sqlite }, { query, provider, workspace, limit, sort }) {
     if (query.trim() === '') throw new ChasmError('BAD_REQUEST', "Invalid argument 'query': must not be blank")
-    if (query.trim().split(/\s+/).length > MAX_QUERY_TERMS) {
-      throw new ChasmError('BAD_REQUEST', `Invalid argument 'query': at most ${MAX_QUERY_TERMS} terms`)
-    }
+    checkQueryShape(query, "argument 'query'")
     const results = searchSessions(sqlite, query, { limit: limit ?? 10, provider, workspace, sort })
     return {
       results: results.map((result) => ({
