@@ -98,8 +98,9 @@ export function checkArchitecture(root: string): Violation[] {
         if (!ok) violations.push({ rule: 'provider', file, target: path })
       }
     }
-    // Providers read other tools' SQLite files; chasm's own database is queried only in db/ and store.ts files.
-    const sqlAllowed = own.startsWith('db/') || own.endsWith('store') || /^harvest\/(read|providers)\//.test(own)
+    // Providers read other tools' SQLite files; chasm's own database is queried only in db/ and in a module's
+    // store: its `store.ts`, or the files of its `store/` folder when the store is split (`agency/store/`).
+    const sqlAllowed = own.startsWith('db/') || /^[^/]+\/store(\/[^/]+)?$/.test(own) || /^harvest\/(read|providers)\//.test(own)
     if (!sqlAllowed && /\.(prepare|query|run|exec)\(\s*[`'"](\s*)(SELECT|INSERT|UPDATE|DELETE|CREATE|PRAGMA|BEGIN)/i.test(readFileSync(join(root, file), 'utf8'))) {
       violations.push({ rule: 'sql', file, target: 'sql' })
     }
