@@ -1,31 +1,36 @@
 import { join } from 'node:path'
 import type { SecurityConfig } from '../../src/api'
 import type { ServerMessage } from '../../src/recording'
-import { startServer } from '../../src/server'
+import { startServer, type ServerOptions } from '../../src/server'
 import { silentLogger, type Logger } from '../../src/shared/log'
 import { DEFAULT_SECURITY } from './app'
 import { tempDir } from './temp'
 
-/**
- * The server `chasm api serve` runs (`startServer`), on 127.0.0.1 port 0 over a fresh temp database, for
- * real WebSocket and fetch tests: no background harvest, no providers; stopped and removed on dispose.
- */
-export async function testServer(options: { security?: Partial<SecurityConfig>; log?: Logger } = {}) {
-  const dir = tempDir('chasm-server-')
-  const server = await startServer({
-    dbPath: join(dir.path, 'chasm.db'),
-    dataDir: dir.path,
+/** Options of a server over `<dir>/<file>` on 127.0.0.1 port 0: no background harvest, no providers, no credentials. */
+export function testServerOptions(dir: string, options: { file?: string; security?: Partial<SecurityConfig>; log?: Logger } = {}): ServerOptions {
+  return {
+    dbPath: join(dir, options.file ?? 'chasm.db'),
+    dataDir: dir,
     host: '127.0.0.1',
     port: 0,
     security: { ...DEFAULT_SECURITY, ...options.security },
     env: {},
     providers: [],
-    providerContext: { home: dir.path, homeOverridden: true, platform: process.platform, env: {} },
+    providerContext: { home: dir, homeOverridden: true, platform: process.platform, env: {} },
     harvest: false,
     harvestIntervalSeconds: null,
     watch: false,
     log: options.log ?? silentLogger,
-  }).catch((error) => {
+  }
+}
+
+/**
+ * The server `chasm api serve` runs (`startServer`) over a fresh temp database, for real WebSocket and
+ * fetch tests (`testServerOptions`); stopped and removed on dispose.
+ */
+export async function testServer(options: { security?: Partial<SecurityConfig>; log?: Logger } = {}) {
+  const dir = tempDir('chasm-server-')
+  const server = await startServer(testServerOptions(dir.path, options)).catch((error) => {
     dir[Symbol.dispose]()
     throw error
   })
