@@ -81,6 +81,12 @@ function access(store: SearchStore, index: 'messages' | 'titles'): IndexAccess {
   }
 }
 
+/**
+ * A score as results show it: four significant digits. A word in most messages has BM25's floor idf
+ * (1e-6), so fixed decimals would round its matches to 0; higher is better and a match is never 0.
+ */
+export const shownScore = (score: number): number => Number(score.toPrecision(4))
+
 /** Every message and title hit with its score: read from the index, or from FTS5 when the reader cannot. */
 function allHits(store: SearchStore, query: FtsQuery, budget: number): { messages: ScoredHits; titles: ScoredHits } {
   const phrases = tokenize(store, query)
@@ -111,7 +117,7 @@ function toResults(store: SearchStore, ranked: RankedSession[], expression: stri
     provider: session.provider,
     title: session.title,
     updated: toIso(session.updated_at),
-    score: Math.round(score * 1e4) / 1e4,
+    score: shownScore(score),
     matches: matches.map(({ pk }) => ({
       messageId: rows.get(pk)!.message_id,
       role: rows.get(pk)!.role,

@@ -26,6 +26,16 @@ describe('searchSessions', () => {
     expect(auth!.score).toBeGreaterThan(0)
   })
 
+  test('a word in every message still scores above 0 (BM25 gives it the floor idf)', () => {
+    using db = openTestDb()
+    for (let i = 0; i < 10; i++) {
+      replaceSession(db.sqlite, { id: `s${i}`, provider: 'fake', origin: 'harvest', title: 'x', model: null, created: i, updated: i, workspace: null, messages: [{ role: 'user', content: 'common word here', timestamp: i, model: null }] })
+    }
+    const scores = searchSessions(db.sqlite, 'common', { limit: 10 }).map((r) => r.score)
+    expect(scores).toHaveLength(10)
+    expect(scores.every((score) => score > 0)).toBe(true)
+  })
+
   test('accents and case are ignored; snippets are HTML-escaped around the marks', () => {
     using db = seeded()
     const [cafe] = searchSessions(db.sqlite, 'CAFE', { limit: 20 })

@@ -1,6 +1,6 @@
 import type { Database } from 'bun:sqlite'
 import { replaceSession, type SessionInput } from '../../src/db'
-import { toFtsQuery } from '../../src/search'
+import { shownScore, toFtsQuery } from '../../src/search'
 import { rng } from '../../scripts/bench/corpus'
 
 /** A session with one message per text, all at `updated` unless times are given. */
@@ -126,5 +126,5 @@ export function referenceSearch(
       ? later(a.time, b.time) || b.score - a.score || (a.id < b.id ? -1 : 1)
       : b.score - a.score || later(a.updated, b.updated) || (a.id < b.id ? -1 : 1),
   )
-  return ranked.slice(0, options.limit).map((r) => ({ sessionId: r.id, score: Math.round(r.score * 1e4) / 1e4 }))
+  return ranked.slice(0, options.limit).map((r) => ({ sessionId: r.id, score: shownScore(r.score) }))
 }
