@@ -2,7 +2,7 @@ import type { ModelRate, UsageRow } from './usage'
 
 /** The pieces every usage report query shares: the rate table, pricing joins, sums and the row they make. */
 
-const DAY_MS = 86_400_000
+export const DAY_MS = 86_400_000
 
 /** YYYYMM of a UTC day (days since 1970-01-01), as `usage_workspace_monthly.month` holds it. */
 export const monthOf = (day: number): number => {

@@ -2,7 +2,7 @@ import type { Database } from 'bun:sqlite'
 import { Type, type Static } from '@sinclair/typebox'
 import { literalUnion } from '../enums'
 import type { Page, PageRequest } from './page'
-import { GROUP_SUMS, PRICED, RATES, ratesParam, ROW_TERMS, usageRow, type GroupSums } from './usage-sql'
+import { DAY_MS, GROUP_SUMS, PRICED, RATES, ratesParam, ROW_TERMS, usageRow, type GroupSums } from './usage-sql'
 import { sessionUsage } from './usage-sessions'
 import { workspaceUsage } from './usage-workspaces'
 
@@ -66,8 +66,6 @@ interface RawRow extends GroupSums {
   key: string | number | null
   sessions: number
 }
-
-const DAY_MS = 86_400_000
 
 /** The column of each grouping read from `usage_daily` or `usage_rollup`. */
 const KEY = { day: 'u.day', model: 'u.model', provider: 'u.provider' } as const
