@@ -37,6 +37,14 @@ describe('the rules catch what they forbid', () => {
     expect(violationsWith({})).toEqual([])
   })
 
+  test("a module's store may be split into the files of its store/ folder", () => {
+    const split = {
+      'src/harvest/store/index.ts': "import { sources } from './sources'\nexport const store = sources\n",
+      'src/harvest/store/sources.ts': "export const sources = (sqlite: any) => sqlite.prepare('SELECT key FROM harvest_sources')\n",
+    }
+    expect(violationsWith(split)).toEqual([])
+  })
+
   test.each([
     ['a type-only import of a module index against the direction', { 'src/db/open.ts': "import type { App } from '../api'\nexport type A = App\n" }, [{ rule: 'direction', file: 'src/db/open.ts', target: 'api/index' }]],
     ['an import of another module index against the direction', { 'src/db/open.ts': "import { load } from '../cli'\nexport const l = load\n" }, [{ rule: 'direction', file: 'src/db/open.ts', target: 'cli/index' }]],
@@ -49,6 +57,9 @@ describe('the rules catch what they forbid', () => {
     ['a value (not a type) the web app takes from the server', { 'src/web/app.tsx': "import { open } from '../db'\nexport const o = open\n" }, [{ rule: 'web', file: 'src/web/app.tsx', target: 'db/index' }]],
     ['the web app imported by anything but its assets loader', { 'src/web/app.tsx': 'export const app = 1\n', 'src/api/index.ts': "import { app } from '../web/app'\nexport { app }\n" }, [{ rule: 'web', file: 'src/api/index.ts', target: 'web/app' }]],
     ['SQL outside db and store.ts', { 'src/recording/handlers.ts': "export const apply = (sqlite: any) => sqlite.run('UPDATE sessions SET title = 1')\n" }, [{ rule: 'sql', file: 'src/recording/handlers.ts', target: 'sql' }]],
+    ['SQL in a store.ts below the top of a module', { 'src/recording/live/store.ts': "export const q = (sqlite: any) => sqlite.prepare('SELECT 1')\n" }, [{ rule: 'sql', file: 'src/recording/live/store.ts', target: 'sql' }]],
+    ['SQL in a file whose name only ends in store', { 'src/recording/restore.ts': "export const q = (sqlite: any) => sqlite.prepare('SELECT 1')\n" }, [{ rule: 'sql', file: 'src/recording/restore.ts', target: 'sql' }]],
+    ['SQL in a folder below a store/ folder', { 'src/recording/store/runs/steps.ts': "export const q = (sqlite: any) => sqlite.prepare('SELECT 1')\n" }, [{ rule: 'sql', file: 'src/recording/store/runs/steps.ts', target: 'sql' }]],
   ] as const)('%s is a violation', (_, files, expected) => {
     expect(violationsWith(files)).toEqual([...expected])
   })

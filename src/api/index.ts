@@ -1,5 +1,5 @@
 export { createApp, type App } from './app'
-export { listen, type RunningServer } from './server'
+export { listen, type RunningServer, type ServerDeps } from './server'
 export type { SecurityConfig } from './security'
 export type { AppDeps } from './deps'
 export { Ok, Paged, ErrorBody, ok, paged } from './envelope'

@@ -3,6 +3,9 @@ import { createApp } from './app'
 import type { AppDeps } from './deps'
 import { SOCKET_OPTIONS } from './ws/recording'
 
+/** What `listen` builds the app from: the app's deps but the two it answers itself (the peer's address, its port). */
+export type ServerDeps = Omit<AppDeps, 'peerAddress' | 'ownPort'>
+
 /** A listening chasm server. */
 export interface RunningServer {
   readonly url: URL
@@ -18,7 +21,7 @@ export interface RunningServer {
 const BUN_BODY_LIMIT = Number.MAX_SAFE_INTEGER
 
 /** Starts the HTTP app on `host:port` (port 0 = any free port). Throws a clear error when the port is taken. */
-export function listen(deps: Omit<AppDeps, 'peerAddress' | 'ownPort'>, host: string, port: number): RunningServer {
+export function listen(deps: ServerDeps, host: string, port: number): RunningServer {
   let server: Server<unknown> | null = null
   const app = createApp({
     ...deps,

@@ -56,7 +56,7 @@ export abstract class BaseCommand extends Command<ChasmContext> {
   }
 
   /** `CHASM_BUSY_TIMEOUT_MS`: how long a write waits for another process's lock (default 5 s). */
-  private busyTimeoutMs(): number {
+  protected busyTimeoutMs(): number {
     const text = this.context.runtime.env.CHASM_BUSY_TIMEOUT_MS
     if (text === undefined || text === '') return BUSY_TIMEOUT_MS
     const ms = Number(text)

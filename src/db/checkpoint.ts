@@ -47,11 +47,18 @@ self.onmessage = ({ data }) => {
     db.run('PRAGMA busy_timeout = ' + data.busyTimeoutMs)
     // get(), not run(): the statement must be reset after its step, or it pins a read snapshot.
     const passive = db.prepare('PRAGMA wal_checkpoint(PASSIVE)')
+    // Changes when another connection commits: an idle server skips its passes (and wakes no one).
+    const dataVersion = db.prepare('PRAGMA data_version')
+    let copied = null
     timer = setInterval(() => {
       if (waiting) return
       // A failed pass (disk full, I/O error) is reported and retried at the next tick.
       try {
-        const log = passive.get().log
+        const version = dataVersion.get().data_version
+        if (version === copied) return
+        const { log, checkpointed } = passive.get()
+        // Everything in the WAL is in the database now: nothing to do until the next commit.
+        if (log === checkpointed) copied = version
         waiting = log >= data.restartFrames
         postMessage({ type: 'checkpointed', log })
       } catch (error) {

@@ -55,12 +55,17 @@ export {
 export { IsoTime, Nullable } from './shapes'
 export { columnList, type Joined, type StoredRow } from './rows'
 export type {
+  AgentRow,
   HarvestRunRow,
   HarvestSourceRow,
   MessageRow,
   RecordingEventRow,
   RecordingSessionRow,
+  RunStepRow,
   SessionRow,
+  SwarmRow,
+  SwarmRunRow,
+  SwarmWorkerRow,
   ToolInvocationRow,
   WorkspaceRow,
 } from './schema'

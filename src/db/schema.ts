@@ -441,6 +441,7 @@ export type HarvestSourceRow = StoredRow<typeof harvestSources>
 export type HarvestRunRow = StoredRow<typeof harvestRuns>
 export type AgentRow = StoredRow<typeof agents>
 export type SwarmRow = StoredRow<typeof swarms>
+export type SwarmWorkerRow = StoredRow<typeof swarmWorkers>
 export type SwarmRunRow = StoredRow<typeof swarmRuns>
 export type RunStepRow = StoredRow<typeof runSteps>
 export type RecordingSessionRow = StoredRow<typeof recordingSessions>

@@ -13,6 +13,7 @@ import { Value } from '@sinclair/typebox/value'
 import { redactDeep, redactText } from '../redact'
 import { ChasmError } from '../shared/errors'
 import type { Logger } from '../shared/log'
+import { describeValueError } from '../shared/validation'
 import { guarded, ProtocolError } from './errors'
 import { MCP_INSTRUCTIONS } from './instructions'
 import { listSessionResources, readSessionResource, SESSION_TEMPLATE } from './resources'
@@ -58,7 +59,7 @@ function argumentProblem(tool: McpTool, args: unknown): string {
   const known = Object.hasOwn(tool.input.properties, name.split('.')[0]!)
   if (!known) return `Unknown argument '${name}' for ${tool.name} (arguments: ${Object.keys(tool.input.properties).join(', ') || 'none'})`
   if (error.value === undefined) return `Missing required argument '${name}' for ${tool.name}`
-  return `Invalid argument '${name}': ${error.message.toLowerCase()} (got ${JSON.stringify(error.value)?.slice(0, 80)})`
+  return `Invalid argument '${name}': ${describeValueError(error)} (got ${JSON.stringify(error.value)?.slice(0, 80)})`
 }
 
 /** Runs a tool call: checks the arguments, answers with structured content, turns every failure into a tool error. */

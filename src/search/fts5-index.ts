@@ -48,7 +48,7 @@ export interface Postings {
 export class UnreadableIndex extends Error {}
 
 const AVERAGES_ROWID = 1
-const STRUCTURE_ROWID = 10
+export const STRUCTURE_ROWID = 10
 /** The `%_data` id of leaf `pgno` of segment `segid` (FTS5's FTS5_SEGMENT_ROWID: segid << 37 | pgno). */
 const leafId = (segid: number, pgno: number) => segid * 2 ** 37 + pgno
 /** Terms of the main index start with '0' (prefix indexes, unused here, with '1'…). */

@@ -9,14 +9,15 @@ export const MAX_QUERY_TERMS = 32
 
 /**
  * Refuses search text whose shape alone would make a search expensive (thousands of prefix terms
- * hold the server for seconds), before any index is read.
+ * hold the server for seconds), before any index is read. `input` names the text in the error as
+ * its caller knows it (the REST parameter `q`, an MCP tool's argument).
  */
-export function checkQueryShape(text: string): void {
+export function checkQueryShape(text: string, input = "query parameter 'q'"): void {
   if (text.length > MAX_QUERY_CHARS) {
-    throw new ChasmError('BAD_REQUEST', `Invalid query parameter 'q': at most ${MAX_QUERY_CHARS} characters (got ${text.length})`)
+    throw new ChasmError('BAD_REQUEST', `Invalid ${input}: at most ${MAX_QUERY_CHARS} characters (got ${text.length})`)
   }
   const terms = toFtsQuery(text)?.phrases.length ?? 0
   if (terms > MAX_QUERY_TERMS) {
-    throw new ChasmError('BAD_REQUEST', `Invalid query parameter 'q': at most ${MAX_QUERY_TERMS} terms (got ${terms})`)
+    throw new ChasmError('BAD_REQUEST', `Invalid ${input}: at most ${MAX_QUERY_TERMS} terms (got ${terms})`)
   }
 }

@@ -76,7 +76,7 @@ function tokenize(store: SearchStore, query: FtsQuery): TokenPhrase[] {
 function access(store: SearchStore, index: 'messages' | 'titles'): IndexAccess {
   return {
     source: store.index[index],
-    version: () => store.version(),
+    version: () => store.version(index),
     lengths: (rowids) => store.lengths(index, rowids),
   }
 }

@@ -1,7 +1,7 @@
 import { Database } from 'bun:sqlite'
 import type { Static } from '@sinclair/typebox'
 import type { MessageRole } from '../db'
-import type { IndexSource } from './fts5-index'
+import { STRUCTURE_ROWID, type IndexSource } from './fts5-index'
 
 /** A session as search shows it. */
 export interface SessionView {
@@ -106,10 +106,6 @@ function prepare(sqlite: Database) {
   return {
     messages: indexSource(sqlite, 'messages_fts'),
     titles: indexSource(sqlite, 'sessions_fts'),
-    // Changes whenever anything is committed: by another connection (data_version) or by this one (total_changes).
-    version: sqlite.prepare<{ version: string }, []>(
-      "SELECT (SELECT data_version FROM pragma_data_version()) || '.' || total_changes() AS version",
-    ),
     docsize: {
       messages: sqlite.prepare<{ id: number; sz: Uint8Array }, [string]>(
         'SELECT id, sz FROM messages_fts_docsize WHERE id IN (SELECT value FROM json_each(?))',
@@ -197,8 +193,15 @@ export function searchStore(sqlite: Database) {
     snapshot: <T>(read: () => T): T => sqlite.transaction(read)(),
     /** The shadow tables of the message and title indexes. */
     index: { messages: s.messages, titles: s.titles },
-    /** A stamp of the database's content on this connection: equal stamps, unchanged database. */
-    version: (): string => s.version.get()!.version,
+    /**
+     * A stamp of one index's content: its FTS5 structure record, which FTS5 rewrites (write counter
+     * and segment list) with every change it commits — rows indexed, deleted, segments merged. Rows
+     * written while indexing is deferred, and changes to other columns, leave it as it is.
+     */
+    version: (index: 'messages' | 'titles'): string => {
+      const structure = (index === 'messages' ? s.messages : s.titles).block(STRUCTURE_ROWID)
+      return structure === null ? '' : Buffer.from(structure).toString('base64')
+    },
     /** Lengths in tokens of some rows of an index, from FTS5's own `%_docsize`. */
     lengths(index: 'messages' | 'titles', rowids: ArrayLike<number>): Map<number, number> {
       return new Map(s.docsize[index].all(json(rowids)).map((row) => [row.id, docsize(row.sz)]))

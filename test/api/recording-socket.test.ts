@@ -8,7 +8,7 @@ const replies = (client: RecordingClient) => client.messages.filter((m) => m.typ
 
 describe('recording WebSocket over a real socket', () => {
   test('acks after commit, precise errors for bad messages, and the socket stays open', async () => {
-    await using t = testServer()
+    await using t = await testServer()
     const client = await RecordingClient.open(`${t.wsUrl}/ws/recording`)
     expect(client.messages).toEqual([{ type: 'connected', clientId: expect.stringMatching(/^[0-9a-f-]{36}$/), version: 1 }])
     const tooMany = { events: Array.from({ length: 2000 }, (_, i) => event('s', 'heartbeat', {}, { event_id: `h${i}` })) }
@@ -40,7 +40,7 @@ describe('recording WebSocket over a real socket', () => {
   })
 
   test('several recorders and viewers at once: each viewer gets every event of its sessions once, in order', async () => {
-    await using t = testServer()
+    await using t = await testServer()
     const path = ['/ws/recording', '/api/recording/ws']
     const viewers = await Promise.all([0, 1, 2].map((i) => RecordingClient.open(`${t.wsUrl}${path[i % 2]}`)))
     const watched = [['a'], ['b'], ['a', 'b']]
@@ -79,7 +79,7 @@ describe('recording WebSocket over a real socket', () => {
   })
 
   test('a client flooding 20,000 single-event messages is slowed, never loses an event', async () => {
-    await using t = testServer()
+    await using t = await testServer()
     const client = await RecordingClient.open(`${t.wsUrl}/ws/recording`)
     const count = 20_000
     for (let i = 0; i < count; i++) client.send(event('flood', 'message', { role: 'user', content: `event ${i}` }, { event_id: `f${i}` }))
@@ -90,7 +90,7 @@ describe('recording WebSocket over a real socket', () => {
   })
 
   test('REST and WebSocket recorders share one log per session', async () => {
-    await using t = testServer()
+    await using t = await testServer()
     const client = await RecordingClient.open(`${t.wsUrl}/ws/recording`)
     const rest: Promise<Response>[] = []
     for (let i = 0; i < 50; i++) {
@@ -113,7 +113,7 @@ describe('recording WebSocket over a real socket', () => {
   })
 
   test('REST bodies over 10 MiB get 413; the WebSocket needs the token like every route', async () => {
-    await using t = testServer({ security: { token: 'secret' } })
+    await using t = await testServer({ security: { token: 'secret' } })
     const huge = JSON.stringify(event('s', 'message', { role: 'user', content: 'x'.repeat(10 * 1024 * 1024) }))
     const response = await fetch(`${t.url}/api/recording/events`, {
       method: 'POST',

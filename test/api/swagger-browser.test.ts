@@ -3,7 +3,7 @@ import { launch, noBrowser, openPage } from '../support/browser'
 import { testServer } from '../support/socket'
 
 test.skipIf(noBrowser !== null)('issue 15: in token mode, Swagger UI "Authorize" then "Try it out" sends the token (a real browser)', async () => {
-  await using server = testServer({ security: { token: 'tok-swagger-15' } })
+  await using server = await testServer({ security: { token: 'tok-swagger-15' } })
   const browser = await launch()
   try {
     const { page, trouble } = await openPage(browser)

@@ -21,7 +21,7 @@ const message = (session: string, id: string, content: string) => ({ session_id:
 describe('disk full (SQLite max_page_count on the server connection)', () => {
   test('REST, WebSocket, snapshot and agent writes fail with a clear error, write nothing, and recording resumes when space returns', async () => {
     const logged: string[] = []
-    await using server = testServer({ log: streamLogger((line) => logged.push(line)) })
+    await using server = await testServer({ log: streamLogger((line) => logged.push(line)) })
     const events = `${server.url}/api/recording/events`
     expect((await postJson(events, message('s', 'e1', 'fits'))).status).toBe(200)
     const before = rowCounts(server.db.sqlite)
@@ -58,7 +58,7 @@ describe('disk full (SQLite max_page_count on the server connection)', () => {
   })
 
   test('in one group commit, the request that fits is acknowledged and only the one that does not fail', async () => {
-    await using server = testServer()
+    await using server = await testServer()
     const lift = limitGrowth(server.db.sqlite, 6)
     const client = await RecordingClient.open(`${server.wsUrl}/ws/recording`)
     // Sent together, so they land in the same group commit; the group falls back to one savepoint each.
@@ -81,7 +81,7 @@ describe('disk full (SQLite max_page_count on the server connection)', () => {
     const files: Record<string, string> = {}
     for (let i = 0; i < 8; i++) files[`s${i}.jsonl`] = jsonl({ session: `s${i}` }, ...Array.from({ length: 20 }, (_, m) => ({ role: m % 2 ? 'assistant' : 'user', content: `${i}-${m} ${'y'.repeat(5000)}` })))
     using home = tempHome({ '.fake': files })
-    await using server = testServer()
+    await using server = await testServer()
     const lift = limitGrowth(server.db.sqlite, 60)
     const failure = await harvestHome(server.db, [fakeProvider], home.path).then(
       () => null,

@@ -6,11 +6,11 @@ import { FUZZ_RUNS, fuzzParams } from './support'
 
 // Below the app: malformed HTTP straight onto a TCP socket, as no HTTP client would send it.
 
-let server: ReturnType<typeof testServer>
+let server: Awaited<ReturnType<typeof testServer>>
 let port: number
 
-beforeAll(() => {
-  server = testServer()
+beforeAll(async () => {
+  server = await testServer()
   port = Number(new URL(server.url).port)
 })
 

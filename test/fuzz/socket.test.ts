@@ -8,11 +8,11 @@ import { dbDigest, FUZZ_RUNS, fuzzParams, hostileJson, hostileString } from './s
 
 const SESSIONS = ['ws-1', 'ws-2']
 
-let server: ReturnType<typeof testServer>
+let server: Awaited<ReturnType<typeof testServer>>
 let client: RecordingClient
 
 beforeAll(async () => {
-  server = testServer()
+  server = await testServer()
   server.deps.recorder.apply({ session_id: 'ws-1', event_type: 'message', event_id: 'e0', data: { message_id: 'm1', role: 'assistant', content: 'hello' } })
   client = await RecordingClient.open(`${server.wsUrl}/ws/recording`)
 })

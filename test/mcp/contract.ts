@@ -17,22 +17,25 @@ const GOLDEN_MD = join(import.meta.dir, '..', 'fixtures', 'export', 'session.md'
 const FIXTURE_ID = 'export-fixture-0001'
 const SECRET_FRAGMENTS = Object.values(PLANTED).flatMap((secret) => secret.split('\n').filter((line) => line.length >= 8))
 
-/** A database holding the export fixture (planted secrets included) and 30 plain sessions. */
+/** How often the oldest, a middle and the newest plain session say `idempotency`: the best match is the oldest. */
+const IDEMPOTENCY: Record<number, number> = { 0: 3, 15: 2, 29: 1 }
+
+/** A database holding the export fixture (planted secrets included) and 30 plain sessions, one an hour. */
 export function seededDatabase() {
   const dir = tempDir('chasm-mcp-')
   const path = join(dir.path, 'chasm.db')
   const chasm = openDatabase(path)
   replaceSession(chasm.sqlite, exportFixture())
   for (let i = 0; i < 30; i++) {
-    replaceSession(
-      chasm.sqlite,
-      sampleSession({
-        id: `plain-${String(i).padStart(2, '0')}`,
-        provider: i % 2 ? 'copilot' : 'claude-code',
-        title: `Plain session ${i}`,
-        updated: Date.parse('2026-01-01T00:00:00Z') + i * 3_600_000,
-      }),
-    )
+    const session = sampleSession({
+      id: `plain-${String(i).padStart(2, '0')}`,
+      provider: i % 2 ? 'copilot' : 'claude-code',
+      title: `Plain session ${i}`,
+      updated: Date.parse('2026-01-01T00:00:00Z') + i * 3_600_000,
+    })
+    const [question, ...rest] = session.messages
+    const extra = ' idempotency'.repeat(IDEMPOTENCY[i] ?? 0)
+    replaceSession(chasm.sqlite, { ...session, messages: [{ ...question!, content: question!.content + extra }, ...rest] })
   }
   chasm.close()
   return { path, [Symbol.dispose]: () => dir[Symbol.dispose]() }
@@ -100,6 +103,18 @@ export function mcpContract(transport: string, connect: (dbPath: string) => Prom
       expect(filtered.structuredContent.results.every((r: { provider: string }) => r.provider === 'copilot')).toBe(true)
     })
 
+    test('search_sessions: sort "recent" puts the newest last match first; relevance, the default, the best match', async () => {
+      const { tools } = await connection.client.listTools()
+      const input = tools.find((tool) => tool.name === 'search_sessions')!.inputSchema
+      expect(input.properties?.sort).toMatchObject({ anyOf: [{ const: 'relevance' }, { const: 'recent' }], description: expect.stringContaining('recent:') })
+      expect(input.required).toEqual(['query'])
+      const order = async (sort?: string) =>
+        (await call('search_sessions', { query: 'idempotency', ...(sort ? { sort } : {}) })).structuredContent.results.map((r: { sessionId: string }) => r.sessionId)
+      expect(await order()).toEqual(['plain-00', 'plain-15', 'plain-29'])
+      expect(await order('relevance')).toEqual(['plain-00', 'plain-15', 'plain-29'])
+      expect(await order('recent')).toEqual(['plain-29', 'plain-15', 'plain-00'])
+    })
+
     test('get_session: pages within the token budget and says exactly how to continue', async () => {
       const first = await call('get_session', { id: FIXTURE_ID, maxTokens: 600 })
       const page = first.structuredContent
@@ -163,6 +178,10 @@ export function mcpContract(transport: string, connect: (dbPath: string) => Prom
         ['search_sessions', { query: 'x', limit: 0 }, "Invalid argument 'limit'"],
         ['search_sessions', { query: '   ' }, "Invalid argument 'query': must not be blank"],
         ['search_sessions', { query: 'x', drop: 'tables' }, "Unknown argument 'drop' for search_sessions"],
+        // The search API's own bound: 32 terms however they are spelled, a repeated one counted once.
+        ['search_sessions', { query: Array.from({ length: 33 }, (_, i) => `w${i}*`).join(' ') }, "Invalid argument 'query': at most 32 terms (got 33)"],
+        ['search_sessions', { query: 'x', sort: 'newest' }, 'Invalid argument \'sort\': must be one of "relevance", "recent" (got "newest")'],
+        ['search_sessions', { query: 'x', sort: 1 }, 'Invalid argument \'sort\': must be one of "relevance", "recent" (got 1)'],
         ['get_session', { id: FIXTURE_ID, offset: 8 }, "Invalid argument 'offset': the session has 8 message(s)"],
         ['get_session', { id: FIXTURE_ID, maxTokens: 'lots' }, "Invalid argument 'maxTokens'"],
         ['list_sessions', { since: 'last tuesday' }, "Invalid argument 'since'"],

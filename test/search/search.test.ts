@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test'
-import { replaceSession } from '../../src/db'
+import { join } from 'node:path'
+import { deferFullText, indexDeferred, openDatabase, replaceSession } from '../../src/db'
 import { searchSessions } from '../../src/search'
 import { openTestDb } from '../support/db'
 import { testApp } from '../support/app'
@@ -24,6 +25,32 @@ describe('searchSessions', () => {
     expect(auth!.matches.map((m) => m.messageId).sort()).toEqual(['s-auth-m0', 's-auth-m1', 's-auth-m3'])
     expect(auth!).toMatchObject({ workspaceId: expect.any(String), provider: 'claude-code', title: 'Login work', updated: new Date(1_767_000_000_000).toISOString() })
     expect(auth!.score).toBeGreaterThan(0)
+  })
+
+  test('what a connection keeps of an index follows changes committed by another one, and only those', () => {
+    using db = openTestDb()
+    const reader = openDatabase(join(db.dir, 'chasm.db'), { readonly: true })
+    try {
+      const found = () => searchSessions(reader.sqlite, 'pelican', { limit: 10 }).map((r) => r.sessionId).sort()
+      const write = (id: string) =>
+        replaceSession(db.sqlite, { id, provider: 'fake', origin: 'harvest', title: null, model: null, created: 1, updated: 1, workspace: null, messages: [{ role: 'user', content: 'a pelican', timestamp: 1, model: null }] })
+      write('a')
+      expect(found()).toEqual(['a'])
+      write('b')
+      expect(found()).toEqual(['a', 'b'])
+      // Rows written while indexing is deferred are not in the index yet: the kept rows still answer.
+      deferFullText(db.sqlite)
+      write('c')
+      expect(found()).toEqual(['a', 'b'])
+      indexDeferred(db.sqlite, Number.MAX_SAFE_INTEGER, { finish: true })
+      expect(found()).toEqual(['a', 'b', 'c'])
+      // The title (from the first prompt) matches too: both go.
+      db.sqlite.run("DELETE FROM messages WHERE session_pk = (SELECT pk FROM sessions WHERE id = 'a')")
+      db.sqlite.run("UPDATE sessions SET title = 'gone' WHERE id = 'a'")
+      expect(found()).toEqual(['b', 'c'])
+    } finally {
+      reader.close()
+    }
   })
 
   test('a word in every message still scores above 0 (BM25 gives it the floor idf)', () => {

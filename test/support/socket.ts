@@ -1,19 +1,49 @@
-import { listen } from '../../src/api'
+import { join } from 'node:path'
+import type { SecurityConfig } from '../../src/api'
 import type { ServerMessage } from '../../src/recording'
-import { testApp } from './app'
+import { startServer, type ServerOptions } from '../../src/server'
+import { silentLogger, type Logger } from '../../src/shared/log'
+import { DEFAULT_SECURITY } from './app'
+import { tempDir } from './temp'
 
-/** The HTTP app listening on 127.0.0.1 port 0, for real WebSocket and fetch tests; stopped on dispose. */
-export function testServer(options: Parameters<typeof testApp>[0] = {}) {
-  const t = testApp(options)
-  const server = listen(t.deps, '127.0.0.1', 0)
-  return Object.assign(t, {
+/** Options of a server over `<dir>/<file>` on 127.0.0.1 port 0: no background harvest, no providers, no credentials. */
+export function testServerOptions(dir: string, options: { file?: string; security?: Partial<SecurityConfig>; log?: Logger } = {}): ServerOptions {
+  return {
+    dbPath: join(dir, options.file ?? 'chasm.db'),
+    dataDir: dir,
+    host: '127.0.0.1',
+    port: 0,
+    security: { ...DEFAULT_SECURITY, ...options.security },
+    env: {},
+    providers: [],
+    providerContext: { home: dir, homeOverridden: true, platform: process.platform, env: {} },
+    harvest: false,
+    harvestIntervalSeconds: null,
+    watch: false,
+    log: options.log ?? silentLogger,
+  }
+}
+
+/**
+ * The server `chasm api serve` runs (`startServer`) over a fresh temp database, for real WebSocket and
+ * fetch tests (`testServerOptions`); stopped and removed on dispose.
+ */
+export async function testServer(options: { security?: Partial<SecurityConfig>; log?: Logger } = {}) {
+  const dir = tempDir('chasm-server-')
+  const server = await startServer(testServerOptions(dir.path, options)).catch((error) => {
+    dir[Symbol.dispose]()
+    throw error
+  })
+  return {
     url: server.url.origin,
     wsUrl: `ws://127.0.0.1:${server.port}`,
+    deps: server.deps,
+    db: server.deps.chasm,
     async [Symbol.asyncDispose]() {
       await server.stop()
-      t[Symbol.dispose]()
+      dir[Symbol.dispose]()
     },
-  })
+  }
 }
 
 /** A recording WebSocket client that collects every server message and can wait for a condition on them. */

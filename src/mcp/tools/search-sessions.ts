@@ -1,12 +1,9 @@
 import { Type } from '@sinclair/typebox'
-import { searchSessions, SearchResult } from '../../search'
+import { checkQueryShape, searchSessions, SearchResult, SearchSort } from '../../search'
 import { ChasmError } from '../../shared/errors'
 import { redactSnippet } from '../snippets'
 import { messageContent } from '../store'
 import { defineTool } from './tool'
-
-// As the search API: a query of at most 1,000 characters and 32 terms.
-const MAX_QUERY_TERMS = 32
 
 const Match = Type.Composite([
   Type.Omit(SearchResult.properties.matches.items, ['snippet']),
@@ -21,7 +18,8 @@ export const searchSessionsTool = defineTool({
   title: 'Search chat history',
   description:
     'Full-text search (BM25) over every conversation the user had with an AI coding assistant (Copilot, Claude Code, ' +
-    'Cursor, Codex, Gemini CLI, …), one result per session, best first, with up to 3 matching snippets each. ' +
+    'Cursor, Codex, Gemini CLI, …), one result per session, best first (sort "recent": newest last matching message first), ' +
+    'with up to 3 matching snippets each. ' +
     'Query syntax: words (all must match, any order, word forms match), "exact phrase", prefix*. ' +
     'Open a result with get_session using its sessionId.',
   input: Type.Object(
@@ -30,16 +28,15 @@ export const searchSessionsTool = defineTool({
       provider: Type.Optional(Type.String({ minLength: 1, description: 'only this assistant, e.g. copilot, claude-code, cursor, codex, gemini-cli' })),
       workspace: Type.Optional(Type.String({ minLength: 1, description: 'only this workspace id (from list_workspaces)' })),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 10, description: 'sessions to return (1..50, default 10)' })),
+      sort: Type.Optional(SearchSort),
     },
     { additionalProperties: false },
   ),
   output: Type.Object({ results: Type.Array(SearchHit) }),
-  run({ sqlite }, { query, provider, workspace, limit }) {
+  run({ sqlite }, { query, provider, workspace, limit, sort }) {
     if (query.trim() === '') throw new ChasmError('BAD_REQUEST', "Invalid argument 'query': must not be blank")
-    if (query.trim().split(/\s+/).length > MAX_QUERY_TERMS) {
-      throw new ChasmError('BAD_REQUEST', `Invalid argument 'query': at most ${MAX_QUERY_TERMS} terms`)
-    }
-    const results = searchSessions(sqlite, query, { limit: limit ?? 10, provider, workspace })
+    checkQueryShape(query, "argument 'query'")
+    const results = searchSessions(sqlite, query, { limit: limit ?? 10, provider, workspace, sort })
     return {
       results: results.map((result) => ({
         ...result,

@@ -3,17 +3,19 @@ import { Empty } from '../components/status'
 import { useStaticList } from '../components/static-list'
 import { formatDateTime } from '../render/format'
 import { Snippet } from '../render/snippet'
-import { place } from '../router'
-import { answer, follow, resultHref, selected } from '../search'
+import type { SearchSort } from '../../search'
+import { navigate, place } from '../router'
+import { answer, follow, resultHref, searchAddress, selected, sortIn, SORTS } from '../search'
 import { useTitle } from './title'
 
-/** `/search?q=`: results while typing (the box is in the banner); ↓/↑ or j/k choose, Enter opens. */
+/** `/search?q=&sort=`: results while typing (the box is in the banner), best match or most recent first; ↓/↑ or j/k choose, Enter opens. */
 export function SearchPage() {
   useTitle('Search')
   const list = useRef<HTMLOListElement>(null)
   useStaticList(list, selected)
   const q = place.value.query.get('q') ?? ''
-  useEffect(() => follow(q), [q])
+  const order = sortIn(place.value.query)
+  useEffect(follow, [q, order])
   const current = answer.value
   const results = current?.results ?? []
   return (
@@ -23,6 +25,18 @@ export function SearchPage() {
         Type in the search box above (<kbd>/</kbd> jumps there): all words must match, <code>"exact phrase"</code>, <code>prefix*</code>. <kbd>↓</kbd>/<kbd>↑</kbd> or{' '}
         <kbd>j</kbd>/<kbd>k</kbd> choose a result, <kbd>Enter</kbd> opens it at the matching message.
       </p>
+      <div class="filters" role="group" aria-label="Order results">
+        <label>
+          Order
+          <select value={order} onChange={(event) => navigate(searchAddress(q, event.currentTarget.value as SearchSort), { replace: true })}>
+            {Object.entries(SORTS).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
       {current?.error && (
         <p class="note error" role="alert">
           {current.error}

@@ -10,7 +10,9 @@ import { VirtualList } from '../components/virtual-list'
 import { navigate, place } from '../router'
 import { useTitle } from './title'
 
-const ORIGINS: SessionOrigin[] = ['harvest', 'recording', 'agency']
+/** Every origin with its label; typed by the server's enum, so the compiler says when one is added. */
+const ORIGIN_LABELS: Record<SessionOrigin, string> = { harvest: 'harvest', recording: 'recording', agency: 'agency' }
+const ORIGINS = Object.keys(ORIGIN_LABELS) as SessionOrigin[]
 const FILTERS = ['provider', 'workspace', 'origin', 'from', 'to'] as const
 type Filter = (typeof FILTERS)[number]
 
@@ -85,7 +87,7 @@ export function SessionsPage() {
             <option value="">All</option>
             {ORIGINS.map((o) => (
               <option key={o} value={o}>
-                {o}
+                {ORIGIN_LABELS[o]}
               </option>
             ))}
           </select>

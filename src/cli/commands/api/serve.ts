@@ -4,13 +4,10 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path'
 import * as t from 'typanion'
 import { isLoopbackHost } from '../../../shared/net'
-import { createAgency, withdrawSecrets, workspaceRoot } from '../../../agency'
-import { PROVIDERS, type HarvestScheduler } from '../../../harvest'
-import { acquireServerLock, startBackgroundCheckpoints, type ChasmDb, type ServerLock } from '../../../db'
-import { createRecorder, DEFAULT_IDLE_SECONDS } from '../../../recording'
-import { streamLogger, type Logger } from '../../../shared/log'
+import { workspaceRoot } from '../../../agency'
+import { DEFAULT_IDLE_SECONDS } from '../../../recording'
+import { streamLogger } from '../../../shared/log'
 import { VERSION } from '../../../shared/version'
-import { createSearchPool, harvestInThread } from '../../../workers'
 import { BaseCommand } from '../../base-command'
 import { pricesFrom } from '../../prices'
 
@@ -32,8 +29,6 @@ export class ApiServeCommand extends BaseCommand {
       ['Serve a test database without harvesting', '$0 api serve --db ./test.db --no-harvest --port 0'],
     ],
   })
-
-  protected override readonly missingDatabase = 'create' as const
 
   host = Option.String('--host', '127.0.0.1', { description: 'Address to bind (default 127.0.0.1)' })
   port = Option.String('--port', '8787', { validator: isPort, description: 'Port (default 8787; 0 = any free port)' })
@@ -59,106 +54,43 @@ export class ApiServeCommand extends BaseCommand {
   override async execute(): Promise<number> {
     const { stdout, stderr } = this.context
     const log = streamLogger((line) => stderr.write(line))
-    const port = Number(this.port)
     const { token, generated } = this.resolveToken()
     const prices = await pricesFrom(this.prices)
     const root = this.workspaceRoot === undefined ? null : workspaceRoot(this.workspaceRoot)
-    const chasm = this.openDb()
-    let lock: ServerLock
-    try {
-      lock = acquireServerLock(chasm.path)
-    } catch (error) {
-      chasm.close()
-      throw error
-    }
-    const startedAt = Date.now()
-    const recorder = createRecorder(chasm, { clock: Date.now, idleSeconds: Number(this.recordingIdle), log })
-    // Harvests, file watching and searches run in worker threads with their own connections.
-    const harvest = harvestInThread({
-      chasm,
-      providers: PROVIDERS,
-      context: this.providerContext(),
-      intervalSeconds: Number(this.harvestInterval),
-      log,
-      live: this.noWatch ? undefined : { publish: (messages) => recorder.publishHarvested(messages) },
-    })
-    const searchPool = createSearchPool(chasm.path, log)
-    const agency = createAgency({
-      sqlite: chasm.sqlite,
-      // Credentials leave the process environment here; the agency keeps its copy (docs/security.md).
-      env: withdrawSecrets(this.context.runtime.env),
-      secrets: token ? [token] : [],
-      dataDir: this.dataDirectory,
-      workspaceRoot: root,
-      // A run's conversation is recorded as it happens (origin "agency"), watchable over /ws/recording.
-      recorder: { record: (events) => recorder.submit({ events }, { origin: 'agency' }) },
-      log,
-      allowTerminal: this.allowTerminal,
-      allowHttpTool: this.allowHttpTool,
-    })
+    const busyTimeoutMs = this.busyTimeoutMs()
     if (this.allowTerminal && this.token) log.warn('--token is readable in the process list, by terminal commands too; prefer --token-file or CHASM_API_TOKEN')
     // Loaded here so other commands never pay for the HTTP stack at startup.
-    const { listen } = await import('../../../api')
-    let server
-    try {
-      server = listen(
-        {
-          chasm,
-          version: VERSION,
-          clock: Date.now,
-          log,
-          startedAt,
-          harvest,
-          search: searchPool.search,
-          recorder,
-          agency,
-          prices,
-          security: {
-            token,
-            tokenGenerated: generated,
-            allowHosts: (this.allowHost ?? []).map((h) => h.toLowerCase()),
-            corsOrigins: this.corsOrigin ?? [],
-            maxBodyBytes: 10 * 1024 * 1024,
-          },
-        },
-        this.host,
-        port,
-      )
-    } catch (error) {
-      chasm.close()
-      lock.release()
-      throw error
-    }
-    // Only now that the port is ours: a second server started by mistake on a port in use must not mark
-    // the first one's live recordings and runs as interrupted. Both markings are synchronous, so no
-    // request is handled before them.
-    const interruptedSessions = recorder.markInterruptedOnStart()
-    if (interruptedSessions > 0) log.info(`${interruptedSessions} recorded session(s) interrupted by the last stop; see GET /api/recording/recovery`)
-    const interrupted = await agency.recoverInterruptedRuns()
-    if (interrupted.length > 0) log.warn(`agency: ${interrupted.length} run(s) interrupted by restart marked failed`)
-    const fileWatch = watchDatabaseFile(chasm, harvest, log)
-    stdout.write(`chasm ${VERSION} listening on ${server.url.origin} (database ${chasm.path})\n`)
-    // Started once listening: the thread's boot would otherwise compete with startup for a core.
-    const checkpoints = startBackgroundCheckpoints(chasm, log, { finishElsewhere: () => harvest.finishCheckpoint() })
+    const { startServer } = await import('../../../server')
+    const server = await startServer({
+      dbPath: this.dbPath,
+      busyTimeoutMs,
+      dataDir: this.dataDirectory,
+      host: this.host,
+      port: Number(this.port),
+      security: {
+        token,
+        tokenGenerated: generated,
+        allowHosts: (this.allowHost ?? []).map((h) => h.toLowerCase()),
+        corsOrigins: this.corsOrigin ?? [],
+        maxBodyBytes: 10 * 1024 * 1024,
+      },
+      env: this.context.runtime.env,
+      providerContext: this.providerContext(),
+      harvest: !this.noHarvest,
+      harvestIntervalSeconds: Number(this.harvestInterval),
+      watch: !this.noWatch,
+      recordingIdleSeconds: Number(this.recordingIdle),
+      agency: { workspaceRoot: root, allowTerminal: this.allowTerminal, allowHttpTool: this.allowHttpTool },
+      prices,
+      log,
+    })
+    stdout.write(`chasm ${VERSION} listening on ${server.url.origin} (database ${server.deps.chasm.path})\n`)
     if (generated && token) {
       stdout.write(`API token for non-loopback clients (stored in ${this.generatedTokenPath()}):\n  ${token}\n`)
     }
-    if (!this.noHarvest) void harvest.start()
     const signal = await this.shutdown()
     stderr.write(`received ${signal}, shutting down\n`)
-    // Stop accepting first; open recording sockets would otherwise keep the server from stopping.
-    const stopped = server.stop()
-    await recorder.shutdown()
-    await stopped
-    await agency.close()
-    // Whatever the agency recorded while stopping its runs.
-    recorder.flush()
-    await harvest.stop()
-    await searchPool.close()
-    await checkpoints.stop()
-    clearInterval(fileWatch)
-    chasm.close()
-    lock.release()
+    await server.stop()
     return 0
   }
 
@@ -196,25 +128,4 @@ export class ApiServeCommand extends BaseCommand {
     chmodSync(file, 0o600)
     return { token, generated: true }
   }
-}
-
-/** How often the server checks that its database file is still the one it opened. */
-const FILE_CHECK_MS = 250
-
-/**
- * Notices when another process moves, deletes or replaces the database file: from then on writes
- * are refused with a clear error instead of going to a file nobody will open again, and the harvest
- * thread (with a connection of its own) stops.
- */
-function watchDatabaseFile(chasm: ChasmDb, harvest: HarvestScheduler, log: Logger): ReturnType<typeof setInterval> {
-  const timer = setInterval(() => {
-    try {
-      chasm.checkFile()
-    } catch (error) {
-      log.error((error as Error).message)
-      clearInterval(timer)
-      void harvest.stop()
-    }
-  }, FILE_CHECK_MS)
-  return timer
 }

@@ -1,0 +1,1 @@
+export { startServer, type ChasmServer, type ServerOptions } from './start'
