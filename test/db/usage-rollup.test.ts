@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { continueSession, migrate, replaceSession, sessionWriter, type MessageInput, type SessionInput } from '../../src/db'
 import { MIGRATIONS } from '../../src/db/migrations'
 import { openTestDb } from '../support/db'
+import { seeded } from '../support/seeded'
 import { tempDir } from '../support/temp'
 
 /** The rollup recomputed from the messages themselves: what the triggers must always equal. */
@@ -50,20 +51,9 @@ function expectInStep(sqlite: Database, step: number | string) {
   expect({ step, rebuilding: sqlite.query('SELECT * FROM usage_rebuilds').all() }).toEqual({ step, rebuilding: [] })
 }
 
-/** A small deterministic generator, so a failure can be replayed from the printed seed. */
-function random(seed: number) {
-  let state = seed >>> 0
-  return (n: number) => {
-    state = (state * 1664525 + 1013904223) >>> 0
-    return state % n
-  }
-}
-
 describe('usage rollup', () => {
   test('the rollup, daily, per-session and per-workspace-month tables equal the messages through every kind of write', () => {
-    const seed = Number(process.env.CHASM_ROLLUP_SEED ?? Date.now() % 1_000_000)
-    console.log(`usage rollup seed: ${seed} (replay with CHASM_ROLLUP_SEED=${seed})`)
-    const pick = random(seed)
+    const pick = seeded('usage rollup', 'CHASM_ROLLUP_SEED')
     using db = openTestDb()
     const writer = sessionWriter(db.sqlite)
     const models = ['claude-opus-4-6', 'gpt-5-codex', null]
@@ -89,6 +79,8 @@ describe('usage rollup', () => {
       workspace: workspace(),
       messages: Array.from({ length: 1 + pick(12) }, (_, i) => message(i)),
     })
+    // Rows picked by the seed too (not by SQLite's own random function), so a failure replays.
+    const some = (table: string, n: number) => `SELECT pk FROM ${table} ORDER BY (pk * ${1 + pick(1000)}) % 1009 LIMIT ${n}`
     const stored = (id: string) => db.sqlite.query<{ pk: number; n: number }, [string]>('SELECT pk, message_count AS n FROM sessions WHERE id = ?').get(id)
     for (let step = 0; step < 160; step++) {
       const id = `s${pick(8)}`
@@ -104,17 +96,46 @@ describe('usage rollup', () => {
       else if (action < 8) {
         const found = stored(id)
         if (found) writer.appendMessage(found.pk, found.n + 100 + step, `r${step}`, message(1))
-      } else if (action < 10) db.sqlite.run('UPDATE messages SET model = ?, output_tokens = ? WHERE pk IN (SELECT pk FROM messages ORDER BY random() LIMIT 2)', [models[pick(3)]!, pick(9000)])
+      } else if (action < 10) db.sqlite.run(`UPDATE messages SET model = ?, output_tokens = ? WHERE pk IN (${some('messages', 2)})`, [models[pick(3)]!, pick(9000)])
       // A message without usage gains some, and one with usage loses it.
-      else if (action < 11) db.sqlite.run('UPDATE messages SET input_tokens = CASE WHEN input_tokens IS NULL THEN ? END, timestamp = ? WHERE pk IN (SELECT pk FROM messages ORDER BY random() LIMIT 2)', [pick(300_000), time()])
-      else if (action < 12) db.sqlite.run('DELETE FROM messages WHERE pk IN (SELECT pk FROM messages ORDER BY random() LIMIT 3)')
+      else if (action < 11) db.sqlite.run(`UPDATE messages SET input_tokens = CASE WHEN input_tokens IS NULL THEN ? END, timestamp = ? WHERE pk IN (${some('messages', 2)})`, [pick(300_000), time()])
+      else if (action < 12) db.sqlite.run(`DELETE FROM messages WHERE pk IN (${some('messages', 3)})`)
       // A session's times move the usage of its messages without a time; its owner moves all of it.
       else if (action < 13) db.sqlite.run('UPDATE sessions SET created_at = ?, updated_at = ? WHERE id = ?', [pick(3) === 0 ? null : Date.UTC(2026, 1, pick(40)), pick(2) === 0 ? null : Date.UTC(2026, 2, 1), id])
       else if (action < 14) db.sqlite.run('UPDATE sessions SET provider = ?, workspace_id = NULL WHERE id = ?', [['claude-code', 'codex', 'cursor'][pick(3)]!, id])
-      else if (action < 15) db.sqlite.run('UPDATE sessions SET workspace_id = (SELECT id FROM workspaces ORDER BY random() LIMIT 1) WHERE id = ?', [id])
+      else if (action < 15) db.sqlite.run(`UPDATE sessions SET workspace_id = (SELECT id FROM workspaces ORDER BY rowid * ${1 + pick(1000)} % 1009 LIMIT 1) WHERE id = ?`, [id])
       else db.sqlite.run('DELETE FROM sessions WHERE id = ?', [id])
       expectInStep(db.sqlite, step)
     }
+  })
+
+  test("a session's row follows its days, owner and last message: first and last day, workspace, monthly rows", () => {
+    using db = openTestDb()
+    const at = (month: number, day: number) => Date.UTC(2026, month, day, 12)
+    const used = (timestamp: number | null): MessageInput => ({
+      role: 'assistant', content: '', timestamp, model: 'm',
+      usage: { inputTokens: 10, outputTokens: 1, cacheReadTokens: null, cacheWrite5mTokens: null, cacheWrite1hTokens: null },
+    })
+    const day = (ms: number) => Math.floor(ms / 86_400_000)
+    replaceSession(db.sqlite, {
+      id: 's', provider: 'codex', origin: 'harvest', title: 's', model: null, created: at(0, 31), updated: null, workspace: null,
+      messages: [used(at(0, 31)), used(null), used(at(1, 2))],
+    })
+    const row = () => db.sqlite.query('SELECT workspace_id, first_day, last_day, tokens FROM usage_sessions').get()
+    const months = () => db.sqlite.query('SELECT workspace_id, month, messages FROM usage_workspace_monthly ORDER BY month').all()
+    expect(row()).toEqual({ workspace_id: null, first_day: day(at(0, 31)), last_day: day(at(1, 2)), tokens: 33 })
+    expect(months()).toEqual([{ workspace_id: '', month: 202601, messages: 2 }, { workspace_id: '', month: 202602, messages: 1 }])
+    // The message without a time moves with the session's; the last message leaving shrinks the range.
+    db.sqlite.run('UPDATE sessions SET created_at = ?', [at(0, 20)])
+    expect(row()).toMatchObject({ first_day: day(at(0, 20)), last_day: day(at(1, 2)) })
+    db.sqlite.run('DELETE FROM messages WHERE timestamp = ?', [at(1, 2)])
+    expect(row()).toMatchObject({ first_day: day(at(0, 20)), last_day: day(at(0, 31)), tokens: 22 })
+    db.sqlite.run("INSERT INTO workspaces (id, provider, name) VALUES ('w', 'codex', 'w')")
+    db.sqlite.run("UPDATE sessions SET workspace_id = 'w'")
+    expect(row()).toMatchObject({ workspace_id: 'w' })
+    expect(months()).toEqual([{ workspace_id: 'w', month: 202601, messages: 2 }])
+    db.sqlite.run('DELETE FROM messages')
+    expect([row(), months()]).toEqual([null, []])
   })
 
   test('a database from before the rollup is filled by the migration', () => {

@@ -2,17 +2,9 @@ import { describe, expect, test } from 'bun:test'
 import { replaceSession, usageModels, type MessageInput, type UsageRow } from '../../src/db'
 import { ratesFor, usageReport, type PriceTable, type UsageRequest } from '../../src/usage'
 import { openTestDb } from '../support/db'
+import { seeded } from '../support/seeded'
 
 const DAY_MS = 86_400_000
-
-/** A small deterministic generator, so a failure can be replayed from the printed seed. */
-function random(seed: number) {
-  let state = seed >>> 0
-  return (n: number) => {
-    state = (state * 1664525 + 1013904223) >>> 0
-    return state % n
-  }
-}
 
 // Rates that change inside a month ('m' on 2026-02-10) and at a month's start (2026-03-01), prompt
 // bands priced apart, and a model without a price.
@@ -120,9 +112,7 @@ function expectedReport(used: Used[], rates: ReturnType<typeof ratesFor>, reques
 
 describe('usage by workspace and by session', () => {
   test('equal the same report computed message by message, for any range, filter and page', () => {
-    const seed = Number(process.env.CHASM_USAGE_SEED ?? Date.now() % 1_000_000)
-    console.log(`usage groups seed: ${seed} (replay with CHASM_USAGE_SEED=${seed})`)
-    const pick = random(seed)
+    const pick = seeded('usage groups', 'CHASM_USAGE_SEED')
     using db = openTestDb()
     const models = ['m', 'claude-sonnet-4-5', 'unpriced-model', null]
     const count = () => (pick(5) === 0 ? null : pick(4) === 0 ? 150_000 + pick(150_000) : pick(4000))
