@@ -115,7 +115,8 @@ const usageSums = () => ({
 
 /**
  * Token usage of the messages that record some, summed per session, UTC day, model and prompt-size
- * band, and kept in step with `messages` by triggers (migration `usage_rollup`), so usage reports
+ * band, and kept in step with `messages` by triggers (migration `usage_rollup`) or, for a session
+ * written whole, summed once after its messages (src/db/usage-rebuild.ts), so usage reports
  * read one row per session-day instead of every message. `provider` and `workspace_id` repeat the
  * session's, for filters and grouping without a join.
  */
