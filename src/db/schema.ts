@@ -115,7 +115,8 @@ const usageSums = () => ({
 
 /**
  * Token usage of the messages that record some, summed per session, UTC day, model and prompt-size
- * band, and kept in step with `messages` by triggers (migration `usage_rollup`), so usage reports
+ * band, and kept in step with `messages` by triggers (migration `usage_rollup`) or, for a session
+ * written whole, summed once after its messages (src/db/usage-rebuild.ts), so usage reports
  * read one row per session-day instead of every message. `provider` and `workspace_id` repeat the
  * session's, for filters and grouping without a join.
  */
@@ -162,6 +163,68 @@ export const usageDaily = sqliteTable(
     ...usageSums(),
   },
   (table) => [primaryKey({ columns: [table.day, table.model, table.promptBand, table.provider] })],
+)
+
+/**
+ * One row per session with usage, kept in step with `usage_rollup` by triggers (migration
+ * `usage_sessions`): what reports by session order and page by, and how reports count a group's
+ * sessions, without summing every session-day first. `tokens` is the session's total of all five
+ * counts; `first_day`/`last_day` bound its rollup days (-1 = not known), so a report over a range
+ * of days takes a session lying inside the range as it is and reads the rollup only for sessions
+ * across the range's edges.
+ */
+export const usageSessions = sqliteTable(
+  'usage_sessions',
+  {
+    sessionPk: integer('session_pk')
+      .primaryKey()
+      .references(() => sessions.pk, { onDelete: 'cascade' }),
+    provider: text('provider').notNull(),
+    workspaceId: text('workspace_id'),
+    firstDay: integer('first_day').notNull(),
+    lastDay: integer('last_day').notNull(),
+    tokens: integer('tokens').notNull(),
+  },
+  (table) => [
+    // Counts a workspace's sessions (by provider, by first day) from the index alone.
+    index('usage_sessions_workspace').on(table.workspaceId, table.provider, table.firstDay),
+    // The sessions with most tokens first, with what filtering them reads.
+    index('usage_sessions_tokens').on(sql`${table.tokens} DESC`, table.sessionPk, table.firstDay, table.lastDay, table.provider),
+    // Counts the sessions begun in a range of days.
+    index('usage_sessions_days').on(table.firstDay, table.provider),
+    // Sessions over more than one day: the only ones a range of days can cut.
+    index('usage_sessions_span')
+      .on(table.firstDay, table.lastDay)
+      .where(sql`${table.firstDay} < ${table.lastDay}`),
+  ],
+)
+
+/**
+ * Sessions whose writer recomputes their usage as a whole (`writeSession` in src/db/write.ts, for a
+ * whole harvested session): while a session is listed, the per-message usage triggers leave its
+ * messages alone. Only ever filled inside the writer's transaction.
+ */
+export const usageRebuilds = sqliteTable('usage_rebuilds', {
+  sessionPk: integer('session_pk').primaryKey(),
+})
+
+/**
+ * `usage_rollup` summed per workspace, UTC calendar month, model, prompt band and provider, kept in
+ * step with it by triggers: what reports by workspace read (a few rows per workspace and month,
+ * however many sessions). `month` is YYYYMM (-1 = day not known); `workspace_id` is '' for sessions
+ * without a workspace (a key column cannot be null). WITHOUT ROWID (declared in the migration).
+ */
+export const usageWorkspaceMonthly = sqliteTable(
+  'usage_workspace_monthly',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    month: integer('month').notNull(),
+    model: text('model').notNull(),
+    promptBand: integer('prompt_band').notNull(),
+    provider: text('provider').notNull(),
+    ...usageSums(),
+  },
+  (table) => [primaryKey({ columns: [table.workspaceId, table.month, table.model, table.promptBand, table.provider] })],
 )
 
 /** A tool/function call made by the assistant within a message. */

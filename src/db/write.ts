@@ -5,6 +5,7 @@ import { columnList } from './rows'
 import { searchTextFor } from './search-text'
 import type { MessageRow, ToolInvocationRow } from './schema'
 import { sessionTitle } from './title'
+import { usageRebuilder } from './usage-rebuild'
 
 /**
  * The one writer of sessions, messages and tool invocations: harvest and snapshots replace whole
@@ -156,6 +157,7 @@ function prepareStatements(sqlite: Database) {
       'UPDATE workspaces SET updated_at = ?2 WHERE id = ?1 AND (updated_at IS NULL OR updated_at < ?2)',
     ),
     markGone: sqlite.prepare<never, [string]>("UPDATE sessions SET on_disk = 0 WHERE id = ? AND origin = 'harvest'"),
+    usage: usageRebuilder(sqlite),
   }
 }
 
@@ -286,8 +288,10 @@ function writeSession(s: Statements, session: SessionInput, stage?: Stage): numb
   const title = titleOf(s.sqlite, session, stage)
   const existing = s.findSession.get(session.id)
   let pk: number
+  // A whole session's usage is summed once after its messages are written, not message by message.
   if (existing) {
     pk = existing.pk
+    s.usage.begin(pk)
     s.deleteMessages.run(pk)
     s.updateSession.run(
       workspaceId, session.provider, title, searchTextFor(title), session.model, messageCount, toolCount,
@@ -300,9 +304,11 @@ function writeSession(s: Statements, session: SessionInput, stage?: Stage): numb
       session.created, session.updated, session.origin, session.sourcePath ?? null,
       session.incomplete ? 1 : 0, jsonOrNull(session.metadata),
     )!.pk
+    s.usage.begin(pk)
   }
   if (stage) moveStaged(s.sqlite, stage, pk)
   writeMessages(s, pk, session.messages, staged)
+  s.usage.end(pk)
   if (workspaceId) s.refreshWorkspace.run(workspaceId)
   if (existing?.workspace_id && existing.workspace_id !== workspaceId) s.refreshWorkspace.run(existing.workspace_id)
   return pk

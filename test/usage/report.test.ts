@@ -1,3 +1,4 @@
+import { Database } from 'bun:sqlite'
 import { describe, expect, test } from 'bun:test'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -128,6 +129,18 @@ function independentTotals(): Record<string, Totals> {
     if (tokens) add(totals('opencode'), tokens.input, tokens.output + tokens.reasoning, tokens.cache.read, tokens.cache.write)
   }
 
+  // Goose: each session's accumulated input and output tokens, in sessions.db and on the first line of an older JSONL file.
+  const goose = new Database(':memory:')
+  goose.exec(fixtureText('goose', 'sessions.sql'))
+  for (const row of goose.query<{ input: number | null; output: number | null }, []>('SELECT accumulated_input_tokens AS input, accumulated_output_tokens AS output FROM sessions').all()) {
+    add(totals('goose'), n(row.input), n(row.output), 0, 0)
+  }
+  goose.close()
+  for (const path of files(join(FIXTURES, 'goose'), (name) => name.endsWith('.jsonl'))) {
+    const [meta] = records(path)
+    add(totals('goose'), n(meta.accumulated_input_tokens), n(meta.accumulated_output_tokens), 0, 0)
+  }
+
   // Cursor: bubbles' tokenCount, where it counted anything.
   for (const value of Object.values<any>(JSON.parse(fixtureText('cursor', 'global.json')).cursorDiskKV)) {
     const count = value?.tokenCount
@@ -142,7 +155,12 @@ function everyFixture() {
   const kv = (name: string) => kvStoreBytes(JSON.parse(fixtureText('cursor', name)))
   const storage = '.config/Cursor/User/workspaceStorage'
   writeTree(home.path, {
-    '.local': { share: { opencode: { 'opencode.db': sqliteBytes(fixtureText('opencode', 'opencode.sql')) } } },
+    '.local': {
+      share: {
+        opencode: { 'opencode.db': sqliteBytes(fixtureText('opencode', 'opencode.sql')) },
+        goose: { sessions: { 'sessions.db': sqliteBytes(fixtureText('goose', 'sessions.sql')) } },
+      },
+    },
     '.config': { Cursor: { User: { globalStorage: { 'state.vscdb': kv('global.json') } } } },
   })
   writeTree(join(home.path, storage), { '9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b': { 'state.vscdb': kv('workspace-todo-api.json') } })
@@ -159,7 +177,7 @@ describe('usage report', () => {
       rows.map((row) => [row.key, { input: row.inputTokens, output: row.outputTokens, cacheRead: row.cacheReadTokens, cacheWrite: row.cacheWriteTokens }]),
     )
     const expected = independentTotals()
-    expect(Object.keys(expected).sort()).toEqual(['claude-code', 'cline', 'codex', 'copilot-cli', 'cursor', 'gemini-cli', 'opencode'])
+    expect(Object.keys(expected).sort()).toEqual(['claude-code', 'cline', 'codex', 'copilot-cli', 'cursor', 'gemini-cli', 'goose', 'opencode'])
     // Providers this reader does not sum (added since) are checked by their own tests.
     expect(Object.fromEntries(Object.entries(harvested).filter(([provider]) => provider in expected))).toEqual(expected)
   })

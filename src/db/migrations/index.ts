@@ -13,6 +13,7 @@ import usageRollup from './0010_usage_rollup.sql' with { type: 'text' }
 import harvestRunSummary from './0011_harvest_run_summary.sql' with { type: 'text' }
 import search from './0012_search.sql' with { type: 'text' }
 import liveHarvest from './0013_live_harvest.sql' with { type: 'text' }
+import usageSessions from './0014_usage_sessions.sql' with { type: 'text' }
 
 /** SQL of every migration by tag, embedded in the binary. Add a line here for each new drizzle-kit migration. */
 const SQL_BY_TAG: Record<string, string> = {
@@ -30,6 +31,7 @@ const SQL_BY_TAG: Record<string, string> = {
   '0011_harvest_run_summary': harvestRunSummary,
   '0012_search': search,
   '0013_live_harvest': liveHarvest,
+  '0014_usage_sessions': usageSessions,
 }
 
 export interface Migration {

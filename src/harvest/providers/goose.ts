@@ -17,6 +17,7 @@ import { workspaceAt } from '../read/naming'
 import { sessionEnd } from '../read/session-end'
 import { readSqliteParts } from '../read/sqlite-source'
 import { sqliteSources, type ProblemSourceData } from '../read/sqlite-sources'
+import { tokenUsage } from '../read/usage'
 import { asArray, asRecord, asString, asText, parseJsonText, recordOf, toolOutputText } from '../read/values'
 
 /**
@@ -111,14 +112,7 @@ function readDbSession(path: string, sessionId: string): AsyncGenerator<SessionP
     if (!session) return
     const model = asText(recordOf(parseJsonText(session.model_config_json)).model_name)
     const metadata: Record<string, unknown> = {}
-    const fields = {
-      sessionType: session.session_type,
-      provider: session.provider_name,
-      scheduleId: session.schedule_id,
-      accumulatedInputTokens: session.accumulated_input_tokens,
-      accumulatedOutputTokens: session.accumulated_output_tokens,
-      accumulatedTotalTokens: session.accumulated_total_tokens,
-    }
+    const fields = { sessionType: session.session_type, provider: session.provider_name, scheduleId: session.schedule_id }
     for (const [key, value] of Object.entries(fields)) if ((typeof value === 'string' && value !== '') || typeof value === 'number') metadata[key] = value
     const header: SessionHeader = {
       id: sessionId,
@@ -130,7 +124,7 @@ function readDbSession(path: string, sessionId: string): AsyncGenerator<SessionP
       metadata: Object.keys(metadata).length > 0 ? metadata : null,
     }
     yield { kind: 'session', session: header }
-    let firstPrompt: string | null = null
+    const seen = new SeenMessages()
     for (const row of db.query<Record<string, unknown>, [string]>('SELECT * FROM messages WHERE session_id = ? ORDER BY id').iterate(sessionId)) {
       const id = asText(row.message_id) ?? String(row.id)
       const parts = messageParts({ id, role: row.role, content: parseJsonText(row.content_json), created: row.created_timestamp, metadata: parseJsonText(row.metadata_json) }, model)
@@ -138,17 +132,19 @@ function readDbSession(path: string, sessionId: string): AsyncGenerator<SessionP
         yield { kind: 'problem', message: `message ${id}: ${parts}` }
         continue
       }
-      for (const part of parts) if (part.kind === 'message' && part.message.role === 'user' && !part.message.hidden) firstPrompt ??= part.message.content
+      seen.add(parts)
       yield* parts
     }
-    yield* sessionEnd({ title: header.title, firstPrompt })
+    yield* sessionUsage(session, model ?? seen.model, header.updated)
+    yield* sessionEnd({ title: header.title, firstPrompt: seen.firstPrompt })
   })
 }
 
 async function* readLegacySession(path: string): AsyncGenerator<SessionPart> {
   const problems = lineProblems()
   let header: SessionHeader | null = null
-  let firstPrompt: string | null = null
+  let usage: Record<string, unknown> | null = null
+  const seen = new SeenMessages()
   for await (const line of objectLines(problems, path)) {
     if ('kind' in line) {
       yield line
@@ -167,8 +163,9 @@ async function* readLegacySession(path: string): AsyncGenerator<SessionPart> {
         created: null,
         updated: null,
         workspace: cwd !== null ? workspaceAt(cwd) : null,
-        metadata: meta && typeof meta.accumulated_total_tokens === 'number' ? { accumulatedTotalTokens: meta.accumulated_total_tokens } : null,
+        metadata: null,
       }
+      usage = meta
       yield { kind: 'session', session: header }
       if (!isMessage) continue
     }
@@ -178,11 +175,44 @@ async function* readLegacySession(path: string): AsyncGenerator<SessionPart> {
       if (problem) yield problem
       continue
     }
-    for (const part of parts) if (part.kind === 'message' && part.message.role === 'user' && !part.message.hidden) firstPrompt ??= part.message.content
+    seen.add(parts)
     yield* parts
   }
-  if (header) yield* sessionEnd({ title: header.title, firstPrompt, incomplete: problems.incomplete })
+  if (header) {
+    // The file records no time of its own: its last message's is its last update.
+    if (usage) yield* sessionUsage(usage, seen.model, seen.last)
+    yield* sessionEnd({ title: header.title, firstPrompt: seen.firstPrompt, incomplete: problems.incomplete })
+  }
   yield* problems.end()
+}
+
+/** What a session's messages told as they went by: its first prompt, last assistant model and last time. */
+class SeenMessages {
+  firstPrompt: string | null = null
+  model: string | null = null
+  last: number | null = null
+
+  add(parts: SessionPart[]): void {
+    for (const part of parts) {
+      if (part.kind !== 'message') continue
+      const { role, hidden, content, model, timestamp } = part.message
+      if (role === 'user' && !hidden) this.firstPrompt ??= content
+      if (role === 'assistant' && model !== null) this.model = model
+      if (timestamp !== null && (this.last === null || timestamp > this.last)) this.last = timestamp
+    }
+  }
+}
+
+/**
+ * Goose keeps token usage per session only (`accumulated_input_tokens`, `accumulated_output_tokens`:
+ * every model call of the session summed): one hidden message carries it, at the session's last
+ * update and under its model, so reports count it once. A session written again is replaced whole,
+ * so it is never counted twice. Goose's input count holds prompt-cache reads too (it does not split them).
+ */
+function sessionUsage(counts: Record<string, unknown>, model: string | null, timestamp: number | null): SessionPart[] {
+  const usage = tokenUsage({ inputTokens: counts.accumulated_input_tokens, outputTokens: counts.accumulated_output_tokens })
+  if (!usage) return []
+  return [{ kind: 'message', message: { id: 'accumulated-usage', role: 'assistant', content: '', timestamp, model, hidden: true, usage, metadata: { tokenUsage: 'session' } } }]
 }
 
 interface RawMessage {

@@ -7,9 +7,10 @@ import { openTestDb } from '../../support/db'
 import { fixtureText, sqliteBytes, withFiles } from '../../support/fixture-db'
 import { dumpDb, harvestHome } from '../../support/harvest'
 import { discoveredPaths } from '../../support/parts'
-import { MESSAGE_DEFAULTS } from '../../support/sessions'
-import { fixtureTree, tempHome, type Tree } from '../../support/temp'
+import { MESSAGE_DEFAULTS, usage } from '../../support/sessions'
+import { fixtureTree, tempDir, tempHome, type Tree } from '../../support/temp'
 import { providerContract } from '../provider-contract'
+import { runChasm } from '../../support/cli'
 import { harvestThroughCli } from './harvest-cli'
 
 const SQL = fixtureText('goose', 'sessions.sql')
@@ -65,7 +66,7 @@ describe('goose', () => {
       provider: 'goose',
       title: 'Invoice rounding',
       model: null,
-      messageCount: 3,
+      messageCount: 4,
       created: seconds(1749723300),
       updated: seconds(1749723330),
       origin: 'harvest',
@@ -90,6 +91,18 @@ describe('goose', () => {
           ],
         },
         { ...base, id: 'msg-2', index: 2, role: 'assistant', content: '`int()` truncates; use `Decimal.quantize` with `ROUND_HALF_UP`.', timestamp: seconds(1749723330) },
+        // The metadata line's accumulated tokens, at the last message's time (the file records no model).
+        {
+          ...base,
+          id: 'accumulated-usage',
+          index: 3,
+          role: 'assistant',
+          content: '',
+          timestamp: seconds(1749723330),
+          hidden: true,
+          usage: usage({ inputTokens: 3650, outputTokens: 330 }),
+          metadata: { tokenUsage: 'session' },
+        },
       ],
     } satisfies SessionDetail)
   })
@@ -115,6 +128,7 @@ describe('goose', () => {
       ['msg_0f1e2d3c-7', 'user', null, true],
       ['msg_0f1e2d3c-8', 'user', null, false],
       ['msg_0f1e2d3c-9', 'assistant', 'claude-sonnet-4-5', false],
+      ['accumulated-usage', 'assistant', 'claude-sonnet-4-5', true],
     ])
     expect(upload.messages[1]!.toolInvocations).toEqual([
       { id: 'toolu_011', name: 'developer__shell', input: { command: 'for i in 1 2 3; do bun test test/upload.test.ts; done' }, output: 'pass\npass\nfail: timeout after 5000ms', status: 'success' },
@@ -129,12 +143,37 @@ describe('goose', () => {
       title: 'Nightly dependency audit',
       model: 'gpt-5-mini',
       created: iso('2026-01-06T02:00:00.412Z'),
-      messages: [{ id: '10', role: 'user' }, { id: '11', role: 'assistant', model: 'gpt-5-mini', content: '2 packages have advisories: `lodash@4.17.20`, `axios@0.21.1`.\n\n[image]' }],
+      messages: [
+        { id: '10', role: 'user' },
+        { id: '11', role: 'assistant', model: 'gpt-5-mini', content: '2 packages have advisories: `lodash@4.17.20`, `axios@0.21.1`.\n\n[image]' },
+        { id: 'accumulated-usage', hidden: true },
+      ],
     })
     expect(sessions.find((s) => s.id === '20260107_1')).toMatchObject({ title: null, messageCount: 0 })
-    // Goose records tokens per session only (accumulated_* columns); they are kept on the session.
     const metadata = JSON.parse(db.sqlite.query<{ metadata: string }, []>(`SELECT metadata FROM sessions WHERE id = '20260105_1'`).get()!.metadata)
-    expect(metadata).toEqual({ sessionType: 'user', provider: 'anthropic', accumulatedInputTokens: 40110, accumulatedOutputTokens: 1120, accumulatedTotalTokens: 41230 })
+    expect(metadata).toEqual({ sessionType: 'user', provider: 'anthropic' })
+  })
+
+  test("a session's accumulated tokens are one hidden message at its last update, under its model, counted once", async () => {
+    using home = tempHome(fixture)
+    using db = openTestDb()
+    await harvestHome(db, [goose], home.path)
+    const accumulated = (id: string) => dumpDb(db).sessions.find((s) => s.id === id)!.messages.filter((m) => m.id === 'accumulated-usage')
+    expect(accumulated('20260105_1').map(({ timestamp, model, hidden, usage, content }) => ({ timestamp, model, hidden, usage, content }))).toEqual([
+      { timestamp: iso('2026-01-05T10:04:10Z'), model: 'claude-sonnet-4-5', hidden: true, usage: usage({ inputTokens: 40110, outputTokens: 1120 }), content: '' },
+    ])
+    expect(accumulated('20260106_1').map(({ model, usage }) => ({ model, usage }))).toEqual([{ model: 'gpt-5-mini', usage: usage({ inputTokens: 5000, outputTokens: 210 }) }])
+    // No tokens recorded, no usage message.
+    expect(accumulated('20260107_1')).toEqual([])
+    // The session changes in Goose (a new message, more tokens): read again whole, its usage replaced, not added.
+    const source = new Database(join(home.path, DB))
+    source.run(`INSERT INTO messages (session_id, role, content_json, created_timestamp) VALUES ('20260106_1', 'user', '[{"type":"text","text":"and fix them"}]', 1767664900)`)
+    source.run(`UPDATE sessions SET accumulated_input_tokens = 6000, accumulated_output_tokens = 300, updated_at = '2026-01-06 02:05:00' WHERE id = '20260106_1'`)
+    source.close()
+    await harvestHome(db, [goose], home.path)
+    expect(accumulated('20260106_1').map(({ timestamp, usage }) => ({ timestamp, usage }))).toEqual([{ timestamp: iso('2026-01-06T02:05:00Z'), usage: usage({ inputTokens: 6000, outputTokens: 300 }) }])
+    const total = db.sqlite.query<{ input: number; output: number }, []>(`SELECT sum(input_tokens) AS input, sum(output_tokens) AS output FROM usage_rollup WHERE provider = 'goose'`).get()
+    expect(total).toEqual({ input: 40110 + 6000 + 3650, output: 1120 + 300 + 330 })
   })
 
   test('bad databases and rows are reported; what parses is kept', async () => {
@@ -174,7 +213,7 @@ describe('goose', () => {
     source.run(`INSERT INTO messages (session_id, role, content_json, created_timestamp) VALUES ('20260106_1', 'user', '[{"type":"text","text":"and fix them"}]', 1767664900)`)
     source.close()
     expect((await harvestHome(db, [goose], home.path)).providers[0]).toMatchObject({ harvested: 1, skipped: 3 })
-    expect(dumpDb(db).sessions.find((s) => s.id === '20260106_1')!.messages.at(-1)!.content).toBe('and fix them')
+    expect(dumpDb(db).sessions.find((s) => s.id === '20260106_1')!.messages.filter((m) => !m.hidden).at(-1)!.content).toBe('and fix them')
   })
 
   test('GOOSE_PATH_ROOT is honoured for the real home and ignored under an overridden home', async () => {
@@ -188,12 +227,33 @@ describe('goose', () => {
   test('chasm harvest run --home harvests the fixture home', async () => {
     using home = tempHome(fixture)
     const { summary, sessions } = await harvestThroughCli(home.path, 'goose')
-    expect(summary).toMatchObject({ provider: 'goose', sessions: 4, messages: 12, problems: [] })
+    expect(summary).toMatchObject({ provider: 'goose', sessions: 4, messages: 15, problems: [] })
     expect(sessions.map((s) => [s.id, s.title, s.messageCount])).toEqual([
-      ['20250612_101500', 'Invoice rounding', 3],
-      ['20260105_1', 'Fix flaky upload test', 7],
-      ['20260106_1', 'Nightly dependency audit', 2],
+      ['20250612_101500', 'Invoice rounding', 4],
+      ['20260105_1', 'Fix flaky upload test', 8],
+      ['20260106_1', 'Nightly dependency audit', 3],
       ['20260107_1', null, 0],
+    ])
+  })
+
+  test('chasm usage counts the sessions\' tokens, by model and day', async () => {
+    using home = tempHome(fixture)
+    using dir = tempDir()
+    const db = join(dir.path, 'chasm.db')
+    expect((await runChasm(['harvest', 'run', '--home', home.path, '--db', db, '--provider', 'goose'])).code).toBe(0)
+    const rows = async (by: string) =>
+      (JSON.parse((await runChasm(['usage', '--db', db, '--by', by, '--provider', 'goose', '--json'])).stdout).data as { key: string | null; sessions: number; inputTokens: number; outputTokens: number; costUsd: number | null }[])
+        .map(({ key, sessions, inputTokens, outputTokens }) => ({ key, sessions, inputTokens, outputTokens }))
+    expect(await rows('model')).toEqual([
+      { key: 'claude-sonnet-4-5', sessions: 1, inputTokens: 40110, outputTokens: 1120 },
+      { key: 'gpt-5-mini', sessions: 1, inputTokens: 5000, outputTokens: 210 },
+      // The older file records no model.
+      { key: null, sessions: 1, inputTokens: 3650, outputTokens: 330 },
+    ])
+    expect(await rows('day')).toEqual([
+      { key: '2025-06-12', sessions: 1, inputTokens: 3650, outputTokens: 330 },
+      { key: '2026-01-05', sessions: 1, inputTokens: 40110, outputTokens: 1120 },
+      { key: '2026-01-06', sessions: 1, inputTokens: 5000, outputTokens: 210 },
     ])
   })
 })
