@@ -17,10 +17,10 @@ const namePattern = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'
 
 /**
  * fast-check parameters shared by every property: the run budget and this process's seed. Prints
- * the seed and the command that replays `test` (the test's name) with the same inputs.
+ * the seed and the command that replays `test` (the test's name, in `files`) with the same inputs.
  */
-export function fuzzParams(test: string, runs = FUZZ_RUNS): fc.Parameters<unknown> {
-  console.log(`fuzz seed ${FUZZ_SEED}, ${runs} runs: ${test}\n  replay: CHASM_FUZZ_SEED=${FUZZ_SEED} CHASM_FUZZ_RUNS=${FUZZ_RUNS} bun test test/fuzz -t '${namePattern(test)}'`)
+export function fuzzParams(test: string, runs = FUZZ_RUNS, files = 'test/fuzz'): fc.Parameters<unknown> {
+  console.log(`fuzz seed ${FUZZ_SEED}, ${runs} runs: ${test}\n  replay: CHASM_FUZZ_SEED=${FUZZ_SEED} CHASM_FUZZ_RUNS=${FUZZ_RUNS} bun test ${files} -t '${namePattern(test)}'`)
   return { numRuns: runs, seed: FUZZ_SEED, endOnFailure: true }
 }
 

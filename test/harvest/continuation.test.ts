@@ -91,7 +91,7 @@ describe('continued reads equal whole reads (issue 12)', () => {
             // Every growth of a file read with a checkpoint was offered to `resume` (which may read it whole instead).
             expect(counts.continued + counts.reread).toBe(offered)
           }),
-          fuzzParams(name, RUNS),
+          fuzzParams(name, RUNS, 'test/harvest/continuation.test.ts'),
         )
       }, RUNS * 2_000)
     }
