@@ -91,15 +91,20 @@ describe.skipIf(noBrowser !== null)('a session shows every message field: state 
     expect(redacted).toContain('[REDACTED:anthropic-api-key]')
     expect(redacted).not.toContain(DEMO_SECRET)
 
+    // The clipboard takes the text when its fetch ends: wait until it holds exactly the export.
+    const clipboardHolds = (text: string) => page.waitForFunction((expected) => navigator.clipboard.readText().then((now) => now === expected), text)
+    const withSecrets = await exported(false)
+    expect(withSecrets).toContain(DEMO_SECRET)
     await page.getByRole('button', { name: 'Copy with secrets' }).click()
-    await page.waitForFunction((secret) => navigator.clipboard.readText().then((text) => text.includes(secret)), DEMO_SECRET)
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await exported(false))
+    await clipboardHolds(withSecrets)
     // What is copied is what is shown: the hidden turns only once they are shown.
-    expect(await exported(false)).not.toContain('Renamed 14 fields')
+    expect(withSecrets).not.toContain('Renamed 14 fields')
+    const shownWithHidden = await exported(true, true)
+    expect(shownWithHidden).toContain('Renamed 14 fields')
     await page.getByRole('button', { name: '2 hidden turns — show' }).click()
     await page.getByRole('button', { name: 'Copy as Markdown' }).click()
-    await page.waitForFunction(() => navigator.clipboard.readText().then((text) => text.includes('Renamed 14 fields')))
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await exported(true, true))
+    await page.getByText('Copied with secrets replaced by').waitFor()
+    await clipboardHolds(shownWithHidden)
 
     // A session without secrets is copied as it is, with nothing more to offer.
     await page.goto(`${at.server.app.url}/sessions/demo-auth`)
