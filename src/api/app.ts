@@ -26,12 +26,15 @@ import { recordingSocket } from './ws/recording'
  * Bun's own router, through the same guard and report, without Elysia's per-request work (without
  * CORS only: its headers come from Elysia's hook).
  */
+/** How Bun's own `Response.json` labels its answers. */
+const JSON_TEXT = { headers: { 'content-type': 'application/json;charset=utf-8' } }
+
 export function createApp(deps: AppDeps) {
   const methods = routeMethods()
   const guard = createGuard(deps.security, deps.peerAddress, deps.ownPort)
   const health = healthReport(deps)
   // Bun's router matched GET /api/health: a public path, so the public check is the whole guard.
-  const native = (request: Request) => guardPublic(request.url) ?? Response.json(health())
+  const native = (request: Request) => guardPublic(request.url) ?? new Response(health.json(), JSON_TEXT)
   const serve = deps.security.corsOrigins.length === 0 ? { routes: { '/api/health': { GET: native } } } : {}
   const app = new Elysia({ normalize: false, serve })
     .use(security(guard))

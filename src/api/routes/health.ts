@@ -35,18 +35,41 @@ export const Health = Type.Object({
 const HealthResponse = Ok(Health)
 type HealthResponse = Static<typeof HealthResponse>
 
-/** The health answer of a running server, computed per call. */
-export function healthReport({ chasm, version, clock, startedAt, harvest }: AppDeps): () => HealthResponse {
+/** The health answer of a running server, as an object (Elysia's route) and as JSON text (Bun's). */
+export interface HealthReport {
+  answer(): HealthResponse
+  json(): string
+}
+
+/**
+ * The health answer, built again only when something in it changed: the uptime's second, the
+ * harvest state (the harvest thread sends a new object when it changes) or the database probe.
+ * Monitors ask thousands of times a second; most of them get the same text.
+ */
+export function healthReport({ chasm, version, clock, startedAt, harvest }: AppDeps): HealthReport {
   const databaseState = databaseProbe(chasm, clock)
-  return () => {
-    const { state, lastRunAt, lastError, live } = harvest.state()
-    return ok({
+  let last: { harvest: ReturnType<typeof harvest.state>; uptimeSeconds: number; database: boolean; answer: HealthResponse; json: string | null } | null = null
+  const current = () => {
+    const state = harvest.state()
+    const uptimeSeconds = Math.floor((clock() - startedAt) / 1000)
+    const database = databaseState()
+    if (last && last.harvest === state && last.uptimeSeconds === uptimeSeconds && last.database === database) return last
+    const { state: running, lastRunAt, lastError, live } = state
+    const answer = ok({
       status: 'healthy' as const,
       version,
-      uptimeSeconds: Math.floor((clock() - startedAt) / 1000),
-      database: databaseState() ? ('ok' as const) : ('error' as const),
-      harvest: { state, lastRunAt: toIso(lastRunAt), lastError, live: live && { ...live, lastPassAt: toIso(live.lastPassAt) } },
+      uptimeSeconds,
+      database: database ? ('ok' as const) : ('error' as const),
+      harvest: { state: running, lastRunAt: toIso(lastRunAt), lastError, live: live && { ...live, lastPassAt: toIso(live.lastPassAt) } },
     })
+    return (last = { harvest: state, uptimeSeconds, database, answer, json: null })
+  }
+  return {
+    answer: () => current().answer,
+    json() {
+      const entry = current()
+      return (entry.json ??= JSON.stringify(entry.answer))
+    },
   }
 }
 
@@ -55,8 +78,8 @@ export function healthReport({ chasm, version, clock, startedAt, harvest }: AppD
  * is checked against the schema by the compiler (`Static`), not per request, and the schema is
  * published for OpenAPI through `detail`. A listening server answers it natively too (`app.ts`).
  */
-export const healthRoutes = (report: () => HealthResponse) =>
-  new Elysia({ name: 'routes-health' }).get('/api/health', report, {
+export const healthRoutes = (report: HealthReport) =>
+  new Elysia({ name: 'routes-health' }).get('/api/health', () => report.answer(), {
     detail: {
       tags: ['System'],
       summary: 'Server health and version',
