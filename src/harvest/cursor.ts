@@ -1,4 +1,5 @@
 import { open, stat } from 'node:fs/promises'
+import type { SessionInput } from '../db'
 import type { ReadPoint } from './provider'
 import { HEAD_BYTES, headHash } from './read/resumable'
 
@@ -31,4 +32,32 @@ export async function cursorHolds(path: string, point: ReadPoint): Promise<boole
   } finally {
     await handle?.close()
   }
+}
+
+/** A checkpoint of the provider and what the engine had committed when the provider yielded it. */
+export interface SourceCursor {
+  point: ReadPoint
+  engine: EngineResume
+}
+
+/** The engine's side of a checkpoint: sessions and problems before it, and the session still open there. */
+export interface EngineResume {
+  sessionIds: string[]
+  problems: string[]
+  lasting: string[]
+  session: OpenSessionState | null
+}
+
+/** A session open at a checkpoint: its fields so far, its messages before the checkpoint, what pairing needs. */
+export interface OpenSessionState {
+  session: Omit<SessionInput, 'messages'>
+  messages: number
+  first: number | null
+  last: number | null
+  earlyResults: [string, ToolResult][]
+}
+
+export interface ToolResult {
+  output: string | null
+  status: string | null
 }

@@ -14,6 +14,7 @@ import {
 } from '../db'
 import type { ReadPoint, SessionHeader, SessionPart, Source } from './provider'
 import type { HarvestStore } from './store'
+import type { SourceCursor, EngineResume, OpenSessionState, ToolResult } from './cursor'
 
 /** A session one read wrote: which of its messages are new, for live viewers. */
 export interface WrittenSession {
@@ -38,34 +39,6 @@ export interface SourceOutcome {
   cursor: SourceCursor | null
   /** True when a continued read could not continue: nothing was written, read the source whole. */
   reread: boolean
-}
-
-/** A checkpoint of the provider and what the engine had committed when the provider yielded it. */
-export interface SourceCursor {
-  point: ReadPoint
-  engine: EngineResume
-}
-
-/** The engine's side of a checkpoint: sessions and problems before it, and the session still open there. */
-export interface EngineResume {
-  sessionIds: string[]
-  problems: string[]
-  lasting: string[]
-  session: OpenSessionState | null
-}
-
-/** A session open at a checkpoint: its fields so far, its messages before the checkpoint, what pairing needs. */
-interface OpenSessionState {
-  session: Omit<SessionInput, 'messages'>
-  messages: number
-  first: number | null
-  last: number | null
-  earlyResults: [string, ToolResult][]
-}
-
-interface ToolResult {
-  output: string | null
-  status: string | null
 }
 
 /** Messages held in memory per session before they are parked in the temp stage (bounded memory for huge files). */

@@ -1,7 +1,7 @@
 import type { Database } from 'bun:sqlite'
 import { markSessionsGone, replaceSession, type HarvestRunRow, type HarvestSourceRow, type SessionInput, type SessionRow, type Stage } from '../db'
 import { isOtherLiveProcess } from '../shared/process'
-import type { EngineResume, SourceCursor } from './source-reader'
+import type { EngineResume, SourceCursor } from './cursor'
 import type { HarvestSummary } from './summary'
 
 /** The error of a run that stopped before its end; the next run reads what it did not. */

@@ -1,7 +1,6 @@
 import { defaultMessageId, storedPromptTitle, workspaceIdFor, type MessageRole, type SessionOrigin, type WorkspaceInput } from '../db'
 import { toEpochMs } from '../shared/time'
 import { EventError, eventPath, joinPath, type ParsedEvents, type RecordingEvent } from './events'
-import { handleEvent } from './handlers'
 import type { RecordedEvent } from './hub'
 import type { ApplyResult, EventAck } from './model'
 import type { RecordingStore, SessionRecord } from './store'
@@ -89,10 +88,14 @@ function stateFrom(record: SessionRecord, now: number): SessionState {
   }
 }
 
+/** What one event does to its session (`handlers.ts` has one per event type). */
+export type EventHandler = (applier: BatchApplier, state: SessionState, event: RecordingEvent, time: number) => void
+
 /**
  * Applies requests' events in order, keeping each touched session in memory and writing it back once
- * in `finish()`. What each event type does is in `handlers.ts`; this keeps the sessions, the log and
- * the acks. The caller owns the transaction: a throw means the whole transaction must roll back.
+ * in `finish()`. What each event type does is the `handle` it is given (`handlers.ts`); this keeps the
+ * sessions, the log and the acks. The caller owns the transaction: a throw means the whole
+ * transaction must roll back.
  */
 export class BatchApplier {
   private readonly sessions = new Map<string, SessionState>()
@@ -106,6 +109,7 @@ export class BatchApplier {
   constructor(
     readonly store: RecordingStore,
     private readonly now: number,
+    private readonly handle: EventHandler,
   ) {}
 
   /** Applies one request's events; its acks and committed events are returned, its session changes kept for `finish()`. */
@@ -137,7 +141,7 @@ export class BatchApplier {
       this.acks.push({ event_id: this.eventId, session_id: state.id, status: 'duplicate', seq: original })
       return
     }
-    handleEvent(this, state, event, time)
+    this.handle(this, state, event, time)
     state.changed = true
     state.lastSeq = seq
     if (this.eventId !== null) state.lastEventId = this.eventId

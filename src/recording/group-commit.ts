@@ -1,5 +1,6 @@
 import type { SessionOrigin } from '../db'
 import { BatchApplier, type BatchOutcome } from './applier'
+import { handleEvent } from './handlers'
 import type { ParsedEvents } from './events'
 import type { RecordingStore } from './store'
 
@@ -15,7 +16,7 @@ export type GroupOutcome = { ok: true; outcome: BatchOutcome } | { ok: false; er
 /** Applies one request's validated events in one transaction: all or nothing, idempotent by (session, event_id). */
 export function applyEvents(store: RecordingStore, parsed: ParsedEvents, origin: SessionOrigin, now: number): BatchOutcome {
   return store.transaction(() => {
-    const applier = new BatchApplier(store, now)
+    const applier = new BatchApplier(store, now, handleEvent)
     const outcome = applier.apply(parsed, origin)
     applier.finish()
     return outcome
@@ -30,7 +31,7 @@ export function applyEvents(store: RecordingStore, parsed: ParsedEvents, origin:
 export function applyGroup(store: RecordingStore, items: GroupItem[], now: number): GroupOutcome[] {
   try {
     return store.transaction(() => {
-      const applier = new BatchApplier(store, now)
+      const applier = new BatchApplier(store, now, handleEvent)
       const outcomes = items.map((item): GroupOutcome => ({ ok: true, outcome: applier.apply(item.parsed, item.origin) }))
       applier.finish()
       return outcomes

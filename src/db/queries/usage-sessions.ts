@@ -1,6 +1,6 @@
 import type { Database } from 'bun:sqlite'
 import type { Page, PageRequest } from './page'
-import type { ModelRate, UsageFilter, UsageRow } from './usage'
+import type { ModelRate, UsageFilter, UsageRow } from './usage-shapes'
 import { dayRange, GROUP_SUMS, PRICED, RATES, ratesParam, ROW_TERMS, TOKENS, usageRow, type DayRange, type GroupSums } from './usage-sql'
 
 interface Ranked {

@@ -1,4 +1,4 @@
-import type { ModelRate, UsageRow } from './usage'
+import type { ModelRate, UsageRow } from './usage-shapes'
 
 /** The pieces every usage report query shares: the rate table, pricing joins, sums and the row they make. */
 

@@ -1,24 +1,11 @@
 import { basename } from 'node:path'
-import { Type, type Static } from '@sinclair/typebox'
-import { Message, Nullable, type ChasmDb } from '../../db'
+import type { ChasmDb } from '../../db'
 import type { Logger } from '../../shared/log'
 import { systemClock, type Clock } from '../../shared/time'
 import { harvestChanges, type ChangedSessions, type HarvestHooks } from '../engine'
 import type { Provider, ProviderContext, Source } from '../provider'
-import { liveMessages } from './messages'
+import { liveMessages, type LiveMessage } from './messages'
 import { rootWatcher, type WatchFunction, type WatchMode } from './roots'
-
-/** A message a live pass wrote: new (`message`), or an earlier one the provider's file completed (`message_update`). */
-export const LiveMessage = Type.Object({
-  sessionId: Type.String(),
-  provider: Type.String(),
-  workspace: Nullable(Type.String({ description: "the session's workspace folder (or its name when it has no folder)" })),
-  kind: Type.Union([Type.Literal('message'), Type.Literal('message_update')], {
-    description: 'message: new; message_update: an earlier message the assistant completed (its whole text)',
-  }),
-  message: Message,
-})
-export type LiveMessage = Static<typeof LiveMessage>
 
 /** What `/api/health` says about live harvesting. */
 export interface LiveState {

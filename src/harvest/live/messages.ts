@@ -1,8 +1,20 @@
 import type { Database } from 'bun:sqlite'
-import { messagesOf } from '../../db'
+import { Type, type Static } from '@sinclair/typebox'
+import { Message, messagesOf, Nullable } from '../../db'
 import type { ChangedSessions } from '../engine'
 import { harvestStore } from '../store'
-import type { LiveMessage } from './live-harvest'
+
+/** A message a live pass wrote: new (`message`), or an earlier one the provider's file completed (`message_update`). */
+export const LiveMessage = Type.Object({
+  sessionId: Type.String(),
+  provider: Type.String(),
+  workspace: Nullable(Type.String({ description: "the session's workspace folder (or its name when it has no folder)" })),
+  kind: Type.Union([Type.Literal('message'), Type.Literal('message_update')], {
+    description: 'message: new; message_update: an earlier message the assistant completed (its whole text)',
+  }),
+  message: Message,
+})
+export type LiveMessage = Static<typeof LiveMessage>
 
 /** Messages one live pass may push per session: a file read whole for the first time pushes its newest ones only. */
 export const LIVE_MESSAGES_PER_SESSION = 200
