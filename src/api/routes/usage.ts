@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox'
 import { Elysia } from 'elysia'
-import { UsageGroup, UsageRow } from '../../db'
+import { PAGE_SIZES, UsageGroup, UsageRow } from '../../db'
 import { EMBEDDED_PRICES, usageReport } from '../../usage'
 import type { AppDeps } from '../deps'
 import { COMMON_ERRORS, Paged, paged } from '../envelope'
-import { IntParam, QueryObject, TextParam } from './query'
+import { pageOf, PageParams, QueryObject, TextParam } from './query'
 
 const DateParam = (description: string) =>
   Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: `a date as YYYY-MM-DD (UTC); ${description}` }))
@@ -15,8 +15,7 @@ const UsageQuery = QueryObject({
   to: DateParam('the last day counted'),
   provider: TextParam('only usage of this provider'),
   workspace: TextParam('only usage of this workspace id'),
-  limit: IntParam('limit', 1, 10_000, 1000, 'rows to return (1..10000)'),
-  offset: IntParam('offset', 0, null, 0, 'rows to skip'),
+  ...PageParams(PAGE_SIZES.usage),
 })
 
 /** `GET /api/usage`: tokens and cost per day, model, provider, workspace or session (docs/usage.md). */
@@ -33,8 +32,7 @@ export const usageRoutes = ({ chasm, prices }: AppDeps) =>
             to: query.to,
             provider: query.provider,
             workspace: query.workspace,
-            limit: query.limit ?? 1000,
-            offset: query.offset ?? 0,
+            ...pageOf(query, PAGE_SIZES.usage),
           },
           prices ?? EMBEDDED_PRICES,
         ),

@@ -1,15 +1,12 @@
 import { Command, Option, UsageError } from 'clipanion'
 import * as t from 'typanion'
-import { USAGE_GROUPS, UsageRow } from '../../db'
+import { PAGE_SIZES, USAGE_GROUPS, UsageRow } from '../../db'
 import { ChasmError } from '../../shared/errors'
 import { usageReport } from '../../usage'
 import { ReportCommand } from '../base-command'
 import { pageOutput } from '../json-output'
 import { table, truncate, type Table } from '../output'
 import { pricesFrom } from '../prices'
-
-/** Rows fetched at once: enough for every day of decades, or the sessions of a large history. */
-const MAX_ROWS = 10_000
 
 export class UsageCommand extends ReportCommand {
   static override paths = [['usage']]
@@ -43,7 +40,7 @@ export class UsageCommand extends ReportCommand {
       try {
         return usageReport(
           sqlite,
-          { groupBy: this.by, from: this.since, to: this.until, provider: this.provider, workspace: this.workspace, limit: MAX_ROWS, offset: 0 },
+          { groupBy: this.by, from: this.since, to: this.until, provider: this.provider, workspace: this.workspace, limit: PAGE_SIZES.usage.max, offset: 0 },
           prices,
           { from: '--since', to: '--until' },
         )

@@ -22,6 +22,8 @@ export const PAGE_SIZES = {
   runs: { default: 50, max: 500 },
   /** Search returns one page of best results, without an offset. */
   search: { default: 20, max: 100 },
+  /** Usage rows: a year of days, every model, or the first sessions by tokens. */
+  usage: { default: 1000, max: 10_000 },
 } as const satisfies Record<string, PageSize>
 
 /** `meta` of every paginated list. */
