@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, test } from 'bun:test'
 import { appendFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { compiledBinary } from '../support/binary'
+import { CLAUDE_SESSION, CLAUDE_TRANSCRIPT, claudeUser } from '../support/claude-code'
 import { runChasm } from '../support/cli'
 import { fixtureTree, tempDir, tempHome } from '../support/temp'
 import { until } from '../support/wait'
@@ -11,12 +12,9 @@ beforeAll(async () => {
   binary = await compiledBinary()
 }, 120_000)
 
-const SESSION = '9d2c7b1e-4f3a-4c2b-8e1d-6a5b4c3d2e1f'
-const FILE = `.claude/projects/-home-dev-projects-todo-api/${SESSION}.jsonl`
 const CODEX_FILE = '.codex/sessions/2026/02/10/rollout-2026-02-10T14-02-11-01952f3a-7b6c-7d8e-9f01-23456789abcd.jsonl'
 
-const userLine = (uuid: string, text: string) =>
-  `${JSON.stringify({ type: 'user', uuid, parentUuid: null, sessionId: SESSION, cwd: '/home/dev/projects/todo-api', timestamp: '2026-03-01T10:20:30.000Z', message: { role: 'user', content: text } })}\n`
+const userLine = (uuid: string, text: string) => claudeUser(CLAUDE_SESSION, uuid, text, { timestamp: '2026-03-01T10:20:30.000Z' })
 
 /** `chasm watch …args` as a process, with what it printed so far. */
 function watch(args: string[]) {
@@ -38,7 +36,7 @@ describe('chasm watch (issue 12)', () => {
     await until(() => watcher.out.stderr.includes('watching'), 'the catch-up harvest and watching')
     // What was there before is not news.
     expect(watcher.out.stdout).toBe('')
-    appendFileSync(join(home.path, FILE), userLine('w-1', 'first line of the prompt\nsecond line'))
+    appendFileSync(join(home.path, CLAUDE_TRANSCRIPT), userLine('w-1', 'first line of the prompt\nsecond line'))
     await until(() => watcher.out.stdout.includes('first line'), 'the new message')
     expect(watcher.out.stdout).toBe('10:20:30 claude-code todo-api user: first line of the prompt\n')
     watcher.proc.kill('SIGINT')
@@ -58,7 +56,7 @@ describe('chasm watch (issue 12)', () => {
         join(home.path, CODEX_FILE),
         `${JSON.stringify({ timestamp: '2026-03-01T10:00:00.000Z', type: 'response_item', payload: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'not watched' }] } })}\n`,
       )
-      appendFileSync(join(home.path, FILE), userLine(`w-${++prompts}`, 'watched'))
+      appendFileSync(join(home.path, CLAUDE_TRANSCRIPT), userLine(`w-${++prompts}`, 'watched'))
       return false
     }, 'a Claude Code message printed', { pollMs: 250 })
     expect(watcher.out.stderr).toBe('')
@@ -70,7 +68,7 @@ describe('chasm watch (issue 12)', () => {
         data: {
           kind: 'message',
           provider: 'claude-code',
-          sessionId: SESSION,
+          sessionId: CLAUDE_SESSION,
           workspace: '/home/dev/projects/todo-api',
           message: expect.objectContaining({ id: expect.stringMatching(/^w-\d+$/), role: 'user', content: 'watched', timestamp: '2026-03-01T10:20:30.000Z' }),
         },

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, test } from 'bun:test'
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { compiledBinary, serveBinary, type ServedBinary } from '../support/binary'
+import { CLAUDE_SESSION, CLAUDE_TRANSCRIPT, claudeLine, claudeUser } from '../support/claude-code'
 import { RecordingClient } from '../support/socket'
 import { fixtureTree, tempDir, tempHome, writeTree } from '../support/temp'
 import { until } from '../support/wait'
@@ -11,17 +12,12 @@ beforeAll(async () => {
   binary = await compiledBinary()
 }, 120_000)
 
-const CLAUDE_DIR = '.claude/projects/-home-dev-projects-todo-api'
-const CLAUDE_SESSION = '9d2c7b1e-4f3a-4c2b-8e1d-6a5b4c3d2e1f'
-const CLAUDE_FILE = `${CLAUDE_DIR}/${CLAUDE_SESSION}.jsonl`
+const CLAUDE_DIR = dirname(CLAUDE_TRANSCRIPT)
 const CODEX_SESSION = '01952f3a-7b6c-7d8e-9f01-23456789abcd'
 const CODEX_FILE = `.codex/sessions/2026/02/10/rollout-2026-02-10T14-02-11-${CODEX_SESSION}.jsonl`
 /** What live harvest promises: a message written by an assistant is searchable and pushed within this. */
 const LIVE_MS = 2_000
 
-const claudeLine = (session: string, uuid: string, record: Record<string, unknown>) =>
-  `${JSON.stringify({ parentUuid: null, isSidechain: false, userType: 'external', cwd: '/home/dev/projects/todo-api', sessionId: session, version: '2.1.40', uuid, timestamp: new Date().toISOString(), ...record })}\n`
-const claudeUser = (session: string, uuid: string, text: string) => claudeLine(session, uuid, { type: 'user', message: { role: 'user', content: text } })
 const claudeReply = (session: string, uuid: string, id: string, blocks: unknown[]) =>
   claudeLine(session, uuid, { type: 'assistant', message: { id, type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: blocks } })
 const codexMessage = (role: 'user' | 'assistant', text: string) =>
@@ -74,7 +70,7 @@ describe('live harvest through the binary (issue 12)', () => {
     const before = (await getJson(server, `/api/sessions/${CLAUDE_SESSION}`)).data.messageCount
     const appended = performance.now()
     appendFileSync(
-      join(home.path, CLAUDE_FILE),
+      join(home.path, CLAUDE_TRANSCRIPT),
       claudeUser(CLAUDE_SESSION, 'live-u1', 'does the quokkaflux parser handle tabs?') +
         claudeReply(CLAUDE_SESSION, 'live-a1', 'msg_live1', [{ type: 'text', text: 'Checking the quokkaflux tests.' }]) +
         claudeReply(CLAUDE_SESSION, 'live-a2', 'msg_live1', [{ type: 'tool_use', id: 'toolu_live', name: 'Bash', input: { command: 'bun test' } }]),
@@ -112,7 +108,7 @@ describe('live harvest through the binary (issue 12)', () => {
     ])
     // The result of that call arrives later and completes the stored invocation.
     appendFileSync(
-      join(home.path, CLAUDE_FILE),
+      join(home.path, CLAUDE_TRANSCRIPT),
       claudeLine(CLAUDE_SESSION, 'live-u2', { type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_live', content: '12 pass' }] } }),
     )
     await until(async () => {
@@ -124,7 +120,7 @@ describe('live harvest through the binary (issue 12)', () => {
     expect(session.messages.filter((m: any) => m.id === 'msg_live1')).toHaveLength(1)
     await client.close()
     // Nothing was written, locked or created next to the transcripts.
-    expect(snapshot(home.path)).toEqual({ ...untouched, [CLAUDE_FILE]: expect.any(Object) })
+    expect(snapshot(home.path)).toEqual({ ...untouched, [CLAUDE_TRANSCRIPT]: expect.any(Object) })
   }, TEST_MS)
 
   test('an appended Codex message is searchable and pushed within 2 s', async () => {
@@ -147,7 +143,7 @@ describe('live harvest through the binary (issue 12)', () => {
     using dir = tempDir()
     using home = tempHome(fixtureTree('claude-code'))
     await using server = await liveServer(dir.path, home.path)
-    const path = join(home.path, CLAUDE_FILE)
+    const path = join(home.path, CLAUDE_TRANSCRIPT)
     truncateSync(path, 0)
     writeFileSync(path, claudeUser(CLAUDE_SESSION, 'rw-1', 'a fresh start with walrusgrid'))
     await until(async () => (await searchIds(server, 'walrusgrid')).includes(CLAUDE_SESSION), 'the rewritten file')
@@ -177,7 +173,7 @@ describe('live harvest through the binary (issue 12)', () => {
     await using server = await liveServer(dir.path, home.path)
     const before = (await getJson(server, `/api/sessions/${CLAUDE_SESSION}`)).data.messageCount
     const passesBefore = (await getJson(server, '/api/health')).data.harvest.live.passes
-    const path = join(home.path, CLAUDE_FILE)
+    const path = join(home.path, CLAUDE_TRANSCRIPT)
     for (let i = 0; i < 1000; i++) appendFileSync(path, claudeUser(CLAUDE_SESSION, `burst-${i}`, `burst line ${i}`))
     await until(async () => (await getJson(server, `/api/sessions/${CLAUDE_SESSION}`)).data.messageCount === before + 1000, 'all 1,000 messages')
     const session = (await getJson(server, `/api/sessions/${CLAUDE_SESSION}`)).data

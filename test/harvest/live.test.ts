@@ -7,17 +7,15 @@ import { getSession } from '../../src/db'
 import { createHarvestScheduler, PROVIDERS, type LiveMessage, type LiveTiming, type WatchFunction } from '../../src/harvest'
 import { silentLogger } from '../../src/shared/log'
 import { openTestDb } from '../support/db'
+import { CLAUDE_SESSION, CLAUDE_TRANSCRIPT, claudeLine } from '../support/claude-code'
 import { homeContext } from '../support/parts'
 import { fixtureTree, tempHome } from '../support/temp'
 import { until } from '../support/wait'
 
-const SESSION = '9d2c7b1e-4f3a-4c2b-8e1d-6a5b4c3d2e1f'
-const FILE = `.claude/projects/-home-dev-projects-todo-api/${SESSION}.jsonl`
 const FAST: LiveTiming = { sourceDelayMs: 20, providerDelayMs: 50, checkMs: 100, pollMs: 150 }
 const claudeCode = PROVIDERS.filter((provider) => provider.id === 'claude-code')
 
-const line = (record: Record<string, unknown>) =>
-  `${JSON.stringify({ parentUuid: null, isSidechain: false, sessionId: SESSION, cwd: '/home/dev/projects/todo-api', timestamp: '2026-03-01T10:00:00.000Z', ...record })}\n`
+const line = (record: Record<string, unknown> & { uuid: string }) => claudeLine(CLAUDE_SESSION, record.uuid, { timestamp: '2026-03-01T10:00:00.000Z', ...record })
 
 /** A live scheduler on a temp home with the Claude Code fixtures; `watch` replaces the platform's file events. */
 function live(watch?: WatchFunction) {
@@ -55,9 +53,9 @@ describe('live harvest (issue 12)', () => {
     await using t = live(unavailable)
     await t.scheduler.start()
     expect(t.scheduler.state().live).toMatchObject({ mode: 'polling', roots: 1 })
-    appendFileSync(join(t.home.path, FILE), line({ type: 'user', uuid: 'p-1', message: { role: 'user', content: 'seen by polling' } }))
+    appendFileSync(join(t.home.path, CLAUDE_TRANSCRIPT), line({ type: 'user', uuid: 'p-1', message: { role: 'user', content: 'seen by polling' } }))
     await until(() => t.published.some((m) => m.message.content === 'seen by polling'), 'the polled change')
-    expect(getSession(t.db.sqlite, SESSION).messages.at(-1)).toMatchObject({ id: 'p-1', content: 'seen by polling' })
+    expect(getSession(t.db.sqlite, CLAUDE_SESSION).messages.at(-1)).toMatchObject({ id: 'p-1', content: 'seen by polling' })
   })
 
   test('a watch that dies is replaced by polling', async () => {
@@ -71,14 +69,14 @@ describe('live harvest (issue 12)', () => {
     expect(t.scheduler.state().live?.mode).toBe('events')
     watcher!.emit('error', new Error('inotify queue overflow'))
     expect(t.scheduler.state().live?.mode).toBe('polling')
-    appendFileSync(join(t.home.path, FILE), line({ type: 'user', uuid: 'd-1', message: { role: 'user', content: 'after the watch died' } }))
+    appendFileSync(join(t.home.path, CLAUDE_TRANSCRIPT), line({ type: 'user', uuid: 'd-1', message: { role: 'user', content: 'after the watch died' } }))
     await until(() => t.published.some((m) => m.message.content === 'after the watch died'), 'the polled change')
   })
 
   test('a message completed by later lines is pushed as an update; tool results reach the stored call', async () => {
     await using t = live()
     await t.scheduler.start()
-    const path = join(t.home.path, FILE)
+    const path = join(t.home.path, CLAUDE_TRANSCRIPT)
     const reply = (uuid: string, content: unknown[]) => line({ type: 'assistant', uuid, message: { id: 'msg_split', role: 'assistant', model: 'claude-sonnet-4-5', content } })
     appendFileSync(path, reply('s-1', [{ type: 'text', text: 'Part one.' }]))
     await until(() => t.published.some((m) => m.message.id === 'msg_split'), 'the first part')
@@ -91,7 +89,7 @@ describe('live harvest (issue 12)', () => {
     appendFileSync(path, line({ type: 'user', uuid: 's-4', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_s', content: 'file a' }] } }))
     appendFileSync(path, line({ type: 'user', uuid: 's-5', message: { role: 'user', content: 'thanks' } }))
     await until(() => t.published.some((m) => m.message.content === 'thanks'), 'the next prompt')
-    const messages = getSession(t.db.sqlite, SESSION).messages
+    const messages = getSession(t.db.sqlite, CLAUDE_SESSION).messages
     expect(messages.filter((m) => m.id === 'msg_split')).toEqual([
       expect.objectContaining({ content: 'Part one.\n\nPart two.', toolInvocations: [{ id: 'toolu_s', name: 'Read', input: { path: 'a' }, output: 'file a', status: 'success' }] }),
     ])

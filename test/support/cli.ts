@@ -33,8 +33,12 @@ export async function runChasm(
     isTTY,
     shutdown: () => stopped,
   })
-  if (whileRunning) await Promise.race([whileRunning({ stdout: () => out.join(''), stderr: () => err.join('') }), running])
-  stop('SIGINT')
+  try {
+    if (whileRunning) await Promise.race([whileRunning({ stdout: () => out.join(''), stderr: () => err.join('') }), running])
+  } finally {
+    // Also when `whileRunning` failed: the command stops instead of running on in this process.
+    stop('SIGINT')
+  }
   const code = await running
   return { code, stdout: out.join(''), stderr: err.join('') }
 }

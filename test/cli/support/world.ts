@@ -5,6 +5,7 @@ import { createAgency, discardRecorder } from '../../../src/agency'
 import { openDatabase, replaceSession } from '../../../src/db'
 import { COMMANDS } from '../../../src/cli'
 import { startFakeModels, type FakeModels } from '../../agency/support/fake-models'
+import { CLAUDE_SESSION, CLAUDE_TRANSCRIPT, claudeUser } from '../../support/claude-code'
 import { runChasm, type Printed } from '../../support/cli'
 import { sampleSession } from '../../support/sessions'
 import { tempDir } from '../../support/temp'
@@ -96,9 +97,6 @@ export interface Scenario {
   whileRunning?: (printed: Printed) => Promise<void>
 }
 
-const CLAUDE_SESSION = '9d2c7b1e-4f3a-4c2b-8e1d-6a5b4c3d2e1f'
-const CLAUDE_TRANSCRIPT = `.claude/projects/-home-dev-projects-todo-api/${CLAUDE_SESSION}.jsonl`
-
 /**
  * `watch` on its own copy of the home: prompts are appended to a transcript until one is printed (one
  * written before watching starts is caught up quietly, and with --json nothing says when that is).
@@ -108,13 +106,21 @@ function watchScenario(world: World): Scenario {
   cpSync(world.home, home, { recursive: true })
   let prompts = 0
   const appendPrompt = () => {
-    const line = { type: 'user', uuid: `watched-${basename(home)}-${++prompts}`, parentUuid: null, sessionId: CLAUDE_SESSION, cwd: '/home/dev/projects/todo-api', timestamp: '2026-03-01T10:20:30.000Z', message: { role: 'user', content: `a prompt written while watching ${'and a long line '.repeat(10)}` } }
-    appendFileSync(join(home, CLAUDE_TRANSCRIPT), `${JSON.stringify(line)}\n`)
+    const text = `a prompt written while watching ${'and a long line '.repeat(10)}`
+    appendFileSync(join(home, CLAUDE_TRANSCRIPT), claudeUser(CLAUDE_SESSION, `watched-${basename(home)}-${++prompts}`, text))
   }
   return {
     args: ['--home', home],
     async whileRunning(printed) {
-      await until(() => printed.stdout().endsWith('\n') || (appendPrompt(), false), 'a prompt printed', { pollMs: 250 })
+      await until(
+        () => {
+          if (printed.stdout().endsWith('\n')) return true
+          appendPrompt()
+          return false
+        },
+        'a prompt printed',
+        { pollMs: 250 },
+      )
     },
   }
 }
