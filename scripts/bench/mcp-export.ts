@@ -9,7 +9,7 @@
  *   bun scripts/bench/mcp-export.ts [--sessions 100000] [--messages 10] [--queries 200]
  */
 import { Database } from 'bun:sqlite'
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -114,6 +114,9 @@ await build(null)
 const work = join(tmpdir(), `chasm-bench-export-${process.pid}`)
 rmSync(work, { recursive: true, force: true })
 
+/** Without GNU time (macOS, a minimal image) the export's peak RSS is reported as unknown. */
+const HAS_GNU_TIME = existsSync('/usr/bin/time')
+
 /**
  * Runs `chasm export --all` from the binary; returns seconds, peak RSS (MB) and its report (the
  * `data` of the CLI's JSON envelope). The peak is GNU time's (`%M`, KiB) of that process alone: Bun's
@@ -121,7 +124,8 @@ rmSync(work, { recursive: true, force: true })
  */
 async function exportAll(db: string, out: string) {
   const started = performance.now()
-  const proc = Bun.spawn(['/usr/bin/time', '-f', 'peak-rss-kib %M', binary, 'export', '--all', '--out', out, '--db', db, '--json'], { stdout: 'pipe', stderr: 'pipe' })
+  const command = [binary, 'export', '--all', '--out', out, '--db', db, '--json']
+  const proc = Bun.spawn(HAS_GNU_TIME ? ['/usr/bin/time', '-f', 'peak-rss-kib %M', ...command] : command, { stdout: 'pipe', stderr: 'pipe' })
   const [stdout, stderr] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()])
   if ((await proc.exited) !== 0) throw new Error(`export failed: ${stderr}`)
   const seconds = (performance.now() - started) / 1000
@@ -165,7 +169,9 @@ console.log(
   `unchanged re-export:          ${again.report.unchanged} unchanged, ${again.report.written} written in ${again.seconds.toFixed(2)} s ` +
     `(target ≤ 5 s: ${again.seconds <= 5 ? 'OK' : 'MISSED'})`,
 )
-console.log(
-  `peak RSS:                     ${small.rssMb.toFixed(0)} MB at ${small.report.sessions} sessions, ${first.rssMb.toFixed(0)} MB at ${first.report.sessions} ` +
-    `(×${(first.rssMb / small.rssMb).toFixed(2)} for ×${(first.report.sessions / small.report.sessions).toFixed(0)} the sessions)`,
-)
+if (HAS_GNU_TIME) {
+  console.log(
+    `peak RSS:                     ${small.rssMb.toFixed(0)} MB at ${small.report.sessions} sessions, ${first.rssMb.toFixed(0)} MB at ${first.report.sessions} ` +
+      `(×${(first.rssMb / small.rssMb).toFixed(2)} for ×${(first.report.sessions / small.report.sessions).toFixed(0)} the sessions)`,
+  )
+} else console.log('peak RSS:                     unknown (needs GNU time at /usr/bin/time)')

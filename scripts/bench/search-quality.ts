@@ -9,7 +9,7 @@
  * 2. Through the compiled binary: the issue 11 targets (rare, common, `return error`, CJK) beside
  *    the naive FTS5 `ORDER BY rank LIMIT 20` query.
  * 3. First harvest and index build of a generated home, this checkout against the baseline, alternated.
- *   bun scripts/bench/search-quality.ts [--messages 1000000] [--runs 5] [--baseline REF] [--no-main] [--no-binary] [--no-harvest]
+ *   bun scripts/bench/search-quality.ts [--messages 1000000] [--runs 5] [--baseline REF] [--no-baseline] [--no-binary] [--no-harvest]
  */
 import { Database } from 'bun:sqlite'
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
@@ -28,7 +28,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '5' },
     /** The git ref whose planner and harvest are measured beside this checkout's (e.g. the commit before a change). */
     baseline: { type: 'string', default: 'main' },
-    'no-main': { type: 'boolean', default: false },
+    'no-baseline': { type: 'boolean', default: false },
     'no-binary': { type: 'boolean', default: false },
     'no-harvest': { type: 'boolean', default: false },
   },
@@ -117,24 +117,24 @@ classes.push(['phrase', phrases.slice(0, 8)])
 classes.push(['prefix', [...words(1).slice(0, 3), ...words(3).slice(0, 3), ...words(5).slice(0, 2)].map((w) => `${w.slice(0, 4)}*`)])
 classes.push(['CJK / Thai / Korean word', Object.values(UNSPACED_WORDS).flatMap((list) => list.slice(0, 2))])
 
-// --- Main's planner, run from its own source on the same database (a child process per class).
-const mainSource = join(benchDir, 'main-src')
-function prepareMain(): boolean {
-  if (values['no-main']) return false
-  rmSync(mainSource, { recursive: true, force: true })
-  mkdirSync(mainSource, { recursive: true })
-  const archive = Bun.spawnSync(['sh', '-c', `git -C ${JSON.stringify(root)} archive ${values.baseline} src package.json tsconfig.json | tar -x -C ${JSON.stringify(mainSource)}`])
+// --- The baseline's planner, run from its own source on the same database (a child process per class).
+const baselineSource = join(benchDir, 'baseline-src')
+function prepareBaseline(): boolean {
+  if (values['no-baseline']) return false
+  rmSync(baselineSource, { recursive: true, force: true })
+  mkdirSync(baselineSource, { recursive: true })
+  const archive = Bun.spawnSync(['sh', '-c', `git -C ${JSON.stringify(root)} archive ${values.baseline} src package.json tsconfig.json | tar -x -C ${JSON.stringify(baselineSource)}`])
   if (archive.exitCode !== 0) {
     console.log(`${values.baseline}'s source unavailable (${archive.stderr.toString().trim()}); skipping its figures`)
     return false
   }
-  symlinkSync(join(root, 'node_modules'), join(mainSource, 'node_modules'))
+  symlinkSync(join(root, 'node_modules'), join(baselineSource, 'node_modules'))
   return true
 }
-const withMain = prepareMain()
+const withBaseline = prepareBaseline()
 
-function mainRuns(queries: string[]): { ids: string[][]; times: number[] } {
-  const input = join(benchDir, 'main-queries.json')
+function baselineRuns(queries: string[]): { ids: string[][]; times: number[] } {
+  const input = join(benchDir, 'baseline-queries.json')
   writeFileSync(input, JSON.stringify({ path, queries, runs }))
   const child = Bun.spawnSync(
     [process.execPath, '-e', `
@@ -146,12 +146,12 @@ function mainRuns(queries: string[]): { ids: string[][]; times: number[] } {
         for (let i = 0; i < runs; i++) { const t = performance.now(); searchSessions(db, q, { limit: 20 }); times.push(performance.now() - t) }
       }
       console.log(JSON.stringify({ ids, times }))`],
-    { cwd: mainSource, stdout: 'pipe', stderr: 'inherit' },
+    { cwd: baselineSource, stdout: 'pipe', stderr: 'inherit' },
   )
   return JSON.parse(child.stdout.toString().trim().split('\n').pop()!)
 }
 
-// --- Quality and latency per class. The exhaustive rankings (and main's) are computed first, so the
+// --- Quality and latency per class. The exhaustive rankings (and the baseline's) are computed first, so the
 // garbage their millions of rows leave is collected before this branch's searches are timed.
 const ms = (v: number) => v.toFixed(2)
 const rows: string[] = []
@@ -164,10 +164,10 @@ const prepared = classes.map(([name, queries]) => {
     reference.push(performance.now() - t)
     return want
   })
-  const main = withMain ? mainRuns(queries) : null
-  return { name, queries, reference, expected, main }
+  const baseline = withBaseline ? baselineRuns(queries) : null
+  return { name, queries, reference, expected, baseline }
 })
-for (const { name, queries, reference, expected, main } of prepared) {
+for (const { name, queries, reference, expected, baseline } of prepared) {
   Bun.gc(true)
   const overlaps: number[] = []
   const ours: number[] = []
@@ -197,12 +197,12 @@ for (const { name, queries, reference, expected, main } of prepared) {
   })
   allOverlaps.push(...overlaps)
   const mean = overlaps.reduce((a, b) => a + b, 0) / Math.max(1, overlaps.length)
-  let mainColumns = '— | —'
-  if (main) {
-    const mainOverlaps = main.ids.map((ids, i) => overlap(ids, expected[i]!))
-    mainColumns = `${((mainOverlaps.reduce((a, b) => a + b, 0) / mainOverlaps.length) * 100).toFixed(0)} % (min ${(Math.min(...mainOverlaps) * 100).toFixed(0)} %) | ${ms(median(main.times))}/${ms(percentile(main.times, 95))}`
+  let baselineColumns = '— | —'
+  if (baseline) {
+    const baselineOverlaps = baseline.ids.map((ids, i) => overlap(ids, expected[i]!))
+    baselineColumns = `${((baselineOverlaps.reduce((a, b) => a + b, 0) / baselineOverlaps.length) * 100).toFixed(0)} % (min ${(Math.min(...baselineOverlaps) * 100).toFixed(0)} %) | ${ms(median(baseline.times))}/${ms(percentile(baseline.times, 95))}`
   }
-  const row = `| ${name} | ${queries.length} | ${(mean * 100).toFixed(1)} % (min ${(Math.min(...overlaps, 1) * 100).toFixed(0)} %) | ${ms(median(ours))}/${ms(percentile(ours, 95))} | ${ms(median(cpu))}/${ms(percentile(cpu, 95))} | ${ms(median(firsts))}/${ms(percentile(firsts, 95))} | ${ms(median(reference))}/${ms(percentile(reference, 95))} | ${mainColumns} |`
+  const row = `| ${name} | ${queries.length} | ${(mean * 100).toFixed(1)} % (min ${(Math.min(...overlaps, 1) * 100).toFixed(0)} %) | ${ms(median(ours))}/${ms(percentile(ours, 95))} | ${ms(median(cpu))}/${ms(percentile(cpu, 95))} | ${ms(median(firsts))}/${ms(percentile(firsts, 95))} | ${ms(median(reference))}/${ms(percentile(reference, 95))} | ${baselineColumns} |`
   rows.push(row)
   console.log(row, refused.length ? `refused: ${refused.join('; ')}` : '', `queries: ${queries.join(', ')}`)
 }
@@ -245,9 +245,9 @@ if (!values['no-binary']) {
   await proc.exited
 }
 
-// --- First harvest and index build, this branch against main: three rounds, the order alternating;
+// --- First harvest and index build, this checkout against the baseline: three rounds, the order alternating;
 // wall time and CPU time (less disturbed by other work on a shared machine).
-if (!values['no-harvest'] && withMain) {
+if (!values['no-harvest'] && withBaseline) {
   const home = join(benchDir, 'harvest-home-5000x50')
   await generateHome(home, 5000, 50)
   type Run = { harvest: number; cpu: number; rebuild: number; rebuildCpu: number; messages: number }
@@ -268,20 +268,20 @@ if (!values['no-harvest'] && withMain) {
     return JSON.parse(child.stdout.toString().trim().split('\n').pop()!)
   }
   const branch: Run[] = []
-  const main: Run[] = []
+  const baseline: Run[] = []
   for (let round = 0; round < 3; round++) {
     if (round % 2 === 0) {
       branch.push(harvestOnce(root))
-      main.push(harvestOnce(mainSource))
+      baseline.push(harvestOnce(baselineSource))
     } else {
-      main.push(harvestOnce(mainSource))
+      baseline.push(harvestOnce(baselineSource))
       branch.push(harvestOnce(root))
     }
   }
   type Figure = 'harvest' | 'cpu' | 'rebuild' | 'rebuildCpu'
   const med = (list: Run[], key: Figure) => median(list.map((r) => r[key]))
-  const ratio = (key: Figure) => `${((med(main, key) / med(branch, key)) * 100).toFixed(0)} %`
-  console.log(`first harvest of ${branch[0]!.messages} messages (median of 3): branch ${med(branch, 'harvest').toFixed(2)} s (${med(branch, 'cpu').toFixed(2)} s CPU) vs ${values.baseline} ${med(main, 'harvest').toFixed(2)} s (${med(main, 'cpu').toFixed(2)} s CPU) = ${ratio('harvest')} of the baseline's speed by wall time, ${ratio('cpu')} by CPU time (target ≥ 90 %)`)
-  console.log(`index build (rebuild of both indexes): branch ${med(branch, 'rebuild').toFixed(2)} s (${med(branch, 'rebuildCpu').toFixed(2)} s CPU) vs ${values.baseline} ${med(main, 'rebuild').toFixed(2)} s (${med(main, 'rebuildCpu').toFixed(2)} s CPU) = ${ratio('rebuild')} of the baseline's speed by wall time, ${ratio('rebuildCpu')} by CPU time (target ≥ 90 %)`)
+  const ratio = (key: Figure) => `${((med(baseline, key) / med(branch, key)) * 100).toFixed(0)} %`
+  console.log(`first harvest of ${branch[0]!.messages} messages (median of 3): branch ${med(branch, 'harvest').toFixed(2)} s (${med(branch, 'cpu').toFixed(2)} s CPU) vs ${values.baseline} ${med(baseline, 'harvest').toFixed(2)} s (${med(baseline, 'cpu').toFixed(2)} s CPU) = ${ratio('harvest')} of the baseline's speed by wall time, ${ratio('cpu')} by CPU time (target ≥ 90 %)`)
+  console.log(`index build (rebuild of both indexes): branch ${med(branch, 'rebuild').toFixed(2)} s (${med(branch, 'rebuildCpu').toFixed(2)} s CPU) vs ${values.baseline} ${med(baseline, 'rebuild').toFixed(2)} s (${med(baseline, 'rebuildCpu').toFixed(2)} s CPU) = ${ratio('rebuild')} of the baseline's speed by wall time, ${ratio('rebuildCpu')} by CPU time (target ≥ 90 %)`)
 }
-if (existsSync(mainSource)) rmSync(mainSource, { recursive: true, force: true })
+if (existsSync(baselineSource)) rmSync(baselineSource, { recursive: true, force: true })
